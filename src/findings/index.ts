@@ -1,0 +1,5 @@
+export * from './schema';
+export * from './parse';
+export * from './severity';
+export * from './tuples';
+export * from './console';

@@ -1,0 +1,39 @@
+/** One (entity, IP address) pair, as IP Insights scores it. */
+export interface Tuple {
+  readonly entity: string;
+  readonly ip: string;
+}
+
+/** How a raw dot product compares with what the model saw in training. */
+export interface Calibration {
+  /** Share of the training (normal) pairs that scored higher than this one, 0..1. */
+  readonly unusualVsNormal: number;
+  /** Share of random-IP pairs that scored higher than this one, 0..1. */
+  readonly unusualVsRandom: number;
+  /** False when the entity never appeared in training: its embedding is untrained. */
+  readonly knownEntity: boolean;
+}
+
+export type ScoreResult =
+  | {
+      readonly kind: 'scored';
+      /** Raw dot product as SageMaker IP Insights returns it: higher = more usual. */
+      readonly score: number;
+      readonly calibration?: Calibration;
+    }
+  | { readonly kind: 'unscored'; readonly reason: string };
+
+/** Scores tuples in one call; the result has one entry per tuple, in order. Never throws for a bad tuple. */
+export interface Scorer {
+  readonly description: string;
+  score(tuples: readonly Tuple[]): Promise<ScoreResult[]>;
+}
+
+/** Used until a model or endpoint is configured: every tuple is reported as unscored. */
+export class NoModelScorer implements Scorer {
+  readonly description = 'no model configured';
+
+  score(tuples: readonly Tuple[]): Promise<ScoreResult[]> {
+    return Promise.resolve(tuples.map(() => ({ kind: 'unscored', reason: 'no model configured' })));
+  }
+}
