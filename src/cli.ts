@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { ExitCode, UsageError, processIo, type CliCommand, type CliIo } from './cli/io';
+
+const USAGE = `usage: guardduty-chatops <command> [options]
+
+commands:
+  serve                      Bolt app on PORT (default 3000), POST /slack/events
+  demo                       local sandbox: fake workspace page + bot + sample findings
+  post FILE...               post findings / EventBridge events from JSON files
+  train --cloudtrail PATH... --out MODEL   (or --tuples FILE.csv)
+  score --model MODEL [FILE.csv]
+  audit verify|list          check the audit hash chain / print records`;
+
+// Loaded on demand so `score` does not pay for Bolt and the AWS SDK at start-up.
+const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {};
+
+export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    io.stderr.write(`guardduty-chatops: unknown command "${name}" (try --help)\n`);
+    return ExitCode.usage;
+  }
+  try {
+    const command = await load();
+    return await command(args, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`guardduty-chatops ${name}: ${message.split('\n')[0] ?? ''}\n`);
+    return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,35 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** Everything a CLI command touches outside itself, so tests run commands in-process. */
+export interface CliIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** True when stderr is a terminal (progress bars are drawn only then). */
+  readonly interactive: boolean;
+}
+
+/** Exit codes of the contract in DESIGN.md. */
+export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Bad usage or bad input: exit code 2, one line on stderr. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A CLI sub-command: parses its own arguments, returns the exit code, throws UsageError on bad input. */
+export type CliCommand = (args: readonly string[], io: CliIo) => Promise<ExitCode>;
+
+export function processIo(): CliIo {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    interactive: process.stderr.isTTY,
+  };
+}
