@@ -1,4 +1,4 @@
-import type { Finding } from '../findings';
+import { FindingSchema, type Finding } from '../findings';
 import type { Scorer } from '../ipinsights/scorer';
 import type { Log } from '../log';
 import {
@@ -53,6 +53,11 @@ export class PublishInProgressError extends Error {
 
 const DEFAULT_STALE_CLAIM_MS = 60_000;
 
+/** The finding JSON kept in the store was validated on the way in; parse it the same way back. */
+export function parseStoredFinding(json: string): Finding {
+  return FindingSchema.parse(JSON.parse(json));
+}
+
 export function versionOf(finding: Finding): FindingVersion {
   return { count: finding.service.count, updatedAtMs: Date.parse(finding.updatedAt) };
 }
@@ -85,6 +90,24 @@ export class FindingPublisher {
     const score = await scoreFinding(finding, deps.scorer, deps.log);
     if (existing === undefined) return this.postNew(finding, score);
     return this.resolveUnfinishedClaim(finding, score, existing);
+  }
+
+  /**
+   * Re-renders a posted finding's message from the stored finding and the remediation layer's
+   * current buttons and status (after an action, an undo or a failure). False when the finding
+   * has no posted message.
+   */
+  async refresh(findingId: string): Promise<boolean> {
+    const record = await this.deps.store.get(findingId);
+    if (record?.status !== 'posted' || record.ts === undefined) return false;
+    const finding = parseStoredFinding(record.finding);
+    const score = JSON.parse(record.score) as ScoreView;
+    await this.deps.messages.update(
+      record.channel,
+      record.ts,
+      await this.render(finding, score, record),
+    );
+    return true;
   }
 
   private content(finding: Finding, score: ScoreView): FindingContent {

@@ -1,0 +1,71 @@
+/**
+ * The remediation layer's public contract, used by the Slack listeners (buttons, modals) and by
+ * the `/guardduty` commands alike: there is one path to AWS, and it goes through here.
+ */
+
+/** Every remediation and its undo. */
+export type ActionKind =
+  | 'archive'
+  | 'unarchive'
+  | 'suppress'
+  | 'delete-suppression'
+  | 'disable-key'
+  | 'enable-key'
+  | 'revoke-sessions'
+  | 'restore-sessions'
+  | 'quarantine'
+  | 'release';
+
+/** Who asked, as Slack's signed request says. */
+export interface Actor {
+  readonly userId: string;
+  readonly teamId: string;
+  readonly userName?: string;
+}
+
+/** Criteria of a suppression rule (a GuardDuty filter with action ARCHIVE). */
+export interface SuppressionCriteria {
+  readonly findingType: string;
+  readonly principalId?: string;
+  readonly accessKeyId?: string;
+  readonly instanceId?: string;
+  readonly remoteIp?: string;
+  /** ISO date after which the rule should be removed; none = until deleted. */
+  readonly expiresAt?: string;
+  readonly description?: string;
+}
+
+export interface ActionRequest {
+  readonly findingId: string;
+  readonly kind: ActionKind;
+  readonly actor: Actor;
+  /** Where the request came from, for the audit log. */
+  readonly source: 'button' | 'modal' | 'command';
+  /** Suppress only: the criteria the responder confirmed in the modal. */
+  readonly criteria?: SuppressionCriteria;
+  /** Quarantine only: snapshot the instance's volumes first. */
+  readonly snapshot?: boolean;
+  /** The state version the button was rendered with (optimistic concurrency); commands omit it. */
+  readonly version?: number;
+  /** Slack context for reporting back: the finding message, a response_url. */
+  readonly responseUrl?: string;
+}
+
+export type RequestOutcome =
+  /** Recorded and handed to the worker; the result arrives in the message and its thread. */
+  | { readonly kind: 'accepted'; readonly intentId: string; readonly dryRun: boolean }
+  /** Not allowed (not a responder, protected resource, root user, sample finding…); audited. */
+  | { readonly kind: 'refused'; readonly reason: string }
+  /** Someone already did or is doing this; nothing new happens. */
+  | {
+      readonly kind: 'duplicate';
+      readonly by: Actor;
+      readonly at: string;
+      readonly status: 'pending' | 'running' | 'succeeded' | 'failed';
+    }
+  /** The action does not fit this finding (e.g. no access key) or the finding is unknown. */
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+export interface RemediationService {
+  request(request: ActionRequest): Promise<RequestOutcome>;
+}
