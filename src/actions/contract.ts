@@ -1,3 +1,5 @@
+import type { Finding } from '../findings';
+
 /**
  * The remediation layer's public contract, used by the Slack listeners (buttons, modals) and by
  * the `/guardduty` commands alike: there is one path to AWS, and it goes through here.
@@ -49,6 +51,11 @@ export interface ActionRequest {
   readonly version?: number;
   /** Slack context for reporting back: the finding message, a response_url. */
   readonly responseUrl?: string;
+  /**
+   * The finding, when it was never posted (e.g. `/guardduty archive ID` on a finding fetched with
+   * GetFindings); otherwise the stored one is used.
+   */
+  readonly finding?: Finding;
 }
 
 export type RequestOutcome =
@@ -68,4 +75,28 @@ export type RequestOutcome =
 
 export interface RemediationService {
   request(request: ActionRequest): Promise<RequestOutcome>;
+}
+
+/** One audit record as listings show it; the stored record carries more (hashes, before/after). */
+export interface AuditEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly type: 'request' | 'outcome' | 'refusal' | 'undo';
+  readonly actor: Actor;
+  readonly action: ActionKind;
+  readonly findingId: string;
+  readonly target: string;
+  readonly dryRun: boolean;
+  /** For outcomes: succeeded / failed; for refusals: the reason. */
+  readonly result?: string;
+  readonly error?: string;
+}
+
+export interface AuditReader {
+  /** Newest first. */
+  list(query: {
+    readonly findingId?: string;
+    readonly userId?: string;
+    readonly limit: number;
+  }): Promise<AuditEntry[]>;
 }
