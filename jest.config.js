@@ -7,6 +7,7 @@ module.exports = {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   // Network tests run real servers on loopback; give them room on a 2-core CI box.
+  setupFiles: ['<rootDir>/test/setupEnv.ts'],
   testTimeout: 30000,
   maxWorkers: process.env.CI ? 2 : '50%',
 };

@@ -12,7 +12,9 @@ commands:
   audit verify|list          check the audit hash chain / print records`;
 
 // Loaded on demand so `score` does not pay for Bolt and the AWS SDK at start-up.
-const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {};
+const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  post: async () => (await import('./cli/post')).post,
+};
 
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [name, ...args] = argv;
@@ -36,6 +38,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
 }
 
 if (require.main === module) {
+  // Node 20 is supported here (Lambda runs 22); the SDK's warning about its future releases is noise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   void main(process.argv.slice(2), processIo()).then((code) => {
     process.exitCode = code;
   });

@@ -1,0 +1,297 @@
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, MessageMetadata } from '@slack/types';
+import {
+  extractTuples,
+  findingConsoleUrl,
+  severityBand,
+  type Finding,
+  type FindingResource,
+  type FindingTuple,
+  type RemoteIpDetails,
+  type SeverityBand,
+} from '../../findings';
+import { LIMITS } from './limits';
+import { code, fitLines, ours, prose } from './text';
+import { formatUtc } from './time';
+
+/** The IP Insights part of a message: the tuple shown (the most unusual) and its reading. */
+export interface ScoreView {
+  readonly tuple?: FindingTuple;
+  /** Raw dot product of the shown tuple, when scored. */
+  readonly score?: number;
+  /** Plain words: "More unusual than 99% …", "Unscored: …", "Not scorable: …". */
+  readonly reading: string;
+}
+
+export interface FindingMessageOptions {
+  readonly score: ScoreView;
+  /** Buttons built by the remediation layer; only working ones may be passed. */
+  readonly buttons?: readonly Button[];
+  /** Safe mrkdwn status lines ("Archived by <@U123> at 14:02 UTC"), built by the remediation layer. */
+  readonly status?: readonly string[];
+}
+
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: KnownBlock[];
+  readonly metadata?: MessageMetadata;
+}
+
+export const FINDING_EVENT_TYPE = 'guardduty_finding';
+
+const BAND_EMOJI: Readonly<Record<SeverityBand, string>> = {
+  Critical: ':red_circle:',
+  High: ':large_orange_circle:',
+  Medium: ':large_yellow_circle:',
+  Low: ':large_blue_circle:',
+};
+
+function mrkdwn(text: string) {
+  return { type: 'mrkdwn' as const, text, verbatim: true };
+}
+
+function field(label: string, lines: readonly string[]) {
+  return mrkdwn(fitLines([`*${label}*`, ...lines], LIMITS.fieldText));
+}
+
+function severityLabel(severity: number): string {
+  return `${severityBand(severity)} ${severity.toFixed(1)}`;
+}
+
+function describeResource(resource: FindingResource | undefined): string[] {
+  if (resource === undefined) return ['No resource in the finding'];
+  const key = resource.accessKeyDetails;
+  const instance = resource.instanceDetails;
+  switch (resource.resourceType) {
+    case 'AccessKey':
+      return [
+        `Access key ${code(key?.accessKeyId ?? '')}`,
+        `${prose(key?.userType ?? 'Principal', 40)} ${code(key?.userName ?? '')}`,
+        `Principal ${code(key?.principalId ?? '')}`,
+      ];
+    case 'Instance': {
+      const name = instance?.tags?.find((t) => t.key === 'Name')?.value;
+      const vpc = instance?.networkInterfaces?.[0]?.vpcId;
+      return [
+        `Instance ${code(instance?.instanceId ?? '')}${name === undefined ? '' : ` (${prose(name, 100)})`}`,
+        [
+          instance?.instanceType === undefined ? undefined : code(instance.instanceType, 40),
+          instance?.instanceState === undefined ? undefined : prose(instance.instanceState, 40),
+        ]
+          .filter((s): s is string => s !== undefined)
+          .join(', '),
+        vpc === undefined ? '' : `VPC ${code(vpc, 60)}`,
+      ].filter((line) => line !== '');
+    }
+    case 'S3Bucket': {
+      const buckets = resource.s3BucketDetails ?? [];
+      const first = buckets[0]?.name ?? '';
+      return [
+        `S3 bucket ${code(first)}${buckets.length > 1 ? ` and ${buckets.length - 1} more` : ''}`,
+      ];
+    }
+    case 'RDSDBInstance': {
+      const db = resource.rdsDbInstanceDetails;
+      const user = resource.rdsDbUserDetails?.user;
+      return [
+        `RDS ${code(db?.dbInstanceIdentifier ?? db?.dbClusterIdentifier ?? '')}${db?.engine === undefined ? '' : ` (${prose(db.engine, 40)})`}`,
+        user === undefined ? '' : `User ${code(user)}`,
+      ].filter((line) => line !== '');
+    }
+    default:
+      return [prose(resource.resourceType ?? 'Unknown resource type', 200)];
+  }
+}
+
+function port(details: { port?: number | undefined; portName?: string | undefined } | undefined) {
+  if (details?.port === undefined) return 'unknown port';
+  return details.portName === undefined || details.portName === 'Unknown'
+    ? `port ${details.port}`
+    : `port ${details.port} (${prose(details.portName, 30)})`;
+}
+
+function describeAction(finding: Finding): string[] {
+  const action = finding.service.action;
+  switch (action?.actionType) {
+    case 'AWS_API_CALL': {
+      const call = action.awsApiCallAction;
+      const lines = [
+        `API ${code(call?.api ?? '')} on ${code(call?.serviceName ?? '', 80)}${call?.errorCode === undefined ? '' : ` → ${code(call.errorCode, 60)}`}`,
+      ];
+      if (call?.domainDetails?.domain !== undefined) {
+        lines.push(`Caller domain ${prose(call.domainDetails.domain, 200)}`);
+      }
+      if (call?.userAgent !== undefined) lines.push(`User agent ${prose(call.userAgent, 300)}`);
+      return lines;
+    }
+    case 'NETWORK_CONNECTION': {
+      const c = action.networkConnectionAction;
+      return [
+        `${prose(c?.connectionDirection ?? 'Unknown direction', 20)} ${prose(c?.protocol ?? '', 20)} connection`,
+        `Local ${port(c?.localPortDetails)}, remote ${port(c?.remotePortDetails)}`,
+        `Blocked: ${c?.blocked === true ? 'yes' : 'no'}`,
+      ];
+    }
+    case 'PORT_PROBE': {
+      const probes = action.portProbeAction?.portProbeDetails ?? [];
+      const ports = [...new Set(probes.map((p) => port(p.localPortDetails)))].slice(0, 5);
+      return [
+        `Probe of ${ports.join(', ') || 'unknown ports'}`,
+        `${probes.length} probe${probes.length === 1 ? '' : 's'}, blocked: ${action.portProbeAction?.blocked === true ? 'yes' : 'no'}`,
+      ];
+    }
+    case 'DNS_REQUEST': {
+      const dns = action.dnsRequestAction;
+      return [
+        `DNS query for ${prose(dns?.domain ?? 'unknown domain', 300)}`,
+        `Blocked: ${dns?.blocked === true ? 'yes' : 'no'}`,
+      ];
+    }
+    case 'RDS_LOGIN_ATTEMPT':
+      return ['Login attempt to the database'];
+    case undefined:
+      return ['No action in the finding'];
+    default:
+      return [prose(action?.actionType ?? 'Unknown action', 100)];
+  }
+}
+
+function describeRemote(ip: string, remote: RemoteIpDetails): string[] {
+  const place = [remote.city?.cityName, remote.country?.countryName ?? remote.country?.countryCode]
+    .filter((s): s is string => s !== undefined && s !== '')
+    .map((s) => prose(s, 60))
+    .join(', ');
+  const org = remote.organization;
+  const asn =
+    org?.asn !== undefined && org.asn !== '' && org.asn !== '-1' ? `AS${prose(org.asn, 12)} ` : '';
+  const orgName = org?.asnOrg ?? org?.org ?? org?.isp;
+  return [
+    code(ip, 60),
+    place === '' ? '' : place,
+    orgName === undefined && asn === '' ? '' : `${asn}${prose(orgName ?? '', 80)}`.trim(),
+  ].filter((line) => line !== '');
+}
+
+function remoteLines(finding: Finding, score: ScoreView): string[] {
+  const extraction = extractTuples(finding);
+  if (!extraction.scorable) {
+    const domain = finding.service.action?.awsApiCallAction?.domainDetails?.domain;
+    return [domain === undefined ? 'No remote IP' : `Domain ${prose(domain, 200)}`];
+  }
+  const shown = score.tuple ?? extraction.tuples[0];
+  if (shown === undefined) return ['No remote IP'];
+  const others = extraction.tuples.filter((t) => t.ip !== shown.ip).map((t) => code(t.ip, 60));
+  const lines = describeRemote(shown.ip, shown.remote);
+  if (others.length > 0) {
+    const listed = others.slice(0, 5).join(', ');
+    lines.push(`and ${others.length} more: ${listed}${others.length > 5 ? ', …' : ''}`);
+  }
+  return lines;
+}
+
+function seenLines(finding: Finding): string[] {
+  const s = finding.service;
+  return [
+    `First ${formatUtc(s.eventFirstSeen ?? finding.createdAt)}`,
+    `Last ${formatUtc(s.eventLastSeen ?? finding.updatedAt)}`,
+    `Count ${s.count}`,
+  ];
+}
+
+function scoreLine(score: ScoreView): string {
+  const pair =
+    score.tuple === undefined
+      ? ''
+      : ` for ${code(score.tuple.entity, 120)} from ${code(score.tuple.ip, 60)}`;
+  const value = score.score === undefined ? '' : ` *${score.score.toFixed(3)}*`;
+  return `:mag: *IP Insights*${pair}:${value} ${ours(score.reading, 600)}`;
+}
+
+function isSample(finding: Finding): boolean {
+  const info = finding.service.additionalInfo;
+  if (typeof info !== 'object' || info === null) return false;
+  const record = info as Record<string, unknown>;
+  if (record.sample === true) return true;
+  return typeof record.value === 'string' && /"sample"\s*:\s*true/.test(record.value);
+}
+
+function footer(finding: Finding): ContextBlock {
+  const notes = [
+    `Finding ${code(finding.id, 140)}`,
+    `<${findingConsoleUrl(finding)}|Open in the GuardDuty console>`,
+    `Updated ${formatUtc(finding.updatedAt)}`,
+  ];
+  if (finding.service.archived) notes.push('*Archived*');
+  if (isSample(finding)) notes.push('_Sample finding_');
+  return { type: 'context', elements: [mrkdwn(notes.join(' · '))] };
+}
+
+/** The fallback text: notifications and screen readers show it instead of the blocks. */
+function fallbackText(finding: Finding): string {
+  return `${severityLabel(finding.severity)} GuardDuty finding: ${prose(finding.title || finding.type, 300)}`;
+}
+
+/** The Slack message of one finding. Pure: the same input always gives the same blocks. */
+export function renderFinding(finding: Finding, options: FindingMessageOptions): SlackMessage {
+  const band = severityBand(finding.severity);
+  const headerPrefix = `${BAND_EMOJI[band]} ${severityLabel(finding.severity)} · `;
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text:
+          headerPrefix +
+          prose(finding.title || finding.type, LIMITS.headerText - headerPrefix.length),
+        emoji: true,
+      },
+    },
+    {
+      type: 'section',
+      text: mrkdwn(
+        fitLines(
+          [code(finding.type, 260), prose(finding.description ?? '', LIMITS.sectionText - 300)],
+          LIMITS.sectionText,
+        ),
+      ),
+    },
+    {
+      type: 'section',
+      fields: [
+        field('Account / Region', [`${code(finding.accountId, 20)} · ${code(finding.region, 30)}`]),
+        field('Resource', describeResource(finding.resource)),
+        field('Action', describeAction(finding)),
+        field('Remote IP', remoteLines(finding, options.score)),
+        field('Seen', seenLines(finding)),
+      ],
+    },
+    { type: 'section', text: mrkdwn(scoreLine(options.score)) },
+    footer(finding),
+  ];
+  if (options.buttons !== undefined && options.buttons.length > 0) {
+    const actions: ActionsBlock = {
+      type: 'actions',
+      block_id: 'finding_actions',
+      elements: options.buttons.slice(0, LIMITS.actionsElements),
+    };
+    blocks.push(actions);
+  }
+  if (options.status !== undefined && options.status.length > 0) {
+    blocks.push({
+      type: 'context',
+      block_id: 'finding_status',
+      elements: options.status.slice(-LIMITS.contextElements).map((line) => mrkdwn(line)),
+    });
+  }
+  return {
+    text: fallbackText(finding),
+    blocks,
+    metadata: {
+      event_type: FINDING_EVENT_TYPE,
+      event_payload: {
+        finding_id: finding.id,
+        count: finding.service.count,
+        updated_at: finding.updatedAt,
+      },
+    },
+  };
+}

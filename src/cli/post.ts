@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseFindingsJson, FindingValidationError, type ParsedFinding } from '../findings';
+import { ConfigError, loadConfig } from '../config';
+import { silentLog } from '../log';
+import { createRuntime } from '../runtime';
+import { ExitCode, UsageError, type CliCommand } from './io';
+
+async function readFindings(files: readonly string[], cwd: string): Promise<ParsedFinding[]> {
+  const all: ParsedFinding[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(resolve(cwd, file), 'utf8');
+    } catch (error) {
+      throw new UsageError(
+        `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+    try {
+      all.push(...parseFindingsJson(text));
+    } catch (error) {
+      if (error instanceof FindingValidationError)
+        throw new UsageError(`${file}: ${error.message}`);
+      throw error;
+    }
+  }
+  return all;
+}
+
+/** `post FILE...`: every file is checked before anything is posted, so bad input changes nothing. */
+export const post: CliCommand = async (args, io) => {
+  if (args.length === 0) throw new UsageError('usage: guardduty-chatops post FILE...');
+  const option = args.find((a) => a.startsWith('-'));
+  if (option !== undefined) throw new UsageError(`unknown option ${option}`);
+  const parsed = await readFindings(args, io.cwd);
+  let config;
+  try {
+    config = loadConfig(io.env, ['slack', 'channel'], io.cwd);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const runtime = await createRuntime(config, { log: silentLog });
+  try {
+    for (const { finding } of parsed) {
+      const outcome = await runtime.publisher.publish(finding);
+      const detail =
+        outcome.kind === 'posted' || outcome.kind === 'updated'
+          ? `ts ${outcome.ts}`
+          : outcome.kind === 'below-threshold'
+            ? `severity ${finding.severity} < MIN_SEVERITY ${outcome.minSeverity}`
+            : outcome.reason;
+      io.stdout.write(`${outcome.kind}\t${finding.id}\t${detail}\n`);
+    }
+  } finally {
+    await runtime.close();
+  }
+  return ExitCode.ok;
+};

@@ -1,0 +1,178 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_TABLE_NAMES, type TableNames } from './store/tables';
+
+/** Configuration problems, one line per variable: "SLACK_CHANNEL_ID: missing (…)". */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+export type StoreConfig =
+  | { readonly kind: 'dynamodb'; readonly tables: TableNames }
+  | { readonly kind: 'local'; readonly dir: string; readonly tables: TableNames };
+
+export type IpInsightsConfig =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'model'; readonly location: string }
+  | { readonly kind: 'endpoint'; readonly endpointName: string };
+
+export interface Config {
+  readonly slack: {
+    readonly signingSecret: string;
+    readonly botToken: string;
+    readonly appToken?: string;
+    readonly apiUrl: string;
+    readonly channelId: string;
+  };
+  /** Slack user ids (U…/W…) and user-group ids (S…) allowed to remediate. */
+  readonly responders: { readonly users: readonly string[]; readonly groups: readonly string[] };
+  readonly minSeverity: number;
+  readonly ipInsights: IpInsightsConfig;
+  readonly store: StoreConfig;
+  readonly dryRun: boolean;
+  /** Principals remediation refuses to touch: ids, ARNs or IAM user names. */
+  readonly protectedPrincipals: readonly string[];
+  readonly port: number;
+  /** Lambda: the remediation worker function invoked asynchronously. */
+  readonly workerFunctionName?: string;
+}
+
+/** Which parts a command needs; everything else may be absent. */
+export type ConfigNeed = 'slack' | 'channel';
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+const SLACK_ID = /^[UWS][A-Z0-9]{2,}$/;
+
+const EnvSchema = z.object({
+  SLACK_SIGNING_SECRET: z.string().min(1, 'must not be empty').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xox[bp]-/, 'must be a bot token (xoxb-…)')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token (xapp-…)')
+    .optional(),
+  SLACK_API_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('https://slack.com/api/'),
+  SLACK_CHANNEL_ID: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…), not a channel name')
+    .optional(),
+  RESPONDERS: z
+    .string()
+    .optional()
+    .transform(list)
+    .refine((ids) => ids.every((id) => SLACK_ID.test(id)), {
+      error: 'must be comma-separated Slack user ids (U…) or user-group ids (S…)',
+    }),
+  MIN_SEVERITY: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, 'must be between 0 and 10')
+    .max(10, 'must be between 0 and 10')
+    .default(4),
+  IPINSIGHTS_MODEL: z.string().min(1).optional(),
+  IPINSIGHTS_ENDPOINT: z
+    .string()
+    .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be a SageMaker endpoint name')
+    .optional(),
+  STORE: z
+    .string()
+    .regex(/^(dynamodb|local:.+)$/, 'must be "dynamodb" or "local:<dir>"')
+    .optional(),
+  FINDINGS_TABLE: z.string().min(3).default(DEFAULT_TABLE_NAMES.findings),
+  AUDIT_TABLE: z.string().min(3).default(DEFAULT_TABLE_NAMES.audit),
+  IDEMPOTENCY_TABLE: z.string().min(3).default(DEFAULT_TABLE_NAMES.idempotency),
+  DRY_RUN: z
+    .enum(['true', 'false', '1', '0', ''], { error: 'must be "true" or "false"' })
+    .optional(),
+  PROTECTED_PRINCIPALS: z.string().optional().transform(list),
+  PORT: z.coerce.number().int().min(0).max(65535, 'must be a TCP port').default(3000),
+  WORKER_FUNCTION_NAME: z.string().min(1).optional(),
+  AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
+});
+
+const NEEDS: Readonly<Record<ConfigNeed, readonly [keyof z.infer<typeof EnvSchema>, string][]>> = {
+  slack: [
+    ['SLACK_SIGNING_SECRET', 'the Slack app signing secret'],
+    ['SLACK_BOT_TOKEN', 'the Slack bot token (xoxb-…)'],
+  ],
+  channel: [['SLACK_CHANNEL_ID', 'the security channel findings go to']],
+};
+
+/**
+ * Reads and checks the configuration from the environment, naming every missing or bad variable
+ * at once. Defaults: the embedded store under `.local/store` off Lambda, DynamoDB on it.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  needs: readonly ConfigNeed[] = [],
+  cwd = process.cwd(),
+): Config {
+  // An empty variable means "not set", as in a template that passes an empty parameter.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = EnvSchema.safeParse(set);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.map(String).join('.')}: ${issue.message}`);
+    }
+  }
+  const e = parsed.success ? parsed.data : undefined;
+  for (const need of needs) {
+    for (const [name, meaning] of NEEDS[need]) {
+      if (set[name] === undefined) problems.push(`${name}: missing (${meaning})`);
+    }
+  }
+  if (set.IPINSIGHTS_MODEL !== undefined && set.IPINSIGHTS_ENDPOINT !== undefined) {
+    problems.push('IPINSIGHTS_MODEL and IPINSIGHTS_ENDPOINT: set one, not both');
+  }
+  if (problems.length > 0 || e === undefined) throw new ConfigError(problems);
+
+  const tables: TableNames = {
+    findings: e.FINDINGS_TABLE,
+    audit: e.AUDIT_TABLE,
+    idempotency: e.IDEMPOTENCY_TABLE,
+  };
+  const storeSetting =
+    e.STORE ?? (e.AWS_LAMBDA_FUNCTION_NAME === undefined ? 'local:.local/store' : 'dynamodb');
+  const store: StoreConfig =
+    storeSetting === 'dynamodb'
+      ? { kind: 'dynamodb', tables }
+      : { kind: 'local', dir: resolve(cwd, storeSetting.slice('local:'.length)), tables };
+  const ipInsights: IpInsightsConfig =
+    e.IPINSIGHTS_MODEL !== undefined
+      ? { kind: 'model', location: e.IPINSIGHTS_MODEL }
+      : e.IPINSIGHTS_ENDPOINT !== undefined
+        ? { kind: 'endpoint', endpointName: e.IPINSIGHTS_ENDPOINT }
+        : { kind: 'none' };
+  return {
+    slack: {
+      signingSecret: e.SLACK_SIGNING_SECRET ?? '',
+      botToken: e.SLACK_BOT_TOKEN ?? '',
+      ...(e.SLACK_APP_TOKEN === undefined ? {} : { appToken: e.SLACK_APP_TOKEN }),
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      channelId: e.SLACK_CHANNEL_ID ?? '',
+    },
+    responders: {
+      users: e.RESPONDERS.filter((id) => !id.startsWith('S')),
+      groups: e.RESPONDERS.filter((id) => id.startsWith('S')),
+    },
+    minSeverity: e.MIN_SEVERITY,
+    ipInsights,
+    store,
+    dryRun: e.DRY_RUN === 'true' || e.DRY_RUN === '1',
+    protectedPrincipals: e.PROTECTED_PRINCIPALS,
+    port: e.PORT,
+    ...(e.WORKER_FUNCTION_NAME === undefined ? {} : { workerFunctionName: e.WORKER_FUNCTION_NAME }),
+  };
+}

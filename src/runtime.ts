@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WebClient } from '@slack/web-api';
+import { createDocumentClient } from './aws/dynamodb';
+import { FindingPublisher, type MessageDecorator } from './bot/findingPublisher';
+import { createSlackClient, WebApiChannelMessages } from './bot/slackClient';
+import type { Config } from './config';
+import { NoModelScorer, type Scorer } from './ipinsights/scorer';
+import { startEmbeddedDynamo } from './local/embeddedDynamo';
+import type { Log } from './log';
+import { ensureTables } from './store/ensureTables';
+import { FindingStateStore } from './store/findingState';
+import { tableDefinitions } from './store/tables';
+
+/** Failure to open the configured store, with what to do about it. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
+export interface OpenedStore {
+  readonly client: DynamoDBDocumentClient;
+  close(): Promise<void>;
+}
+
+/** DynamoDB on AWS, or the embedded store (dynalite) in a folder, with its tables created. */
+export async function openStore(config: Config): Promise<OpenedStore> {
+  if (config.store.kind === 'dynamodb') {
+    const client = createDocumentClient();
+    return { client, close: () => Promise.resolve(client.destroy()) };
+  }
+  const dir = config.store.dir;
+  let embedded;
+  try {
+    embedded = await startEmbeddedDynamo({ dir });
+  } catch (error) {
+    throw new StoreUnavailableError(
+      `cannot open the embedded store in ${dir}: ${(error as Error).message} (is another guardduty-chatops process using it?)`,
+    );
+  }
+  const client = createDocumentClient({ endpoint: embedded.endpoint });
+  await ensureTables(client, tableDefinitions(config.store.tables));
+  return {
+    client,
+    close: async () => {
+      client.destroy();
+      await embedded.close();
+    },
+  };
+}
+
+export interface Runtime {
+  readonly store: OpenedStore;
+  readonly slack: WebClient;
+  readonly scorer: Scorer;
+  readonly findings: FindingStateStore;
+  readonly publisher: FindingPublisher;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly log: Log;
+  readonly scorer?: Scorer;
+  readonly store?: OpenedStore;
+  readonly decorate?: MessageDecorator;
+  readonly clock?: () => Date;
+}
+
+/** Wires the finding pipeline from configuration; every part can be replaced by the caller. */
+export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const store = options.store ?? (await openStore(config));
+  const slack = createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
+  const scorer = options.scorer ?? new NoModelScorer();
+  const findings = new FindingStateStore(store.client, config.store.tables.findings);
+  const publisher = new FindingPublisher({
+    store: findings,
+    messages: new WebApiChannelMessages(slack),
+    scorer,
+    channel: config.slack.channelId,
+    minSeverity: config.minSeverity,
+    clock: options.clock ?? (() => new Date()),
+    newToken: randomUUID,
+    log: options.log,
+    ...(options.decorate === undefined ? {} : { decorate: options.decorate }),
+  });
+  return {
+    store,
+    slack,
+    scorer,
+    findings,
+    publisher,
+    close: () => store.close(),
+  };
+}

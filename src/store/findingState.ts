@@ -1,0 +1,220 @@
+import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+
+/** Which publication of a finding is newer: GuardDuty raises `count` and `updatedAt` on repeats. */
+export interface FindingVersion {
+  readonly count: number;
+  readonly updatedAtMs: number;
+}
+
+export function isNewerVersion(candidate: FindingVersion, stored: FindingVersion): boolean {
+  return candidate.count > stored.count || candidate.updatedAtMs > stored.updatedAtMs;
+}
+
+/** What the bot knows about one finding and its Slack message. */
+export interface FindingRecord extends FindingVersion {
+  readonly findingId: string;
+  /** `posting` between the claim and a confirmed `chat.postMessage`; `posted` after. */
+  readonly status: 'posting' | 'posted';
+  readonly claimToken: string;
+  readonly claimedAt: number;
+  readonly channel: string;
+  readonly ts?: string;
+  readonly postedAt?: number;
+  readonly severity: number;
+  readonly type: string;
+  readonly title: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** The finding as last rendered (JSON), to re-render the message and for `/guardduty show`. */
+  readonly finding: string;
+  /** The IP Insights view shown in the message (JSON). */
+  readonly score: string;
+}
+
+/** The fields written when a newer publication of a finding replaces the stored one. */
+export type FindingContent = Pick<
+  FindingRecord,
+  'count' | 'updatedAtMs' | 'severity' | 'type' | 'title' | 'finding' | 'score'
+>;
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException;
+}
+
+/**
+ * The finding → Slack message map. Every state change is a conditional write, so concurrent or
+ * repeated deliveries of one finding cannot both post it.
+ */
+export class FindingStateStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(findingId: string): Promise<FindingRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { findingId }, ConsistentRead: true }),
+    );
+    return Item as FindingRecord | undefined;
+  }
+
+  /** Claims the right to post a finding never seen before. False when a record already exists. */
+  async claim(record: FindingRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(findingId)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Takes over a claim left by an attempt that never finished. False if someone else moved first. */
+  async takeOverClaim(
+    findingId: string,
+    staleToken: string,
+    claimToken: string,
+    claimedAt: number,
+  ): Promise<boolean> {
+    return this.conditionalUpdate({
+      Key: { findingId },
+      UpdateExpression: 'SET claimToken = :new, claimedAt = :at',
+      ConditionExpression: '#status = :posting AND claimToken = :stale',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':new': claimToken,
+        ':at': claimedAt,
+        ':posting': 'posting',
+        ':stale': staleToken,
+      },
+    });
+  }
+
+  /** Records the posted message under our claim. False when the claim is no longer ours. */
+  async markPosted(
+    findingId: string,
+    claimToken: string,
+    message: { channel: string; ts: string; postedAt: number },
+  ): Promise<boolean> {
+    return this.conditionalUpdate({
+      Key: { findingId },
+      UpdateExpression: 'SET #status = :posted, channel = :channel, ts = :ts, postedAt = :at',
+      ConditionExpression: '#status = :posting AND claimToken = :token',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':posted': 'posted',
+        ':posting': 'posting',
+        ':token': claimToken,
+        ':channel': message.channel,
+        ':ts': message.ts,
+        ':at': message.postedAt,
+      },
+    });
+  }
+
+  /** Drops our claim after a failed post, so a retry starts clean. */
+  async release(findingId: string, claimToken: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { findingId },
+          ConditionExpression: '#status = :posting AND claimToken = :token',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':posting': 'posting', ':token': claimToken },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Stores a newer publication of a posted finding. Returns the content it replaced, or undefined
+   * when the stored one is already as new (nothing written).
+   */
+  async replaceWithNewer(
+    findingId: string,
+    content: FindingContent,
+  ): Promise<FindingContent | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { findingId },
+          UpdateExpression:
+            'SET #count = :count, updatedAtMs = :updatedAtMs, severity = :severity, #type = :type, title = :title, finding = :finding, score = :score',
+          ConditionExpression:
+            '#status = :posted AND (#count < :count OR updatedAtMs < :updatedAtMs)',
+          ExpressionAttributeNames: { '#status': 'status', '#count': 'count', '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':posted': 'posted',
+            ':count': content.count,
+            ':updatedAtMs': content.updatedAtMs,
+            ':severity': content.severity,
+            ':type': content.type,
+            ':title': content.title,
+            ':finding': content.finding,
+            ':score': content.score,
+          },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      return Attributes as FindingContent;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Puts back what `replaceWithNewer` replaced, if our write is still the stored one. */
+  async restore(findingId: string, ours: FindingVersion, previous: FindingContent): Promise<void> {
+    await this.conditionalUpdate({
+      Key: { findingId },
+      UpdateExpression:
+        'SET #count = :count, updatedAtMs = :updatedAtMs, severity = :severity, #type = :type, title = :title, finding = :finding, score = :score',
+      ConditionExpression: '#count = :ourCount AND updatedAtMs = :ourUpdatedAtMs',
+      ExpressionAttributeNames: { '#count': 'count', '#type': 'type' },
+      ExpressionAttributeValues: {
+        ':count': previous.count,
+        ':updatedAtMs': previous.updatedAtMs,
+        ':severity': previous.severity,
+        ':type': previous.type,
+        ':title': previous.title,
+        ':finding': previous.finding,
+        ':score': previous.score,
+        ':ourCount': ours.count,
+        ':ourUpdatedAtMs': ours.updatedAtMs,
+      },
+    });
+  }
+
+  private async conditionalUpdate(input: {
+    Key: Record<string, string>;
+    UpdateExpression: string;
+    ConditionExpression: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues: Record<string, string | number | AttributeValue>;
+  }): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+const VALID = {
+  SLACK_SIGNING_SECRET: 'secret',
+  SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+  SLACK_CHANNEL_ID: 'C0SECURITY',
+};
+
+function problems(env: NodeJS.ProcessEnv, needs: ('slack' | 'channel')[] = []): readonly string[] {
+  try {
+    loadConfig(env, needs, '/srv');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(VALID, ['slack', 'channel'], '/srv');
+    expect(config).toEqual({
+      slack: {
+        signingSecret: 'secret',
+        botToken: 'xoxb-1-2-3',
+        apiUrl: 'https://slack.com/api/',
+        channelId: 'C0SECURITY',
+      },
+      responders: { users: [], groups: [] },
+      minSeverity: 4,
+      ipInsights: { kind: 'none' },
+      store: {
+        kind: 'local',
+        dir: '/srv/.local/store',
+        tables: {
+          findings: 'guardduty-chatops-findings',
+          audit: 'guardduty-chatops-audit',
+          idempotency: 'guardduty-chatops-idempotency',
+        },
+      },
+      dryRun: false,
+      protectedPrincipals: [],
+      port: 3000,
+    });
+  });
+
+  it('uses DynamoDB by default on Lambda, with table names from the environment', () => {
+    const config = loadConfig({
+      ...VALID,
+      AWS_LAMBDA_FUNCTION_NAME: 'fn',
+      AUDIT_TABLE: 'audit-prod',
+    });
+    expect(config.store).toEqual({
+      kind: 'dynamodb',
+      tables: {
+        findings: 'guardduty-chatops-findings',
+        audit: 'audit-prod',
+        idempotency: 'guardduty-chatops-idempotency',
+      },
+    });
+  });
+
+  it('splits responders into users and user groups', () => {
+    const config = loadConfig({ RESPONDERS: 'U123ABC, S0SECOPS ,W999' });
+    expect(config.responders).toEqual({ users: ['U123ABC', 'W999'], groups: ['S0SECOPS'] });
+  });
+
+  it('reads the store, scorer, dry run and severity settings', () => {
+    const config = loadConfig(
+      {
+        STORE: 'local:data',
+        IPINSIGHTS_MODEL: 's3://bucket/model.ipi',
+        DRY_RUN: 'true',
+        MIN_SEVERITY: '7',
+        SLACK_API_URL: 'http://127.0.0.1:9000/api',
+        PROTECTED_PRINCIPALS: 'AIDAPROTECTED,break-glass',
+      },
+      [],
+      '/srv',
+    );
+    expect(config.store).toMatchObject({ kind: 'local', dir: '/srv/data' });
+    expect(config.ipInsights).toEqual({ kind: 'model', location: 's3://bucket/model.ipi' });
+    expect(config.dryRun).toBe(true);
+    expect(config.minSeverity).toBe(7);
+    expect(config.slack.apiUrl).toBe('http://127.0.0.1:9000/api/');
+    expect(config.protectedPrincipals).toEqual(['AIDAPROTECTED', 'break-glass']);
+  });
+
+  it('names every missing and bad variable at once', () => {
+    expect(
+      problems(
+        {
+          SLACK_BOT_TOKEN: 'not-a-token',
+          MIN_SEVERITY: '12',
+          RESPONDERS: 'alice',
+          DRY_RUN: 'yes',
+          STORE: 'postgres',
+          IPINSIGHTS_MODEL: 'm',
+          IPINSIGHTS_ENDPOINT: 'ep',
+        },
+        ['slack', 'channel'],
+      ),
+    ).toEqual([
+      'SLACK_BOT_TOKEN: must be a bot token (xoxb-…)',
+      'RESPONDERS: must be comma-separated Slack user ids (U…) or user-group ids (S…)',
+      'MIN_SEVERITY: must be between 0 and 10',
+      'STORE: must be "dynamodb" or "local:<dir>"',
+      'DRY_RUN: must be "true" or "false"',
+      'SLACK_SIGNING_SECRET: missing (the Slack app signing secret)',
+      'SLACK_CHANNEL_ID: missing (the security channel findings go to)',
+      'IPINSIGHTS_MODEL and IPINSIGHTS_ENDPOINT: set one, not both',
+    ]);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(problems({ ...VALID, SLACK_CHANNEL_ID: '' }, ['channel'])).toEqual([
+      'SLACK_CHANNEL_ID: missing (the security channel findings go to)',
+    ]);
+  });
+
+  it('rejects a channel name where a channel id is needed', () => {
+    expect(problems({ ...VALID, SLACK_CHANNEL_ID: '#security' })).toEqual([
+      'SLACK_CHANNEL_ID: must be a channel id (C…), not a channel name',
+    ]);
+  });
+});

@@ -1,0 +1,28 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../src/aws/dynamodb';
+import { startEmbeddedDynamo } from '../../src/local/embeddedDynamo';
+import { ensureTables } from '../../src/store/ensureTables';
+import { DEFAULT_TABLE_NAMES, tableDefinitions, type TableNames } from '../../src/store/tables';
+
+export interface TestStore {
+  readonly client: DynamoDBDocumentClient;
+  readonly tables: TableNames;
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/** An in-memory dynalite on loopback with every table created, as the embedded store does. */
+export async function startTestStore(dir?: string): Promise<TestStore> {
+  const dynamo = await startEmbeddedDynamo(dir === undefined ? {} : { dir });
+  const client = createDocumentClient({ endpoint: dynamo.endpoint });
+  await ensureTables(client, tableDefinitions(DEFAULT_TABLE_NAMES));
+  return {
+    client,
+    tables: DEFAULT_TABLE_NAMES,
+    endpoint: dynamo.endpoint,
+    close: async () => {
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}
