@@ -85,6 +85,7 @@ export class SageMakerScorer implements Scorer {
         reason: `SageMaker endpoint ${this.endpointName} ${why}`,
       }));
     let body: string;
+    const signal = AbortSignal.timeout(this.timeoutMs);
     try {
       body = await this.invoker.invoke(
         {
@@ -93,15 +94,12 @@ export class SageMakerScorer implements Scorer {
           accept: 'application/json',
           body: endpointCsv(batch),
         },
-        AbortSignal.timeout(this.timeoutMs),
+        signal,
       );
     } catch (error) {
-      const timedOut =
-        error instanceof Error && ['TimeoutError', 'AbortError'].includes(error.name);
+      if (signal.aborted) return failed(`did not answer within ${this.timeoutMs} ms`);
       return failed(
-        timedOut
-          ? `did not answer within ${this.timeoutMs} ms`
-          : `failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        `failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
       );
     }
     let parsed: z.infer<typeof responseSchema>;
