@@ -110,6 +110,16 @@ export function createScoreCommand(deps: IpInsightsCliDeps): CliCommand {
   };
 }
 
+/** node:util parseArgs' error as one short usage line ("Unknown option '--x'"). */
+export function argumentError(error: unknown, usage: string): UsageError {
+  // Checked by shape: errors thrown inside node's internals may come from another realm.
+  const message =
+    typeof error === 'object' && error !== null && 'message' in error
+      ? String(error.message)
+      : String(error);
+  return new UsageError(`${message.split('. ')[0] ?? message} (${usage})`);
+}
+
 function parseScoreArgs(args: readonly string[]) {
   try {
     return parseArgs({
@@ -118,9 +128,7 @@ function parseScoreArgs(args: readonly string[]) {
       allowPositionals: true,
     });
   } catch (error) {
-    throw new UsageError(
-      `${error instanceof Error ? error.message : String(error)} (${SCORE_USAGE})`,
-    );
+    throw argumentError(error, SCORE_USAGE);
   }
 }
 

@@ -15,7 +15,12 @@ import { trainModel, type TrainingProgress } from '../ipinsights/train';
 import { TrainingSetBuilder } from '../ipinsights/training-set';
 import { MalformedInputError, readTupleCsv } from '../ipinsights/tuple-csv';
 import { ExitCode, UsageError, type CliCommand, type CliIo } from './io';
-import { defaultIpInsightsCliDeps, openInputFile, type IpInsightsCliDeps } from './score';
+import {
+  argumentError,
+  defaultIpInsightsCliDeps,
+  openInputFile,
+  type IpInsightsCliDeps,
+} from './score';
 
 export const TRAIN_USAGE =
   'usage: train (--cloudtrail PATH... | --tuples FILE.csv) --out MODEL [--epochs N] [--vector_dim N] [--seed N] …';
@@ -71,7 +76,8 @@ export function createTrainCommand(deps: TrainCommandDeps): CliCommand {
     });
     progress.clear();
     const trainSeconds = (deps.elapsedMs() - started) / 1000 - readSeconds;
-    const bytes = await saveModel(model, options.out, storage);
+    const out = isS3Uri(options.out) ? options.out : resolve(io.cwd, options.out);
+    const bytes = await saveModel(model, out, storage);
 
     const first = epochLosses[0] ?? Number.NaN;
     const last = epochLosses[epochLosses.length - 1] ?? Number.NaN;
@@ -186,9 +192,7 @@ function parseTrainArgs(args: readonly string[]): TrainOptions | 'help' {
       allowPositionals: true,
     });
   } catch (error) {
-    throw new UsageError(
-      `${error instanceof Error ? error.message : String(error)} (${TRAIN_USAGE})`,
-    );
+    throw argumentError(error, TRAIN_USAGE);
   }
   const { values, positionals } = parsed;
   if (values.help === true) return 'help';
