@@ -8,7 +8,7 @@ import type { IpInsightsModel } from '../ipinsights/model';
 import { ModelFormatError } from '../ipinsights/model-file';
 import { ModelNotFoundError, loadModel } from '../ipinsights/model-store';
 import { isS3Uri, type ObjectStorage } from '../ipinsights/object-storage';
-import { endpointCsv } from '../ipinsights/sagemaker-scorer';
+import { csvField } from '../ipinsights/sagemaker-scorer';
 import { MalformedInputError, readTupleCsv } from '../ipinsights/tuple-csv';
 import { ExitCode, UsageError, type CliCommand } from './io';
 
@@ -98,7 +98,7 @@ export function createScoreCommand(deps: IpInsightsCliDeps): CliCommand {
         if (ip >= 0) score = model.scoreIpv4(tuple.entity, ip).toFixed(6);
         else if (parseIp(tuple.ip).kind === 'ipv6') score = 'unscored';
         else throw new UsageError(`${source}:${tuple.line}: not an IP address: "${tuple.ip}"`);
-        await out.line(`${endpointCsv([tuple])},${score}`);
+        await out.line(`${csvField(tuple.entity)},${tuple.ip},${score}`);
       }
     } catch (error) {
       if (error instanceof MalformedInputError) throw new UsageError(error.message);

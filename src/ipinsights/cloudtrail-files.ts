@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable, pipeline as pipelineCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
@@ -68,26 +68,65 @@ async function* walk(folder: string): AsyncIterable<CloudTrailFile> {
 }
 
 /**
- * The records of one log file, streamed element by element out of `{"Records": [...]}` so a
- * large file never sits in memory whole; `.gz` files are gunzipped on the way.
+ * Files up to this size (decompressed) are parsed whole, which is ~10x faster than a streaming
+ * parser; CloudTrail delivers a file every few minutes, so nearly all are far smaller. Larger
+ * files are streamed record by record, so memory stays bounded by this, whatever the input.
  */
-export async function* cloudTrailRecords(file: CloudTrailFile): AsyncIterable<unknown> {
+export const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * The records of one log file out of `{"Records": [...]}`; `.gz` files are gunzipped on the way.
+ * The error for an unreadable file names it.
+ */
+export async function* cloudTrailRecords(
+  file: CloudTrailFile,
+  wholeFileLimit = WHOLE_FILE_LIMIT,
+): AsyncIterable<unknown> {
   const input = await file.open();
-  const records = streamArray();
-  const done = file.name.endsWith('.gz')
-    ? pipeline(input, createGunzip(), parser(), pick({ filter: 'Records' }), records)
-    : pipeline(input, parser(), pick({ filter: 'Records' }), records);
-  done.catch(() => undefined); // surfaced below through the iteration or the final await
+  const decoded = file.name.endsWith('.gz')
+    ? pipelineCallback(input, createGunzip(), () => undefined)
+    : input;
   try {
-    for await (const item of records) yield (item as { value: unknown }).value;
-    await done;
+    const chunks = decoded[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const head: Buffer[] = [];
+    let size = 0;
+    while (size <= wholeFileLimit) {
+      const next = await chunks.next();
+      if (next.done === true) {
+        yield* recordsOf(JSON.parse(Buffer.concat(head).toString('utf8')));
+        return;
+      }
+      head.push(next.value);
+      size += next.value.length;
+    }
+    yield* streamedRecords(Readable.from(concatenated(head, chunks)));
   } catch (error) {
     throw new CloudTrailInputError(
       `${file.name}: not a readable CloudTrail log file (${error instanceof Error ? error.message : String(error)})`,
     );
   } finally {
     input.destroy();
+    decoded.destroy();
   }
+}
+
+function recordsOf(document: unknown): unknown[] {
+  if (typeof document !== 'object' || document === null || !('Records' in document)) return [];
+  return Array.isArray(document.Records) ? document.Records : [];
+}
+
+async function* concatenated(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncIterable<Buffer> {
+  yield* head;
+  for (let next = await rest.next(); next.done !== true; next = await rest.next()) yield next.value;
+}
+
+/** Streams `Records` elements one at a time, for files too large to parse whole. */
+async function* streamedRecords(input: Readable): AsyncIterable<unknown> {
+  const records = streamArray();
+  const done = pipeline(input, parser(), pick({ filter: 'Records' }), records);
+  done.catch(() => undefined); // surfaced through the iteration or the final await
+  for await (const item of records) yield (item as { value: unknown }).value;
+  await done;
 }
 
 /** Every tuple of every record of every file, counting what was read and skipped in `stats`. */

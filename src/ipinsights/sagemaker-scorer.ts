@@ -32,7 +32,7 @@ const DEFAULT_BATCH_SIZE = 1000;
 const DEFAULT_TIMEOUT_MS = 5000;
 
 /** CSV field, quoted only when it must be (principal ids never contain commas; be safe anyway). */
-function csvField(value: string): string {
+export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 

@@ -27,6 +27,16 @@ function shown(line: string): string {
   return line.length > SHOWN_CHARACTERS ? `${line.slice(0, SHOWN_CHARACTERS)}…` : line;
 }
 
+/** The common case (one comma, no quotes) without the regex: this is on the scoring hot path. */
+function splitTwoFields(text: string): { entity: string; ip: string } {
+  const comma = text.indexOf(',');
+  if (comma > 0 && text.indexOf(',', comma + 1) < 0 && !text.includes('"')) {
+    return { entity: text.slice(0, comma).trim(), ip: text.slice(comma + 1).trim() };
+  }
+  const fields = TWO_FIELDS.exec(text);
+  return { entity: unquote(fields?.[1] ?? ''), ip: unquote(fields?.[2] ?? '') };
+}
+
 /**
  * `entity,ip` lines, as SageMaker IP Insights takes them (spaces after the comma allowed, blank
  * lines and an `entity,ip` header skipped). A line that is not two non-empty fields throws
@@ -38,9 +48,7 @@ export async function* readTupleCsv(input: Readable, source: string): AsyncItera
   for await (const text of lines) {
     line++;
     if (text.trim() === '') continue;
-    const fields = TWO_FIELDS.exec(text);
-    const entity = unquote(fields?.[1] ?? '');
-    const ip = unquote(fields?.[2] ?? '');
+    const { entity, ip } = splitTwoFields(text);
     if (entity === '' || ip === '') {
       throw new MalformedInputError(
         `${source}:${line}: expected "entity,ip", got "${shown(text)}"`,

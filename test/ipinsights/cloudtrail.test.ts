@@ -2,7 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CloudTrailStats, tupleFromCloudTrailRecord } from '../../src/ipinsights/cloudtrail';
-import { CloudTrailInputError, cloudTrailTuples } from '../../src/ipinsights/cloudtrail-files';
+import {
+  CloudTrailInputError,
+  cloudTrailRecords,
+  cloudTrailTuples,
+} from '../../src/ipinsights/cloudtrail-files';
+import { createReadStream } from 'node:fs';
 import type { Tuple } from '../../src/ipinsights/scorer';
 import { extractTuples } from '../../src/findings';
 import { fixtureFinding } from '../helpers/fixtures';
@@ -179,6 +184,35 @@ describe('cloudTrailTuples', () => {
     const file = join(dir, 'fake.json.gz');
     await writeFile(file, '{"Records": []}');
     await expect(collect([file])).rejects.toThrow(`${file}: not a readable CloudTrail log file`);
+  });
+
+  it('streams a file larger than the whole-file limit record by record, with the same result', async () => {
+    const dir = await tempDir();
+    const name = join(dir, 'big.json.gz');
+    await writeFile(name, gzipSync(JSON.stringify({ Records: [iamUser, assumedRole, root] })));
+    const file = {
+      name,
+      open: () => Promise.resolve(createReadStream(name, { highWaterMark: 64 })),
+    };
+    const records: unknown[] = [];
+    for await (const record of cloudTrailRecords(file, 100)) records.push(record);
+    expect(records).toEqual([iamUser, assumedRole, root]);
+  });
+
+  it('names a large file that breaks off mid-record', async () => {
+    const dir = await tempDir();
+    const name = join(dir, 'big.json');
+    await writeFile(name, JSON.stringify({ Records: [iamUser, assumedRole] }).slice(0, -30));
+    const file = {
+      name,
+      open: () => Promise.resolve(createReadStream(name, { highWaterMark: 64 })),
+    };
+    const read = async () => {
+      const records: unknown[] = [];
+      for await (const record of cloudTrailRecords(file, 100)) records.push(record);
+      return records;
+    };
+    await expect(read()).rejects.toThrow(`${name}: not a readable CloudTrail log file`);
   });
 
   it('says which path does not exist', async () => {
