@@ -14,6 +14,8 @@ commands:
 // Loaded on demand so `score` does not pay for Bolt and the AWS SDK at start-up.
 const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   post: async () => (await import('./cli/post')).post,
+  train: async () => (await import('./cli/train')).train,
+  score: async () => (await import('./cli/score')).score,
 };
 
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {

@@ -1,0 +1,41 @@
+import type { Calibration } from './scorer';
+import type { CalibrationTable } from './model';
+
+/** Quantiles kept per distribution: percentiles to 0.1 %, 4 KB each in the model file. */
+export const CALIBRATION_QUANTILES = 1001;
+
+/** Sorted quantiles (min … max) of a sample of scores. */
+export function quantiles(scores: Float32Array, count = CALIBRATION_QUANTILES): Float32Array {
+  const sorted = Float32Array.from(scores).sort();
+  const result = new Float32Array(sorted.length === 0 ? 0 : count);
+  for (let i = 0; i < result.length; i++) {
+    const position = Math.round((i / (count - 1)) * (sorted.length - 1));
+    result[i] = sorted[position] ?? 0;
+  }
+  return result;
+}
+
+/** Share of a distribution (given by its sorted quantiles) that scored strictly higher than `score`. */
+export function shareHigher(sortedQuantiles: Float32Array, score: number): number {
+  if (sortedQuantiles.length === 0) return 0;
+  let low = 0;
+  let high = sortedQuantiles.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((sortedQuantiles[mid] ?? 0) <= score) low = mid + 1;
+    else high = mid;
+  }
+  return (sortedQuantiles.length - low) / sortedQuantiles.length;
+}
+
+export function calibrate(
+  table: CalibrationTable,
+  score: number,
+  knownEntity: boolean,
+): Calibration {
+  return {
+    unusualVsNormal: shareHigher(table.normal, score),
+    unusualVsRandom: shareHigher(table.random, score),
+    knownEntity,
+  };
+}

@@ -1,0 +1,62 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { IpInsightsModel } from './model';
+import { decodeModel, encodeModel } from './model-file';
+import {
+  ObjectNotFoundError,
+  isS3Uri,
+  noStorage,
+  parseS3Uri,
+  readAll,
+  type ObjectStorage,
+} from './object-storage';
+
+export class ModelNotFoundError extends Error {
+  override readonly name = 'ModelNotFoundError';
+}
+
+/** Loads a model from a local path or an `s3://` URI (through `storage`). */
+export async function loadModel(
+  location: string,
+  storage?: ObjectStorage,
+): Promise<IpInsightsModel> {
+  let bytes: Uint8Array;
+  if (isS3Uri(location)) {
+    if (storage === undefined) throw noStorage(location);
+    try {
+      bytes = await readAll(await storage.read(parseS3Uri(location)));
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) {
+        throw new ModelNotFoundError(`model not found: ${location}`);
+      }
+      throw error;
+    }
+  } else {
+    try {
+      bytes = await readFile(location);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new ModelNotFoundError(`model not found: ${location}`);
+      }
+      throw error;
+    }
+  }
+  return decodeModel(bytes);
+}
+
+/** Saves a model to a local path (written aside then renamed: never half a file) or `s3://` URI. */
+export async function saveModel(
+  model: IpInsightsModel,
+  location: string,
+  storage?: ObjectStorage,
+): Promise<number> {
+  const bytes = encodeModel(model);
+  if (isS3Uri(location)) {
+    if (storage === undefined) throw noStorage(location);
+    await storage.write(parseS3Uri(location), bytes);
+  } else {
+    const temporary = `${location}.${process.pid}.tmp`;
+    await writeFile(temporary, bytes);
+    await rename(temporary, location);
+  }
+  return bytes.length;
+}

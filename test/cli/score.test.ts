@@ -1,0 +1,97 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { main } from '../../src/cli';
+import { createScoreCommand } from '../../src/cli/score';
+import { trainDemoModel } from '../../src/ipinsights/demo';
+import { saveModel } from '../../src/ipinsights/model-store';
+import { MemoryStorage, memoryIo, tempDir } from '../ipinsights/support';
+
+const { model } = trainDemoModel({ now: () => new Date('2026-11-25T08:00:00Z') });
+
+async function workspace() {
+  const cwd = await tempDir();
+  await saveModel(model, join(cwd, 'model.ipim'));
+  return cwd;
+}
+
+describe('score command', () => {
+  it('scores entity,ip lines from a file: raw dot products, higher = more usual', async () => {
+    const cwd = await workspace();
+    await writeFile(
+      join(cwd, 'pairs.csv'),
+      'entity,ip\nAIDA123456789EXAMPLE,100.20.7.7\nAIDA123456789EXAMPLE,203.0.113.77\n',
+    );
+    const io = memoryIo({ cwd });
+    await expect(main(['score', '--model', 'model.ipim', 'pairs.csv'], io)).resolves.toBe(0);
+    const lines = io.out().trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    const [usual, unusual] = lines.map((line) => line.split(','));
+    expect(usual?.slice(0, 2)).toEqual(['AIDA123456789EXAMPLE', '100.20.7.7']);
+    expect(unusual?.slice(0, 2)).toEqual(['AIDA123456789EXAMPLE', '203.0.113.77']);
+    expect(Number(usual?.[2])).toBeGreaterThan(Number(unusual?.[2]));
+    expect(usual?.[2]).toBe(model.scoreIpv4('AIDA123456789EXAMPLE', 0x64140707).toFixed(6));
+    expect(io.err()).toBe('');
+  });
+
+  it('reads stdin when no file is given and marks IPv6 unscored', async () => {
+    const io = memoryIo({
+      cwd: await workspace(),
+      stdin: 'GeneratedFindingPrincipalId,2001:db8::5\n',
+    });
+    await expect(main(['score', '--model', 'model.ipim'], io)).resolves.toBe(0);
+    expect(io.out()).toBe('GeneratedFindingPrincipalId,2001:db8::5,unscored\n');
+  });
+
+  it('exits 2 naming the malformed line', async () => {
+    const cwd = await workspace();
+    await writeFile(join(cwd, 'bad.csv'), 'alice,10.0.0.1\n\nalice;10.0.0.2\n');
+    const io = memoryIo({ cwd });
+    await expect(main(['score', '--model', 'model.ipim', 'bad.csv'], io)).resolves.toBe(2);
+    expect(io.err()).toBe(
+      'guardduty-chatops score: bad.csv:3: expected "entity,ip", got "alice;10.0.0.2"\n',
+    );
+  });
+
+  it('exits 2 naming the line with a bad IP', async () => {
+    const io = memoryIo({ cwd: await workspace(), stdin: 'alice,10.0.0.1\nalice,10.0.0.300\n' });
+    await expect(main(['score', '--model', 'model.ipim'], io)).resolves.toBe(2);
+    expect(io.err()).toBe('guardduty-chatops score: stdin:2: not an IP address: "10.0.0.300"\n');
+  });
+
+  it('exits 2 when the model is missing or not given', async () => {
+    const cwd = await tempDir();
+    const missing = memoryIo({ cwd, stdin: '' });
+    await expect(main(['score', '--model', 'none.ipim'], missing)).resolves.toBe(2);
+    expect(missing.err()).toBe(
+      `guardduty-chatops score: model not found: ${join(cwd, 'none.ipim')}\n`,
+    );
+    const none = memoryIo({ cwd, stdin: '' });
+    await expect(main(['score'], none)).resolves.toBe(2);
+    expect(none.err()).toMatch(/^guardduty-chatops score: missing --model MODEL /);
+  });
+
+  it('exits 2 when the model file is not a model', async () => {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'pairs.csv'), 'alice,10.0.0.1\n');
+    const io = memoryIo({ cwd });
+    await expect(main(['score', '--model', 'pairs.csv'], io)).resolves.toBe(2);
+    expect(io.err()).toBe(
+      'guardduty-chatops score: not an IP Insights model file (no "IPIM" header)\n',
+    );
+  });
+
+  it('exits 2 when the input file does not exist', async () => {
+    const io = memoryIo({ cwd: await workspace() });
+    await expect(main(['score', '--model', 'model.ipim', 'absent.csv'], io)).resolves.toBe(2);
+    expect(io.err()).toBe(`guardduty-chatops score: no such file: ${join(io.cwd, 'absent.csv')}\n`);
+  });
+
+  it('loads an s3:// model through the S3 dependency', async () => {
+    const storage = new MemoryStorage();
+    await saveModel(model, 's3://models/ipinsights.ipim', storage);
+    const io = memoryIo({ cwd: await tempDir(), stdin: 'AIDA123456789EXAMPLE,100.20.7.7\n' });
+    const command = createScoreCommand({ storage: () => Promise.resolve(storage) });
+    await expect(command(['--model', 's3://models/ipinsights.ipim'], io)).resolves.toBe(0);
+    expect(io.out()).toMatch(/^AIDA123456789EXAMPLE,100\.20\.7\.7,-?\d+\.\d{6}\n$/);
+  });
+});

@@ -1,0 +1,139 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { main } from '../../src/cli';
+import { createTrainCommand } from '../../src/cli/train';
+import { writeCloudTrailFiles } from '../../src/ipinsights/demo';
+import { loadModel } from '../../src/ipinsights/model-store';
+import { seededRandom } from '../../src/ipinsights/random';
+import { generateSyntheticCloudTrail } from '../../src/ipinsights/synthetic-cloudtrail';
+import { MemoryStorage, memoryIo, tempDir } from '../ipinsights/support';
+
+const NOW = new Date('2026-11-25T08:00:00Z');
+let clock = 0;
+const train = (storage = new MemoryStorage()) =>
+  createTrainCommand({
+    storage: () => Promise.resolve(storage),
+    now: () => NOW,
+    elapsedMs: () => (clock += 250),
+  });
+
+async function trail(): Promise<string> {
+  const cwd = await tempDir();
+  const files = generateSyntheticCloudTrail({ end: NOW, days: 2, extraUsers: 3 }, seededRandom(9));
+  await writeCloudTrailFiles(join(cwd, 'logs'), files);
+  return cwd;
+}
+
+describe('train command', () => {
+  it('trains from a CloudTrail folder tree and prints a summary', async () => {
+    const cwd = await trail();
+    const io = memoryIo({ cwd });
+    await expect(
+      train()(
+        ['--cloudtrail', 'logs', '--out', 'model.ipim', '--epochs', '3', '--vector_dim', '8'],
+        io,
+      ),
+    ).resolves.toBe(0);
+    const model = await loadModel(join(cwd, 'model.ipim'));
+    expect(model.hyperparameters).toMatchObject({ epochs: 3, vector_dim: 8 });
+    expect(model.metadata.trainedAt).toBe('2026-11-25T08:00:00.000Z');
+    const summary = io.out().split('\n');
+    expect(summary[0]).toMatch(
+      /^tuples read {3}[\d,]+ from \d+ files; skipped [\d,]+ AWS service callers, [\d,]+ IPv6, not trained$/,
+    );
+    expect(summary[0]).toContain(`${model.metadata.trainingPairs.toLocaleString('en-US')} from`);
+    expect(summary[1]).toBe(`entities      ${model.metadata.entityCount}`);
+    expect(summary[2]).toMatch(/^epochs {8}3 \(loss \d\.\d{4} → \d\.\d{4}\)$/);
+    expect(summary[3]).toBe('time          0.3 s reading, 0.3 s training');
+    expect(summary[4]).toMatch(/^model {9}model\.ipim \(\d+\.\d MB, format v1\)$/);
+    expect(io.err()).toBe('');
+  });
+
+  it('draws a progress bar on a terminal', async () => {
+    const cwd = await trail();
+    const io = memoryIo({ cwd, interactive: true });
+    await train()(['--cloudtrail', 'logs', '--out', 'model.ipim', '--epochs', '2'], io);
+    expect(io.err()).toContain('[############------------] epoch 1/2 50% loss ');
+    expect(io.err()).toContain('[########################] epoch 2/2 100% loss ');
+  });
+
+  it('trains from a tuples CSV and writes the model to s3://', async () => {
+    const cwd = await tempDir();
+    const lines = Array.from({ length: 300 }, (_, i) => `user-${i % 3},10.${i % 3}.0.${i % 250}`);
+    await writeFile(join(cwd, 'pairs.csv'), `${lines.join('\n')}\nuser-1,2001:db8::1\n`);
+    const storage = new MemoryStorage();
+    const io = memoryIo({ cwd });
+    await expect(
+      train(storage)(
+        ['--tuples', 'pairs.csv', '--out', 's3://models/m.ipim', '--num_ip_vectors', '1024'],
+        io,
+      ),
+    ).resolves.toBe(0);
+    expect(io.out().split('\n')[0]).toBe(
+      'tuples read   300 from 1 file; skipped 1 IPv6, not trained',
+    );
+    expect(storage.objects.get('s3://models/m.ipim')?.subarray(0, 4).toString()).toBe('IPIM');
+  });
+
+  it.each([
+    [['--out', 'm.ipim'], 'give either --cloudtrail PATH... or --tuples FILE.csv'],
+    [
+      ['--tuples', 'a.csv', '--cloudtrail', 'logs', '--out', 'm.ipim'],
+      'give either --cloudtrail PATH... or --tuples FILE.csv',
+    ],
+    [['--tuples', 'a.csv'], 'missing --out MODEL'],
+    [['--tuples', 'a.csv', '--out', 'm.ipim', '--epochs', 'ten'], '--epochs: not a number: "ten"'],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('exits 2 on bad usage %j', async (args, message) => {
+    const io = memoryIo({ cwd: await tempDir() });
+    await expect(main(['train', ...args], io)).resolves.toBe(2);
+    expect(io.err()).toContain(`guardduty-chatops train: ${message}`);
+  });
+
+  it('exits 2 on an out-of-range hyperparameter, naming it', async () => {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'pairs.csv'), 'a,10.0.0.1\n');
+    const io = memoryIo({ cwd });
+    await expect(
+      main(['train', '--tuples', 'pairs.csv', '--out', 'm.ipim', '--vector_dim', '2'], io),
+    ).resolves.toBe(2);
+    expect(io.err()).toMatch(/^guardduty-chatops train: --vector_dim: .*4/);
+  });
+
+  it('exits 2 naming the malformed CSV line and writes no model', async () => {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'pairs.csv'), 'a,10.0.0.1\nb,10.0.0.2,x\n');
+    const io = memoryIo({ cwd });
+    await expect(main(['train', '--tuples', 'pairs.csv', '--out', 'm.ipim'], io)).resolves.toBe(2);
+    expect(io.err()).toBe(
+      'guardduty-chatops train: pairs.csv:2: expected "entity,ip", got "b,10.0.0.2,x"\n',
+    );
+    await expect(readFile(join(cwd, 'm.ipim'))).rejects.toThrow('ENOENT');
+  });
+
+  it('exits 2 when the input has no usable pairs', async () => {
+    const cwd = await tempDir();
+    await writeFile(
+      join(cwd, 'trail.json'),
+      JSON.stringify({ Records: [{ sourceIPAddress: 'AWS Internal' }] }),
+    );
+    const io = memoryIo({ cwd });
+    await expect(
+      main(['train', '--cloudtrail', 'trail.json', '--out', 'm.ipim'], io),
+    ).resolves.toBe(2);
+    expect(io.err()).toBe(
+      'guardduty-chatops train: no (entity, IPv4) pairs in the input (0 from 1 file; skipped 1 AWS service callers)\n',
+    );
+  });
+
+  it('exits 2 naming a CloudTrail path that does not exist', async () => {
+    const cwd = await tempDir();
+    const io = memoryIo({ cwd });
+    await expect(main(['train', '--cloudtrail', 'nowhere', '--out', 'm.ipim'], io)).resolves.toBe(
+      2,
+    );
+    expect(io.err()).toBe(
+      `guardduty-chatops train: no such file or folder: ${join(cwd, 'nowhere')}\n`,
+    );
+  });
+});
