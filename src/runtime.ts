@@ -5,7 +5,8 @@ import { createDocumentClient } from './aws/dynamodb';
 import { FindingPublisher, type MessageDecorator } from './bot/findingPublisher';
 import { createSlackClient, WebApiChannelMessages } from './bot/slackClient';
 import type { Config } from './config';
-import { NoModelScorer, type Scorer } from './ipinsights/scorer';
+import { createScorer } from './ipinsights/factory';
+import type { Scorer } from './ipinsights/scorer';
 import { startEmbeddedDynamo } from './local/embeddedDynamo';
 import type { Log } from './log';
 import { ensureTables } from './store/ensureTables';
@@ -48,6 +49,22 @@ export async function openStore(config: Config): Promise<OpenedStore> {
   };
 }
 
+/** The scorer `IPINSIGHTS_MODEL` / `IPINSIGHTS_ENDPOINT` select; SDK clients only when needed. */
+export async function scorerFromConfig(config: Config): Promise<Scorer> {
+  const setting = config.ipInsights;
+  if (setting.kind === 'model') {
+    const storage = setting.location.startsWith('s3://')
+      ? new (await import('./aws/s3')).S3ObjectStorage()
+      : undefined;
+    return createScorer({ model: setting.location }, storage === undefined ? {} : { storage });
+  }
+  if (setting.kind === 'endpoint') {
+    const invoker = new (await import('./aws/sagemaker')).SageMakerEndpointInvoker();
+    return createScorer({ endpoint: setting.endpointName }, { invoker });
+  }
+  return createScorer({}, {});
+}
+
 export interface Runtime {
   readonly store: OpenedStore;
   readonly slack: WebClient;
@@ -69,7 +86,7 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const store = options.store ?? (await openStore(config));
   const slack = createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
-  const scorer = options.scorer ?? new NoModelScorer();
+  const scorer = options.scorer ?? (await scorerFromConfig(config));
   const findings = new FindingStateStore(store.client, config.store.tables.findings);
   const publisher = new FindingPublisher({
     store: findings,
