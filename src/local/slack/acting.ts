@@ -15,7 +15,7 @@ import { applyResponse, parseResponseMessage } from './response-urls';
 import { SlackRequestSender, type BotResponse, type SignedRequestOptions } from './signing';
 import type { Clock, JsonObject, LocalSlackUser } from './types';
 import type { ViewRegistry } from './views';
-import type { Workspace } from './workspace';
+import type { ChannelState, Workspace } from './workspace';
 
 export interface ClickButtonInput {
   readonly user: string;
@@ -129,8 +129,8 @@ export class SlackActor {
 
   async runSlashCommand(input: SlashCommandRunInput): Promise<BotResponse> {
     const user = this.user(input.user);
-    const { workspace, grants, app } = this.options;
-    const channel = workspace.channel(input.channel);
+    const { grants, app } = this.options;
+    const channel = this.channel(input.channel);
     const target: ResponseTarget = { kind: 'command', user: user.id, channel: channel.id };
     const fields = slashCommandFields({
       app,
@@ -157,6 +157,15 @@ export class SlackActor {
       clock: this.options.clock,
       ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),
     });
+  }
+
+  private channel(id: string): ChannelState {
+    try {
+      return this.options.workspace.channel(id);
+    } catch (error) {
+      if (error instanceof SlackApiError) throw new LocalSlackUsageError(`unknown channel ${id}`);
+      throw error;
+    }
   }
 
   private user(id: string): LocalSlackUser {
