@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LogLevel, type Logger } from '@slack/web-api';
+import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { startLocalSlack, type LocalSlack, type LocalSlackOptions } from '../../../src/local/slack';
 import type { Clock } from '../../../src/local/slack/types';
 
 /** Keeps WebClient's and Bolt's logs out of the test output. */
@@ -114,3 +115,43 @@ export const actions = (blockId: string, ...buttons: [actionId: string, value: s
     value,
   })),
 });
+
+export const CHANNEL = 'C0SECURITY';
+export const ALICE = 'U0ALICE';
+export const BOB = 'U0BOB';
+
+export interface Harness {
+  readonly slack: LocalSlack;
+  readonly bot: FakeBot;
+  /** A WebClient acting as the bot towards the local Slack. */
+  readonly client: WebClient;
+  readonly clock: TestClock;
+  close(): Promise<void>;
+}
+
+/** A local Slack with #security, alice and bob, wired to a fake bot, on a manual clock. */
+export async function startHarness(options: LocalSlackOptions = {}): Promise<Harness> {
+  const bot = await startFakeBot();
+  const clock = manualClock(1_732_543_200_000);
+  const slack = await startLocalSlack({
+    channels: [{ id: CHANNEL, name: 'security' }],
+    users: [
+      { id: ALICE, name: 'alice', real_name: 'Alice' },
+      { id: BOB, name: 'bob' },
+    ],
+    clock,
+    eventsUrl: bot.url,
+    ...options,
+  });
+  const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, logger: silentLogger });
+  return {
+    slack,
+    bot,
+    client,
+    clock,
+    close: async () => {
+      await slack.close();
+      await bot.close();
+    },
+  };
+}

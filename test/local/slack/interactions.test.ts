@@ -1,18 +1,15 @@
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { LocalSlackUsageError, startLocalSlack, type LocalSlack } from '../../../src/local/slack';
 import {
   actions,
-  manualClock,
+  ALICE,
+  BOB,
+  CHANNEL,
   section,
-  silentLogger,
-  startFakeBot,
+  startHarness,
   type FakeBot,
-  type TestClock,
+  type Harness,
 } from './helpers';
-
-const CHANNEL = 'C0SECURITY';
-const ALICE = 'U0ALICE';
-const BOB = 'U0BOB';
 
 const modal = (callbackId: string, blocks: Record<string, unknown>[]) => ({
   type: 'modal',
@@ -49,27 +46,15 @@ describe('acting as Slack towards the bot', () => {
   let slack: LocalSlack;
   let bot: FakeBot;
   let client: WebClient;
-  let clock: TestClock;
+
+  let harness: Harness;
 
   beforeEach(async () => {
-    bot = await startFakeBot();
-    clock = manualClock(Date.now());
-    slack = await startLocalSlack({
-      channels: [{ id: CHANNEL, name: 'security' }],
-      users: [
-        { id: ALICE, name: 'alice' },
-        { id: BOB, name: 'bob' },
-      ],
-      clock,
-      eventsUrl: bot.url,
-    });
-    client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, logger: silentLogger });
+    harness = await startHarness();
+    ({ slack, bot, client } = harness);
   });
 
-  afterEach(async () => {
-    await slack.close();
-    await bot.close();
-  });
+  afterEach(() => harness.close());
 
   /** A raw Web API call, for views and blocks built here as plain objects. */
   async function api(method: string, args: Record<string, unknown>) {

@@ -1,15 +1,20 @@
 import { request as httpRequest } from 'node:http';
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import {
   LocalSlackUsageError,
   startLocalSlack,
   type LocalSlack,
   type LocalSlackSnapshot,
 } from '../../../src/local/slack';
-import { actions, manualClock, section, silentLogger, startFakeBot, type FakeBot } from './helpers';
-
-const CHANNEL = 'C0SECURITY';
-const ALICE = 'U0ALICE';
+import {
+  actions,
+  ALICE,
+  CHANNEL,
+  section,
+  startHarness,
+  type FakeBot,
+  type Harness,
+} from './helpers';
 
 async function postJson(
   url: string,
@@ -64,22 +69,14 @@ describe('observer API for the sandbox page', () => {
   let bot: FakeBot;
   let client: WebClient;
 
+  let harness: Harness;
+
   beforeEach(async () => {
-    bot = await startFakeBot();
-    slack = await startLocalSlack({
-      channels: [{ id: CHANNEL, name: 'security' }],
-      users: [{ id: ALICE, name: 'alice', real_name: 'Alice' }],
-      userGroups: { S0RESPOND: [ALICE] },
-      clock: manualClock(1_732_543_200_000),
-      eventsUrl: bot.url,
-    });
-    client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, logger: silentLogger });
+    harness = await startHarness({ userGroups: { S0RESPOND: [ALICE] } });
+    ({ slack, bot, client } = harness);
   });
 
-  afterEach(async () => {
-    await slack.close();
-    await bot.close();
-  });
+  afterEach(() => harness.close());
 
   it('returns the whole workspace from GET /local/state', async () => {
     const parent = (
@@ -94,7 +91,10 @@ describe('observer API for the sandbox page', () => {
     expect(state).toMatchObject({
       team: { id: 'T0LOCAL001', domain: 'guardduty-local' },
       bot: { userId: 'U0LOCALBOT' },
-      users: [{ id: ALICE, name: 'alice', real_name: 'Alice' }],
+      users: [
+        { id: ALICE, name: 'alice', real_name: 'Alice' },
+        { id: 'U0BOB', name: 'bob' },
+      ],
       userGroups: { S0RESPOND: [ALICE] },
       ephemerals: [{ user: ALICE, text: 'psst' }],
       views: [],
@@ -206,7 +206,6 @@ describe('observer API for the sandbox page', () => {
     const down = await postJson(`${slack.url}local/command`, { user: ALICE, channel: CHANNEL });
     expect(down.status).toBe(502);
     expect(down.body.error).toMatch(/^bot unreachable: /);
-    bot = await startFakeBot();
   });
 
   it('refuses other Host names (DNS rebinding) and unknown routes', async () => {

@@ -1,17 +1,15 @@
-import { WebClient } from '@slack/web-api';
-import { startLocalSlack, type LocalSlack } from '../../../src/local/slack';
+import type { WebClient } from '@slack/web-api';
+import type { LocalSlack } from '../../../src/local/slack';
 import {
   actions,
-  manualClock,
+  ALICE,
+  CHANNEL,
   section,
-  silentLogger,
-  startFakeBot,
+  startHarness,
   type FakeBot,
+  type Harness,
   type TestClock,
 } from './helpers';
-
-const CHANNEL = 'C0SECURITY';
-const ALICE = 'U0ALICE';
 
 async function respond(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
@@ -28,22 +26,14 @@ describe('response_url', () => {
   let client: WebClient;
   let clock: TestClock;
 
+  let harness: Harness;
+
   beforeEach(async () => {
-    bot = await startFakeBot();
-    clock = manualClock(1_732_543_200_000);
-    slack = await startLocalSlack({
-      channels: [{ id: CHANNEL, name: 'security' }],
-      users: [{ id: ALICE, name: 'alice' }],
-      clock,
-      eventsUrl: bot.url,
-    });
-    client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, logger: silentLogger });
+    harness = await startHarness();
+    ({ slack, bot, client, clock } = harness);
   });
 
-  afterEach(async () => {
-    await slack.close();
-    await bot.close();
-  });
+  afterEach(() => harness.close());
 
   async function clickArchive(): Promise<{ ts: string; responseUrl: string }> {
     const { ts } = await client.chat.postMessage({
