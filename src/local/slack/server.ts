@@ -136,6 +136,7 @@ class LocalSlackServer implements LocalSlack {
   private readonly actor: SlackActor;
   private readonly observer: Observer;
   private eventsUrl: string | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly server: Server,
@@ -261,13 +262,15 @@ class LocalSlackServer implements LocalSlack {
     return this.changes.subscribe(listener);
   }
 
+  /** Stops the server and frees the port; calling it again returns the same promise. */
   close(): Promise<void> {
-    this.observer.closeStreams();
-    return new Promise((resolve, reject) => {
+    this.closing ??= new Promise<void>((resolve, reject) => {
+      this.observer.closeStreams();
       this.server.close((error) => (error === undefined ? resolve() : reject(error)));
       // Keep-alive sockets from WebClient would otherwise hold the port until they time out.
       this.server.closeAllConnections();
     });
+    return this.closing;
   }
 
   /** Routes one request; every path is loopback-only. */

@@ -208,6 +208,15 @@ describe('observer API for the sandbox page', () => {
     expect(down.body.error).toMatch(/^bot unreachable: /);
   });
 
+  it('ends open event streams on close', async () => {
+    const response = await fetch(`${slack.url}local/events`);
+    const reader = response.body!.getReader();
+    await readEvents(reader, 1);
+    await slack.close();
+    expect((await reader.read()).done).toBe(true);
+    await expect(slack.close()).resolves.toBeUndefined(); // closing twice is harmless
+  });
+
   it('refuses other Host names (DNS rebinding) and unknown routes', async () => {
     expect(await getWithHost(`${slack.url}local/state`, 'attacker.example')).toBe(403);
     expect(await getWithHost(`${slack.url}local/state`, `localhost:${slack.port}`)).toBe(200);
