@@ -8,6 +8,7 @@ import {
   viewStateValues,
   viewSubmissionPayload,
   type AppIdentity,
+  type BlockActionsInput,
   type FoundButton,
   type ViewValuesInput,
 } from './interactions';
@@ -67,10 +68,7 @@ export interface SlackActorOptions {
 /** Where a clicked button lives, resolved from the stored workspace. */
 interface ClickSource {
   readonly blocks: readonly JsonObject[];
-  readonly fields: Pick<
-    Parameters<typeof blockActionsPayload>[0],
-    'container' | 'channel' | 'message' | 'view'
-  >;
+  readonly fields: Pick<BlockActionsInput, 'container' | 'channel' | 'message' | 'view'>;
   readonly target?: ResponseTarget;
 }
 
@@ -83,6 +81,7 @@ export class SlackActor {
   constructor(private readonly options: SlackActorOptions) {}
 
   async clickButton(input: ClickButtonInput): Promise<BotResponse> {
+    const sender = this.sender();
     const user = this.user(input.user);
     const source = this.clickSource(input, user);
     const button = this.button(source.blocks, input);
@@ -99,10 +98,11 @@ export class SlackActor {
         ? {}
         : { responseUrl: this.options.responseUrl(grants.issueResponseUrl(source.target)) }),
     });
-    return this.sender().sendInteraction(payload, input.request);
+    return sender.sendInteraction(payload, input.request);
   }
 
   async submitView(input: SubmitViewInput): Promise<BotResponse> {
+    const sender = this.sender();
     const user = this.user(input.user);
     const { views, app, grants } = this.options;
     const open = views.get(input.viewId);
@@ -122,12 +122,13 @@ export class SlackActor {
       values,
       triggerId: grants.issueTrigger(user.id),
     });
-    const response = await this.sender().sendInteraction(payload, input.request);
+    const response = await sender.sendInteraction(payload, input.request);
     this.applyViewResponse(user.id, input.viewId, response);
     return response;
   }
 
   async runSlashCommand(input: SlashCommandRunInput): Promise<BotResponse> {
+    const sender = this.sender();
     const user = this.user(input.user);
     const { grants, app } = this.options;
     const channel = this.channel(input.channel);
@@ -141,7 +142,7 @@ export class SlackActor {
       responseUrl: this.options.responseUrl(grants.issueResponseUrl(target)),
       triggerId: grants.issueTrigger(user.id),
     });
-    const response = await this.sender().sendSlashCommand(fields, input.request);
+    const response = await sender.sendSlashCommand(fields, input.request);
     this.applyCommandAck(target, response);
     return response;
   }
@@ -258,6 +259,16 @@ export class SlackActor {
     }
     const answer = parseJsonObject(response.body);
     if (answer === undefined) return;
+    try {
+      this.applyResponseAction(user, viewId, answer);
+    } catch (error) {
+      if (!(error instanceof SlackApiError)) throw error;
+      // Slack shows an error in the modal for a view it cannot render; the modal stays as it was.
+    }
+  }
+
+  private applyResponseAction(user: string, viewId: string, answer: Record<string, unknown>): void {
+    const { views } = this.options;
     switch (answer.response_action) {
       case 'errors':
         views.setErrors(viewId, stringRecord(answer.errors));

@@ -227,12 +227,23 @@ describe('acting as Slack towards the bot', () => {
       expect(slack.views.list()).toEqual([]);
     });
 
-    it('leaves the modal open when the bot fails', async () => {
+    it('leaves the modal as it was when the bot fails or answers a view Slack would refuse', async () => {
       const viewId = await openModal(ALICE, modal('q', [noteBlock]));
       bot.answerWith(() => ({ status: 500, body: 'boom' }));
       const response = await slack.submitView({ user: ALICE, viewId });
       expect(response).toMatchObject({ status: 500, body: 'boom' });
-      expect(slack.views.get(viewId)).toBeDefined();
+      const before = structuredClone(slack.views.get(viewId));
+      expect(before).toBeDefined();
+
+      const unrenderable = {
+        ...modal('q2', [noteBlock]),
+        title: { type: 'plain_text', text: 'x'.repeat(25) },
+      };
+      bot.answerWith(() => ({
+        body: JSON.stringify({ response_action: 'update', view: unrenderable }),
+      }));
+      await slack.submitView({ user: ALICE, viewId });
+      expect(slack.views.get(viewId)).toEqual(before);
     });
   });
 
