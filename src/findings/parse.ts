@@ -21,6 +21,9 @@ export interface ParsedFinding {
 function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.') || '(root)';
+    if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+      return `${path}: missing (expected ${issue.expected})`;
+    }
     return `${path}: ${issue.message}`;
   });
 }

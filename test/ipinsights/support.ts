@@ -1,41 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable, Writable } from 'node:stream';
-import type { CliIo } from '../../src/cli/io';
+import { Readable } from 'node:stream';
+export { memoryIo, type MemoryIo } from '../helpers/cliIo';
 import type { ObjectStorage, S3Location } from '../../src/ipinsights/object-storage';
-
-export interface MemoryIo extends CliIo {
-  readonly out: () => string;
-  readonly err: () => string;
-}
-
-/** A CliIo over strings, so commands run in-process and their output is asserted exactly. */
-export function memoryIo(options: {
-  stdin?: string;
-  cwd: string;
-  interactive?: boolean;
-}): MemoryIo {
-  let out = '';
-  let err = '';
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  return {
-    stdin: options.stdin === undefined ? new PassThrough() : Readable.from([options.stdin]),
-    stdout: sink((text) => (out += text)),
-    stderr: sink((text) => (err += text)),
-    env: {},
-    cwd: options.cwd,
-    interactive: options.interactive ?? false,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 export function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'ipinsights-'));

@@ -1,0 +1,142 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli';
+import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
+import { memoryIo } from '../helpers/cliIo';
+import { FIXTURE_DIR, fixtureNames, rawFinding, rawFixture } from '../helpers/fixtures';
+
+let slack: LocalSlack;
+let dir: string;
+
+beforeEach(async () => {
+  slack = await startLocalSlack({ channels: ['C0SECURITY'] });
+  dir = await mkdtemp(join(tmpdir(), 'post-'));
+});
+afterEach(() => slack.close());
+
+function io() {
+  const base = memoryIo({ cwd: dir });
+  return Object.assign(base, {
+    env: {
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_CHANNEL_ID: 'C0SECURITY',
+      STORE: 'local:store',
+      MIN_SEVERITY: '0',
+    },
+  });
+}
+
+async function file(name: string, content: unknown): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('guardduty-chatops post', () => {
+  it('posts every fixture, then changes nothing when run again on the same store', async () => {
+    const files = fixtureNames().map((name) => join(FIXTURE_DIR, name));
+    const first = io();
+    expect(await main(['post', ...files], first)).toBe(0);
+    const lines = first.out().trim().split('\n');
+    expect(lines).toHaveLength(files.length);
+    for (const line of lines) expect(line).toMatch(/^posted\t[0-9a-f]+\tts \d+\.\d{6}$/);
+    expect(first.err()).toBe('');
+    expect(await readdir(join(dir, 'store'))).not.toHaveLength(0);
+
+    const second = io();
+    expect(await main(['post', ...files], second)).toBe(0);
+    expect(
+      second
+        .out()
+        .trim()
+        .split('\n')
+        .every((l) => l.startsWith('unchanged\t')),
+    ).toBe(true);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.ok)).toHaveLength(files.length);
+  });
+
+  it('reports findings below MIN_SEVERITY without posting them', async () => {
+    const cli = io();
+    cli.env.MIN_SEVERITY = '7';
+    const path = await file(
+      'low.json',
+      rawFixture('Synthetic_Discovery_IAMUser_AnomalousBehavior.json'),
+    );
+    expect(await main(['post', path], cli)).toBe(0);
+    expect(cli.out()).toBe(
+      'below-threshold\tb2c3d4e5f60718293a4b5c6d7e8f90a1\tseverity 5 < MIN_SEVERITY 7\n',
+    );
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  const good = () => rawFixture('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
+
+  it.each([
+    [
+      'not JSON',
+      () => '{"source": "aws.guardduty",',
+      /^guardduty-chatops post: bad\.json: not valid JSON: /,
+    ],
+    [
+      'the wrong source',
+      () => ({ ...good(), source: 'aws.ec2' }),
+      /^guardduty-chatops post: bad\.json: source: must be "aws\.guardduty", got "aws\.ec2"\n$/,
+    ],
+    [
+      'a finding without id',
+      () => {
+        const finding = rawFinding('Recon_EC2_Portscan.json');
+        delete finding.id;
+        return finding;
+      },
+      /^guardduty-chatops post: bad\.json: id: missing \(expected string\)\n$/,
+    ],
+    [
+      'severity out of range',
+      () => ({ ...rawFinding('Recon_EC2_Portscan.json'), severity: 42 }),
+      /^guardduty-chatops post: bad\.json: severity: must be between 0 and 10\n$/,
+    ],
+  ])(
+    'exits 2 on %s with one line, posting and storing nothing',
+    async (_label, content, message) => {
+      await file('ok.json', good());
+      await file('bad.json', content());
+      const cli = io();
+      expect(await main(['post', 'ok.json', 'bad.json'], cli)).toBe(2);
+      expect(cli.err()).toMatch(message);
+      expect(cli.err().trim().split('\n')).toHaveLength(1);
+      expect(cli.out()).toBe('');
+      expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+      await expect(readdir(join(dir, 'store'))).rejects.toThrow('ENOENT');
+    },
+  );
+
+  it('exits 2 for a missing file, no files, an unknown option, or missing configuration', async () => {
+    const cli = io();
+    expect(await main(['post', 'nope.json'], cli)).toBe(2);
+    expect(cli.err()).toBe('guardduty-chatops post: nope.json: cannot read (ENOENT)\n');
+    const none = io();
+    expect(await main(['post'], none)).toBe(2);
+    expect(none.err()).toBe('guardduty-chatops post: usage: guardduty-chatops post FILE...\n');
+    const option = io();
+    expect(await main(['post', '--force', 'x.json'], option)).toBe(2);
+    expect(option.err()).toBe('guardduty-chatops post: unknown option --force\n');
+    const unconfigured = memoryIo({ cwd: dir });
+    const path = await file('ok.json', good());
+    expect(await main(['post', path], unconfigured)).toBe(2);
+    expect(unconfigured.err()).toBe(
+      'guardduty-chatops post: invalid configuration: SLACK_SIGNING_SECRET: missing (the Slack app signing secret); SLACK_BOT_TOKEN: missing (the Slack bot token (xoxb-…)); SLACK_CHANNEL_ID: missing (the security channel findings go to)\n',
+    );
+  });
+
+  it('exits 1 when Slack fails, after retrying', async () => {
+    const path = await file('ok.json', good());
+    slack.failNext('chat.postMessage', { status: 500 }, { times: 10 });
+    const cli = io();
+    expect(await main(['post', path], cli)).toBe(1);
+    expect(cli.err()).toMatch(/^guardduty-chatops post: .+\n$/);
+  });
+});
