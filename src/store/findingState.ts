@@ -44,6 +44,22 @@ export type FindingContent = Pick<
   'count' | 'updatedAtMs' | 'severity' | 'type' | 'title' | 'finding' | 'score'
 >;
 
+const SET_CONTENT =
+  'SET #count = :count, updatedAtMs = :updatedAtMs, severity = :severity, #type = :type, title = :title, finding = :finding, score = :score';
+const CONTENT_NAMES = { '#count': 'count', '#type': 'type' };
+
+function contentValues(content: FindingContent): Record<string, string | number> {
+  return {
+    ':count': content.count,
+    ':updatedAtMs': content.updatedAtMs,
+    ':severity': content.severity,
+    ':type': content.type,
+    ':title': content.title,
+    ':finding': content.finding,
+    ':score': content.score,
+  };
+}
+
 function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException;
 }
@@ -155,21 +171,11 @@ export class FindingStateStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { findingId },
-          UpdateExpression:
-            'SET #count = :count, updatedAtMs = :updatedAtMs, severity = :severity, #type = :type, title = :title, finding = :finding, score = :score',
+          UpdateExpression: SET_CONTENT,
           ConditionExpression:
             '#status = :posted AND (#count < :count OR updatedAtMs < :updatedAtMs)',
-          ExpressionAttributeNames: { '#status': 'status', '#count': 'count', '#type': 'type' },
-          ExpressionAttributeValues: {
-            ':posted': 'posted',
-            ':count': content.count,
-            ':updatedAtMs': content.updatedAtMs,
-            ':severity': content.severity,
-            ':type': content.type,
-            ':title': content.title,
-            ':finding': content.finding,
-            ':score': content.score,
-          },
+          ExpressionAttributeNames: { '#status': 'status', ...CONTENT_NAMES },
+          ExpressionAttributeValues: { ':posted': 'posted', ...contentValues(content) },
           ReturnValues: 'UPDATED_OLD',
         }),
       );
@@ -184,18 +190,11 @@ export class FindingStateStore {
   async restore(findingId: string, ours: FindingVersion, previous: FindingContent): Promise<void> {
     await this.conditionalUpdate({
       Key: { findingId },
-      UpdateExpression:
-        'SET #count = :count, updatedAtMs = :updatedAtMs, severity = :severity, #type = :type, title = :title, finding = :finding, score = :score',
+      UpdateExpression: SET_CONTENT,
       ConditionExpression: '#count = :ourCount AND updatedAtMs = :ourUpdatedAtMs',
-      ExpressionAttributeNames: { '#count': 'count', '#type': 'type' },
+      ExpressionAttributeNames: CONTENT_NAMES,
       ExpressionAttributeValues: {
-        ':count': previous.count,
-        ':updatedAtMs': previous.updatedAtMs,
-        ':severity': previous.severity,
-        ':type': previous.type,
-        ':title': previous.title,
-        ':finding': previous.finding,
-        ':score': previous.score,
+        ...contentValues(previous),
         ':ourCount': ours.count,
         ':ourUpdatedAtMs': ours.updatedAtMs,
       },

@@ -247,55 +247,46 @@ function assertSafe(message: ReturnType<typeof renderFinding>) {
   expect(blockKitViolations(message)).toEqual([]);
 }
 
+/** Puts hostile strings at random paths of a fixture, renders it and checks the result is safe. */
+function assertHostileEditsAreSafe(
+  fixture: string,
+  paths: readonly (readonly string[])[],
+  prepare: (raw: Record<string, unknown>) => void = () => undefined,
+) {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.constantFrom(...paths), hostileString), { minLength: 1, maxLength: 8 }),
+      (edits) => {
+        const raw = rawFinding(fixture);
+        prepare(raw);
+        for (const [path, value] of edits) setPath(raw, path, value);
+        let parsed;
+        try {
+          parsed = parseFindingInput(raw).finding;
+        } catch {
+          return; // e.g. an empty type: rejected before rendering
+        }
+        assertSafe(renderFinding(parsed, { score: UNSCORED }));
+      },
+    ),
+    { numRuns: 300 },
+  );
+}
+
 describe('renderFinding with hostile finding text', () => {
   it('never produces markup, a mention or a link, and stays within Block Kit limits (access key)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.constantFrom(...HOSTILE_PATHS), hostileString), {
-          minLength: 1,
-          maxLength: 8,
-        }),
-        (edits) => {
-          const raw = rawFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
-          for (const [path, value] of edits) setPath(raw, path, value);
-          const parsed = (() => {
-            try {
-              return parseFindingInput(raw).finding;
-            } catch {
-              return undefined; // e.g. an empty type: rejected before rendering
-            }
-          })();
-          if (parsed === undefined) return;
-          assertSafe(renderFinding(parsed, { score: UNSCORED }));
-        },
-      ),
-      { numRuns: 300 },
-    );
+    assertHostileEditsAreSafe('Synthetic_Discovery_IAMUser_AnomalousBehavior.json', HOSTILE_PATHS);
   });
 
   it('never produces markup, a mention or a link, and stays within Block Kit limits (instance, DNS)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.constantFrom(...INSTANCE_PATHS), hostileString), {
-          minLength: 1,
-          maxLength: 8,
-        }),
-        (edits) => {
-          const raw = rawFinding('Synthetic_Trojan_EC2_DNSDataExfiltration.json');
-          const details = (raw.resource as { instanceDetails: Record<string, unknown> })
-            .instanceDetails;
-          details.tags = [{ key: 'Name', value: 'web' }];
-          for (const [path, value] of edits) setPath(raw, path, value);
-          let parsed;
-          try {
-            parsed = parseFindingInput(raw).finding;
-          } catch {
-            return;
-          }
-          assertSafe(renderFinding(parsed, { score: UNSCORED }));
-        },
-      ),
-      { numRuns: 300 },
+    assertHostileEditsAreSafe(
+      'Synthetic_Trojan_EC2_DNSDataExfiltration.json',
+      INSTANCE_PATHS,
+      (raw) => {
+        const details = (raw.resource as { instanceDetails: Record<string, unknown> })
+          .instanceDetails;
+        details.tags = [{ key: 'Name', value: 'web' }];
+      },
     );
   });
 });
