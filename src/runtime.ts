@@ -6,9 +6,7 @@ import { FindingPublisher, type MessageDecorator } from './bot/findingPublisher'
 import { createSlackClient, WebApiChannelMessages } from './bot/slackClient';
 import type { Config } from './config';
 import { NoModelScorer, type Scorer } from './ipinsights/scorer';
-import { startEmbeddedDynamo } from './local/embeddedDynamo';
 import type { Log } from './log';
-import { ensureTables } from './store/ensureTables';
 import { FindingStateStore } from './store/findingState';
 import { tableDefinitions } from './store/tables';
 
@@ -29,16 +27,19 @@ export async function openStore(config: Config): Promise<OpenedStore> {
     return { client, close: () => Promise.resolve(client.destroy()) };
   }
   const dir = config.store.dir;
+  // Loaded on demand, and left out of the Lambda bundles (template.yaml `External`): dynalite
+  // loads a native module, and creating tables is for the embedded store only.
+  const local = await import('./local/localStore');
   let embedded;
   try {
-    embedded = await startEmbeddedDynamo({ dir });
+    embedded = await local.startEmbeddedDynamo({ dir });
   } catch (error) {
     throw new StoreUnavailableError(
       `cannot open the embedded store in ${dir}: ${(error as Error).message} (is another guardduty-chatops process using it?)`,
     );
   }
   const client = createDocumentClient({ endpoint: embedded.endpoint });
-  await ensureTables(client, tableDefinitions(config.store.tables));
+  await local.ensureTables(client, tableDefinitions(config.store.tables));
   return {
     client,
     close: async () => {
