@@ -1,0 +1,30 @@
+import { coldstartBench } from './coldstart';
+import { formatTable, type BenchSection } from './table';
+
+/** `npm run bench [-- SECTION...] [--quick]`: runs the named sections (all when none) and prints tables. */
+const SECTIONS: Readonly<Record<string, BenchSection>> = {
+  coldstart: coldstartBench,
+};
+
+async function run(argv: readonly string[]): Promise<number> {
+  const quick = argv.includes('--quick');
+  const named = argv.filter((arg) => !arg.startsWith('--'));
+  const unknown = named.filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `bench: unknown section ${unknown.join(', ')} (sections: ${Object.keys(SECTIONS).join(', ')})\n`,
+    );
+    return 2;
+  }
+  for (const name of named.length > 0 ? named : Object.keys(SECTIONS)) {
+    const section = SECTIONS[name];
+    if (section === undefined) continue;
+    const rows = await section({ quick });
+    process.stdout.write(`${formatTable(name, rows)}\n`);
+  }
+  return 0;
+}
+
+void run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
