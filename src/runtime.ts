@@ -7,9 +7,7 @@ import { createSlackClient, WebApiChannelMessages } from './bot/slackClient';
 import type { Config } from './config';
 import { createScorer } from './ipinsights/factory';
 import type { Scorer } from './ipinsights/scorer';
-import { startEmbeddedDynamo } from './local/embeddedDynamo';
 import type { Log } from './log';
-import { ensureTables } from './store/ensureTables';
 import { FindingStateStore } from './store/findingState';
 import { tableDefinitions } from './store/tables';
 
@@ -30,16 +28,19 @@ export async function openStore(config: Config): Promise<OpenedStore> {
     return { client, close: () => Promise.resolve(client.destroy()) };
   }
   const dir = config.store.dir;
+  // Loaded on demand, and left out of the Lambda bundles (template.yaml `External`): dynalite
+  // loads a native module, and creating tables is for the embedded store only.
+  const local = await import('./local/localStore');
   let embedded;
   try {
-    embedded = await startEmbeddedDynamo({ dir });
+    embedded = await local.startEmbeddedDynamo({ dir });
   } catch (error) {
     throw new StoreUnavailableError(
       `cannot open the embedded store in ${dir}: ${(error as Error).message} (is another guardduty-chatops process using it?)`,
     );
   }
   const client = createDocumentClient({ endpoint: embedded.endpoint });
-  await ensureTables(client, tableDefinitions(config.store.tables));
+  await local.ensureTables(client, tableDefinitions(config.store.tables));
   return {
     client,
     close: async () => {
@@ -54,7 +55,7 @@ export async function scorerFromConfig(config: Config): Promise<Scorer> {
   const setting = config.ipInsights;
   if (setting.kind === 'model') {
     const storage = setting.location.startsWith('s3://')
-      ? new (await import('./aws/s3')).S3ObjectStorage()
+      ? new (await import('./aws/s3')).S3ObjectReader()
       : undefined;
     return createScorer({ model: setting.location }, storage === undefined ? {} : { storage });
   }

@@ -1,32 +1,14 @@
-import {
-  GetObjectCommand,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-  paginateListObjectsV2,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import {
   ObjectNotFoundError,
-  type ObjectStorage,
+  type ObjectReader,
   type S3Location,
 } from '../ipinsights/object-storage';
 
-/** ObjectStorage over the S3 client: list, stream-read and write objects. */
-export class S3ObjectStorage implements ObjectStorage {
-  constructor(private readonly client: S3Client = new S3Client({})) {}
-
-  async *list(prefix: S3Location): AsyncIterable<string> {
-    const pages = paginateListObjectsV2(
-      { client: this.client },
-      { Bucket: prefix.bucket, Prefix: prefix.key },
-    );
-    for await (const page of pages) {
-      for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) yield object.Key;
-      }
-    }
-  }
+/** Stream-reads S3 objects (`s3:GetObject` only): what the Lambda functions need for a model. */
+export class S3ObjectReader implements ObjectReader {
+  constructor(protected readonly client: S3Client = new S3Client({})) {}
 
   async read(location: S3Location): Promise<Readable> {
     try {
@@ -43,16 +25,5 @@ export class S3ObjectStorage implements ObjectStorage {
       }
       throw error;
     }
-  }
-
-  async write(location: S3Location, body: Uint8Array): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: location.bucket,
-        Key: location.key,
-        Body: body,
-        ContentType: 'application/octet-stream',
-      }),
-    );
   }
 }

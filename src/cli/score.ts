@@ -21,7 +21,7 @@ export interface IpInsightsCliDeps {
 }
 
 export const defaultIpInsightsCliDeps: IpInsightsCliDeps = {
-  storage: async () => new (await import('../aws/s3')).S3ObjectStorage(),
+  storage: async () => new (await import('../aws/s3Storage')).S3ObjectStorage(),
 };
 
 /** Loads a model, turning "missing" and "not a model" into bad-input errors (exit 2). */

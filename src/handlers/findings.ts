@@ -1,4 +1,4 @@
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { FindingValidationError, parseFindingInput } from '../findings';
 import type { PublishOutcome } from '../bot/findingPublisher';
 import { loadConfig } from '../config';
@@ -27,7 +27,18 @@ export function createFindingsHandler(runtime: () => Promise<Runtime>, log: Log)
       });
       return { kind: 'rejected', reason: error.message };
     }
-    const outcome = await (await runtime()).publisher.publish(finding);
+    let outcome;
+    try {
+      outcome = await (await runtime()).publisher.publish(finding);
+    } catch (error) {
+      // Lambda retries the event, then sends it to the dead-letter queue: say which finding.
+      log.error('finding not processed; the event will be retried', {
+        findingId: finding.id,
+        eventId: event.id,
+        error,
+      });
+      throw error;
+    }
     log.info('finding processed', {
       findingId: finding.id,
       eventId: event.id,
@@ -37,7 +48,7 @@ export function createFindingsHandler(runtime: () => Promise<Runtime>, log: Log)
   };
 }
 
-const { log } = createLogger('guardduty-chatops-findings');
+const { logger, log } = createLogger('guardduty-chatops-findings');
 let runtimePromise: Promise<Runtime> | undefined;
 
 // Built once per cold start; a failed start is retried on the next invocation.
@@ -52,4 +63,10 @@ function coldStartRuntime(): Promise<Runtime> {
   return runtimePromise;
 }
 
-export const handler = createFindingsHandler(coldStartRuntime, log);
+const handleFinding = createFindingsHandler(coldStartRuntime, log);
+
+/** Every log line of an invocation carries its request id and cold-start flag (Lambda context). */
+export const handler = (event: EventBridgeEvent<string, unknown>, context: Context) => {
+  logger.addContext(context);
+  return handleFinding(event);
+};

@@ -8,7 +8,13 @@ import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
 import { streamArray } from 'stream-json/streamers/StreamArray';
 import { CloudTrailStats, tupleFromCloudTrailRecord } from './cloudtrail';
-import { isS3Uri, noStorage, parseS3Uri, type ObjectStorage } from './object-storage';
+import {
+  isS3Uri,
+  noStorage,
+  parseS3Uri,
+  type ObjectLister,
+  type ObjectReader,
+} from './object-storage';
 import type { Tuple } from './scorer';
 
 /** A CloudTrail log file, local or in S3, opened lazily so only one is read at a time. */
@@ -33,7 +39,7 @@ function isLogFileName(name: string): boolean {
  */
 export async function* cloudTrailFiles(
   paths: readonly string[],
-  storage?: ObjectStorage,
+  storage?: ObjectLister & ObjectReader,
 ): AsyncIterable<CloudTrailFile> {
   for (const path of paths) {
     if (isS3Uri(path)) {
@@ -133,7 +139,7 @@ async function* streamedRecords(input: Readable): AsyncIterable<unknown> {
 export async function* cloudTrailTuples(
   paths: readonly string[],
   stats: CloudTrailStats,
-  storage?: ObjectStorage,
+  storage?: ObjectLister & ObjectReader,
 ): AsyncIterable<Tuple> {
   for await (const file of cloudTrailFiles(paths, storage)) {
     stats.files++;

@@ -1,6 +1,6 @@
 import { EmbeddedScorer } from './embedded-scorer';
 import { loadModel } from './model-store';
-import type { ObjectStorage } from './object-storage';
+import type { ObjectReader } from './object-storage';
 import {
   SageMakerScorer,
   type EndpointInvoker,
@@ -19,7 +19,7 @@ export interface ScorerOptions {
 /** Side effects the scorers need; each is only required when its option is used. */
 export interface ScorerDeps {
   /** S3 access, for an `s3://` model. */
-  readonly storage?: ObjectStorage;
+  readonly storage?: ObjectReader;
   /** SageMaker runtime access, for an endpoint. */
   readonly invoker?: EndpointInvoker;
 }

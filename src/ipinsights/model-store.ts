@@ -7,7 +7,8 @@ import {
   noStorage,
   parseS3Uri,
   readAll,
-  type ObjectStorage,
+  type ObjectReader,
+  type ObjectWriter,
 } from './object-storage';
 
 export class ModelNotFoundError extends Error {
@@ -17,7 +18,7 @@ export class ModelNotFoundError extends Error {
 /** Loads a model from a local path or an `s3://` URI (through `storage`). */
 export async function loadModel(
   location: string,
-  storage?: ObjectStorage,
+  storage?: ObjectReader,
 ): Promise<IpInsightsModel> {
   let bytes: Uint8Array;
   if (isS3Uri(location)) {
@@ -47,7 +48,7 @@ export async function loadModel(
 export async function saveModel(
   model: IpInsightsModel,
   location: string,
-  storage?: ObjectStorage,
+  storage?: ObjectWriter,
 ): Promise<number> {
   const bytes = encodeModel(model);
   if (isS3Uri(location)) {

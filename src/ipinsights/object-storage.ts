@@ -7,14 +7,23 @@ export interface S3Location {
 }
 
 /**
- * What this module needs from S3, implemented by src/aws/s3.ts; tests use an in-memory one.
- * `list` yields keys under a prefix in S3's (lexicographic) order.
+ * What this module needs from S3, implemented in src/aws/; tests use an in-memory one. Split by
+ * permission, so a Lambda that only loads a model is granted only `s3:GetObject`.
  */
-export interface ObjectStorage {
-  list(prefix: S3Location): AsyncIterable<string>;
+export interface ObjectReader {
   read(location: S3Location): Promise<Readable>;
+}
+
+/** `list` yields keys under a prefix in S3's (lexicographic) order. */
+export interface ObjectLister {
+  list(prefix: S3Location): AsyncIterable<string>;
+}
+
+export interface ObjectWriter {
   write(location: S3Location, body: Uint8Array): Promise<void>;
 }
+
+export type ObjectStorage = ObjectReader & ObjectLister & ObjectWriter;
 
 /** The object does not exist (S3 NoSuchKey); adapters throw this so callers can say "missing". */
 export class ObjectNotFoundError extends Error {

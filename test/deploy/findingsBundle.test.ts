@@ -1,0 +1,199 @@
+import { execFile } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createDocumentClient } from '../../src/aws/dynamodb';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../src/local/embeddedDynamo';
+import { ensureTables } from '../../src/store/ensureTables';
+import { tableDefinitions } from '../../src/store/tables';
+import { rawFixture } from '../helpers/fixtures';
+import { buildBundles, type BuildOutput } from './support/build';
+import { loadTemplate, stackOf } from './support/cfn';
+import { lambdaFunctions, ROOT } from './support/functions';
+
+/**
+ * The findings bundle as deployed: built by scripts/build.mjs, started in a fresh Node process
+ * with exactly the environment the template gives it, reading the Slack credentials from "Secrets
+ * Manager", its state from "DynamoDB" and posting to "Slack" — each a real server on loopback
+ * that the SDK and the WebClient reach through their standard endpoint settings.
+ */
+
+const SIGNING_SECRET = 'signing-secret-4f1c9a';
+const BOT_TOKEN = 'xoxb-1111-2222-bundle-token';
+const stack = stackOf(loadTemplate(join(ROOT, 'template.yaml')));
+const findingsFunction = lambdaFunctions(stack).find((fn) => fn.logicalId === 'FindingsFunction')!;
+
+interface Recorded {
+  readonly target: string;
+  readonly authorization: string | undefined;
+  readonly body: string;
+}
+
+let build: BuildOutput;
+let dynamo: EmbeddedDynamo;
+let fakes: Server;
+let fakesUrl: string;
+const recorded: Recorded[] = [];
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Secrets Manager's GetSecretValue (JSON protocol) and Slack's chat.postMessage. */
+function startFakes(): Promise<string> {
+  fakes = createServer((request, response) => {
+    void readBody(request).then((body) => {
+      const target = String(request.headers['x-amz-target'] ?? request.url);
+      recorded.push({ target, authorization: request.headers.authorization, body });
+      if (target === 'secretsmanager.GetSecretValue') {
+        const { SecretId } = JSON.parse(body) as { SecretId: string };
+        response.setHeader('content-type', 'application/x-amz-json-1.1');
+        response.end(
+          JSON.stringify({
+            ARN: SecretId,
+            Name: 'SlackSecret',
+            VersionId: 'v1',
+            VersionStages: ['AWSCURRENT'],
+            SecretString: JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }),
+          }),
+        );
+      } else if (target === '/api/chat.postMessage') {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ ok: true, channel: 'C0SECURITY1', ts: '1760000000.000100' }));
+      } else {
+        response.statusCode = 404;
+        response.end();
+      }
+    });
+  });
+  return new Promise((resolve) => {
+    fakes.listen(0, '127.0.0.1', () => {
+      resolve(`http://127.0.0.1:${(fakes.address() as AddressInfo).port}`);
+    });
+  });
+}
+
+beforeAll(async () => {
+  build = buildBundles();
+  dynamo = await startEmbeddedDynamo();
+  const client = createDocumentClient({ endpoint: dynamo.endpoint });
+  const env = findingsFunction.environment;
+  await ensureTables(
+    client,
+    tableDefinitions({
+      findings: env.FINDINGS_TABLE!,
+      audit: 'unused-audit',
+      idempotency: 'unused-idempotency',
+    }),
+  );
+  client.destroy();
+  fakesUrl = await startFakes();
+});
+
+afterAll(async () => {
+  build.remove();
+  await dynamo.close();
+  await new Promise((resolve) => fakes.close(resolve));
+});
+
+interface Invocation {
+  readonly result: unknown;
+  readonly logs: Record<string, unknown>[];
+  readonly output: string;
+}
+
+/** One cold start and one invocation of the bundle, in its own process. */
+async function invoke(event: unknown, requestId: string): Promise<Invocation> {
+  const eventFile = join(build.dir, `${requestId}.json`);
+  writeFileSync(eventFile, JSON.stringify(event));
+  const runner = `
+    const { handler } = require(${JSON.stringify(build.bundlePath('findings'))});
+    const event = require(${JSON.stringify(eventFile)});
+    const context = { awsRequestId: ${JSON.stringify(requestId)}, functionName: 'findings',
+      functionVersion: '$LATEST', memoryLimitInMB: '512',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:findings',
+      getRemainingTimeInMillis: () => 60000 };
+    handler(event, context).then((result) => console.log('RESULT ' + JSON.stringify(result)));`;
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', runner], {
+    cwd: build.dir,
+    env: {
+      ...findingsFunction.environment,
+      // What the Lambda runtime sets for an on-demand cold start.
+      AWS_LAMBDA_FUNCTION_NAME: 'findings',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_REGION: stack.region,
+      AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
+      AWS_SECRET_ACCESS_KEY: 'bundle-test',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: fakesUrl,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      SLACK_API_URL: `${fakesUrl}/api/`,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  });
+  // Powertools writes errors to stderr, everything else to stdout.
+  const lines = `${stdout}\n${stderr}`.split('\n').filter((line) => line !== '');
+  const resultLine = lines.find((line) => line.startsWith('RESULT '));
+  return {
+    result: resultLine === undefined ? undefined : JSON.parse(resultLine.slice('RESULT '.length)),
+    logs: lines
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+    output: stdout + stderr,
+  };
+}
+
+describe('the findings bundle with the template’s environment', () => {
+  const event = rawFixture('UnauthorizedAccess_EC2_TorClient.json');
+  const findingId = (event.detail as { id: string }).id;
+
+  test('reads the secret, posts the finding once and records it', async () => {
+    const first = await invoke(event, 'req-first');
+    expect(first.result).toEqual({ kind: 'posted', ts: '1760000000.000100' });
+    const posts = recorded.filter((r) => r.target === '/api/chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(new URLSearchParams(posts[0]!.body).get('channel')).toBe('C0SECURITY1');
+    expect(recorded.filter((r) => r.target === 'secretsmanager.GetSecretValue')).toHaveLength(1);
+
+    // A redelivery, in a new cold start, finds the stored state and posts nothing.
+    const again = await invoke(event, 'req-again');
+    expect(again.result).toEqual({
+      kind: 'unchanged',
+      reason: 'not newer than the posted finding',
+    });
+    expect(recorded.filter((r) => r.target === '/api/chat.postMessage')).toHaveLength(1);
+  });
+
+  test('logs JSON lines with the finding id and the request id, and never a secret', async () => {
+    const { logs, output } = await invoke(event, 'req-logs');
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'finding processed',
+        service: 'guardduty-chatops-findings',
+        findingId,
+        function_request_id: 'req-logs',
+        cold_start: true,
+      }),
+    );
+    expect(output).not.toContain(SIGNING_SECRET);
+    expect(output).not.toContain(BOT_TOKEN);
+  });
+
+  test('rejects an event that is not a finding, saying which event', async () => {
+    const { result, logs } = await invoke({ id: 'evt-bad', detail: { nope: true } }, 'req-bad');
+    expect(result).toMatchObject({ kind: 'rejected' });
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'rejected event: not a valid GuardDuty finding',
+        eventId: 'evt-bad',
+        function_request_id: 'req-bad',
+      }),
+    );
+  });
+});

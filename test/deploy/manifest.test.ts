@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCfnYaml, loadTemplate } from './support/cfn';
+import { ROOT } from './support/functions';
+import { requiredScopes, slackUseIn, UnmappedMethodError } from './support/slackCalls';
+
+interface Manifest {
+  display_information: { name: string };
+  features: {
+    bot_user?: { display_name: string };
+    slash_commands?: { command: string; url: string; should_escape?: boolean }[];
+  };
+  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  settings: {
+    interactivity?: { is_enabled: boolean; request_url?: string };
+    event_subscriptions?: unknown;
+    socket_mode_enabled?: boolean;
+  };
+}
+
+const manifest = loadCfnYaml(join(ROOT, 'manifest.yml')) as Manifest;
+const use = slackUseIn();
+const PLACEHOLDER = 'https://replace-with-slack-request-url.invalid/slack/events';
+
+/**
+ * What the manifest grants before the code that needs it is merged (issues #4 and #5, built in
+ * parallel), and why. Each entry must disappear once the code derives it.
+ */
+const AHEAD_OF_CODE = {
+  scopes: {
+    commands: 'the /guardduty command (src/bot/commands, issue #5)',
+    'usergroups:read': 'responders given as user groups: usergroups.users.list (issue #4)',
+  } as Record<string, string>,
+  commands: { '/guardduty': 'src/bot/commands/register.ts (issue #5)' } as Record<string, string>,
+  interactivity: 'buttons and the suppress modal (src/bot/interactions, issue #4)' as
+    string | undefined,
+};
+
+describe('manifest.yml agrees with what the bot does', () => {
+  test('bot scopes are exactly the ones the code’s Web API calls and commands need', () => {
+    const required = requiredScopes(use);
+    const stillAhead = Object.keys(AHEAD_OF_CODE.scopes).filter((scope) => required.has(scope));
+    expect({ nowDerivedRemoveFromAheadOfCode: stillAhead }).toEqual({
+      nowDerivedRemoveFromAheadOfCode: [],
+    });
+    const expected = [...required.keys(), ...Object.keys(AHEAD_OF_CODE.scopes)].sort();
+    expect(manifest.oauth_config.scopes.bot).toEqual(expected);
+    expect(manifest.oauth_config.scopes.user).toBeUndefined();
+  });
+
+  test('the code’s calls today: post, update and find finding messages', () => {
+    expect([...use.methods.keys()].sort()).toEqual([
+      'chat.postMessage',
+      'chat.update',
+      'conversations.history',
+    ]);
+    expect(Object.fromEntries(requiredScopes(use))).toEqual({
+      'chat:write': 'chat.update in src/bot/slackClient.ts',
+      'channels:history': 'conversations.history in src/bot/slackClient.ts',
+      'groups:history': 'conversations.history in src/bot/slackClient.ts',
+    });
+  });
+
+  test('a Web API method without a known scope is an error, not a guess', () => {
+    const unknown = { ...use, methods: new Map([['files.upload', ['src/x.ts']]]) };
+    expect(() => requiredScopes(unknown)).toThrow(UnmappedMethodError);
+    expect(() => requiredScopes(unknown)).toThrow('files.upload (called in src/x.ts)');
+  });
+
+  test('the slash commands are the ones the bot registers, with escaped mentions', () => {
+    const stillAhead = Object.keys(AHEAD_OF_CODE.commands).filter((c) => use.commands.has(c));
+    expect({ nowDerivedRemoveFromAheadOfCode: stillAhead }).toEqual({
+      nowDerivedRemoveFromAheadOfCode: [],
+    });
+    const commands = manifest.features.slash_commands ?? [];
+    expect(commands.map((c) => c.command).sort()).toEqual(
+      [...use.commands, ...Object.keys(AHEAD_OF_CODE.commands)].sort(),
+    );
+    expect(commands.map((c) => c.should_escape)).toEqual(commands.map(() => true));
+  });
+
+  test('interactivity is on for buttons and modals; no event subscriptions are asked for', () => {
+    expect({
+      nowDerivedRemoveFromAheadOfCode: use.interactive && AHEAD_OF_CODE.interactivity !== undefined,
+    }).toEqual({
+      nowDerivedRemoveFromAheadOfCode: false,
+    });
+    expect(manifest.settings.interactivity?.is_enabled).toBe(
+      use.interactive || AHEAD_OF_CODE.interactivity !== undefined,
+    );
+    expect(use.events).toBe(false);
+    expect(manifest.settings.event_subscriptions).toBeUndefined();
+  });
+
+  test('every request URL is the one placeholder, on the route the stack serves', () => {
+    const urls = [
+      ...(manifest.features.slash_commands ?? []).map((c) => c.url),
+      manifest.settings.interactivity?.request_url,
+    ];
+    expect(urls).toEqual(urls.map(() => PLACEHOLDER));
+    const template = loadTemplate(join(ROOT, 'template.yaml'));
+    const route = JSON.stringify(template.Resources.SlackFunction?.Properties?.Events);
+    expect(route).toContain(`"Path":"${new URL(PLACEHOLDER).pathname}"`);
+    const output = JSON.stringify(template.Outputs.SlackRequestUrl?.Value);
+    expect(output).toContain(new URL(PLACEHOLDER).pathname);
+  });
+
+  test('the README tells the operator to replace the placeholder with the stack output', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(PLACEHOLDER);
+    expect(readme).toContain('SlackRequestUrl');
+  });
+
+  test('Socket Mode is off by default; the bot has a user to post as', () => {
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+    expect(manifest.features.bot_user?.display_name).toBe('guardduty');
+  });
+});

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resourcesOfType, type Stack } from './cfn';
+import { ROOT, valueOf, type LambdaFunction, type Statement } from './functions';
+import { awsCallsInSource, type AwsCall } from './sdkCalls';
+
+/**
+ * Actions IAM accepts only with `Resource: "*"` (no resource-level permissions), with why. Any
+ * other Allow statement must name its resources.
+ */
+export const UNSCOPABLE_ACTIONS: Readonly<Record<string, string>> = {
+  'guardduty:ListDetectors': 'lists the account’s detectors; IAM has no resource type for it',
+  'ec2:DescribeInstances': 'EC2 Describe* actions support no resource-level permissions',
+  'ec2:DescribeSecurityGroups': 'EC2 Describe* actions support no resource-level permissions',
+  'ec2:DescribeNetworkInterfaces': 'EC2 Describe* actions support no resource-level permissions',
+  'ec2:DescribeVolumes': 'EC2 Describe* actions support no resource-level permissions',
+};
+
+/** The AWS calls the source files of one bundle make. */
+export function awsCallsOfBundle(sourceFiles: readonly string[]): AwsCall[] {
+  return sourceFiles.flatMap((file) =>
+    awsCallsInSource(file, readFileSync(join(ROOT, file), 'utf8')),
+  );
+}
+
+/**
+ * Whether a statement is what the Lambda platform itself needs from the function's role rather
+ * than a call the code makes: writing the function's own logs, and sending a failed asynchronous
+ * invocation to its own on-failure queue.
+ */
+export function isPlatformStatement(stack: Stack, fn: LambdaFunction, statement: Statement) {
+  const logs = fn.logGroupId === undefined ? undefined : valueOf(stack, fn.logGroupId, 'Arn');
+  const queue =
+    fn.onFailureQueueId === undefined ? undefined : valueOf(stack, fn.onFailureQueueId, 'Arn');
+  const ownLogs =
+    statement.Action.every((a) => a === 'logs:CreateLogStream' || a === 'logs:PutLogEvents') &&
+    statement.Resource.every((r) => r === logs);
+  const ownQueue =
+    statement.Action.every((a) => a === 'sqs:SendMessage') &&
+    statement.Resource.every((r) => r === queue);
+  return ownLogs || ownQueue;
+}
+
+/** Actions an Allow statement of the function's role grants for the code (platform ones aside). */
+export function grantedActions(stack: Stack, fn: LambdaFunction): Set<string> {
+  return new Set(
+    fn.statements
+      .filter((s) => s.Effect === 'Allow' && !isPlatformStatement(stack, fn, s))
+      .flatMap((s) => s.Action),
+  );
+}
+
+/** `arn:partition:service:region:account:resource` → its parts. */
+export function parseArn(arn: string) {
+  const match = /^arn:aws:([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.+)$/.exec(arn);
+  if (match === null) return undefined;
+  const [, service = '', region = '', account = '', resource = ''] = match;
+  return { service, region, account, resource };
+}
+
+/** Table ARNs (and their index ARNs) of the stack, by logical id. */
+export function tableArns(stack: Stack): Map<string, string> {
+  return new Map(
+    resourcesOfType(stack, 'AWS::DynamoDB::Table').map(([id]) => [id, valueOf(stack, id, 'Arn')]),
+  );
+}
+
+/** The logical id of the table an ARN (or `ARN/index/*`) belongs to. */
+export function tableOfArn(stack: Stack, arn: string): string | undefined {
+  for (const [id, tableArn] of tableArns(stack)) {
+    if (arn === tableArn || arn === `${tableArn}/index/*`) return id;
+  }
+  return undefined;
+}
+
+/** Problems with where one Allow statement points; empty when it is scoped as it should be. */
+export function scopeProblems(stack: Stack, fn: LambdaFunction, statement: Statement): string[] {
+  const where = `${fn.logicalId} ${statement.Sid ?? '(no Sid)'}`;
+  const problems: string[] = [];
+  const wildcardActions = statement.Action.filter((a) => a.includes('*'));
+  if (wildcardActions.length > 0)
+    problems.push(`${where}: wildcard action ${wildcardActions.join(', ')}`);
+  if (statement.Resource.includes('*')) {
+    const scopable = statement.Action.filter((a) => UNSCOPABLE_ACTIONS[a] === undefined);
+    if (scopable.length > 0) problems.push(`${where}: Resource "*" for ${scopable.join(', ')}`);
+    return problems;
+  }
+  const functionArns = resourcesOfType(stack, 'AWS::Serverless::Function').map(([id]) =>
+    valueOf(stack, id, 'Arn'),
+  );
+  const secretArns = resourcesOfType(stack, 'AWS::SecretsManager::Secret').map(([id]) =>
+    valueOf(stack, id),
+  );
+  for (const action of statement.Action) {
+    const service = action.split(':')[0] ?? '';
+    for (const resource of statement.Resource) {
+      const arn = parseArn(resource);
+      if (arn === undefined) {
+        problems.push(`${where}: ${resource} is not an ARN`);
+        continue;
+      }
+      if (arn.service !== service) {
+        problems.push(`${where}: ${action} on a ${arn.service} resource (${resource})`);
+      }
+      // Global services and S3 have no region or account in their ARNs, EC2 snapshots no account
+      // (they are addressed by id across accounts); everything else is pinned to the stack's.
+      const regional = !['iam', 's3'].includes(arn.service);
+      const account =
+        arn.service === 'ec2' && arn.resource.startsWith('snapshot/') ? '' : stack.accountId;
+      if (regional && (arn.region !== stack.region || arn.account !== account)) {
+        problems.push(`${where}: ${resource} is not pinned to the stack's account and region`);
+      }
+      if (service === 'dynamodb' && tableOfArn(stack, resource) === undefined) {
+        problems.push(`${where}: ${action} on ${resource}, not a table of this stack`);
+      }
+      if (service === 'secretsmanager' && !secretArns.includes(resource)) {
+        problems.push(`${where}: ${action} on ${resource}, not the stack's secret`);
+      }
+      if (service === 'lambda' && !functionArns.includes(resource)) {
+        problems.push(`${where}: ${action} on ${resource}, not a function of this stack`);
+      }
+    }
+  }
+  return problems;
+}

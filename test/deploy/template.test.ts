@@ -1,0 +1,326 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { loadConfig } from '../../src/config';
+import { DEFAULT_TABLE_NAMES, tableDefinitions } from '../../src/store/tables';
+import { buildBundles, type BuildOutput } from './support/build';
+import { evaluate, loadTemplate, stackOf, type JsonObject } from './support/cfn';
+import { lambdaFunctions, ROOT, valueOf } from './support/functions';
+
+const template = loadTemplate(join(ROOT, 'template.yaml'));
+const stack = stackOf(template);
+const functions = lambdaFunctions(stack);
+const resolved = (value: unknown) =>
+  evaluate(stack, value as JsonObject) as Record<string, unknown>;
+const properties = (id: string) => resolved(template.Resources[id]?.Properties ?? {});
+
+let build: BuildOutput;
+beforeAll(() => {
+  build = buildBundles();
+});
+afterAll(() => build.remove());
+
+/** Loads a bundle in a fresh Node process with an empty environment, as a cold start does. */
+function exportedType(bundle: string, exportName: string): string {
+  const script = `process.stdout.write(typeof require(${JSON.stringify(bundle)})[${JSON.stringify(exportName)}])`;
+  return execFileSync(process.execPath, ['-e', script], { cwd: build.dir, env: {} }).toString();
+}
+
+/** `src/handlers/*.ts` files that export a `handler`: each is a Lambda entry point. */
+function handlerSources(): string[] {
+  const dir = join(ROOT, 'src/handlers');
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.ts'))
+    .filter((file) => {
+      const code = readFileSync(join(dir, file), 'utf8');
+      const source = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true);
+      return source.statements.some(
+        (statement) =>
+          (ts.isVariableStatement(statement) || ts.isFunctionDeclaration(statement)) &&
+          statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true &&
+          (ts.isVariableStatement(statement)
+            ? statement.declarationList.declarations.some((d) => d.name.getText() === 'handler')
+            : statement.name?.text === 'handler'),
+      );
+    })
+    .map((file) => `src/handlers/${file}`)
+    .sort();
+}
+
+describe('handlers and bundles', () => {
+  for (const fn of functions) {
+    const title = `${fn.logicalId}: Handler ${fn.name}.${fn.exportName} is a function in the built bundle`;
+    if (!fn.sourceExists) {
+      test.skip(`${title} (${fn.entry} is not in this tree yet)`, () => undefined);
+      continue;
+    }
+    test(title, () => {
+      expect(statSync(build.bundlePath(fn.name)).isFile()).toBe(true);
+      expect(exportedType(build.bundlePath(fn.name), fn.exportName)).toBe('function');
+    });
+  }
+
+  test('every handler module in src/handlers has a function in the template', () => {
+    const declared = functions.map((fn) => fn.entry);
+    expect(handlerSources().filter((entry) => !declared.includes(entry))).toEqual([]);
+  });
+
+  test('functions run Node.js 22 on arm64, bundled by esbuild for node20 with source maps', () => {
+    expect(template.Globals?.Function).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+    });
+    for (const fn of functions) {
+      expect({ fn: fn.logicalId, metadata: template.Resources[fn.logicalId]?.Metadata }).toEqual({
+        fn: fn.logicalId,
+        metadata: {
+          BuildMethod: 'esbuild',
+          BuildProperties: {
+            Minify: true,
+            Target: 'node20',
+            Sourcemap: true,
+            EntryPoints: [fn.entry],
+            External: ['*/local/localStore'],
+          },
+        },
+      });
+      expect(fn.properties.Runtime ?? 'global').toBe('global');
+    }
+  });
+
+  test('the Slack function answers within Slack’s 3 s budget and the worker has room', () => {
+    const timeouts = Object.fromEntries(
+      functions.map((fn) => [fn.logicalId, fn.properties.Timeout]),
+    );
+    expect(timeouts).toEqual({ FindingsFunction: 60, SlackFunction: 10, WorkerFunction: 300 });
+  });
+});
+
+describe('findings delivery', () => {
+  test('the EventBridge rule matches GuardDuty findings and targets the findings function', () => {
+    const rule = properties('FindingsRule');
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.guardduty'],
+      'detail-type': ['GuardDuty Finding'],
+    });
+    expect(rule.Targets).toEqual([
+      {
+        Id: 'findings-function',
+        Arn: valueOf(stack, 'FindingsFunction', 'Arn'),
+        RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: valueOf(stack, 'FindingsDeadLetterQueue', 'Arn') },
+      },
+    ]);
+  });
+
+  test('only that rule may invoke the function and fill the queue', () => {
+    expect(properties('FindingsRulePermission')).toEqual({
+      FunctionName: valueOf(stack, 'FindingsFunction'),
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: valueOf(stack, 'FindingsRule', 'Arn'),
+    });
+    const policy = properties('FindingsDeadLetterQueuePolicy').PolicyDocument as JsonObject;
+    expect(policy.Statement).toEqual([
+      {
+        Sid: 'EventBridgeDeadLetters',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: valueOf(stack, 'FindingsDeadLetterQueue', 'Arn'),
+        Condition: { ArnEquals: { 'aws:SourceArn': valueOf(stack, 'FindingsRule', 'Arn') } },
+      },
+    ]);
+  });
+
+  test('failed asynchronous invocations are retried, then kept in a queue', () => {
+    const configs = Object.fromEntries(
+      functions.map((fn) => [fn.logicalId, resolved(fn.properties).EventInvokeConfig]),
+    );
+    expect(configs).toEqual({
+      FindingsFunction: {
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: {
+          OnFailure: { Type: 'SQS', Destination: valueOf(stack, 'FindingsDeadLetterQueue', 'Arn') },
+        },
+      },
+      SlackFunction: undefined,
+      WorkerFunction: {
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 600,
+        DestinationConfig: {
+          OnFailure: { Type: 'SQS', Destination: valueOf(stack, 'WorkerDeadLetterQueue', 'Arn') },
+        },
+      },
+    });
+  });
+});
+
+describe('tables', () => {
+  const declared = (id: string) => {
+    const table = properties(id);
+    return {
+      TableName: id,
+      BillingMode: table.BillingMode,
+      AttributeDefinitions: table.AttributeDefinitions,
+      KeySchema: table.KeySchema,
+      ...(table.GlobalSecondaryIndexes === undefined
+        ? {}
+        : { GlobalSecondaryIndexes: table.GlobalSecondaryIndexes }),
+    };
+  };
+
+  test('key schemas and indexes are the ones the code creates locally (src/store/tables.ts)', () => {
+    const ids = { findings: 'FindingsTable', audit: 'AuditTable', idempotency: 'IdempotencyTable' };
+    expect(Object.keys(ids).sort()).toEqual(Object.keys(DEFAULT_TABLE_NAMES).sort());
+    expect([declared(ids.findings), declared(ids.audit), declared(ids.idempotency)]).toEqual(
+      tableDefinitions(ids),
+    );
+  });
+
+  test('the audit log has point-in-time recovery, deletion protection and outlives the stack', () => {
+    const audit = template.Resources.AuditTable!;
+    expect(audit).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(properties('AuditTable')).toMatchObject({
+      DeletionProtectionEnabled: true,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  test('idempotency records expire through TTL on Powertools’ expiry attribute', () => {
+    expect(properties('IdempotencyTable').TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiration',
+      Enabled: true,
+    });
+  });
+});
+
+describe('configuration', () => {
+  const secretValues = { SLACK_SIGNING_SECRET: 'signing-secret', SLACK_BOT_TOKEN: 'xoxb-1-2-3' };
+  const lambdaEnv = (env: Record<string, string>) => ({
+    ...env,
+    ...secretValues,
+    AWS_LAMBDA_FUNCTION_NAME: 'fn',
+  });
+
+  test.each(functions.map((fn) => [fn.logicalId, fn] as const))(
+    '%s: its environment is a valid configuration on DynamoDB with the stack’s tables',
+    (_, fn) => {
+      const config = loadConfig(lambdaEnv(fn.environment), ['slack', 'channel']);
+      expect(config.store).toEqual({
+        kind: 'dynamodb',
+        tables: {
+          findings: valueOf(stack, 'FindingsTable'),
+          audit: fn.environment.AUDIT_TABLE ?? DEFAULT_TABLE_NAMES.audit,
+          idempotency: fn.environment.IDEMPOTENCY_TABLE ?? DEFAULT_TABLE_NAMES.idempotency,
+        },
+      });
+      expect(config.slack.channelId).toBe('C0SECURITY1');
+      expect(config.minSeverity).toBe(4);
+      expect(fn.environment.SLACK_SECRET_ARN).toBe(valueOf(stack, 'SlackSecret'));
+    },
+  );
+
+  test('the parameters reach every function: dry run by default, live when set', () => {
+    const live = stackOf(template, {
+      DryRun: 'false',
+      Responders: 'U0ALICE01,S0ONCALL1',
+      ProtectedPrincipals: 'break-glass',
+      MinSeverity: '7',
+      IpInsightsModel: 's3://models-bucket/model.ipi',
+    });
+    const slack = lambdaFunctions(live).find((fn) => fn.logicalId === 'SlackFunction')!;
+    const config = loadConfig(lambdaEnv(slack.environment));
+    expect(config).toMatchObject({
+      dryRun: false,
+      responders: { users: ['U0ALICE01'], groups: ['S0ONCALL1'] },
+      protectedPrincipals: ['break-glass'],
+      minSeverity: 7,
+      ipInsights: { kind: 'model', location: 's3://models-bucket/model.ipi' },
+      workerFunctionName: valueOf(live, 'WorkerFunction'),
+    });
+    expect(template.Parameters.DryRun?.Default).toBe('true');
+    for (const fn of functions.filter((f) => f.environment.DRY_RUN !== undefined)) {
+      expect(loadConfig(lambdaEnv(fn.environment)).dryRun).toBe(true);
+    }
+  });
+
+  test('every variable a function sets is read by the code it runs', () => {
+    // Read by Node.js and Powertools rather than by our code.
+    const platform = new Set(['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL']);
+    const allSources = (dir: string): string[] =>
+      readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? allSources(join(dir, entry.name))
+          : entry.name.endsWith('.ts')
+            ? [join(dir, entry.name)]
+            : [],
+      );
+    const unread = functions.flatMap((fn) => {
+      const files = fn.sourceExists ? build.sourceFiles(fn.name) : allSources('src');
+      const code = files.map((file) => readFileSync(join(ROOT, file), 'utf8')).join('\n');
+      return Object.keys(fn.environment)
+        .filter((name) => !platform.has(name) && !new RegExp(`\\b${name}\\b`).test(code))
+        .map((name) => `${fn.logicalId}: ${name}`);
+    });
+    expect(unread).toEqual([]);
+  });
+
+  test('the secret starts as a placeholder in the shape src/handlers/secrets.ts reads', () => {
+    const secret = JSON.parse(String(properties('SlackSecret').SecretString)) as object;
+    expect(Object.keys(secret).sort()).toEqual(['botToken', 'signingSecret']);
+    const code = readFileSync(join(ROOT, 'src/handlers/secrets.ts'), 'utf8');
+    expect(code).toContain('signingSecret: z.string()');
+    expect(code).toContain('botToken: z.string()');
+  });
+});
+
+describe('Slack endpoint, detector and outputs', () => {
+  test('Slack reaches the function at POST /slack/events, the URL the stack outputs', () => {
+    const slack = functions.find((fn) => fn.logicalId === 'SlackFunction')!;
+    expect(resolved(slack.properties).Events).toEqual({
+      SlackEvents: {
+        Type: 'HttpApi',
+        Properties: {
+          ApiId: 'SlackApi',
+          Method: 'POST',
+          Path: '/slack/events',
+          PayloadFormatVersion: '2.0',
+        },
+      },
+    });
+    expect(resolved(template.Outputs.SlackRequestUrl).Value).toBe(
+      'https://SlackApi.execute-api.eu-west-1.amazonaws.com/slack/events',
+    );
+  });
+
+  test('a GuardDuty detector is created only when asked for', () => {
+    const detectors = (createDetector: string) =>
+      Object.entries(template.Resources).filter(
+        ([, r]) =>
+          r.Type === 'AWS::GuardDuty::Detector' &&
+          (r.Condition === undefined ||
+            evaluate(stackOf(template, { CreateDetector: createDetector }), {
+              Condition: r.Condition,
+            }) === true),
+      );
+    expect(detectors('false')).toEqual([]);
+    expect(detectors('true').map(([id]) => id)).toEqual(['Detector']);
+    expect(properties('Detector')).toEqual({
+      Enable: true,
+      FindingPublishingFrequency: 'FIFTEEN_MINUTES',
+    });
+  });
+
+  test('setting both a model and an endpoint is refused before anything is deployed', () => {
+    const assertion = (template.Rules?.OneScorer as { Assertions: JsonObject[] }).Assertions[0]!;
+    const holds = (parameters: Record<string, string>) =>
+      evaluate(stackOf(template, parameters), assertion.Assert!);
+    expect(holds({})).toBe(true);
+    expect(holds({ IpInsightsModel: 's3://b/m' })).toBe(true);
+    expect(holds({ IpInsightsEndpoint: 'ip-insights' })).toBe(true);
+    expect(holds({ IpInsightsModel: 's3://b/m', IpInsightsEndpoint: 'ip-insights' })).toBe(false);
+  });
+});
