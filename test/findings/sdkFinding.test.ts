@@ -9,6 +9,7 @@ import { renderFinding } from '../../src/bot/render/finding';
 import { FindingValidationError, parseFindingInput } from '../../src/findings';
 import { findingFromSdk, wireFindingFromSdk } from '../../src/findings/sdkFinding';
 import { fixtureNames, rawFinding } from '../helpers/fixtures';
+import { sdkFindingFromWire } from '../helpers/sdkFindings';
 
 /** A minimal SDK-shaped finding; tests add the members they are about. */
 function sdkFinding(extra: Partial<SdkFinding> = {}): SdkFinding {
@@ -207,6 +208,8 @@ describe('a round trip through the real SDK', () => {
     const original = rawFinding(name);
     const sdk = sdkFindings[i]!;
     expect(sdk.Id).toBe(original.id);
+    // The tests' inverse (fixtures for aws-sdk-client-mock) agrees with the SDK's deserialiser.
+    expect(sdkFindingFromWire(original)).toEqual(sdk);
     const wire = wireFindingFromSdk(sdk);
     // Nothing invented or misnamed: every converted member exists in the original, equal.
     expect(original).toMatchObject(wire);
