@@ -70,6 +70,8 @@ export interface ListedFinding {
 
 export interface ListResult {
   readonly findings: readonly ListedFinding[];
+  /** How many findings match in all (GuardDuty's count when over the cap). */
+  readonly total: number;
   /** Findings matching but not shown (over the cap). */
   readonly more: number;
   /** Finding ids GuardDuty returned that could not be read (schema errors). */
@@ -135,7 +137,7 @@ export async function listFindings(
     const present = await reader.countFindings(detectorId, query, 'FINDING_TYPE');
     matchedTypes = present.map((g) => g.key).filter(matches);
     if (matchedTypes.length === 0) {
-      return { findings: [], more: 0, unreadable: 0, matchedTypes };
+      return { findings: [], total: 0, more: 0, unreadable: 0, matchedTypes };
     }
     typesCapped = matchedTypes.length > MAX_TYPES;
     query = { ...query, types: matchedTypes.slice(0, MAX_TYPES) };
@@ -153,7 +155,8 @@ export async function listFindings(
       const link = messageLink(stored[i]);
       return link === undefined ? { finding } : { finding, link };
     }),
-    more: Math.max(0, total - ids.length),
+    total: Math.max(total, fetched.findings.length),
+    more: Math.max(0, total - fetched.findings.length - fetched.unreadable.length),
     unreadable: fetched.unreadable.length,
     ...(matchedTypes === undefined ? {} : { matchedTypes, typesCapped }),
   };

@@ -60,8 +60,7 @@ export function renderList(request: ListRequest, result: ListResult): CommandRes
   if (result.findings.length === 0 && result.unreadable === 0) {
     return oneLine(`No findings ${scope}.`);
   }
-  const shown = result.findings.length;
-  const title = `*${plural(shown + result.more, 'finding')}* ${scope}, most severe first`;
+  const title = `*${plural(result.total, 'finding')}* ${scope}, most severe first`;
   const notes: string[] = [];
   if (result.more > 0)
     notes.push(
@@ -77,7 +76,7 @@ export function renderList(request: ListRequest, result: ListResult): CommandRes
     ...sections(result.findings.map(listLine)),
     context(notes.join(' · ')),
   ];
-  return response(blocks, `${plural(shown + result.more, 'finding')} ${scope}`);
+  return response(blocks, `${plural(result.total, 'finding')} ${scope}`);
 }
 
 function severityLine(bySeverity: readonly GroupCount[]): string {
