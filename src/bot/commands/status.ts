@@ -8,7 +8,7 @@ import { FINDING_EVENT_TYPE } from '../render/finding';
 import { code, ours, prose } from '../render/text';
 import { formatUtc } from '../render/time';
 import type { FindingRecords } from './deps';
-import { messageLink } from './queries';
+import { messageLink, NoDetectorError } from './queries';
 import { context, response, sections, type CommandResponse } from './render';
 
 /** The newest finding message in the channel, found by the metadata the publisher attaches. */
@@ -79,7 +79,14 @@ export interface StatusDeps {
 
 export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
   const [detector, lastPosted] = await Promise.all([
-    part(async () => deps.guardduty.getDetector(await deps.detectorId())),
+    part(async () => {
+      try {
+        return await deps.guardduty.getDetector(await deps.detectorId());
+      } catch (error) {
+        if (error instanceof NoDetectorError) return undefined;
+        throw error;
+      }
+    }),
     part(async () => {
       const latest = await deps.latestMessage();
       if (latest === undefined) return undefined;
