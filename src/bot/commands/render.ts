@@ -34,11 +34,14 @@ function fallback(text: string): string {
 }
 
 export function response(blocks: KnownBlock[], text: string): CommandResponse {
-  return {
-    response_type: 'ephemeral',
-    text: fallback(text),
-    blocks: blocks.slice(0, LIMITS.messageBlocks),
-  };
+  const fits =
+    blocks.length <= LIMITS.messageBlocks
+      ? blocks
+      : [
+          ...blocks.slice(0, LIMITS.messageBlocks - 1),
+          context('Too long for one message: the rest is not shown. Narrow the query.'),
+        ];
+  return { response_type: 'ephemeral', text: fallback(text), blocks: fits };
 }
 
 /** A one-line answer (errors, refusals, confirmations). `line` must already be safe mrkdwn. */
