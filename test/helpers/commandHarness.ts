@@ -15,6 +15,8 @@ import { createBoltApp } from '../../src/bot/app';
 import type { CommandDeps, OpenSuppressModal } from '../../src/bot/commands/deps';
 import { registerCommands } from '../../src/bot/commands/register';
 import type { MessageDecorator } from '../../src/bot/findingPublisher';
+import type { ScoreView } from '../../src/bot/render/finding';
+import type { Finding } from '../../src/findings';
 import type { Scorer } from '../../src/ipinsights/scorer';
 import { silentLog } from '../../src/log';
 import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
@@ -266,4 +268,43 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
       await store.close();
     },
   };
+}
+
+/** A verbatim mrkdwn section and context block, as the command renderers build them. */
+export const sectionBlock = (text: string) => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text, verbatim: true },
+});
+export const contextBlock = (text: string) => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text, verbatim: true }],
+});
+
+/** Records a finding as posted to the channel at `ts`, as the publisher leaves it. */
+export async function seedPostedFinding(
+  findings: FindingStateStore,
+  finding: Finding,
+  message: { readonly ts: string; readonly score: ScoreView; readonly atMs: number },
+): Promise<void> {
+  await findings.claim({
+    findingId: finding.id,
+    status: 'posting',
+    claimToken: 'seed',
+    claimedAt: message.atMs,
+    channel: CHANNEL,
+    accountId: finding.accountId,
+    region: finding.region,
+    count: finding.service.count,
+    updatedAtMs: Date.parse(finding.updatedAt),
+    severity: finding.severity,
+    type: finding.type,
+    title: finding.title,
+    finding: JSON.stringify(finding),
+    score: JSON.stringify(message.score),
+  });
+  await findings.markPosted(finding.id, 'seed', {
+    channel: CHANNEL,
+    ts: message.ts,
+    postedAt: message.atMs,
+  });
 }

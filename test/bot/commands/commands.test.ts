@@ -18,6 +18,9 @@ import {
   BOB,
   CHANNEL,
   TEAM,
+  contextBlock,
+  sectionBlock,
+  seedPostedFinding,
   startCommandHarness,
   type CommandHarness,
 } from '../../helpers/commandHarness';
@@ -113,14 +116,7 @@ const inputsOf = (command: Parameters<typeof guardduty.commandCalls>[0]): unknow
 const guarddutyWork = () =>
   guardduty.calls().filter((c) => !(c.args[0] instanceof ListDetectorsCommand));
 
-const section = (text: string) => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text, verbatim: true },
-});
-const contextBlock = (text: string) => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', text, verbatim: true }],
-});
+const section = sectionBlock;
 const oneLine = (text: string) => ({
   response_type: 'ephemeral',
   text,
@@ -134,35 +130,13 @@ const shown = (answer: { text: string; blocks?: unknown }) => ({
 });
 const shownLine = (text: string) => ({ text, blocks: [section(text)] });
 
-async function seedPosted(name: string, score: ScoreView): Promise<Finding> {
-  const finding = fixtureFinding(name);
-  await h.findings.claim({
-    findingId: finding.id,
-    status: 'posting',
-    claimToken: 'seed',
-    claimedAt: NOW.getTime(),
-    channel: CHANNEL,
-    accountId: finding.accountId,
-    region: finding.region,
-    count: finding.service.count,
-    updatedAtMs: Date.parse(finding.updatedAt),
-    severity: finding.severity,
-    type: finding.type,
-    title: finding.title,
-    finding: JSON.stringify(finding),
-    score: JSON.stringify(score),
-  });
-  await h.findings.markPosted(finding.id, 'seed', {
-    channel: CHANNEL,
-    ts: POSTED_TS,
-    postedAt: NOW.getTime(),
-  });
-  return finding;
-}
-
 const EXFIL_SCORE: ScoreView = { reading: 'Stored reading of the posted message' };
 beforeAll(async () => {
-  await seedPosted(EXFIL, EXFIL_SCORE);
+  await seedPostedFinding(h.findings, fixtureFinding(EXFIL), {
+    ts: POSTED_TS,
+    score: EXFIL_SCORE,
+    atMs: NOW.getTime(),
+  });
 });
 
 describe('/guardduty help', () => {

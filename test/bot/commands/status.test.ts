@@ -10,7 +10,14 @@ import { FINDING_EVENT_TYPE } from '../../../src/bot/render/finding';
 import { formatUtc } from '../../../src/bot/render/time';
 import { trainDemoModel } from '../../../src/ipinsights/demo';
 import { NoModelScorer } from '../../../src/ipinsights/scorer';
-import { CHANNEL, startCommandHarness, type CommandHarness } from '../../helpers/commandHarness';
+import {
+  CHANNEL,
+  contextBlock,
+  sectionBlock,
+  seedPostedFinding,
+  startCommandHarness,
+  type CommandHarness,
+} from '../../helpers/commandHarness';
 import { fixtureFinding } from '../../helpers/fixtures';
 
 const HOUR = 3_600_000;
@@ -20,14 +27,7 @@ const EXFIL = 'Synthetic_UnauthorizedAccess_IAMUser_InstanceCredentialExfiltrati
 const guardduty = mockClient(GuardDutyClient);
 const reader = () => new SdkGuardDutyReader(new GuardDutyClient({ region: 'us-east-2' }));
 
-const section = (text: string) => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text, verbatim: true },
-});
-const contextBlock = (text: string) => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', text, verbatim: true }],
-});
+const section = sectionBlock;
 
 beforeEach(() => guardduty.reset());
 
@@ -64,23 +64,7 @@ describe('/guardduty status, healthy and dry-run', () => {
       metadata: metadata(finding.id),
     });
     await h.client.chat.postMessage({ channel: CHANNEL, text: 'someone chatting afterwards' });
-    await h.findings.claim({
-      findingId: finding.id,
-      status: 'posting',
-      claimToken: 't',
-      claimedAt: 0,
-      channel: CHANNEL,
-      accountId: finding.accountId,
-      region: finding.region,
-      count: 1,
-      updatedAtMs: Date.parse(finding.updatedAt),
-      severity: finding.severity,
-      type: finding.type,
-      title: finding.title,
-      finding: JSON.stringify(finding),
-      score: JSON.stringify({ reading: 'x' }),
-    });
-    await h.findings.markPosted(finding.id, 't', { channel: CHANNEL, ts: ts!, postedAt: 0 });
+    await seedPostedFinding(h.findings, finding, { ts: ts!, score: { reading: 'x' }, atMs: 0 });
     const postedMs = Number(ts) * 1000;
     now = new Date(postedMs + 2 * HOUR + 5 * 60_000);
 
