@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/
 import type { ActionRequest } from '../../actions/contract';
 import type { Finding } from '../../findings';
 import { entityForPrincipal } from '../../ipinsights/entity';
+import type { FindingRecord } from '../../store/findingState';
 import { parseStoredFinding } from '../findingPublisher';
 import { renderFinding, type ScoreView } from '../render/finding';
 import { code, prose } from '../render/text';
@@ -42,7 +43,7 @@ type Located =
   | {
       readonly kind: 'found';
       readonly finding: Finding;
-      readonly record?: Awaited<ReturnType<CommandDeps['findings']['get']>>;
+      readonly record?: FindingRecord;
     }
   | { readonly kind: 'missing'; readonly answer: CommandResponse };
 
