@@ -1,4 +1,5 @@
 import { coldstartBench } from './coldstart';
+import { commandsBench } from './commands';
 import { ipinsightsBench } from './ipinsights';
 import { formatTable, type BenchSection } from './table';
 
@@ -6,6 +7,7 @@ import { formatTable, type BenchSection } from './table';
 const SECTIONS: Readonly<Record<string, BenchSection>> = {
   ipinsights: ipinsightsBench,
   coldstart: coldstartBench,
+  commands: commandsBench,
 };
 
 async function run(argv: readonly string[]): Promise<number> {

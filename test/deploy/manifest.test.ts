@@ -28,10 +28,9 @@ const PLACEHOLDER = 'https://replace-with-slack-request-url.invalid/slack/events
  */
 const AHEAD_OF_CODE = {
   scopes: {
-    commands: 'the /guardduty command (src/bot/commands, issue #5)',
     'usergroups:read': 'responders given as user groups: usergroups.users.list (issue #4)',
   } as Record<string, string>,
-  commands: { '/guardduty': 'src/bot/commands/register.ts (issue #5)' } as Record<string, string>,
+  commands: {} as Record<string, string>,
   interactivity: 'buttons and the suppress modal (src/bot/interactions, issue #4)' as
     string | undefined,
 };
@@ -48,7 +47,7 @@ describe('manifest.yml agrees with what the bot does', () => {
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
   });
 
-  test('the code’s calls today: post, update and find finding messages', () => {
+  test('the code’s calls today: post, update and find finding messages; the /guardduty command', () => {
     expect([...use.methods.keys()].sort()).toEqual([
       'chat.postMessage',
       'chat.update',
@@ -56,8 +55,11 @@ describe('manifest.yml agrees with what the bot does', () => {
     ]);
     expect(Object.fromEntries(requiredScopes(use))).toEqual({
       'chat:write': 'chat.update in src/bot/slackClient.ts',
-      'channels:history': 'conversations.history in src/bot/slackClient.ts',
-      'groups:history': 'conversations.history in src/bot/slackClient.ts',
+      'channels:history':
+        'conversations.history in src/bot/commands/status.ts, src/bot/slackClient.ts',
+      'groups:history':
+        'conversations.history in src/bot/commands/status.ts, src/bot/slackClient.ts',
+      commands: 'slash commands /guardduty',
     });
   });
 

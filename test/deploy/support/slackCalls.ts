@@ -45,6 +45,9 @@ const FAMILIES =
 const METHOD_CALL = new RegExp(`\\.(?:${FAMILIES})\\.[a-zA-Z]+(?:\\.[a-zA-Z]+)?\\(`, 'g');
 const API_CALL = /\.apiCall\(\s*['"]([a-z]+\.[a-zA-Z.]+)['"]/g;
 const COMMAND = /\.command\(\s*['"](\/[a-z0-9_-]+)['"]/g;
+/** `app.command(NAME, …)` with `const NAME = '/x'` somewhere in the source. */
+const COMMAND_BY_NAME = /\.command\(\s*([A-Z_][A-Z0-9_]*)\s*,/g;
+const CONSTANT = (name: string) => new RegExp(`const ${name} = ['"](\\/[a-z0-9_-]+)['"]`);
 const INTERACTION = /\bapp\.(?:action|view|shortcut|options)\(/;
 const EVENT = /\bapp\.(?:event|message)\(/;
 
@@ -71,7 +74,9 @@ export function slackUseIn(dir = 'src'): SlackUse {
   };
   let interactive = false;
   let events = false;
-  for (const file of sourceFiles(dir).filter((f) => !f.startsWith(join('src', 'local', 'slack')))) {
+  const files = sourceFiles(dir).filter((f) => !f.startsWith(join('src', 'local', 'slack')));
+  const allCode = files.map((file) => readFileSync(join(ROOT, file), 'utf8')).join('\n');
+  for (const file of files) {
     const code = readFileSync(join(ROOT, file), 'utf8');
     const methods = [
       ...[...code.matchAll(METHOD_CALL)].map((m) => m[0].slice(1, -1)),
@@ -81,6 +86,10 @@ export function slackUseIn(dir = 'src'): SlackUse {
       use.methods.set(method, [...new Set([...(use.methods.get(method) ?? []), file])]);
     }
     for (const match of code.matchAll(COMMAND)) use.commands.add(match[1] ?? '');
+    for (const match of code.matchAll(COMMAND_BY_NAME)) {
+      const value = CONSTANT(match[1] ?? '').exec(allCode)?.[1];
+      if (value !== undefined) use.commands.add(value);
+    }
     interactive ||= INTERACTION.test(code);
     events ||= EVENT.test(code);
   }

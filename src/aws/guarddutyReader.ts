@@ -1,0 +1,202 @@
+import {
+  GetDetectorCommand,
+  GetFindingsCommand,
+  GetFindingsStatisticsCommand,
+  GuardDutyClient,
+  ListDetectorsCommand,
+  ListFindingsCommand,
+  type FindingCriteria,
+  type SortCriteria,
+} from '@aws-sdk/client-guardduty';
+import { FindingValidationError, type Finding } from '../findings';
+import { findingFromSdk } from '../findings/sdkFinding';
+
+/**
+ * The read side of GuardDuty the `/guardduty` commands use, over the SDK v3 client. Each SDK
+ * command is imported by name: the template's IAM policy for the Slack function is derived from
+ * these imports (ListDetectors, GetDetector, ListFindings, GetFindings, GetFindingsStatistics).
+ */
+
+/** Which findings a query selects; every part is optional and they combine with AND. */
+export interface FindingQuery {
+  /** Lowest severity, inclusive (a band's floor). */
+  readonly minSeverity?: number;
+  /** Only findings updated at or after this instant (ms since the epoch). */
+  readonly updatedSinceMs?: number;
+  /** Exact finding types (at most 50, GuardDuty's limit for one condition). */
+  readonly types?: readonly string[];
+  /** true / false: archived or not; undefined: both. */
+  readonly archived?: boolean;
+}
+
+export interface FindingIdPage {
+  readonly ids: readonly string[];
+  readonly nextToken?: string;
+}
+
+export interface FetchedFindings {
+  readonly findings: readonly Finding[];
+  /** Findings GuardDuty returned that our schema refuses (id and the first bad field). */
+  readonly unreadable: readonly { readonly id: string; readonly reason: string }[];
+}
+
+export interface DetectorInfo {
+  readonly id: string;
+  /** `ENABLED` or `DISABLED`. */
+  readonly status: string;
+  /** `FIFTEEN_MINUTES`, `ONE_HOUR` or `SIX_HOURS`: how often updated findings are exported. */
+  readonly findingPublishingFrequency?: string;
+}
+
+export type StatisticsGrouping = 'SEVERITY' | 'FINDING_TYPE';
+
+export interface GroupCount {
+  /** The severity (as GuardDuty writes it, e.g. "8") or the finding type. */
+  readonly key: string;
+  readonly count: number;
+}
+
+export interface GuardDutyReader {
+  listDetectorIds(): Promise<string[]>;
+  getDetector(detectorId: string): Promise<DetectorInfo>;
+  /** One page of finding ids, most severe first. */
+  listFindingIds(
+    detectorId: string,
+    query: FindingQuery,
+    page: { readonly maxResults: number; readonly nextToken?: string },
+  ): Promise<FindingIdPage>;
+  /** The findings, most severe first, fetched in batches of 50 (GetFindings' limit). */
+  getFindings(detectorId: string, ids: readonly string[]): Promise<FetchedFindings>;
+  /** Counts of the findings a query selects, grouped by severity or type, largest first. */
+  countFindings(
+    detectorId: string,
+    query: FindingQuery,
+    groupBy: StatisticsGrouping,
+  ): Promise<GroupCount[]>;
+}
+
+export const GET_FINDINGS_BATCH = 50;
+/** GetFindingsStatistics returns at most 100 groups. */
+const STATISTICS_MAX_GROUPS = 100;
+
+const MOST_SEVERE_FIRST: SortCriteria = { AttributeName: 'severity', OrderBy: 'DESC' };
+
+/** The GuardDuty FindingCriteria of a query, with the current (non-deprecated) operators. */
+export function findingCriteria(query: FindingQuery): FindingCriteria {
+  const criterion: NonNullable<FindingCriteria['Criterion']> = {};
+  if (query.minSeverity !== undefined) {
+    criterion.severity = { GreaterThanOrEqual: query.minSeverity };
+  }
+  if (query.updatedSinceMs !== undefined) {
+    criterion.updatedAt = { GreaterThanOrEqual: query.updatedSinceMs };
+  }
+  if (query.types !== undefined) criterion.type = { Equals: [...query.types] };
+  if (query.archived !== undefined) {
+    criterion['service.archived'] = { Equals: [String(query.archived)] };
+  }
+  return { Criterion: criterion };
+}
+
+function bySeverityDesc(a: Finding, b: Finding): number {
+  return b.severity - a.severity || Date.parse(b.updatedAt) - Date.parse(a.updatedAt);
+}
+
+export class SdkGuardDutyReader implements GuardDutyReader {
+  constructor(private readonly client: GuardDutyClient = new GuardDutyClient({})) {}
+
+  async listDetectorIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListDetectorsCommand(nextToken === undefined ? {} : { NextToken: nextToken }),
+      );
+      ids.push(...(page.DetectorIds ?? []));
+      nextToken = page.NextToken || undefined;
+    } while (nextToken !== undefined);
+    return ids;
+  }
+
+  async getDetector(detectorId: string): Promise<DetectorInfo> {
+    const detector = await this.client.send(new GetDetectorCommand({ DetectorId: detectorId }));
+    return {
+      id: detectorId,
+      status: detector.Status ?? 'UNKNOWN',
+      ...(detector.FindingPublishingFrequency === undefined
+        ? {}
+        : { findingPublishingFrequency: detector.FindingPublishingFrequency }),
+    };
+  }
+
+  async listFindingIds(
+    detectorId: string,
+    query: FindingQuery,
+    page: { readonly maxResults: number; readonly nextToken?: string },
+  ): Promise<FindingIdPage> {
+    const answer = await this.client.send(
+      new ListFindingsCommand({
+        DetectorId: detectorId,
+        FindingCriteria: findingCriteria(query),
+        SortCriteria: MOST_SEVERE_FIRST,
+        MaxResults: page.maxResults,
+        ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }),
+      }),
+    );
+    const nextToken = answer.NextToken || undefined;
+    return {
+      ids: answer.FindingIds ?? [],
+      ...(nextToken === undefined ? {} : { nextToken }),
+    };
+  }
+
+  async getFindings(detectorId: string, ids: readonly string[]): Promise<FetchedFindings> {
+    const findings: Finding[] = [];
+    const unreadable: { id: string; reason: string }[] = [];
+    for (let start = 0; start < ids.length; start += GET_FINDINGS_BATCH) {
+      const answer = await this.client.send(
+        new GetFindingsCommand({
+          DetectorId: detectorId,
+          FindingIds: ids.slice(start, start + GET_FINDINGS_BATCH),
+          SortCriteria: MOST_SEVERE_FIRST,
+        }),
+      );
+      for (const sdkFinding of answer.Findings ?? []) {
+        try {
+          findings.push(findingFromSdk(sdkFinding));
+        } catch (error) {
+          if (!(error instanceof FindingValidationError)) throw error;
+          unreadable.push({ id: sdkFinding.Id ?? '(no id)', reason: error.message });
+        }
+      }
+    }
+    return { findings: findings.sort(bySeverityDesc), unreadable };
+  }
+
+  async countFindings(
+    detectorId: string,
+    query: FindingQuery,
+    groupBy: StatisticsGrouping,
+  ): Promise<GroupCount[]> {
+    const answer = await this.client.send(
+      new GetFindingsStatisticsCommand({
+        DetectorId: detectorId,
+        FindingCriteria: findingCriteria(query),
+        GroupBy: groupBy,
+        OrderBy: 'DESC',
+        MaxResults: STATISTICS_MAX_GROUPS,
+      }),
+    );
+    const stats = answer.FindingStatistics;
+    const groups =
+      groupBy === 'SEVERITY'
+        ? (stats?.GroupedBySeverity ?? []).map((s) => ({
+            key: s.Severity === undefined ? '' : String(s.Severity),
+            count: s.TotalFindings ?? 0,
+          }))
+        : (stats?.GroupedByFindingType ?? []).map((s) => ({
+            key: s.FindingType ?? '',
+            count: s.TotalFindings ?? 0,
+          }));
+    return groups.filter((g) => g.key !== '').sort((a, b) => b.count - a.count);
+  }
+}

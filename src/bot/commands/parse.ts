@@ -1,0 +1,401 @@
+import { isIP } from 'node:net';
+import { closest, distance } from 'fastest-levenshtein';
+import type { SeverityBand } from '../../findings';
+import { code } from '../render/text';
+import {
+  COMMAND,
+  DEFAULT_AUDIT_LIMIT,
+  DEFAULT_WINDOW,
+  MAX_AUDIT_LIMIT,
+  MAX_WINDOW_DAYS,
+  SUBCOMMAND_SPECS,
+  SUBCOMMANDS,
+  type SubcommandName,
+  type SubcommandSpec,
+} from './spec';
+
+/**
+ * The `/guardduty` text parser. Pure and total: whatever Slack sends, it returns a command or one
+ * line of safe mrkdwn saying which argument is wrong and why — it never throws, and nothing runs
+ * on an error. Everything echoed back goes through `code()`, so hostile text cannot mention,
+ * link or format.
+ *
+ * Slack sends the text escaped (`&amp;`, `&lt;`, `&gt;`), with user mentions as `<@U123|alice>`
+ * (the manifest sets `should_escape`) and autolinked text as `<mailto:a@b.c|a@b.c>`.
+ */
+
+export interface Duration {
+  /** As typed, normalised: "24h". */
+  readonly text: string;
+  readonly ms: number;
+}
+
+export type AuditSubject =
+  | { readonly kind: 'finding'; readonly findingId: string }
+  | { readonly kind: 'user'; readonly userId: string };
+
+export type Command =
+  | { readonly kind: 'help'; readonly topic?: SubcommandName }
+  | {
+      readonly kind: 'list';
+      readonly severity?: SeverityBand;
+      readonly since: Duration;
+      readonly typePattern?: string;
+      readonly includeArchived: boolean;
+    }
+  | { readonly kind: 'show'; readonly findingId: string }
+  | { readonly kind: 'stats'; readonly since: Duration }
+  | { readonly kind: 'score'; readonly principal: string; readonly ip: string }
+  | { readonly kind: 'archive'; readonly findingId: string }
+  | { readonly kind: 'suppress'; readonly findingId: string }
+  | { readonly kind: 'audit'; readonly subject?: AuditSubject; readonly limit: number }
+  | { readonly kind: 'status' };
+
+export interface ParseError {
+  /** One line of safe mrkdwn: which argument, and why. */
+  readonly text: string;
+}
+
+export type ParseResult =
+  | { readonly ok: true; readonly command: Command }
+  | { readonly ok: false; readonly error: ParseError };
+
+type Token = { readonly kind: 'word'; readonly text: string } | UserToken;
+interface UserToken {
+  readonly kind: 'user';
+  readonly userId: string;
+  readonly text: string;
+}
+
+/** A parse failure inside the parser; turned into `{ok: false}` at the top, never escapes. */
+class ArgumentError extends Error {
+  override readonly name = 'ArgumentError';
+}
+
+const FINDING_ID = /^[A-Za-z0-9_-]{1,128}$/;
+// Principal ids: AIDA…, AROA…:session, an account id (session names allow `+=,.@_-`).
+const PRINCIPAL = /^[A-Za-z0-9]{1,128}(:[A-Za-z0-9+=,.@_-]{1,64})?$/;
+// Finding types: "Backdoor:EC2/C&CActivity.B!DNS"; `*` is the wildcard of a pattern.
+const TYPE_PATTERN = /^[A-Za-z0-9:/.!&_*-]{1,256}$/;
+const DURATION = /^(\d{1,6})([mhdw])$/;
+const DAY_MS = 86_400_000;
+const UNIT_MS: Readonly<Record<string, number>> = {
+  m: 60_000,
+  h: 3_600_000,
+  d: DAY_MS,
+  w: 7 * DAY_MS,
+};
+const MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|[^<>]*)?>$/;
+const BANDS: readonly SeverityBand[] = ['Low', 'Medium', 'High', 'Critical'];
+const ECHO_MAX = 60;
+
+/** Inline code of something the user typed, escaped and cut short. */
+function echo(text: string): string {
+  return code(text, ECHO_MAX);
+}
+
+/** `&lt;` → `<` etc.: the characters the user actually typed. `&amp;` last, so it is not re-read. */
+function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+function toToken(raw: string): Token {
+  const mention = MENTION.exec(raw);
+  if (mention?.[1] !== undefined) return { kind: 'user', userId: mention[1], text: raw };
+  // Autolinked text (`<mailto:a@b.c|a@b.c>`, `<https://x.y>`): the label is what was typed.
+  const unlinked = raw
+    .replace(/<[^<>|]*\|([^<>]*)>/g, '$1')
+    .replace(/<((?:https?|mailto):[^<>|]*)>/g, '$1');
+  // Phones and Macs turn "--" into a dash; read a leading dash as the flag prefix it was.
+  const text = unescapeSlack(unlinked).replace(/^[\u2013\u2014]/, '--');
+  return { kind: 'word', text };
+}
+
+function tokenize(text: string): Token[] {
+  return text
+    .split(/\s+/u)
+    .filter((t) => t !== '')
+    .map(toToken);
+}
+
+/** The closest candidate worth suggesting: a unique prefix, or a small edit away. */
+export function suggest(input: string, candidates: readonly string[]): string | undefined {
+  const word = input.toLowerCase();
+  if (word === '' || candidates.length === 0) return undefined;
+  const prefixed = candidates.filter((c) => c.startsWith(word));
+  if (word.length >= 2 && prefixed.length === 1) return prefixed[0];
+  const best = closest(word, [...candidates]);
+  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function didYouMean(suggestion: string | undefined, render: (s: string) => string): string {
+  return suggestion === undefined ? '' : ` Did you mean ${render(suggestion)}?`;
+}
+
+function parseDuration(flag: string, value: string): Duration {
+  const match = DURATION.exec(value.toLowerCase());
+  const amount = Number(match?.[1]);
+  const unit = match?.[2] ?? '';
+  const unitMs = UNIT_MS[unit];
+  if (match === null || unitMs === undefined) {
+    throw new ArgumentError(
+      `${echo(`--${flag} ${value}`)}: a duration is a whole number and a unit m, h, d or w, e.g. \`30m\`, \`24h\`, \`7d\`, \`2w\`.`,
+    );
+  }
+  if (amount === 0)
+    throw new ArgumentError(`${echo(`--${flag} ${value}`)}: must be more than zero.`);
+  const ms = amount * unitMs;
+  if (ms > MAX_WINDOW_DAYS * DAY_MS) {
+    throw new ArgumentError(
+      `${echo(`--${flag} ${value}`)}: at most ${MAX_WINDOW_DAYS}d, as GuardDuty keeps findings ${MAX_WINDOW_DAYS} days.`,
+    );
+  }
+  return { text: `${amount}${unit}`, ms };
+}
+
+function parseBand(value: string): SeverityBand {
+  const band = BANDS.find((b) => b.toLowerCase() === value.toLowerCase());
+  if (band !== undefined) return band;
+  const names = BANDS.map((b) => b.toLowerCase());
+  throw new ArgumentError(
+    `${echo(`--severity ${value}`)}: must be low, medium, high or critical.${didYouMean(suggest(value, names), (s) => `\`${s}\``)}`,
+  );
+}
+
+function parseLimit(value: string): number {
+  const n = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_AUDIT_LIMIT) {
+    throw new ArgumentError(
+      `${echo(`--limit ${value}`)}: must be a whole number from 1 to ${MAX_AUDIT_LIMIT}.`,
+    );
+  }
+  return n;
+}
+
+function parseTypePattern(value: string): string {
+  if (!TYPE_PATTERN.test(value)) {
+    throw new ArgumentError(
+      `${echo(`--type ${value}`)}: a finding type such as \`Recon:EC2/Portscan\`, with \`*\` for any text.`,
+    );
+  }
+  return value;
+}
+
+function findingId(subcommand: string, token: Token | undefined): string {
+  if (token === undefined) {
+    throw new ArgumentError(
+      `\`${subcommand}\` needs a finding id, e.g. \`${COMMAND} ${subcommand} 12abc34d567e8fa901bc2d34e56789f0\`.`,
+    );
+  }
+  if (token.kind !== 'word' || !FINDING_ID.test(token.text)) {
+    throw new ArgumentError(
+      `${echo(token.text)}: a finding id is 1 to 128 letters, digits, \`_\` or \`-\`.`,
+    );
+  }
+  return token.text;
+}
+
+interface SplitArgs {
+  readonly positionals: readonly Token[];
+  readonly flags: ReadonlyMap<string, string | true>;
+  readonly help: boolean;
+}
+
+/** Separates `--flag value`, `--flag=value` and switches from positional arguments. */
+function splitArgs(spec: SubcommandSpec, tokens: readonly Token[]): SplitArgs {
+  const positionals: Token[] = [];
+  const flags = new Map<string, string | true>();
+  let help = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token === undefined) continue;
+    if (token.kind !== 'word' || !token.text.startsWith('-') || token.text === '-') {
+      positionals.push(token);
+      continue;
+    }
+    const body = token.text.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = (eq < 0 ? body : body.slice(0, eq)).toLowerCase();
+    if (name === 'help' || name === 'h') {
+      help = true;
+      continue;
+    }
+    const flag = spec.flags.find((f) => f.name === name);
+    if (flag === undefined) {
+      const names = spec.flags.map((f) => f.name);
+      const hint =
+        names.length === 0
+          ? ` It takes no flags.`
+          : didYouMean(suggest(name, names), (s) => `\`--${s}\``);
+      throw new ArgumentError(`\`${spec.name}\` has no flag ${echo(`--${name}`)}.${hint}`);
+    }
+    if (flags.has(flag.name)) throw new ArgumentError(`\`--${flag.name}\` is given twice.`);
+    if (flag.value === undefined) {
+      if (eq >= 0) throw new ArgumentError(`\`--${flag.name}\` takes no value.`);
+      flags.set(flag.name, true);
+      continue;
+    }
+    let value: string | undefined = eq >= 0 ? body.slice(eq + 1) : undefined;
+    if (value === undefined) {
+      const next = tokens[i + 1];
+      if (next?.kind === 'word' && !next.text.startsWith('--')) {
+        value = next.text;
+        i++;
+      }
+    }
+    if (value === undefined || value === '') {
+      throw new ArgumentError(
+        `\`--${flag.name}\` needs a value, e.g. \`--${flag.name} ${exampleValue(flag.name)}\`.`,
+      );
+    }
+    flags.set(flag.name, value);
+  }
+  return { positionals, flags, help };
+}
+
+function exampleValue(flag: string): string {
+  if (flag === 'severity') return 'high';
+  if (flag === 'type') return 'Recon:EC2/*';
+  if (flag === 'limit') return '50';
+  return '24h';
+}
+
+function noMorePositionals(spec: SubcommandSpec, extra: readonly Token[]): void {
+  const first = extra[0];
+  if (first === undefined) return;
+  throw new ArgumentError(
+    `Unexpected argument ${echo(first.text)}: usage is \`${COMMAND} ${spec.usage}\`.`,
+  );
+}
+
+function stringFlag(flags: ReadonlyMap<string, string | true>, name: string): string | undefined {
+  const value = flags.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function auditSubject(token: Token | undefined): AuditSubject | undefined {
+  if (token === undefined) return undefined;
+  if (token.kind === 'user') return { kind: 'user', userId: token.userId };
+  if (token.text.startsWith('@')) {
+    throw new ArgumentError(
+      `${echo(token.text)}: not a Slack mention; pick the person from the list as you type @.`,
+    );
+  }
+  if (!FINDING_ID.test(token.text)) {
+    throw new ArgumentError(`${echo(token.text)}: give a finding id or an @mention of a person.`);
+  }
+  return { kind: 'finding', findingId: token.text };
+}
+
+function defaultWindow(): Duration {
+  return parseDuration('since', DEFAULT_WINDOW);
+}
+
+function build(name: SubcommandName, tokens: readonly Token[]): Command {
+  const spec = SUBCOMMAND_SPECS[name];
+  const { positionals, flags, help } = splitArgs(spec, tokens);
+  if (help) return name === 'help' ? { kind: 'help' } : { kind: 'help', topic: name };
+  const since = stringFlag(flags, 'since');
+  switch (name) {
+    case 'help': {
+      noMorePositionals(spec, positionals.slice(1));
+      const topic = positionals[0];
+      return topic === undefined
+        ? { kind: 'help' }
+        : { kind: 'help', topic: subcommandName(topic) };
+    }
+    case 'list': {
+      noMorePositionals(spec, positionals);
+      const severity = stringFlag(flags, 'severity');
+      const type = stringFlag(flags, 'type');
+      return {
+        kind: 'list',
+        since: since === undefined ? defaultWindow() : parseDuration('since', since),
+        includeArchived: flags.get('archived') === true,
+        ...(severity === undefined ? {} : { severity: parseBand(severity) }),
+        ...(type === undefined ? {} : { typePattern: parseTypePattern(type) }),
+      };
+    }
+    case 'stats':
+      noMorePositionals(spec, positionals);
+      return {
+        kind: 'stats',
+        since: since === undefined ? defaultWindow() : parseDuration('since', since),
+      };
+    case 'show':
+    case 'archive':
+    case 'suppress': {
+      const id = findingId(name, positionals[0]);
+      noMorePositionals(spec, positionals.slice(1));
+      return { kind: name, findingId: id };
+    }
+    case 'score':
+      return parseScore(spec, positionals);
+    case 'audit': {
+      noMorePositionals(spec, positionals.slice(1));
+      const subject = auditSubject(positionals[0]);
+      const limit = stringFlag(flags, 'limit');
+      return {
+        kind: 'audit',
+        limit: limit === undefined ? DEFAULT_AUDIT_LIMIT : parseLimit(limit),
+        ...(subject === undefined ? {} : { subject }),
+      };
+    }
+    case 'status':
+      noMorePositionals(spec, positionals);
+      return { kind: 'status' };
+  }
+}
+
+function parseScore(spec: SubcommandSpec, positionals: readonly Token[]): Command {
+  const [principal, ip] = positionals;
+  if (principal === undefined || ip === undefined) {
+    throw new ArgumentError(
+      `\`score\` needs a principal and an IP address, e.g. \`${COMMAND} ${spec.examples[0] ?? ''}\`.`,
+    );
+  }
+  if (principal.kind !== 'word' || !PRINCIPAL.test(principal.text)) {
+    throw new ArgumentError(
+      `${echo(principal.text)}: a principal is an IAM principal id such as \`AIDA…\` or \`AROA…:session\`, or an account id.`,
+    );
+  }
+  if (ip.kind !== 'word' || isIP(ip.text) === 0) {
+    throw new ArgumentError(`${echo(ip.text)}: not an IPv4 or IPv6 address.`);
+  }
+  noMorePositionals(spec, positionals.slice(2));
+  return { kind: 'score', principal: principal.text, ip: ip.text };
+}
+
+const NAMES = SUBCOMMANDS.map((s) => s.name);
+
+function isSubcommandName(word: string): word is SubcommandName {
+  return (NAMES as readonly string[]).includes(word);
+}
+
+function subcommandName(token: Token): SubcommandName {
+  const word = token.text.toLowerCase();
+  if (isSubcommandName(word)) return word;
+  const hint = didYouMean(suggest(word, NAMES), (s) => `\`${COMMAND} ${s}\``);
+  throw new ArgumentError(
+    `Unknown subcommand ${echo(token.text)}.${hint === '' ? ` Subcommands: ${NAMES.join(', ')}.` : hint} See \`${COMMAND} help\`.`,
+  );
+}
+
+/** Parses the text after `/guardduty`. Never throws. */
+export function parseCommand(text: string): ParseResult {
+  try {
+    const [first, ...rest] = tokenize(text);
+    if (first === undefined) return { ok: true, command: { kind: 'help' } };
+    if (first.kind === 'word' && /^--?h(elp)?$/i.test(first.text)) {
+      return { ok: true, command: { kind: 'help' } };
+    }
+    return { ok: true, command: build(subcommandName(first), rest) };
+  } catch (error) {
+    if (error instanceof ArgumentError) return { ok: false, error: { text: error.message } };
+    // A defect, not bad input: still answer in one safe line rather than fail the request.
+    return {
+      ok: false,
+      error: { text: `Could not read that command. See \`${COMMAND} help\`.` },
+    };
+  }
+}

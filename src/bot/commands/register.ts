@@ -1,0 +1,320 @@
+import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { ActionRequest } from '../../actions/contract';
+import type { Finding } from '../../findings';
+import { entityForPrincipal } from '../../ipinsights/entity';
+import type { FindingRecord } from '../../store/findingState';
+import { parseStoredFinding } from '../findingPublisher';
+import { renderFinding, type ScoreView } from '../render/finding';
+import { code, prose } from '../render/text';
+import { scoreFinding } from '../scoreFinding';
+import type { CommandDeps } from './deps';
+import type { Command } from './parse';
+import { parseCommand } from './parse';
+import { detectorResolver, findingStats, listFindings } from './queries';
+import {
+  actorOf,
+  oneLine,
+  renderAudit,
+  renderHelp,
+  renderOutcome,
+  renderScore,
+  type CommandResponse,
+} from './render';
+import { renderList, renderStats } from './renderFindings';
+import { COMMAND } from './spec';
+import { gatherStatus, latestFindingMessage, renderStatus } from './status';
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+type SlashCommand = CommandArgs['command'];
+
+/** Slack waits 3 s for the ack; a fast answer that takes longer than this goes by response_url. */
+const DEFAULT_ACK_BUDGET_MS = 2_000;
+
+export interface RegisterOptions {
+  /** How long `score` may take to answer in the ack itself (tests shorten it). */
+  readonly ackBudgetMs?: number;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+type Located =
+  | {
+      readonly kind: 'found';
+      readonly finding: Finding;
+      readonly record?: FindingRecord;
+    }
+  | { readonly kind: 'missing'; readonly answer: CommandResponse };
+
+/**
+ * The `/guardduty` listener. Help, parse errors and scores answer in the ack; everything that
+ * reads GuardDuty, the store or the audit log acks at once and answers through response_url.
+ * Archive and suppress go through the remediation service only.
+ */
+class CommandHandler {
+  private readonly detectorId: () => Promise<string>;
+  private readonly ackBudgetMs: number;
+
+  constructor(
+    private readonly deps: CommandDeps,
+    options: RegisterOptions,
+  ) {
+    this.detectorId = detectorResolver(deps.guardduty, deps.detectorId);
+    this.ackBudgetMs = options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS;
+  }
+
+  async handle({ command, ack, respond, client }: CommandArgs): Promise<void> {
+    const parsed = parseCommand(command.text);
+    if (!parsed.ok) {
+      await ack(oneLine(`:warning: ${parsed.error.text}`));
+      return;
+    }
+    const request = parsed.command;
+    switch (request.kind) {
+      case 'help':
+        await ack(renderHelp(request.topic));
+        return;
+      case 'score':
+        await this.answerFast(ack, respond, () => this.score(request.principal, request.ip));
+        return;
+      case 'suppress':
+        await ack();
+        await this.answerLater(respond, 'open the suppress form', () =>
+          this.suppress(request.findingId, command),
+        );
+        return;
+      default:
+        await ack();
+        await this.answerLater(respond, describe(request), () =>
+          this.slow(request, command, client),
+        );
+    }
+  }
+
+  private slow(
+    request: Exclude<Command, { kind: 'help' | 'score' | 'suppress' }>,
+    command: SlashCommand,
+    client: CommandArgs['client'],
+  ): Promise<CommandResponse> {
+    switch (request.kind) {
+      case 'list':
+        return this.list(request);
+      case 'stats':
+        return this.stats(request);
+      case 'show':
+        return this.show(request.findingId);
+      case 'archive':
+        return this.archive(request.findingId, command);
+      case 'audit':
+        return this.audit(request);
+      case 'status':
+        return this.status(client);
+    }
+  }
+
+  /** Answers in the ack when the work is done within the budget, else by response_url. */
+  private async answerFast(
+    ack: CommandArgs['ack'],
+    respond: CommandArgs['respond'],
+    work: () => Promise<CommandResponse>,
+  ): Promise<void> {
+    const answer = work().catch((error: unknown) => this.failure('score', error));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.ackBudgetMs);
+    });
+    const first = await Promise.race([answer, late]);
+    clearTimeout(timer);
+    if (first !== 'late') {
+      await ack(first);
+      return;
+    }
+    await ack();
+    await this.send(respond, await answer);
+  }
+
+  private async answerLater(
+    respond: CommandArgs['respond'],
+    what: string,
+    work: () => Promise<CommandResponse | undefined>,
+  ): Promise<void> {
+    let answer: CommandResponse | undefined;
+    try {
+      answer = await work();
+    } catch (error) {
+      answer = this.failure(what, error);
+    }
+    if (answer !== undefined) await this.send(respond, answer);
+  }
+
+  private failure(what: string, error: unknown): CommandResponse {
+    this.deps.log.error(`/guardduty: could not ${what}`, {
+      error: errorText(error),
+      name: error instanceof Error ? error.name : undefined,
+    });
+    return oneLine(`:x: Could not ${what}: ${prose(errorText(error), 400)}`);
+  }
+
+  private async send(respond: CommandArgs['respond'], answer: CommandResponse): Promise<void> {
+    try {
+      await respond(answer);
+    } catch (error) {
+      // The response_url expired or Slack refused the message; nobody is left to tell but the log.
+      this.deps.log.error('/guardduty: response_url post failed', { error: errorText(error) });
+    }
+  }
+
+  private async score(principal: string, ip: string): Promise<CommandResponse> {
+    const entity = entityForPrincipal(principal);
+    const [result] = await this.deps.scorer.score([{ entity, ip }]);
+    return renderScore({
+      principal,
+      entity,
+      ip,
+      result: result ?? { kind: 'unscored', reason: 'the scorer returned no result' },
+      scorer: this.deps.scorer.description,
+    });
+  }
+
+  private now(): number {
+    return this.deps.clock().getTime();
+  }
+
+  private async list(request: Extract<Command, { kind: 'list' }>): Promise<CommandResponse> {
+    const result = await listFindings(
+      this.deps.guardduty,
+      this.deps.findings,
+      await this.detectorId(),
+      request,
+      this.now(),
+    );
+    return renderList(request, result);
+  }
+
+  private async stats(request: Extract<Command, { kind: 'stats' }>): Promise<CommandResponse> {
+    const stats = await findingStats(
+      this.deps.guardduty,
+      await this.detectorId(),
+      request.since,
+      this.now(),
+    );
+    return renderStats(request.since, stats);
+  }
+
+  /** The finding from the store when the bot has seen it, otherwise from GuardDuty. */
+  private async locate(findingId: string): Promise<Located> {
+    const record = await this.deps.findings.get(findingId);
+    if (record !== undefined) {
+      return { kind: 'found', finding: parseStoredFinding(record.finding), record };
+    }
+    const detectorId = await this.detectorId();
+    const fetched = await this.deps.guardduty.getFindings(detectorId, [findingId]);
+    const finding = fetched.findings[0];
+    if (finding !== undefined) return { kind: 'found', finding };
+    const unreadable = fetched.unreadable[0];
+    if (unreadable !== undefined) {
+      return {
+        kind: 'missing',
+        answer: oneLine(
+          `:x: Finding ${code(findingId, 140)} could not be read: ${prose(unreadable.reason, 300)}`,
+        ),
+      };
+    }
+    return {
+      kind: 'missing',
+      answer: oneLine(
+        `No finding ${code(findingId, 140)} in GuardDuty (detector ${code(detectorId, 80)}). Check the id with \`${COMMAND} list\`.`,
+      ),
+    };
+  }
+
+  private async show(findingId: string): Promise<CommandResponse> {
+    const located = await this.locate(findingId);
+    if (located.kind === 'missing') return located.answer;
+    const { finding, record } = located;
+    const score: ScoreView =
+      record === undefined
+        ? await scoreFinding(finding, this.deps.scorer, this.deps.log)
+        : (JSON.parse(record.score) as ScoreView);
+    const extras =
+      this.deps.decorate === undefined ? {} : await this.deps.decorate(finding, record);
+    const message = renderFinding(finding, { score, ...extras });
+    return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
+  }
+
+  private async archive(findingId: string, command: SlashCommand): Promise<CommandResponse> {
+    const located = await this.locate(findingId);
+    if (located.kind === 'missing') return located.answer;
+    const request: ActionRequest = {
+      findingId,
+      kind: 'archive',
+      actor: actorOf(command),
+      source: 'command',
+      responseUrl: command.response_url,
+      // A finding the bot never posted travels with the request; a posted one is read from the store.
+      ...(located.record === undefined ? { finding: located.finding } : {}),
+    };
+    return renderOutcome('archive', findingId, await this.deps.remediation.request(request));
+  }
+
+  private async suppress(
+    findingId: string,
+    command: SlashCommand,
+  ): Promise<CommandResponse | undefined> {
+    const outcome = await this.deps.openSuppressModal(
+      command.trigger_id,
+      findingId,
+      actorOf(command),
+    );
+    if (outcome.kind === 'opened') return undefined;
+    return renderOutcome('suppress', findingId, outcome);
+  }
+
+  private async audit(request: Extract<Command, { kind: 'audit' }>): Promise<CommandResponse> {
+    const query = {
+      limit: request.limit,
+      ...(request.subject?.kind === 'finding' ? { findingId: request.subject.findingId } : {}),
+      ...(request.subject?.kind === 'user' ? { userId: request.subject.userId } : {}),
+    };
+    return renderAudit(query, await this.deps.audit.list(query));
+  }
+
+  private async status(client: CommandArgs['client']): Promise<CommandResponse> {
+    const report = await gatherStatus({
+      guardduty: this.deps.guardduty,
+      detectorId: this.detectorId,
+      findings: this.deps.findings,
+      scorer: this.deps.scorer,
+      dryRun: this.deps.dryRun,
+      clock: this.deps.clock,
+      latestMessage: () => latestFindingMessage(client, this.deps.channel),
+    });
+    return renderStatus(report);
+  }
+}
+
+function describe(request: Command): string {
+  switch (request.kind) {
+    case 'list':
+      return 'list findings';
+    case 'stats':
+      return 'count findings';
+    case 'show':
+      return 'show the finding';
+    case 'archive':
+      return 'archive the finding';
+    case 'audit':
+      return 'read the audit trail';
+    case 'status':
+      return 'check the status';
+    default:
+      return `run ${request.kind}`;
+  }
+}
+
+/** Registers `/guardduty` on the Bolt app. The lead wires the real dependencies. */
+export function registerCommands(app: App, deps: CommandDeps, options: RegisterOptions = {}): void {
+  const handler = new CommandHandler(deps, options);
+  app.command(COMMAND, (args) => handler.handle(args));
+}

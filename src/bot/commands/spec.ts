@@ -1,0 +1,120 @@
+/**
+ * The `/guardduty` subcommands: their usage and flags, shared by the parser (what is accepted)
+ * and the help text (what is shown), so the two cannot drift apart.
+ */
+
+export type SubcommandName =
+  'help' | 'list' | 'show' | 'stats' | 'score' | 'archive' | 'suppress' | 'audit' | 'status';
+
+export interface FlagSpec {
+  readonly name: string;
+  /** Placeholder of the value; none for a switch such as `--archived`. */
+  readonly value?: string;
+  readonly meaning: string;
+}
+
+export interface SubcommandSpec {
+  readonly name: SubcommandName;
+  readonly usage: string;
+  readonly summary: string;
+  readonly examples: readonly string[];
+  readonly flags: readonly FlagSpec[];
+}
+
+export const COMMAND = '/guardduty';
+
+/** GuardDuty keeps findings for 90 days; a longer window would promise what is not there. */
+export const MAX_WINDOW_DAYS = 90;
+export const DEFAULT_WINDOW = '7d';
+export const DEFAULT_AUDIT_LIMIT = 20;
+export const MAX_AUDIT_LIMIT = 100;
+
+const SPECS: readonly SubcommandSpec[] = [
+  {
+    name: 'list',
+    usage:
+      'list [--severity low|medium|high|critical] [--since 24h|7d] [--type PATTERN] [--archived]',
+    summary: `Recent findings, most severe first, each linked to its message (default: last ${DEFAULT_WINDOW}, not archived).`,
+    examples: ['list --severity high --since 24h', 'list --type Recon:EC2/*'],
+    flags: [
+      { name: 'severity', value: 'BAND', meaning: 'this band and above' },
+      {
+        name: 'since',
+        value: 'DURATION',
+        meaning: `updated within (30m, 24h, 7d, 2w; at most ${MAX_WINDOW_DAYS}d)`,
+      },
+      { name: 'type', value: 'PATTERN', meaning: 'finding type; `*` matches any text' },
+      { name: 'archived', meaning: 'include archived findings' },
+    ],
+  },
+  {
+    name: 'show',
+    usage: 'show FINDING_ID',
+    summary: 'The full finding message, with its buttons.',
+    examples: ['show 12abc34d567e8fa901bc2d34e56789f0'],
+    flags: [],
+  },
+  {
+    name: 'stats',
+    usage: 'stats [--since 7d]',
+    summary: 'Counts by severity and type; the top principals, instances and remote IPs.',
+    examples: ['stats', 'stats --since 24h'],
+    flags: [{ name: 'since', value: 'DURATION', meaning: `window (default ${DEFAULT_WINDOW})` }],
+  },
+  {
+    name: 'score',
+    usage: 'score PRINCIPAL IP',
+    summary: 'How unusual IP Insights finds this principal calling from this address.',
+    examples: ['score AIDACKCEVSQ6C2EXAMPLE 198.51.100.7'],
+    flags: [],
+  },
+  {
+    name: 'archive',
+    usage: 'archive FINDING_ID',
+    summary: 'Archive the finding in GuardDuty (responders only; audited).',
+    examples: ['archive 12abc34d567e8fa901bc2d34e56789f0'],
+    flags: [],
+  },
+  {
+    name: 'suppress',
+    usage: 'suppress FINDING_ID',
+    summary: 'Open the suppression rule form for findings like this one (responders only).',
+    examples: ['suppress 12abc34d567e8fa901bc2d34e56789f0'],
+    flags: [],
+  },
+  {
+    name: 'audit',
+    usage: 'audit [FINDING_ID|@user] [--limit N]',
+    summary: 'The audit trail, newest first: everything, one finding, or one person.',
+    examples: ['audit', 'audit @alice --limit 50'],
+    flags: [
+      {
+        name: 'limit',
+        value: 'N',
+        meaning: `records shown (1-${MAX_AUDIT_LIMIT}, default ${DEFAULT_AUDIT_LIMIT})`,
+      },
+    ],
+  },
+  {
+    name: 'status',
+    usage: 'status',
+    summary:
+      'Health: the GuardDuty detector, the last finding posted, the IP Insights model, dry-run or live.',
+    examples: ['status'],
+    flags: [],
+  },
+  {
+    name: 'help',
+    usage: 'help [SUBCOMMAND]',
+    summary: 'This help, or one subcommand in detail.',
+    examples: ['help list'],
+    flags: [],
+  },
+];
+
+/** In the order help lists them. */
+export const SUBCOMMANDS: readonly SubcommandSpec[] = SPECS;
+
+export const SUBCOMMAND_SPECS = Object.fromEntries(SPECS.map((s) => [s.name, s])) as Readonly<
+  Record<SubcommandName, SubcommandSpec>
+>;
