@@ -72,6 +72,18 @@ export interface ViewSubmissionPayload {
   readonly is_enterprise_install: false;
 }
 
+export interface ViewClosedPayload {
+  readonly type: 'view_closed';
+  readonly team: { readonly id: string; readonly domain: string };
+  readonly user: PayloadUser;
+  readonly api_app_id: string;
+  readonly token: string;
+  readonly view: SlackView;
+  readonly is_cleared: boolean;
+  readonly enterprise: null;
+  readonly is_enterprise_install: false;
+}
+
 /** Values a user enters in a modal: text or option values, or a full Slack state value object. */
 export type ViewValuesInput = Readonly<
   Record<string, Readonly<Record<string, string | readonly string[] | JsonObject>>>
@@ -192,6 +204,26 @@ export function viewSubmissionPayload(input: ViewSubmissionInput): ViewSubmissio
     trigger_id: input.triggerId,
     view: { ...input.view, state: { values: input.values } },
     response_urls: [],
+    enterprise: null,
+    is_enterprise_install: false,
+  };
+}
+
+/** Sent when the user closes a modal that asked for it (`notify_on_close`). */
+export function viewClosedPayload(input: {
+  readonly app: AppIdentity;
+  readonly user: LocalSlackUser;
+  readonly view: SlackView;
+}): ViewClosedPayload {
+  const { app } = input;
+  return {
+    type: 'view_closed',
+    team: { id: app.team.id, domain: app.team.domain },
+    user: payloadUser(input.user, app.team),
+    api_app_id: app.bot.appId,
+    token: app.verificationToken,
+    view: input.view,
+    is_cleared: false,
     enterprise: null,
     is_enterprise_install: false,
   };
