@@ -6,7 +6,7 @@ import type { EphemeralMessage, OpenView, SlackMessage } from '../slack/types';
 import { act, getJson, type ActionResult } from './api';
 import { renderBlocks, type BlockContext, type ButtonPress } from './blocks';
 import { el, renderMrkdwnNodes, type Names } from './dom';
-import { renderModal } from './modal';
+import { renderModal, type DrawnModal } from './modal';
 import { parseMrkdwn } from './mrkdwn';
 
 /** A line only this browser shows (a failed command, a hint), like Slackbot's ephemeral notes. */
@@ -24,8 +24,8 @@ const state = {
   user: '',
   openThreads: new Set<string>(),
   notices: [] as Notice[],
-  /** The modal drawn now (id, hash, errors): redrawn only when it changes, keeping typed values. */
-  modalKey: '',
+  /** The modal drawn now: redrawn only when the view changes, so typed values stay. */
+  modal: { key: '' } as { key: string; drawn?: DrawnModal },
 };
 
 function byId(id: string): HTMLElement {
@@ -223,30 +223,31 @@ function topViewOf(user: string): OpenView | undefined {
 function renderModalLayer(): void {
   const root = byId('modal-root');
   const open = topViewOf(state.user);
-  const key =
-    open === undefined
-      ? ''
-      : `${open.view.id}/${open.view.hash}/${JSON.stringify(open.errors ?? {})}`;
-  if (key === state.modalKey) return;
-  state.modalKey = key;
+  const key = open === undefined ? '' : `${open.view.id}/${open.view.hash}`;
+  if (key === state.modal.key) {
+    // Same view: only the bot's field errors may have changed; the typed values stay.
+    if (open !== undefined) state.modal.drawn?.showErrors(open.errors ?? {});
+    return;
+  }
   if (open === undefined) {
+    state.modal = { key };
     root.replaceChildren();
     return;
   }
   const viewId = open.view.id;
-  root.replaceChildren(
-    renderModal(open, {
-      ...blockContext({ viewId }),
-      users: state.snapshot?.users ?? [],
-      submit: async (values) => {
-        const outcome = await act('/local/submit-view', { user: state.user, viewId, values });
-        await refresh();
-        return outcome.ok ? undefined : `We had some trouble connecting: ${outcome.problem}`;
-      },
-      cancel: () =>
-        report('Closing the dialog', act('/local/close-view', { user: state.user, viewId })),
-    }),
-  );
+  const drawn = renderModal(open, {
+    ...blockContext({ viewId }),
+    users: state.snapshot?.users ?? [],
+    submit: async (values) => {
+      const outcome = await act('/local/submit-view', { user: state.user, viewId, values });
+      await refresh();
+      return outcome.ok ? undefined : `We had some trouble connecting: ${outcome.problem}`;
+    },
+    cancel: () =>
+      report('Closing the dialog', act('/local/close-view', { user: state.user, viewId })),
+  });
+  state.modal = { key, drawn };
+  root.replaceChildren(drawn.node);
 }
 
 function auditLine(entry: AuditEntry): HTMLElement {
@@ -390,7 +391,7 @@ function setUpSwitcher(): void {
   switcher.addEventListener('change', () => {
     state.user = switcher.value;
     localStorage.setItem('gdc-demo-user', state.user);
-    state.modalKey = '';
+    state.modal = { key: '' };
     render();
   });
 }

@@ -141,9 +141,19 @@ function renderSection(block: JsonObject, blockId: string | undefined, ctx: Bloc
   );
 }
 
-/** One block; input blocks are drawn by the modal, which collects their values. */
+/** One block, marked with its block_id; input blocks are drawn by the modal. */
 export function renderBlock(block: JsonObject, ctx: BlockContext): HTMLElement {
   const blockId = asString(block.block_id);
+  const node = blockContent(block, blockId, ctx);
+  if (blockId !== undefined) node.dataset.blockId = blockId;
+  return node;
+}
+
+function blockContent(
+  block: JsonObject,
+  blockId: string | undefined,
+  ctx: BlockContext,
+): HTMLElement {
   switch (block.type) {
     case 'header':
       return el('div', { className: 'bk-header' }, ...renderText(block.text, ctx.names));
@@ -158,10 +168,7 @@ export function renderBlock(block: JsonObject, ctx: BlockContext): HTMLElement {
     case 'actions':
       return el(
         'div',
-        {
-          className: 'bk-actions',
-          attrs: blockId === undefined ? {} : { 'data-block-id': blockId },
-        },
+        { className: 'bk-actions' },
         ...asObjects(block.elements).map((e) => renderElement(e, blockId, ctx)),
       );
     case 'divider':

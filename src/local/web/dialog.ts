@@ -14,12 +14,12 @@ export function confirmDialog(confirm: JsonObject, names: Names): Promise<boolea
   const style = asString(confirm.style) ?? 'primary';
   const deny = el(
     'button',
-    { className: 'bk-button', attrs: { type: 'button' } },
+    { className: 'bk-button', attrs: { type: 'button', 'data-choice': 'deny' } },
     plainText(textOf(confirm.deny) || 'Cancel', true),
   );
   const accept = el(
     'button',
-    { className: `bk-button ${style}`, attrs: { type: 'button' } },
+    { className: `bk-button ${style}`, attrs: { type: 'button', 'data-choice': 'confirm' } },
     plainText(textOf(confirm.confirm) || 'Yes', true),
   );
   const dialog = el(

@@ -227,8 +227,14 @@ function isEmpty(value: string | string[] | undefined): boolean {
   return value === undefined || (Array.isArray(value) && value.length === 0);
 }
 
+export interface DrawnModal {
+  readonly node: HTMLElement;
+  /** Shows the bot's field errors (`response_action: errors`), keeping what the user entered. */
+  showErrors(errors: Readonly<Record<string, string>>): void;
+}
+
 /** The modal on top of the user's stack, drawn over the page like Slack's. */
-export function renderModal(open: OpenView, ctx: ModalContext): HTMLElement {
+export function renderModal(open: OpenView, ctx: ModalContext): DrawnModal {
   const { view } = open;
   const fields: InputField[] = [];
   const body = el('div', { className: 'modal-body' });
@@ -290,5 +296,10 @@ export function renderModal(open: OpenView, ctx: ModalContext): HTMLElement {
       status.textContent = problem ?? '';
     });
   });
-  return el('div', { className: 'modal-backdrop' }, form);
+  return {
+    node: el('div', { className: 'modal-backdrop' }, form),
+    showErrors: (errors) => {
+      for (const field of fields) field.showError(errors[field.blockId]);
+    },
+  };
 }

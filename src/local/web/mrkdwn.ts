@@ -99,10 +99,29 @@ function opensAt(text: string, i: number): boolean {
   );
 }
 
-/** The closing marker for an opening one at `start`, on the same line, or -1. */
+/** Where a `<…>` token or a `code` span starting at `i` ends, or -1 when none starts there. */
+function atomEnd(text: string, i: number): number {
+  const ch = text[i];
+  if (ch === '<') return text.indexOf('>', i + 1);
+  if (ch === '`') {
+    const end = text.indexOf('`', i + 1);
+    return end > i + 1 && !text.slice(i + 1, end).includes('\n') ? end : -1;
+  }
+  return -1;
+}
+
+/**
+ * The closing marker for an opening one at `start`, on the same line, or -1. Links, mentions
+ * and code spans are whole: a marker inside one neither opens nor closes a format.
+ */
 function closingMarker(text: string, start: number): number {
   const marker = text[start] ?? '';
   for (let j = start + 2; j < text.length; j += 1) {
+    const atom = atomEnd(text, j);
+    if (atom !== -1) {
+      j = atom;
+      continue;
+    }
     const ch = text[j];
     if (ch === '\n') return -1;
     if (ch !== marker) continue;
@@ -150,23 +169,13 @@ function parseInline(text: string): MrkdwnNode[] {
       i += 1;
       continue;
     }
-    if (ch === '`') {
-      const end = text.indexOf('`', i + 1);
-      if (end > i + 1 && !text.slice(i + 1, end).includes('\n')) {
-        flush();
-        nodes.push({ kind: 'code', text: decodeEntities(text.slice(i + 1, end)) });
-        i = end + 1;
-        continue;
-      }
-    }
-    if (ch === '<') {
-      const end = text.indexOf('>', i + 1);
-      if (end > i + 1) {
-        flush();
-        nodes.push(angleToken(text.slice(i + 1, end)));
-        i = end + 1;
-        continue;
-      }
+    const atom = atomEnd(text, i);
+    if (atom > i + 1) {
+      flush();
+      const inner = text.slice(i + 1, atom);
+      nodes.push(ch === '`' ? { kind: 'code', text: decodeEntities(inner) } : angleToken(inner));
+      i = atom + 1;
+      continue;
     }
     const format = FORMATS[ch];
     if (format !== undefined && opensAt(text, i)) {

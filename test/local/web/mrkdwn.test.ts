@@ -56,6 +56,25 @@ describe('the page renders Slack mrkdwn', () => {
     ]);
   });
 
+  it('keeps links, mentions and code whole: a marker inside them formats nothing', () => {
+    expect(parseMrkdwn('_see <https://x.example/a_b|the_plan> and `a_b`_ ok')).toEqual([
+      {
+        kind: 'italic',
+        children: [
+          text('see '),
+          { kind: 'link', href: 'https://x.example/a_b', children: [text('the_plan')] },
+          text(' and '),
+          { kind: 'code', text: 'a_b' },
+        ],
+      },
+      text(' ok'),
+    ]);
+    expect(parseMrkdwn('window.__x=1 <javascript:window.__x=2|click>')).toEqual([
+      text('window.__x=1 '),
+      text('click'),
+    ]);
+  });
+
   it('leaves markers that do not open or close a format as text', () => {
     expect(parseMrkdwn('2*3*4 and a * lone star and snake_case_name')).toEqual([
       text('2*3*4 and a * lone star and snake_case_name'),
