@@ -21,6 +21,15 @@ export interface DemoBotContext {
 export type DemoBotWiring = (context: DemoBotContext) => DemoBotParts;
 
 /**
+ * What `demoBotParts` wires in this build. The browser test runs its remediation and command
+ * steps only for what is wired; set each to true in the change that wires it.
+ */
+export const DEMO_WIRING: { readonly remediation: boolean; readonly commands: boolean } = {
+  remediation: false,
+  commands: false,
+};
+
+/**
  * The one place the demo wires the bot's listeners: the remediation buttons and modals
  * (src/bot/interactions) and the `/guardduty` commands (src/bot/commands) with the remediation
  * service and audit reader, exactly as `serve` does. Neither is part of this build yet: until
