@@ -3,6 +3,7 @@ import type { AuditReader } from '../../actions/contract';
 import type { Config } from '../../config';
 import type { Log } from '../../log';
 import type { Runtime } from '../../runtime';
+import type { SampleGuardDuty } from './sampleGuardDuty';
 
 /** What the bot adds to the finding pipeline: its listeners, and the audit log the page shows. */
 export interface DemoBotParts {
@@ -16,6 +17,8 @@ export interface DemoBotContext {
   readonly runtime: Runtime;
   readonly config: Config;
   readonly log: Log;
+  /** GuardDuty's read API over the demo's findings, for the `/guardduty` commands in dry run. */
+  readonly guardduty: SampleGuardDuty;
 }
 
 export type DemoBotWiring = (context: DemoBotContext) => DemoBotParts;

@@ -18,6 +18,7 @@ import { HistoryFile, keepHistory } from './history';
 import { demoBotParts, type DemoBotParts, type DemoBotWiring } from './listeners';
 import { DEMO_MODEL_FILE, demoScorer } from './model';
 import { createDemoPage } from './page';
+import { SampleGuardDuty } from './sampleGuardDuty';
 import { loadSampleFindings } from './samples';
 import { DEMO_CHANNEL, DEMO_RESPONDERS, DEMO_USERS } from './workspace';
 
@@ -212,11 +213,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       store,
       clock,
     });
-    bot = (options.bot ?? demoBotParts)({ runtime, config, log: options.log });
+    const findings = await (options.findings ?? loadSampleFindings)();
+    const guardduty = new SampleGuardDuty(findings);
+    bot = (options.bot ?? demoBotParts)({ runtime, config, log: options.log, guardduty });
     const boltApp = await startBot(config, bot, slack);
     teardown.add(() => boltApp.stop());
 
-    const findings = await (options.findings ?? loadSampleFindings)();
     const samples: PostedSample[] = [];
     for (const finding of findings) {
       samples.push({ finding, outcome: await runtime.publisher.publish(finding) });

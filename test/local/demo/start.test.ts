@@ -6,6 +6,7 @@ import { FINDING_EVENT_TYPE } from '../../../src/bot/render/finding';
 import { silentLog } from '../../../src/log';
 import { DataFolderInUseError, PortInUseError } from '../../../src/local/demo/errors';
 import type { DemoBotContext } from '../../../src/local/demo/listeners';
+import { SAMPLE_DETECTOR_ID } from '../../../src/local/demo/sampleGuardDuty';
 import { startDemo, type RunningDemo } from '../../../src/local/demo/start';
 import { fixtureFinding, fixtureNames } from '../../helpers/fixtures';
 
@@ -161,6 +162,9 @@ describe('the demo with the bot wiring of a build', () => {
     });
     try {
       expect(contexts).toHaveLength(1);
+      await expect(
+        contexts[0]!.guardduty.getFindings(SAMPLE_DETECTOR_ID, [DEV_ALICE.id]),
+      ).resolves.toEqual({ findings: [DEV_ALICE], unreadable: [] });
       expect(contexts[0]!.config).toMatchObject({
         dryRun: false,
         minSeverity: 0,
