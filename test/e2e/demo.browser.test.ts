@@ -58,7 +58,9 @@ describe('the demo in a browser', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const findingMessage = (text: string) => page.locator('article.message', { hasText: text });
+  /** A finding's message in the channel (not an ephemeral answer that mentions it). */
+  const findingMessage = (text: string) =>
+    page.locator('#messages > article.message:not(.ephemeral)', { hasText: text });
 
   it('shows the findings with their IP Insights scores', async () => {
     const messages = page.locator('#messages > article.message');
@@ -174,7 +176,7 @@ describe('the demo in a browser', () => {
       await page.locator('#composer-input').press('Enter');
       await answers.nth(before).waitFor();
       await expect(answers.nth(before).textContent()).resolves.toContain(
-        'Discovery:IAMUser/AnomalousBehavior',
+        'The user dev-alice is performing API requests that are unusual for this user.',
       );
       await expect(page.locator('#composer-input').inputValue()).resolves.toBe('');
     },
@@ -182,7 +184,7 @@ describe('the demo in a browser', () => {
 
   it('takes a screenshot into the test output, with no error on the page', async () => {
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });
-    await page.locator(`article.message:has-text("${DEV_ALICE_TITLE}")`).scrollIntoViewIfNeeded();
+    await findingMessage(DEV_ALICE_TITLE).scrollIntoViewIfNeeded();
     await page.screenshot({ path: SCREENSHOT });
     expect(existsSync(SCREENSHOT)).toBe(true);
     expect(browser.errors).toEqual([]);

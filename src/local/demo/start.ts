@@ -14,6 +14,7 @@ import { EmbeddedStoreLockedError } from '../embeddedDynamo';
 import { startLocalSlack, type LocalSlack } from '../slack';
 import { loadOrCreateCredentials } from './credentials';
 import { DataFolderInUseError, PortInUseError } from './errors';
+import { freshen, samplesClock } from './freshen';
 import { HistoryFile, keepHistory } from './history';
 import { demoBotParts, type DemoBotParts, type DemoBotWiring } from './listeners';
 import { DEMO_MODEL_FILE, demoScorer } from './model';
@@ -32,7 +33,10 @@ export interface DemoOptions {
   readonly log: Log;
   readonly clock?: () => Date;
   readonly random?: (size: number) => Buffer;
-  /** The findings posted at start (default: the project's sample findings). */
+  /**
+   * The findings posted at start (default: the project's sample findings), moved in time to end
+   * at the data folder's first start.
+   */
   readonly findings?: () => Promise<Finding[]>;
   /** The bot's listeners and audit log (default: whatever this build wires in). */
   readonly bot?: DemoBotWiring;
@@ -213,7 +217,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       store,
       clock,
     });
-    const findings = await (options.findings ?? loadSampleFindings)();
+    const findings = freshen(
+      await (options.findings ?? loadSampleFindings)(),
+      await samplesClock(dataDir, clock),
+    );
     const guardduty = new SampleGuardDuty(findings);
     bot = (options.bot ?? demoBotParts)({ runtime, config, log: options.log, guardduty });
     const boltApp = await startBot(config, bot, slack);

@@ -5,7 +5,7 @@ import type { AuditEntry, AuditReader } from '../../../src/actions/contract';
 import { FINDING_EVENT_TYPE } from '../../../src/bot/render/finding';
 import { silentLog } from '../../../src/log';
 import { DataFolderInUseError, PortInUseError } from '../../../src/local/demo/errors';
-import type { DemoBotContext } from '../../../src/local/demo/listeners';
+import { DEMO_WIRING, type DemoBotContext } from '../../../src/local/demo/listeners';
 import { SAMPLE_DETECTOR_ID } from '../../../src/local/demo/sampleGuardDuty';
 import { startDemo, type RunningDemo } from '../../../src/local/demo/start';
 import { fixtureFinding, fixtureNames } from '../../helpers/fixtures';
@@ -13,6 +13,7 @@ import { fixtureFinding, fixtureNames } from '../../helpers/fixtures';
 const ALICE = 'U0ALICE';
 const CHANNEL = 'C0SECURITY';
 const DEV_ALICE = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
+const NOW = new Date('2031-05-06T07:08:09.000Z');
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url);
@@ -74,7 +75,7 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
     expect(new URL(demo.url).hostname).toBe('127.0.0.1');
   });
 
-  it('tells the page the channel, the responders, dry run and the scorer; no audit log yet', async () => {
+  it('tells the page the channel, the responders, dry run and the scorer; no audit record yet', async () => {
     expect(await getJson(`${demo.url}demo/info`)).toEqual({
       status: 200,
       body: {
@@ -87,7 +88,7 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
     expect(demo.model.description).toMatch(/^embedded model \(trained \d{4}-\d\d-\d\d, /);
     expect(await getJson(`${demo.url}demo/audit`)).toEqual({
       status: 200,
-      body: { available: false },
+      body: DEMO_WIRING.remediation ? { available: true, entries: [] } : { available: false },
     });
   });
 
@@ -146,6 +147,7 @@ describe('the demo with the bot wiring of a build', () => {
       port: 0,
       live: true,
       log: silentLog,
+      clock: () => NOW,
       findings: () => Promise.resolve([DEV_ALICE]),
       bot: (context) => {
         contexts.push(context);
@@ -162,9 +164,13 @@ describe('the demo with the bot wiring of a build', () => {
     });
     try {
       expect(contexts).toHaveLength(1);
-      await expect(
-        contexts[0]!.guardduty.getFindings(SAMPLE_DETECTOR_ID, [DEV_ALICE.id]),
-      ).resolves.toEqual({ findings: [DEV_ALICE], unreadable: [] });
+      // The one finding is moved to end at the first start, as the samples are.
+      const { findings } = await contexts[0]!.guardduty.getFindings(SAMPLE_DETECTOR_ID, [
+        DEV_ALICE.id,
+      ]);
+      expect(findings).toMatchObject([
+        { id: DEV_ALICE.id, updatedAt: NOW.toISOString(), title: DEV_ALICE.title },
+      ]);
       expect(contexts[0]!.config).toMatchObject({
         dryRun: false,
         minSeverity: 0,
