@@ -2,7 +2,7 @@
 import type { AuditEntry } from '../../actions/contract';
 import type { AuditAnswer, DemoInfo } from '../demo/page';
 import type { LocalSlackSnapshot } from '../slack/snapshot';
-import type { EphemeralMessage, OpenView, SlackMessage } from '../slack/types';
+import type { EphemeralMessage, LocalSlackUser, OpenView, SlackMessage } from '../slack/types';
 import { act, getJson, type ActionResult } from './api';
 import { renderBlocks, type BlockContext, type ButtonPress } from './blocks';
 import { el, renderMrkdwnNodes, type Names } from './dom';
@@ -46,11 +46,16 @@ function timeOf(ts: string): string {
   return new Date(Number(ts) * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
+/** The workspace's people (none before the first state arrives). */
+function people(): readonly LocalSlackUser[] {
+  return state.snapshot?.users ?? [];
+}
+
 const names: Names = {
   user: (id) => {
     const snapshot = state.snapshot;
     if (snapshot?.bot.userId === id) return snapshot.bot.name;
-    return snapshot?.users.find((u) => u.id === id)?.name ?? id;
+    return people().find((u) => u.id === id)?.name ?? id;
   },
   channel: (id) =>
     state.snapshot?.channels.find((c) => c.id === id)?.name ??
@@ -217,7 +222,8 @@ function renderChannel(): void {
 }
 
 function topViewOf(user: string): OpenView | undefined {
-  return state.snapshot?.views.filter((v) => v.user === user).at(-1);
+  const open = state.snapshot?.views ?? [];
+  return open.filter((v) => v.user === user).at(-1);
 }
 
 function renderModalLayer(): void {
@@ -307,9 +313,9 @@ function renderSidebar(): void {
   byId('mode').className = info.dryRun ? 'mode dry-run' : 'mode live';
   byId('channel-topic').textContent = `GuardDuty findings scored by IP Insights (${info.scorer})`;
   const switcher = byId('user-switcher') as HTMLSelectElement;
-  if (switcher.options.length !== snapshot.users.length) {
+  if (switcher.options.length !== people().length) {
     switcher.replaceChildren(
-      ...snapshot.users.map((u) =>
+      ...people().map((u) =>
         el('option', { attrs: { value: u.id } }, `${u.real_name ?? u.name} (@${u.name})`),
       ),
     );
@@ -399,12 +405,12 @@ function setUpSwitcher(): void {
 async function start(): Promise<void> {
   state.info = await getJson<DemoInfo>('/demo/info');
   const requested = new URLSearchParams(location.search).get('as');
-  const snapshot = await getJson<LocalSlackSnapshot>('/local/state');
+  const { users } = await getJson<LocalSlackSnapshot>('/local/state');
   const known = (id: string | null) =>
-    id !== null && snapshot.users.some((u) => u.id === id || u.name === id);
+    id !== null && users.some((u) => u.id === id || u.name === id);
   const pick = [requested, localStorage.getItem('gdc-demo-user')].find(known);
-  const chosen = snapshot.users.find((u) => u.id === pick || u.name === pick);
-  state.user = chosen?.id ?? state.info.responders[0] ?? snapshot.users[0]?.id ?? '';
+  const chosen = users.find((u) => u.id === pick || u.name === pick);
+  state.user = chosen?.id ?? state.info.responders[0] ?? users[0]?.id ?? '';
   setUpSwitcher();
   setUpComposer();
   listen();
