@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { silentLog } from '../../src/log';
+import { startDemo, type DemoOptions, type RunningDemo } from '../../src/local/demo/start';
 
 /**
  * Debian's Chromium, which scripts/ensure-chromium.sh installs when missing (`npm test` and
@@ -58,6 +60,32 @@ export async function openPage(url: string): Promise<TestBrowser> {
     close: async () => {
       await context.close();
       await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface DemoInBrowser {
+  readonly demo: RunningDemo;
+  readonly browser: TestBrowser;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+/** The demo started in this process (port 0, a fresh data folder, dry run), open in Chromium. */
+export async function openDemo(
+  options: Pick<DemoOptions, 'findings' | 'bot'> = {},
+): Promise<DemoInBrowser> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'demo-browser-'));
+  const demo = await startDemo({ dataDir, port: 0, live: false, log: silentLog, ...options });
+  const browser = await openPage(demo.url);
+  return {
+    demo,
+    browser,
+    page: browser.page,
+    close: async () => {
+      await browser.close();
+      await demo.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,16 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import type { Page } from 'playwright-core';
 import { parseFindingInput, type Finding } from '../../src/findings';
-import { silentLog } from '../../src/log';
 import { DEMO_WIRING } from '../../src/local/demo/listeners';
 import { loadSampleFindings } from '../../src/local/demo/samples';
-import { startDemo, type RunningDemo } from '../../src/local/demo/start';
+import type { RunningDemo } from '../../src/local/demo/start';
 import { rawFinding } from '../helpers/fixtures';
-import { openPage, type TestBrowser } from './browser';
+import { openDemo, type DemoInBrowser, type TestBrowser } from './browser';
 
 /**
  * The newcomer's first run, in a real browser: Debian's Chromium driven by playwright-core
@@ -34,29 +32,19 @@ function hostileFinding(): Finding {
 }
 
 describe('the demo in a browser', () => {
-  let dataDir: string;
+  let opened: DemoInBrowser;
   let demo: RunningDemo;
   let browser: TestBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'demo-browser-'));
-    demo = await startDemo({
-      dataDir,
-      port: 0,
-      live: false,
-      log: silentLog,
+    opened = await openDemo({
       findings: async () => [...(await loadSampleFindings()), hostileFinding()],
     });
-    browser = await openPage(demo.url);
-    page = browser.page;
+    ({ demo, browser, page } = opened);
   });
 
-  afterAll(async () => {
-    await browser.close();
-    await demo.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => opened.close());
 
   /** A finding's message in the channel (not an ephemeral answer that mentions it). */
   const findingMessage = (text: string) =>

@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Page } from 'playwright-core';
 import type { AuditEntry } from '../../src/actions/contract';
-import { silentLog } from '../../src/log';
-import { startDemo, type RunningDemo } from '../../src/local/demo/start';
-import { openPage, type TestBrowser } from './browser';
+import type { RunningDemo } from '../../src/local/demo/start';
+import { openDemo, type DemoInBrowser, type TestBrowser } from './browser';
 
 /**
  * The page's own mechanics against a small stand-in bot (registered through the demo's bot
@@ -166,35 +162,26 @@ function standInBot(app: App): void {
 }
 
 describe('the channel page', () => {
-  let dataDir: string;
+  let opened: DemoInBrowser;
   let demo: RunningDemo;
   let browser: TestBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'page-browser-'));
-    demo = await startDemo({
-      dataDir,
-      port: 0,
-      live: false,
-      log: silentLog,
+    opened = await openDemo({
       findings: () => Promise.resolve([]),
       bot: () => ({
         register: [standInBot],
         audit: { list: ({ limit }) => Promise.resolve(seen.audit.slice(0, limit)) },
       }),
     });
+    ({ demo, browser, page } = opened);
     const bot = new WebClient(demo.slack.botToken, { slackApiUrl: demo.slack.apiUrl });
     await bot.chat.postMessage({ channel: demo.channel, text: 'Finding', blocks: findingBlocks });
-    browser = await openPage(demo.url);
-    page = browser.page;
+    await page.locator('#messages > article.message').first().waitFor();
   });
 
-  afterAll(async () => {
-    await browser.close();
-    await demo.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => opened.close());
 
   const finding = () => page.locator('#messages > article.message').first();
 

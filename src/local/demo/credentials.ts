@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseJsonOrUndefined, readDataFile } from './dataFile';
 import { DemoDataError } from './errors';
 
 /** The Slack app secrets the local Slack and the bot share; made up per data folder. */
@@ -26,14 +27,9 @@ export async function loadOrCreateCredentials(
   random: (size: number) => Buffer = randomBytes,
 ): Promise<DemoCredentials> {
   const path = join(dataDir, CREDENTIALS_FILE);
-  let text: string | undefined;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const text = await readDataFile(path);
   if (text !== undefined) {
-    const parsed = CredentialsSchema.safeParse(parseJson(text));
+    const parsed = CredentialsSchema.safeParse(parseJsonOrUndefined(text));
     if (!parsed.success) {
       throw new DemoDataError(`${path}: not demo credentials; delete it to make new ones`);
     }
@@ -45,12 +41,4 @@ export async function loadOrCreateCredentials(
   };
   await writeFile(path, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   return created;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

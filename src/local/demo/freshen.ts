@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Finding } from '../../findings';
+import { parseJsonOrUndefined, readDataFile } from './dataFile';
 import { DemoDataError } from './errors';
 
 /**
@@ -18,24 +19,13 @@ const SamplesClockSchema = z.object({ newestUpdatedAt: z.iso.datetime() });
 /** When the newest sample finding is shown as updated, fixed at the folder's first start. */
 export async function samplesClock(dataDir: string, now: () => Date): Promise<Date> {
   const path = join(dataDir, SAMPLES_CLOCK_FILE);
-  let text: string | undefined;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const text = await readDataFile(path);
   if (text === undefined) {
     const newestUpdatedAt = now().toISOString();
     await writeFile(path, `${JSON.stringify({ newestUpdatedAt })}\n`, { flag: 'wx' });
     return new Date(newestUpdatedAt);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = SamplesClockSchema.safeParse(json);
+  const parsed = SamplesClockSchema.safeParse(parseJsonOrUndefined(text));
   if (!parsed.success) {
     throw new DemoDataError(
       `${path}: not the demo's samples clock; delete the data folder to start over`,

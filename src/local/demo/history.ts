@@ -1,7 +1,8 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Log } from '../../log';
 import type { ChannelHistory, LocalSlack } from '../slack';
+import { parseJsonOrUndefined, readDataFile } from './dataFile';
 import { DemoDataError } from './errors';
 
 /**
@@ -31,17 +32,10 @@ export class HistoryFile {
 
   /** The saved channels, or undefined when nothing was saved yet. */
   async read(): Promise<ChannelHistory[] | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
+    const text = await readDataFile(this.path);
+    if (text === undefined) return undefined;
+    const json = parseJsonOrUndefined(text);
+    if (json === undefined) {
       throw new DemoDataError(`${this.path}: not JSON; delete the data folder to start over`);
     }
     const parsed = HistorySchema.safeParse(json);

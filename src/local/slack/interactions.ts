@@ -193,19 +193,25 @@ export interface ViewSubmissionInput {
   readonly triggerId: string;
 }
 
-export function viewSubmissionPayload(input: ViewSubmissionInput): ViewSubmissionPayload {
-  const { app } = input;
+/** The fields every view payload (submission, close) carries about the team, user and app. */
+function viewPayloadBase(app: AppIdentity, user: LocalSlackUser) {
   return {
-    type: 'view_submission',
     team: { id: app.team.id, domain: app.team.domain },
-    user: payloadUser(input.user, app.team),
+    user: payloadUser(user, app.team),
     api_app_id: app.bot.appId,
     token: app.verificationToken,
+    enterprise: null,
+    is_enterprise_install: false,
+  } as const;
+}
+
+export function viewSubmissionPayload(input: ViewSubmissionInput): ViewSubmissionPayload {
+  return {
+    type: 'view_submission',
+    ...viewPayloadBase(input.app, input.user),
     trigger_id: input.triggerId,
     view: { ...input.view, state: { values: input.values } },
     response_urls: [],
-    enterprise: null,
-    is_enterprise_install: false,
   };
 }
 
@@ -215,17 +221,11 @@ export function viewClosedPayload(input: {
   readonly user: LocalSlackUser;
   readonly view: SlackView;
 }): ViewClosedPayload {
-  const { app } = input;
   return {
     type: 'view_closed',
-    team: { id: app.team.id, domain: app.team.domain },
-    user: payloadUser(input.user, app.team),
-    api_app_id: app.bot.appId,
-    token: app.verificationToken,
+    ...viewPayloadBase(input.app, input.user),
     view: input.view,
     is_cleared: false,
-    enterprise: null,
-    is_enterprise_install: false,
   };
 }
 
