@@ -13,6 +13,7 @@ commands:
 
 // Loaded on demand so `score` does not pay for Bolt and the AWS SDK at start-up.
 const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  demo: async () => (await import('./cli/demo')).demo,
   post: async () => (await import('./cli/post')).post,
   train: async () => (await import('./cli/train')).train,
   score: async () => (await import('./cli/score')).score,

@@ -37,6 +37,7 @@ export async function openStore(config: Config): Promise<OpenedStore> {
   } catch (error) {
     throw new StoreUnavailableError(
       `cannot open the embedded store in ${dir}: ${(error as Error).message} (is another guardduty-chatops process using it?)`,
+      { cause: error },
     );
   }
   const client = createDocumentClient({ endpoint: embedded.endpoint });

@@ -5,6 +5,7 @@ import {
   blockActionsPayload,
   findButton,
   slashCommandFields,
+  viewClosedPayload,
   viewStateValues,
   viewSubmissionPayload,
   type AppIdentity,
@@ -14,7 +15,7 @@ import {
 } from './interactions';
 import { applyResponse, parseResponseMessage } from './response-urls';
 import { SlackRequestSender, type BotResponse, type SignedRequestOptions } from './signing';
-import type { Clock, JsonObject, LocalSlackUser } from './types';
+import type { Clock, JsonObject, LocalSlackUser, OpenView } from './types';
 import type { ViewRegistry } from './views';
 import type { ChannelState, Workspace } from './workspace';
 
@@ -40,6 +41,12 @@ export interface SubmitViewInput {
   readonly user: string;
   readonly viewId: string;
   readonly values?: ViewValuesInput;
+  readonly request?: SignedRequestOptions;
+}
+
+export interface CloseViewInput {
+  readonly user: string;
+  readonly viewId: string;
   readonly request?: SignedRequestOptions;
 }
 
@@ -104,16 +111,8 @@ export class SlackActor {
   async submitView(input: SubmitViewInput): Promise<BotResponse> {
     const sender = this.sender();
     const user = this.user(input.user);
-    const { views, app, grants } = this.options;
-    const open = views.get(input.viewId);
-    if (open?.user !== user.id) {
-      throw new LocalSlackUsageError(`view ${input.viewId} is not open for ${user.id}`);
-    }
-    if (views.topOf(user.id)?.view.id !== input.viewId) {
-      throw new LocalSlackUsageError(
-        `view ${input.viewId} is under another modal; submit the top one`,
-      );
-    }
+    const { app, grants } = this.options;
+    const open = this.topView(user.id, input.viewId, 'submit');
     const values = viewStateValues(open.view, input.values ?? {});
     const payload = viewSubmissionPayload({
       app,
@@ -125,6 +124,22 @@ export class SlackActor {
     const response = await sender.sendInteraction(payload, input.request);
     this.applyViewResponse(user.id, input.viewId, response);
     return response;
+  }
+
+  /**
+   * The user closes their top modal (Cancel). The bot hears of it only when the view asked with
+   * `notify_on_close`; then its answer is returned, otherwise undefined.
+   */
+  async closeView(input: CloseViewInput): Promise<BotResponse | undefined> {
+    const user = this.user(input.user);
+    const { views, app } = this.options;
+    const open = this.topView(user.id, input.viewId, 'close');
+    const sender = open.view.notify_on_close ? this.sender() : undefined;
+    views.close(input.viewId);
+    return sender?.sendInteraction(
+      viewClosedPayload({ app, user, view: open.view }),
+      input.request,
+    );
   }
 
   async runSlashCommand(input: SlashCommandRunInput): Promise<BotResponse> {
@@ -158,6 +173,19 @@ export class SlackActor {
       clock: this.options.clock,
       ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),
     });
+  }
+
+  /** The user's modal on top of their stack: the only one they can submit or close. */
+  private topView(user: string, viewId: string, verb: 'submit' | 'close'): OpenView {
+    const { views } = this.options;
+    const open = views.get(viewId);
+    if (open?.user !== user) {
+      throw new LocalSlackUsageError(`view ${viewId} is not open for ${user}`);
+    }
+    if (views.topOf(user)?.view.id !== viewId) {
+      throw new LocalSlackUsageError(`view ${viewId} is under another modal; ${verb} the top one`);
+    }
+    return open;
   }
 
   private channel(id: string): ChannelState {

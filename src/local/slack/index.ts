@@ -16,9 +16,19 @@ export * from './signing';
 export * from './types';
 export * from './errors';
 export type { Fault, FaultOptions } from './faults';
-export type { ClickButtonInput, SubmitViewInput, SlashCommandRunInput } from './acting';
+export type {
+  ClickButtonInput,
+  CloseViewInput,
+  SubmitViewInput,
+  SlashCommandRunInput,
+} from './acting';
 export type { LocalSlackSnapshot, ChannelSnapshot } from './snapshot';
-export type { BlockActionsPayload, ViewSubmissionPayload, ViewValuesInput } from './interactions';
+export type {
+  BlockActionsPayload,
+  ViewClosedPayload,
+  ViewSubmissionPayload,
+  ViewValuesInput,
+} from './interactions';
 export type { Workspace } from './workspace';
 export type { ViewRegistry } from './views';
 export { BLOCK_LIMITS } from './block-kit';

@@ -72,6 +72,18 @@ export interface ViewSubmissionPayload {
   readonly is_enterprise_install: false;
 }
 
+export interface ViewClosedPayload {
+  readonly type: 'view_closed';
+  readonly team: { readonly id: string; readonly domain: string };
+  readonly user: PayloadUser;
+  readonly api_app_id: string;
+  readonly token: string;
+  readonly view: SlackView;
+  readonly is_cleared: boolean;
+  readonly enterprise: null;
+  readonly is_enterprise_install: false;
+}
+
 /** Values a user enters in a modal: text or option values, or a full Slack state value object. */
 export type ViewValuesInput = Readonly<
   Record<string, Readonly<Record<string, string | readonly string[] | JsonObject>>>
@@ -181,19 +193,39 @@ export interface ViewSubmissionInput {
   readonly triggerId: string;
 }
 
-export function viewSubmissionPayload(input: ViewSubmissionInput): ViewSubmissionPayload {
-  const { app } = input;
+/** The fields every view payload (submission, close) carries about the team, user and app. */
+function viewPayloadBase(app: AppIdentity, user: LocalSlackUser) {
   return {
-    type: 'view_submission',
     team: { id: app.team.id, domain: app.team.domain },
-    user: payloadUser(input.user, app.team),
+    user: payloadUser(user, app.team),
     api_app_id: app.bot.appId,
     token: app.verificationToken,
+    enterprise: null,
+    is_enterprise_install: false,
+  } as const;
+}
+
+export function viewSubmissionPayload(input: ViewSubmissionInput): ViewSubmissionPayload {
+  return {
+    type: 'view_submission',
+    ...viewPayloadBase(input.app, input.user),
     trigger_id: input.triggerId,
     view: { ...input.view, state: { values: input.values } },
     response_urls: [],
-    enterprise: null,
-    is_enterprise_install: false,
+  };
+}
+
+/** Sent when the user closes a modal that asked for it (`notify_on_close`). */
+export function viewClosedPayload(input: {
+  readonly app: AppIdentity;
+  readonly user: LocalSlackUser;
+  readonly view: SlackView;
+}): ViewClosedPayload {
+  return {
+    type: 'view_closed',
+    ...viewPayloadBase(input.app, input.user),
+    view: input.view,
+    is_cleared: false,
   };
 }
 

@@ -21,8 +21,10 @@ import type { RecordedCall } from './types';
  *                              channel?}
  *   POST /local/submit-view  {user, viewId, values: {blockId: {actionId: text | [values]}}}
  *   POST /local/command      {user, channel, text?, command? (default "/guardduty")}
+ *   POST /local/close-view   {user, viewId}: the user cancels their top modal
  *
- * The POSTs answer 200 {status, body, elapsedMs} with the bot's HTTP answer, 400 {error} for a
+ * The POSTs answer 200 {status, body, elapsedMs} with the bot's HTTP answer (close-view: with
+ * {notified: false} instead when the view did not ask for `notify_on_close`), 400 {error} for a
  * request that names something that does not exist, and 502 {error} when the bot is unreachable.
  * POSTs must be `Content-Type: application/json`, which a foreign web page cannot send without
  * a CORS preflight this server does not grant.
@@ -60,6 +62,10 @@ const submitSchema = z
     values: z.record(z.string(), z.record(z.string(), enteredValue)).optional(),
     request: signingOverrides,
   })
+  .strict();
+
+const closeViewSchema = z
+  .object({ user: z.string().min(1), viewId: z.string().min(1), request: signingOverrides })
   .strict();
 
 const commandSchema = z
@@ -142,7 +148,9 @@ export class Observer {
     this.streams.clear();
   }
 
-  private postAction(path: string): ((rawBody: string) => Promise<BotResponse>) | undefined {
+  private postAction(
+    path: string,
+  ): ((rawBody: string) => Promise<BotResponse | { notified: false }>) | undefined {
     const { actor } = this.options;
     switch (path) {
       case '/local/click':
@@ -151,6 +159,9 @@ export class Observer {
         return (body) => actor.submitView(parseJson(submitSchema, body));
       case '/local/command':
         return (body) => actor.runSlashCommand(parseJson(commandSchema, body));
+      case '/local/close-view':
+        return async (body) =>
+          (await actor.closeView(parseJson(closeViewSchema, body))) ?? { notified: false };
       default:
         return undefined;
     }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import {
   SlackActor,
   type ClickButtonInput,
+  type CloseViewInput,
   type SlashCommandRunInput,
   type SubmitViewInput,
 } from './acting';
@@ -27,6 +28,7 @@ import { workspaceSnapshot, type LocalSlackSnapshot } from './snapshot';
 import {
   systemClock,
   type BotIdentity,
+  type ChannelHistory,
   type Clock,
   type LocalSlackChannel,
   type LocalSlackUser,
@@ -53,6 +55,8 @@ export interface LocalSlackOptions {
   readonly userGroups?: Readonly<Record<string, readonly string[]>>;
   /** Known channels (ids, or id and name); others are `channel_not_found`. Default: any. */
   readonly channels?: readonly (string | LocalSlackChannel)[];
+  /** Messages to start with, as `history()` returned them (the sandbox keeps them on disk). */
+  readonly history?: readonly ChannelHistory[];
   readonly clock?: Clock;
   /** The bot's request URL; can also be set later with setEventsUrl(). */
   readonly eventsUrl?: string;
@@ -105,8 +109,12 @@ export interface LocalSlack {
   setEventsUrl(url: string): void;
   clickButton(input: ClickButtonInput): Promise<BotResponse>;
   submitView(input: SubmitViewInput): Promise<BotResponse>;
+  /** Cancels the user's top modal; the bot's answer when the view asked for `notify_on_close`. */
+  closeView(input: CloseViewInput): Promise<BotResponse | undefined>;
   runSlashCommand(input: SlashCommandRunInput): Promise<BotResponse>;
   snapshot(): LocalSlackSnapshot;
+  /** Every channel's messages (not ephemerals or modals, which Slack does not keep either). */
+  history(): ChannelHistory[];
   onChange(listener: (change: WorkspaceChange) => void): () => void;
   close(): Promise<void>;
 }
@@ -163,6 +171,7 @@ class LocalSlackServer implements LocalSlack {
       ...(channels === undefined ? {} : { channels }),
       ...(options.users === undefined ? {} : { users: options.users }),
       ...(options.userGroups === undefined ? {} : { userGroups: options.userGroups }),
+      ...(options.history === undefined ? {} : { history: options.history }),
     });
     this.views = new ViewRegistry({
       team: this.team,
@@ -250,12 +259,20 @@ class LocalSlackServer implements LocalSlack {
     return this.actor.submitView(input);
   }
 
+  closeView(input: CloseViewInput): Promise<BotResponse | undefined> {
+    return this.actor.closeView(input);
+  }
+
   runSlashCommand(input: SlashCommandRunInput): Promise<BotResponse> {
     return this.actor.runSlashCommand(input);
   }
 
   snapshot(): LocalSlackSnapshot {
     return workspaceSnapshot(this.workspace, this.views, this.changes.currentRevision);
+  }
+
+  history(): ChannelHistory[] {
+    return this.workspace.exportHistory();
   }
 
   onChange(listener: (change: WorkspaceChange) => void): () => void {
@@ -342,7 +359,14 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const baseUrl = `http://${urlHost}:${address.port}/`;
-  const local = new LocalSlackServer(server, baseUrl, address.port, options);
+  let local: LocalSlackServer;
+  try {
+    local = new LocalSlackServer(server, baseUrl, address.port, options);
+  } catch (error) {
+    // A bad option (e.g. history for an unknown channel) must not leave the port taken.
+    server.close();
+    throw error;
+  }
   // Attached in the same tick as listen() returned, so no request can arrive unrouted.
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     local.route(request, response).catch((error: unknown) => {

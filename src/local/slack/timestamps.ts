@@ -33,6 +33,11 @@ export class SlackTsGenerator {
 
   constructor(private readonly clock: Clock) {}
 
+  /** Makes every later ts newer than `ts` (a message restored from a saved history). */
+  observe(ts: string): void {
+    this.lastMicros = Math.max(this.lastMicros, tsToMicros(ts) ?? 0);
+  }
+
   next(): string {
     const fromClock = Math.floor(this.clock.now()) * 1000;
     this.lastMicros = Math.max(fromClock, this.lastMicros + COLLISION_STEP_MICROS);

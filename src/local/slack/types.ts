@@ -65,6 +65,13 @@ export interface SlackMessage {
   edited?: { user: string; ts: string };
 }
 
+/** A channel's stored messages (top level and replies, any order), as the sandbox saves them. */
+export interface ChannelHistory {
+  readonly id: string;
+  readonly name: string;
+  readonly messages: readonly SlackMessage[];
+}
+
 /** Where an ephemeral message came from: the bot API, a response_url POST or a command ack. */
 export type EphemeralSource = 'chat.postEphemeral' | 'response_url' | 'command_ack';
 

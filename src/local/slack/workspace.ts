@@ -1,8 +1,9 @@
 import type { ChangeFeed } from './changes';
-import { SlackApiError } from './errors';
+import { LocalSlackUsageError, SlackApiError } from './errors';
 import { compareTs, SlackTsGenerator } from './timestamps';
 import type {
   BotIdentity,
+  ChannelHistory,
   Clock,
   EphemeralMessage,
   EphemeralSource,
@@ -23,6 +24,8 @@ export interface WorkspaceOptions {
   readonly channels?: readonly LocalSlackChannel[];
   readonly users?: readonly LocalSlackUser[];
   readonly userGroups?: Readonly<Record<string, readonly string[]>>;
+  /** Messages to start with (a saved history); later timestamps are newer than all of them. */
+  readonly history?: readonly ChannelHistory[];
 }
 
 export interface MessageContent {
@@ -81,6 +84,18 @@ export class Workspace {
     for (const channel of options.channels ?? []) {
       this.channels.set(channel.id, { ...channel, messages: new Map() });
     }
+    for (const saved of options.history ?? []) this.restore(saved);
+  }
+
+  /** Every channel's messages, deep-copied, for saving; `history` restores them. */
+  exportHistory(): ChannelHistory[] {
+    return structuredClone(
+      this.listChannels().map((c) => ({
+        id: c.id,
+        name: c.name,
+        messages: [...c.messages.values()],
+      })),
+    );
   }
 
   /** A fresh message timestamp (also used for action_ts and ephemeral message_ts). */
@@ -279,6 +294,18 @@ export class Workspace {
 
   listUserGroups(): Readonly<Record<string, readonly string[]>> {
     return this.userGroups;
+  }
+
+  private restore(saved: ChannelHistory): void {
+    if (this.restrictChannels && !this.channels.has(saved.id)) {
+      throw new LocalSlackUsageError(`history names channel ${saved.id}, which is not configured`);
+    }
+    const channel = this.channel(saved.id);
+    for (const message of structuredClone(saved.messages)) {
+      channel.messages.set(message.ts, message);
+      this.ts.observe(message.ts);
+      if (message.edited !== undefined) this.ts.observe(message.edited.ts);
+    }
   }
 
   private threadParent(channel: ChannelState, threadTs: string): SlackMessage {

@@ -174,6 +174,47 @@ describe('observer API for the sandbox page', () => {
     expect(slack.views.list()).toEqual([]);
   });
 
+  it('closes the top modal on Cancel, telling the bot only when the view asked', async () => {
+    bot.answerWith(() => ({ body: '' }));
+    await slack.runSlashCommand({ user: ALICE, channel: CHANNEL, text: 'suppress' });
+    const modal = (notify: boolean) => ({
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: 'Suppress' },
+      notify_on_close: notify,
+      callback_id: 'suppress',
+      blocks: [section('s')],
+    });
+    const quiet = await client.views.open({
+      trigger_id: bot.lastPayload().trigger_id as string,
+      view: modal(false),
+    });
+    const requestsBefore = bot.requests.length;
+    expect(
+      await postJson(`${slack.url}local/close-view`, { user: ALICE, viewId: quiet.view!.id }),
+    ).toEqual({ status: 200, body: { notified: false } });
+    expect(bot.requests).toHaveLength(requestsBefore);
+    expect(slack.views.list()).toEqual([]);
+
+    await slack.runSlashCommand({ user: ALICE, channel: CHANNEL, text: 'suppress' });
+    const trigger = bot.lastPayload().trigger_id as string;
+    const loud = await client.views.open({ trigger_id: trigger, view: modal(true) });
+    expect(
+      await postJson(`${slack.url}local/close-view`, { user: 'U0BOB', viewId: loud.view!.id }),
+    ).toEqual({ status: 400, body: { error: `view ${loud.view!.id} is not open for U0BOB` } });
+    const closed = await postJson(`${slack.url}local/close-view`, {
+      user: ALICE,
+      viewId: loud.view!.id,
+    });
+    expect(closed.body).toMatchObject({ status: 200, body: '' });
+    expect(bot.lastPayload()).toMatchObject({
+      type: 'view_closed',
+      user: { id: ALICE },
+      view: { id: loud.view!.id, callback_id: 'suppress' },
+      is_cleared: false,
+    });
+    expect(slack.views.list()).toEqual([]);
+  });
+
   it('answers 400 naming the problem, 415 for non-JSON and 502 when the bot is down', async () => {
     expect(
       await postJson(`${slack.url}local/click`, {

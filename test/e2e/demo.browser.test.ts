@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import type { Page } from 'playwright-core';
+import { parseFindingInput, type Finding } from '../../src/findings';
+import { DEMO_WIRING } from '../../src/local/demo/listeners';
+import { loadSampleFindings } from '../../src/local/demo/samples';
+import type { RunningDemo } from '../../src/local/demo/start';
+import { rawFinding } from '../helpers/fixtures';
+import { openDemo, type DemoInBrowser, type TestBrowser } from './browser';
+
+/**
+ * The newcomer's first run, in a real browser: Debian's Chromium driven by playwright-core
+ * against the demo started in this process (port 0, a fresh data folder).
+ */
+
+const SCREENSHOT = join(__dirname, '..', '..', 'test-output', 'demo.png');
+const DEV_ALICE_TITLE = 'dev-alice is performing API requests';
+
+/** Finding text an attacker controls, trying to become markup on the page. */
+function hostileFinding(): Finding {
+  const raw = rawFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
+  const resource = raw.resource as { accessKeyDetails: Record<string, string> };
+  resource.accessKeyDetails.userName = '<img src=x onerror="window.__pwned=1">';
+  return parseFindingInput({
+    ...raw,
+    id: 'hostile0000000000000000000000001',
+    title: 'Hostile <img src=x onerror="window.__pwned=2"> title',
+    description: '<script>window.__pwned=3</script> <!channel>',
+  }).finding;
+}
+
+describe('the demo in a browser', () => {
+  let opened: DemoInBrowser;
+  let demo: RunningDemo;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    opened = await openDemo({
+      findings: async () => [...(await loadSampleFindings()), hostileFinding()],
+    });
+    ({ demo, browser, page } = opened);
+  });
+
+  afterAll(() => opened.close());
+
+  /** A finding's message in the channel (not an ephemeral answer that mentions it). */
+  const findingMessage = (text: string) =>
+    page.locator('#messages > article.message:not(.ephemeral)', { hasText: text });
+
+  it('shows the findings with their IP Insights scores', async () => {
+    const messages = page.locator('#messages > article.message');
+    await expect(messages.count()).resolves.toBe(demo.samples.length);
+    const devAlice = findingMessage(DEV_ALICE_TITLE);
+    await expect(devAlice.locator('.bk-header').textContent()).resolves.toMatch(
+      /Medium 5\.0 · The user dev-alice is performing API requests/,
+    );
+    const score = devAlice.locator('.bk-section', { hasText: 'IP Insights' });
+    await expect(score.textContent()).resolves.toMatch(
+      /IP Insights for AIDA123456789EXAMPLE from 203\.0\.113\.77: -?\d+\.\d{3} More unusual than/,
+    );
+    await expect(score.locator('b', { hasText: /^-?\d+\.\d{3}$/ }).count()).resolves.toBe(1);
+    await expect(score.locator('code').allTextContents()).resolves.toEqual([
+      'AIDA123456789EXAMPLE',
+      '203.0.113.77',
+    ]);
+    await expect(page.locator('#mode').textContent()).resolves.toBe(
+      'Dry run: AWS calls are planned and audited, not made.',
+    );
+  });
+
+  it('shows hostile finding text as text, never as markup', async () => {
+    const hostile = findingMessage('Hostile <img');
+    await expect(hostile.locator('.bk-header').textContent()).resolves.toContain(
+      'Hostile <img src=x onerror="window.__pwned=2"> title',
+    );
+    await expect(hostile.textContent()).resolves.toContain('<script>window.__pwned=3</script>');
+    await expect(hostile.textContent()).resolves.toContain(
+      '<img src=x onerror="window.__pwned=1">',
+    );
+    await expect(hostile.textContent()).resolves.toContain('<!channel>');
+    await expect(page.locator('#messages img, #messages script').count()).resolves.toBe(0);
+    await expect(page.locator('#messages .broadcast').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (window as { __pwned?: number }).__pwned)).resolves.toBe(
+      undefined,
+    );
+  });
+
+  it('renders mrkdwn from the bot without becoming an injection sink', async () => {
+    const bot = new WebClient(demo.slack.botToken, { slackApiUrl: demo.slack.apiUrl });
+    await bot.chat.postMessage({
+      channel: demo.channel,
+      text: 'crafted',
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: '*Plan* for <@U0ALICE>: &lt;img src=x onerror=window.__pwned=4&gt; <javascript:window.__pwned=5|click here> <https://example.com/plan?a=1&amp;b=2|the plan>',
+          },
+        },
+      ],
+    });
+    const crafted = page.locator('article.message', { hasText: 'click here' });
+    await crafted.waitFor();
+    await expect(crafted.locator('.bk-text').textContent()).resolves.toBe(
+      'Plan for @alice: <img src=x onerror=window.__pwned=4> click here the plan',
+    );
+    await expect(crafted.locator('b').textContent()).resolves.toBe('Plan');
+    await expect(crafted.locator('a').count()).resolves.toBe(1);
+    await expect(crafted.locator('a').getAttribute('href')).resolves.toBe(
+      'https://example.com/plan?a=1&b=2',
+    );
+    await expect(crafted.locator('img').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (window as { __pwned?: number }).__pwned)).resolves.toBe(
+      undefined,
+    );
+  });
+
+  (DEMO_WIRING.remediation ? it : it.skip)(
+    'disables the access key after the confirm dialog: the message and the audit log update',
+    async () => {
+      const devAlice = findingMessage(DEV_ALICE_TITLE);
+      await devAlice.getByRole('button', { name: 'Disable access key' }).click();
+      const dialog = page.getByRole('dialog');
+      await expect(dialog.textContent()).resolves.toContain('AKIA123456789EXAMPLE');
+      await dialog.locator('[data-choice="confirm"]').click();
+
+      const status = devAlice.locator('[data-block-id="finding_status"]');
+      await status.waitFor();
+      await expect(status.textContent()).resolves.toContain('@alice');
+      const entry = page.locator('#audit-entries .audit-entry', { hasText: 'disable-key' }).first();
+      await entry.waitFor();
+      await expect(entry.textContent()).resolves.toContain('AKIA123456789EXAMPLE');
+      await expect(entry.locator('.badge').textContent()).resolves.toBe('dry run');
+    },
+  );
+
+  (DEMO_WIRING.remediation ? it : it.skip)(
+    'refuses bob, who is not a responder, in a message only he sees',
+    async () => {
+      await page.locator('#user-switcher').selectOption({ label: 'Bob (read-only) (@bob)' });
+      const devAlice = findingMessage(DEV_ALICE_TITLE);
+      const before = await page.locator('#messages > .ephemeral').count();
+      await devAlice.getByRole('button', { name: 'Archive' }).click();
+      const confirm = page.getByRole('dialog').locator('[data-choice="confirm"]');
+      if ((await confirm.count()) > 0) await confirm.click();
+      await page.locator('#messages > .ephemeral').nth(before).waitFor();
+      await expect(page.locator('#messages > .ephemeral').last().textContent()).resolves.toMatch(
+        /responder/i,
+      );
+      await page.locator('#user-switcher').selectOption({ label: 'Alice (on call) (@alice)' });
+    },
+  );
+
+  (DEMO_WIRING.commands ? it : it.skip)(
+    'runs /guardduty list from the message box and shows the answer to alice only',
+    async () => {
+      const answers = page.locator('#messages > .ephemeral:not(.notice)');
+      const before = await answers.count();
+      await page.locator('#composer-input').fill('/guardduty list');
+      await page.locator('#composer-input').press('Enter');
+      await answers.nth(before).waitFor();
+      await expect(answers.nth(before).textContent()).resolves.toContain(
+        'The user dev-alice is performing API requests that are unusual for this user.',
+      );
+      await expect(page.locator('#composer-input').inputValue()).resolves.toBe('');
+    },
+  );
+
+  it('takes a screenshot into the test output, with no error on the page', async () => {
+    await mkdir(join(SCREENSHOT, '..'), { recursive: true });
+    await findingMessage(DEV_ALICE_TITLE).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: SCREENSHOT });
+    expect(existsSync(SCREENSHOT)).toBe(true);
+    expect(browser.errors).toEqual([]);
+  });
+});
