@@ -29,11 +29,11 @@ function line(summary: IntentSummary, state: RemediationState, family: ActionFam
     case 'running':
       return `:hourglass_flowing_sand: ${info.label} requested by ${who} at ${timeOf(summary.requestedAt)} — in progress${dry}`;
     case 'failed': {
-      const partial =
-        state.applied[family]?.partial === true
-          ? ' Partly done: release restores what was moved.'
-          : '';
-      return `:warning: ${info.label} by ${who} failed at ${timeOf(summary.finishedAt ?? summary.requestedAt)}: ${prose(summary.error ?? 'unknown error', 400)} — details in the thread; the button is back to try again.${partial}`;
+      const partial = state.applied[family]?.partial === true;
+      const next = partial
+        ? 'Partly done: release restores what was moved.'
+        : 'the button is back to try again.';
+      return `:warning: ${info.label} by ${who} failed at ${timeOf(summary.finishedAt ?? summary.requestedAt)}: ${prose(summary.error ?? 'unknown error', 400)} — details in the thread; ${next}`;
     }
     case 'succeeded':
       return succeededLine(
