@@ -6,6 +6,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { HTTPReceiver, LogLevel, type App } from '@slack/bolt';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { createAwsGateway } from '../../src/actions/awsGateway';
+import type { Dispatcher } from '../../src/actions/dispatch';
 import { createBoltApp } from '../../src/bot/app';
 import { loadConfig, type Config } from '../../src/config';
 import type { Finding } from '../../src/findings';
@@ -66,12 +67,22 @@ export interface BotHarnessOptions {
   readonly register?: ReadonlyArray<(app: App, runtime: Runtime) => void>;
 }
 
-/**
- * The real thing on loopback: dynalite, the local Slack-compatible server, and the real Bolt app
- * (HTTPReceiver on 127.0.0.1, port 0) with the remediation listeners and an in-process worker;
- * AWS is mocked at the SDK client boundary only (aws-sdk-client-mock on the client classes).
- */
-export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
+export interface RuntimeHarness {
+  readonly slack: LocalSlack;
+  readonly store: TestStore;
+  readonly runtime: Runtime;
+  readonly config: Config;
+  readonly aws: AwsMocks;
+  close(): Promise<void>;
+}
+
+/** dynalite, the local Slack server and the runtime, without a Bolt app (handlers bring theirs). */
+export async function startRuntimeHarness(
+  options: BotHarnessOptions & {
+    readonly env?: NodeJS.ProcessEnv;
+    readonly dispatcher?: Dispatcher;
+  } = {},
+): Promise<RuntimeHarness> {
   const store = await startTestStore();
   const slack = await startLocalSlack({
     channels: [{ id: CHANNEL, name: 'security' }],
@@ -92,6 +103,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     STORE: 'dynamodb',
     DRY_RUN: options.dryRun === true ? 'true' : 'false',
     PROTECTED_PRINCIPALS: options.protectedPrincipals ?? '',
+    ...options.env,
   });
   const aws: AwsMocks = {
     guardduty: mockClient(GuardDutyClient),
@@ -103,12 +115,38 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     store: { client: store.client, close: () => Promise.resolve() },
     scorer: await createScorer({}, {}),
     clock: options.clock ?? (() => NOW),
+    // Region and credentials are irrelevant: the mocks answer before any request is signed.
     remediation: {
-      aws: createAwsGateway({
-        // Region and credentials are irrelevant: the mocks answer before any request is signed.
-      }),
+      aws: createAwsGateway(),
+      ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     },
   });
+  return {
+    slack,
+    store,
+    runtime,
+    config,
+    aws,
+    async close() {
+      await runtime.remediation.idle();
+      await slack.close();
+      await runtime.close();
+      await store.close();
+      aws.guardduty.restore();
+      aws.iam.restore();
+      aws.ec2.restore();
+    },
+  };
+}
+
+/**
+ * The real thing on loopback: dynalite, the local Slack-compatible server, and the real Bolt app
+ * (HTTPReceiver on 127.0.0.1, port 0) with the remediation listeners and an in-process worker;
+ * AWS is mocked at the SDK client boundary only (aws-sdk-client-mock on the client classes).
+ */
+export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
+  const harness = await startRuntimeHarness(options);
+  const { slack, store, runtime, config, aws } = harness;
   const receiver = new HTTPReceiver({
     signingSecret: slack.signingSecret,
     logger: silentLogger,
@@ -176,12 +214,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     async close() {
       await runtime.remediation.idle();
       await app.stop();
-      await slack.close();
-      await runtime.close();
-      await store.close();
-      aws.guardduty.restore();
-      aws.iam.restore();
-      aws.ec2.restore();
+      await harness.close();
     },
   };
 }

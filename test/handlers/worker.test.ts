@@ -1,0 +1,85 @@
+import { ArchiveFindingsCommand } from '@aws-sdk/client-guardduty';
+import type { Dispatcher } from '../../src/actions/dispatch';
+import { createWorkerHandler } from '../../src/handlers/worker';
+import { silentLog } from '../../src/log';
+import { fixtureFinding } from '../helpers/fixtures';
+import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
+
+const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
+
+/** Stands in for the Lambda Invoke: keeps the events the worker function would receive. */
+class QueueDispatcher implements Dispatcher {
+  readonly events: { intentId: string }[] = [];
+  dispatch(intentId: string): Promise<void> {
+    this.events.push({ intentId });
+    return Promise.resolve();
+  }
+}
+
+let harness: RuntimeHarness;
+let queue: QueueDispatcher;
+
+beforeEach(async () => {
+  queue = new QueueDispatcher();
+  harness = await startRuntimeHarness({ dispatcher: queue });
+  harness.aws.guardduty
+    .on(ArchiveFindingsCommand)
+    .resolves({ $metadata: { requestId: 'req-archive' } });
+  await harness.runtime.publisher.publish(finding);
+});
+afterEach(() => harness.close());
+
+async function accept() {
+  const outcome = await harness.runtime.remediation.service.request({
+    findingId: finding.id,
+    kind: 'archive',
+    actor: { userId: ALICE, teamId: 'T0LOCAL001' },
+    source: 'command',
+  });
+  expect(outcome.kind).toBe('accepted');
+}
+
+describe('the worker Lambda handler', () => {
+  it('runs the intent once, however often Lambda delivers the event', async () => {
+    await accept();
+    const handler = createWorkerHandler(() => Promise.resolve(harness.runtime), silentLog);
+    const [event] = queue.events;
+    const results = await Promise.all([handler(event), handler(event), handler(event)]);
+    await handler(event);
+
+    expect(results.map((r) => r.kind)).toEqual(['done', 'done', 'done']);
+    expect(harness.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
+    expect(await harness.runtime.remediation.intents.get(event!.intentId)).toMatchObject({
+      status: 'succeeded',
+      reported: true,
+    });
+    expect(
+      harness.slack.callsTo('chat.postMessage').filter((c) => 'thread_ts' in c.args),
+    ).toHaveLength(1);
+  });
+
+  it('reports again on a retry when Slack failed the first time, without acting again', async () => {
+    await accept();
+    const handler = createWorkerHandler(() => Promise.resolve(harness.runtime), silentLog);
+    const [event] = queue.events;
+    harness.slack.failNext('chat.postMessage', { error: 'internal_error' });
+    await expect(handler(event)).rejects.toThrow();
+    expect(await harness.runtime.remediation.intents.get(event!.intentId)).toMatchObject({
+      status: 'succeeded',
+    });
+    await handler(event);
+    expect(harness.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
+    const replies = harness.slack.workspace
+      .thread(CHANNEL, (await harness.runtime.findings.get(finding.id))!.ts!)
+      .filter((m) => m.thread_ts !== undefined && m.ts !== m.thread_ts);
+    expect(replies).toHaveLength(1);
+  });
+
+  it('rejects an event that is not {intentId}', async () => {
+    const handler = createWorkerHandler(() => Promise.resolve(harness.runtime), silentLog);
+    await expect(handler({ detail: 'x' })).resolves.toEqual({
+      kind: 'rejected',
+      reason: 'not a worker event: Invalid input: expected string, received undefined',
+    });
+  });
+});
