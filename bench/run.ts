@@ -1,9 +1,11 @@
+import { clicksBench } from './clicks';
 import { ipinsightsBench } from './ipinsights';
 import { formatTable, type BenchSection } from './table';
 
 /** `npm run bench [-- SECTION...] [--quick]`: runs the named sections (all when none) and prints tables. */
 const SECTIONS: Readonly<Record<string, BenchSection>> = {
   ipinsights: ipinsightsBench,
+  clicks: clicksBench,
 };
 
 async function run(argv: readonly string[]): Promise<number> {
