@@ -206,7 +206,9 @@ export class RemediationWorker {
       action: intent.kind,
       status,
       dryRun: intent.dryRun,
+      // The chain head, outside the table: what `audit verify` must agree with.
       auditSeq: record.seq,
+      auditHash: record.hash,
     });
     return outcome;
   }
