@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ArchiveFindingsCommand } from '@aws-sdk/client-guardduty';
 import type { Dispatcher } from '../../src/actions/dispatch';
 import { createWorkerHandler } from '../../src/handlers/worker';
@@ -73,6 +75,45 @@ describe('the worker Lambda handler', () => {
       .thread(CHANNEL, (await harness.runtime.findings.get(finding.id))!.ts!)
       .filter((m) => m.thread_ts !== undefined && m.ts !== m.thread_ts);
     expect(replies).toHaveLength(1);
+  });
+
+  it('acts on a finding that was never posted (a command) and answers through its response_url', async () => {
+    const posts: unknown[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        posts.push(JSON.parse(body));
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const unposted = { ...finding, id: 'never-posted-finding' };
+      const outcome = await harness.runtime.remediation.service.request({
+        findingId: unposted.id,
+        kind: 'archive',
+        actor: { userId: ALICE, teamId: 'T0LOCAL001' },
+        source: 'command',
+        finding: unposted,
+        responseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/respond/R9`,
+      });
+      expect(outcome).toMatchObject({ kind: 'accepted', dryRun: false });
+      const handler = createWorkerHandler(() => Promise.resolve(harness.runtime), silentLog);
+      await handler(queue.events[0]);
+      expect(
+        harness.aws.guardduty.commandCalls(ArchiveFindingsCommand).map((c) => c.args[0].input),
+      ).toEqual([{ DetectorId: '12abc34d567e8fa901bc2d34e56789f0', FindingIds: [unposted.id] }]);
+      expect(posts).toEqual([
+        expect.objectContaining({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: 'Archive succeeded',
+        }),
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('rejects an event that is not {intentId}', async () => {

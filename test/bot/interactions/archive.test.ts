@@ -141,6 +141,22 @@ describe('Archive and Unarchive', () => {
     }
   });
 
+  it('stays silent on a Slack redelivery of a click it already recorded', async () => {
+    await bot.click(ALICE, finding.id, 'remediate:archive');
+    const ts = (await bot.runtime.findings.get(finding.id))!.ts!;
+    const retried = await bot.slack.clickButton({
+      user: ALICE,
+      messageTs: ts,
+      actionId: 'remediate:archive',
+      value: JSON.stringify({ f: finding.id, v: 0 }),
+      request: { retryNum: 1, retryReason: 'http_timeout' },
+    });
+    await bot.idle();
+    expect(retried.status).toBe(200);
+    expect(bot.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
+    expect(bot.slack.workspace.listEphemerals()).toEqual([]);
+  });
+
   it('rejects a forged or 6-minute-old click (401) and does nothing', async () => {
     const forged = await bot.click(ALICE, finding.id, 'remediate:archive', {
       signingSecret: 'not-the-secret',
