@@ -102,6 +102,15 @@ export const KINDS: Readonly<Record<ActionKind, KindInfo>> = {
 
 export const ACTION_KINDS = Object.keys(KINDS) as ActionKind[];
 
+/** The families in the order their buttons and status lines appear. */
+export const ACTION_FAMILIES: readonly ActionFamily[] = [
+  'archive',
+  'suppress',
+  'disable-key',
+  'revoke-sessions',
+  'quarantine',
+];
+
 export function isActionKind(value: string): value is ActionKind {
   return Object.hasOwn(KINDS, value);
 }

@@ -4,7 +4,6 @@ import type { AuditLog } from './audit/log';
 import type { JsonObject } from './audit/record';
 import type { Authorizer } from './authorize';
 import type {
-  ActionKind,
   ActionRequest,
   RemediationService,
   RequestOutcome,
@@ -15,8 +14,13 @@ import { DispatchError } from './errors';
 import type { FindingSource } from './findings';
 import { guardrailRefusal, type GuardrailConfig } from './guardrails';
 import { intentId, type Intent, type IntentStore } from './intents';
-import { familyKinds, KINDS } from './kinds';
-import type { IntentSummary, RemediationState, RemediationStateStore } from './state';
+import { KINDS } from './kinds';
+import {
+  inProgress,
+  type IntentSummary,
+  type RemediationState,
+  type RemediationStateStore,
+} from './state';
 import { resolveTarget } from './targets';
 
 export interface RemediationServiceDeps {
@@ -129,7 +133,7 @@ export class DefaultRemediationService implements RemediationService {
         },
       };
     }
-    const busy = this.familyInProgress(state, request.kind);
+    const busy = inProgress(state, KINDS[request.kind].family);
     if (busy !== undefined) {
       return {
         outcome: { kind: 'duplicate', by: busy.by, at: busy.requestedAt, status: busy.status },
@@ -244,13 +248,6 @@ export class DefaultRemediationService implements RemediationService {
         error: secondary instanceof Error ? secondary.message : String(secondary),
       });
     }
-  }
-
-  private familyInProgress(state: RemediationState, kind: ActionKind): IntentSummary | undefined {
-    const { forward, undo } = familyKinds(KINDS[kind].family);
-    return [state.latest[forward], state.latest[undo]].find(
-      (s) => s?.status === 'pending' || s?.status === 'running',
-    );
   }
 
   private duplicateOf(intent: Intent): RequestOutcome {

@@ -8,7 +8,7 @@ import {
 import type { JsonObject } from './audit/record';
 import type { ActionKind, Actor } from './contract';
 import type { IntentStatus } from './intents';
-import type { ActionFamily } from './kinds';
+import { familyKinds, type ActionFamily } from './kinds';
 
 /** The latest intent of one kind, for status lines and "already being…" answers. */
 export interface IntentSummary {
@@ -50,6 +50,17 @@ export interface RemediationState {
 
 export type AppliedChange =
   { readonly set: AppliedAction } | { readonly remove: true } | { readonly keep: true };
+
+/** The pending or running intent of a family (its action or its undo), if any. */
+export function inProgress(
+  state: RemediationState,
+  family: ActionFamily,
+): IntentSummary | undefined {
+  const { forward, undo } = familyKinds(family);
+  return [state.latest[forward], state.latest[undo]].find(
+    (s) => s?.status === 'pending' || s?.status === 'running',
+  );
+}
 
 export function initialState(findingId: string): RemediationState {
   return { findingId, version: 0, latest: {}, applied: {} };

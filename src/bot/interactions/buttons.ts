@@ -1,20 +1,12 @@
 import type { Button, ConfirmationDialog } from '@slack/types';
 import type { ActionKind } from '../../actions/contract';
-import { familyKinds, KINDS, type ActionFamily } from '../../actions/kinds';
-import type { RemediationState } from '../../actions/state';
+import { ACTION_FAMILIES, familyKinds, KINDS, type ActionFamily } from '../../actions/kinds';
+import { inProgress, type RemediationState } from '../../actions/state';
 import { suppressionFilterName, defaultCriteria } from '../../actions/targets';
 import type { Finding } from '../../findings';
 import { LIMITS } from '../render/limits';
 import { code, ours } from '../render/text';
 import { actionIdFor, buttonValue } from './ids';
-
-const FAMILIES: readonly ActionFamily[] = [
-  'archive',
-  'suppress',
-  'disable-key',
-  'revoke-sessions',
-  'quarantine',
-];
 
 /** Which families fit a finding; the service checks the same again on every click. */
 function familyFits(finding: Finding, family: ActionFamily): boolean {
@@ -143,13 +135,10 @@ function button(
  */
 export function remediationButtons(finding: Finding, state: RemediationState): Button[] {
   const buttons: Button[] = [];
-  for (const family of FAMILIES) {
+  for (const family of ACTION_FAMILIES) {
     if (!familyFits(finding, family)) continue;
+    if (inProgress(state, family) !== undefined) continue;
     const { forward, undo } = familyKinds(family);
-    const busy = [state.latest[forward], state.latest[undo]].some(
-      (s) => s?.status === 'pending' || s?.status === 'running',
-    );
-    if (busy) continue;
     const applied =
       state.applied[family] !== undefined || (family === 'archive' && finding.service.archived);
     if (applied) {

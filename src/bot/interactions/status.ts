@@ -1,16 +1,8 @@
 import type { ActionKind } from '../../actions/contract';
-import { familyKinds, KINDS, type ActionFamily } from '../../actions/kinds';
+import { ACTION_FAMILIES, familyKinds, KINDS, type ActionFamily } from '../../actions/kinds';
 import type { IntentSummary, RemediationState } from '../../actions/state';
 import { prose } from '../render/text';
 import { DRY_RUN_NOTE, timeOf, userRef } from './words';
-
-const FAMILIES: readonly ActionFamily[] = [
-  'archive',
-  'suppress',
-  'disable-key',
-  'revoke-sessions',
-  'quarantine',
-];
 
 function latestOf(state: RemediationState, family: ActionFamily): IntentSummary | undefined {
   const { forward, undo } = familyKinds(family);
@@ -55,7 +47,7 @@ function succeededLine(kind: ActionKind, who: string, at: string, dry: string): 
 
 /** Safe mrkdwn status lines, one per family that was acted on, the latest intent each. */
 export function statusLines(state: RemediationState): string[] {
-  return FAMILIES.flatMap((family) => {
+  return ACTION_FAMILIES.flatMap((family) => {
     const summary = latestOf(state, family);
     return summary === undefined ? [] : [line(summary, state, family)];
   });
