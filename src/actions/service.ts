@@ -33,7 +33,12 @@ export interface RemediationServiceDeps {
   readonly config: GuardrailConfig;
   readonly clock: () => Date;
   readonly log: Log;
+  /** An intent pending or running longer than this was lost with its worker (crash, timeout). */
+  readonly stuckAfterMs?: number;
 }
+
+/** Longer than a worker can live (Lambda's 15-minute maximum). */
+const DEFAULT_STUCK_AFTER_MS = 16 * 60_000;
 
 export const NOT_A_RESPONDER =
   'only responders (RESPONDERS) may remediate findings; ask the security on-call to act';
@@ -76,7 +81,11 @@ function criteriaJson(criteria: SuppressionCriteria | undefined): JsonObject | u
  * to the worker. Nothing here calls AWS.
  */
 export class DefaultRemediationService implements RemediationService {
-  constructor(private readonly deps: RemediationServiceDeps) {}
+  private readonly stuckAfterMs: number;
+
+  constructor(private readonly deps: RemediationServiceDeps) {
+    this.stuckAfterMs = deps.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
+  }
 
   async request(request: ActionRequest): Promise<RequestOutcome> {
     const decision = await this.evaluate(request);
@@ -135,6 +144,9 @@ export class DefaultRemediationService implements RemediationService {
     }
     const busy = inProgress(state, KINDS[request.kind].family);
     if (busy !== undefined) {
+      if (deps.clock().getTime() - Date.parse(busy.requestedAt) > this.stuckAfterMs) {
+        return { outcome: await this.closeStuck(busy) };
+      }
       return {
         outcome: { kind: 'duplicate', by: busy.by, at: busy.requestedAt, status: busy.status },
       };
@@ -216,38 +228,76 @@ export class DefaultRemediationService implements RemediationService {
 
   /** The intent never reached the worker: mark it failed so the button comes back for a retry. */
   private async abandon(intent: Intent, cause: unknown): Promise<void> {
-    const { deps } = this;
     const error = `never started: ${cause instanceof Error ? cause.message : String(cause)}`;
-    const finishedAt = deps.clock().toISOString();
     try {
-      const finished = await deps.intents.finish(intent.id, 'pending', {
-        status: 'failed',
-        finishedAt,
-        outcome: {
-          status: 'failed',
-          refused: false,
-          calls: [],
-          before: {},
-          after: {},
-          error,
-          auditSeq: 0,
-          auditHash: '',
-        },
-      });
-      if (finished) {
-        await deps.state.recordOutcome(
-          intent.findingId,
-          KINDS[intent.kind].family,
-          summaryOf({ ...intent, status: 'failed' }, finishedAt, error),
-          { keep: true },
-        );
-      }
+      await this.closeFailed(intent, 'pending', error);
     } catch (secondary) {
-      deps.log.error('could not mark an abandoned intent failed', {
+      this.deps.log.error('could not mark an abandoned intent failed', {
         intentId: intent.id,
         error: secondary instanceof Error ? secondary.message : String(secondary),
       });
     }
+  }
+
+  /**
+   * A worker that died mid-run (timeout, crash) leaves its intent running forever. Past any
+   * worker's lifetime it is closed as failed, outcome unknown, so the buttons come back.
+   */
+  private async closeStuck(summary: IntentSummary): Promise<RequestOutcome> {
+    const intent = await this.deps.intents.get(summary.intentId);
+    const label = KINDS[summary.kind].label;
+    if (intent?.status === 'pending' || intent?.status === 'running') {
+      await this.closeFailed(
+        intent,
+        intent.status,
+        'the worker stopped without a result (timed out or crashed); the outcome is unknown — check AWS and the audit log before retrying',
+      );
+      this.deps.log.error('closed a stuck intent', { intentId: intent.id, status: intent.status });
+    }
+    return {
+      kind: 'invalid',
+      reason: `the earlier ${label} never reported a result; the message now offers the button again — check AWS and the audit log before retrying`,
+    };
+  }
+
+  /** Ends an intent as failed if it is still `from`; then audited, and the state moves on. */
+  private async closeFailed(intent: Intent, from: 'pending' | 'running', error: string) {
+    const { deps } = this;
+    const finishedAt = deps.clock().toISOString();
+    const finished = await deps.intents.finish(intent.id, from, {
+      status: 'failed',
+      finishedAt,
+      // No audit position yet: this outcome is recorded after the intent is ours to close.
+      outcome: {
+        status: 'failed',
+        refused: false,
+        calls: [],
+        before: {},
+        after: {},
+        error,
+        auditSeq: 0,
+        auditHash: '',
+      },
+    });
+    if (!finished) return;
+    await deps.audit.append({
+      at: finishedAt,
+      type: 'outcome',
+      actor: intent.actor,
+      action: intent.kind,
+      findingId: intent.findingId,
+      target: intent.target,
+      dryRun: intent.dryRun,
+      intentId: intent.id,
+      result: 'failed',
+      error,
+    });
+    await deps.state.recordOutcome(
+      intent.findingId,
+      KINDS[intent.kind].family,
+      summaryOf({ ...intent, status: 'failed' }, finishedAt, error),
+      { keep: true },
+    );
   }
 
   private duplicateOf(intent: Intent): RequestOutcome {

@@ -193,7 +193,10 @@ export class RemediationWorker {
       auditSeq: record.seq,
       auditHash: record.hash,
     };
-    await deps.intents.finish(intent.id, 'running', { status, finishedAt, outcome });
+    if (!(await deps.intents.finish(intent.id, 'running', { status, finishedAt, outcome }))) {
+      // Closed as stuck meanwhile; what AWS did still decides the state below.
+      deps.log.error('intent was closed by someone else while it ran', { intentId: intent.id });
+    }
     await deps.state.recordOutcome(
       intent.findingId,
       KINDS[intent.kind].family,

@@ -88,7 +88,9 @@ export function outcomeThreadReply(
     lines.push('The rule archives *new* matching findings only; existing ones are unchanged.');
   }
   lines.push(
-    `Audit record #${outcome.auditSeq} · hash ${code(outcome.auditHash.slice(0, 16), 20)} · finding ${code(finding.id, 140)}`,
+    outcome.auditSeq === 0
+      ? `Finding ${code(finding.id, 140)}`
+      : `Audit record #${outcome.auditSeq} · hash ${code(outcome.auditHash.slice(0, 16), 20)} · finding ${code(finding.id, 140)}`,
   );
   const dry = intent.dryRun ? DRY_RUN_NOTE : '';
   return {
