@@ -33,15 +33,34 @@ function line(summary: IntentSummary, state: RemediationState, family: ActionFam
         who,
         timeOf(summary.finishedAt ?? summary.requestedAt),
         dry,
+        caveatOf(summary.kind, state),
       );
   }
 }
 
-function succeededLine(kind: ActionKind, who: string, at: string, dry: string): string {
+/** What a responder must keep in mind about an action in force. */
+function caveatOf(kind: ActionKind, state: RemediationState): string {
+  if (kind === 'quarantine') return ' Tracked connections may survive a security-group change.';
+  const expiresAt = state.applied.suppress?.undo.expiresAt;
+  if (
+    kind === 'suppress' &&
+    typeof expiresAt === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(expiresAt)
+  ) {
+    return ` Meant to expire on ${expiresAt}: delete the rule then.`;
+  }
+  return '';
+}
+
+function succeededLine(
+  kind: ActionKind,
+  who: string,
+  at: string,
+  dry: string,
+  caveat: string,
+): string {
   const info = KINDS[kind];
   if (info.undo) return `:leftwards_arrow_with_hook: ${info.done} by ${who} at ${at}${dry}`;
-  const caveat =
-    kind === 'quarantine' ? ' Tracked connections may survive a security-group change.' : '';
   return `:white_check_mark: ${info.done} by ${who} at ${at}${dry} — undo with the button below.${caveat}`;
 }
 

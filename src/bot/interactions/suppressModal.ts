@@ -106,7 +106,7 @@ export function suppressModal(
         element: { type: 'datepicker', action_id: VALUE },
         hint: {
           type: 'plain_text',
-          text: 'Written into the rule and the audit log; the status line shows it.',
+          text: 'Written into the rule, the audit log and the status line; GuardDuty does not expire rules, so delete it then.',
         },
       },
       textInput(FIELDS.note, 'Why (optional)', criteria.description, { maxLength: 200 }),
