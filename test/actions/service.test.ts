@@ -77,6 +77,20 @@ describe('DefaultRemediationService', () => {
     expect(harness.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
   });
 
+  it('finishes and counts as reported when the finding message was deleted meanwhile', async () => {
+    const { service, worker, intents } = harness.runtime.remediation;
+    await service.request(archive);
+    const record = (await harness.runtime.findings.get(finding.id))!;
+    harness.slack.workspace.deleteMessage(record.channel, record.ts!);
+
+    await worker.run(dispatcher.held[0]!);
+    expect(harness.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
+    expect(await intents.get(dispatcher.held[0]!)).toMatchObject({
+      status: 'succeeded',
+      reported: true,
+    });
+  });
+
   it('says so when the finding is unknown', async () => {
     expect(
       await harness.runtime.remediation.service.request({ ...archive, findingId: 'unknown-id' }),

@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Intent, IntentOutcome } from '../../actions/intents';
 import type { RemediationReporter } from '../../actions/worker';
 import type { Finding } from '../../findings';
@@ -16,6 +16,9 @@ export interface SlackReporterDeps {
   readonly log: Log;
 }
 
+/** Slack errors that mean the message or its channel no longer exists. */
+const GONE = new Set(['message_not_found', 'channel_not_found', 'is_archived']);
+
 /**
  * Reports to Slack: the finding's message is re-rendered (status line, buttons) and the details
  * go to its thread. A finding without a message (acted on through a command) gets the details
@@ -24,6 +27,25 @@ export interface SlackReporterDeps {
 export class SlackReporter implements RemediationReporter {
   constructor(private readonly deps: SlackReporterDeps) {}
 
+  /**
+   * Re-renders the message; false when there is none, including one deleted from the channel
+   * (retrying could never succeed, and the action itself is done and audited).
+   */
+  private async refreshUnlessGone(intent: Intent): Promise<boolean> {
+    try {
+      return await this.deps.publisher.refresh(intent.findingId);
+    } catch (error) {
+      if (error instanceof WebAPIPlatformError && GONE.has(error.data.error)) {
+        this.deps.log.warn('the finding message is gone; reporting elsewhere', {
+          findingId: intent.findingId,
+          error: error.data.error,
+        });
+        return false;
+      }
+      throw error;
+    }
+  }
+
   async progress(intent: Intent): Promise<void> {
     await this.deps.publisher.refresh(intent.findingId);
   }
@@ -31,7 +53,7 @@ export class SlackReporter implements RemediationReporter {
   async finished(intent: Intent, finding: Finding, outcome: IntentOutcome): Promise<void> {
     const { deps } = this;
     const reply = outcomeThreadReply(intent, finding, outcome);
-    const refreshed = await deps.publisher.refresh(intent.findingId);
+    const refreshed = await this.refreshUnlessGone(intent);
     const record = refreshed ? await deps.findings.get(intent.findingId) : undefined;
     if (record?.ts !== undefined) {
       await deps.client.chat.postMessage({
