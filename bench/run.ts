@@ -1,5 +1,6 @@
 import { coldstartBench } from './coldstart';
 import { commandsBench } from './commands';
+import { clicksBench } from './clicks';
 import { ipinsightsBench } from './ipinsights';
 import { formatTable, type BenchSection } from './table';
 
@@ -8,6 +9,7 @@ const SECTIONS: Readonly<Record<string, BenchSection>> = {
   ipinsights: ipinsightsBench,
   coldstart: coldstartBench,
   commands: commandsBench,
+  clicks: clicksBench,
 };
 
 async function run(argv: readonly string[]): Promise<number> {

@@ -17,6 +17,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   post: async () => (await import('./cli/post')).post,
   train: async () => (await import('./cli/train')).train,
   score: async () => (await import('./cli/score')).score,
+  audit: async () => (await import('./cli/audit')).audit,
 };
 
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {

@@ -75,6 +75,11 @@ export class FindingPublisher {
     this.staleClaimMs = deps.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS;
   }
 
+  /** The buttons and status lines of the messages, for anything that renders a finding too. */
+  get decorator(): MessageDecorator | undefined {
+    return this.deps.decorate;
+  }
+
   async publish(finding: Finding): Promise<PublishOutcome> {
     const { deps } = this;
     if (finding.severity < deps.minSeverity) {

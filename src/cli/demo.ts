@@ -104,13 +104,6 @@ export function demoBanner(demo: RunningDemo): string {
     '  - switch to bob and click a button: the bot refuses, bob is not a responder',
     '  - type /guardduty list (or /guardduty help) in the message box',
   ];
-  if (demo.bot.register.length === 0) {
-    lines.push(
-      '',
-      'Note: this build has no button or command listeners wired in yet, so clicks and',
-      '/guardduty commands get no answer.',
-    );
-  }
   lines.push('', `Ctrl-C stops the demo. Delete ${demo.dataDir} to start over.`, '');
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@ import { FindingValidationError, parseFindingInput } from '../findings';
 import type { PublishOutcome } from '../bot/findingPublisher';
 import { loadConfig } from '../config';
 import { createLogger, type Log } from '../log';
-import { createRuntime, type Runtime } from '../runtime';
+import { createPipeline, type Pipeline } from '../pipeline';
 import { withSlackSecrets } from './secrets';
 
 export type FindingsResult =
@@ -14,7 +14,7 @@ export type FindingsResult =
  * a Slack or store failure throws, so Lambda retries the event and then sends it to the
  * dead-letter queue.
  */
-export function createFindingsHandler(runtime: () => Promise<Runtime>, log: Log) {
+export function createFindingsHandler(pipeline: () => Promise<Pipeline>, log: Log) {
   return async (event: EventBridgeEvent<string, unknown>): Promise<FindingsResult> => {
     let finding;
     try {
@@ -29,7 +29,7 @@ export function createFindingsHandler(runtime: () => Promise<Runtime>, log: Log)
     }
     let outcome;
     try {
-      outcome = await (await runtime()).publisher.publish(finding);
+      outcome = await (await pipeline()).publisher.publish(finding);
     } catch (error) {
       // Lambda retries the event, then sends it to the dead-letter queue: say which finding.
       log.error('finding not processed; the event will be retried', {
@@ -49,21 +49,21 @@ export function createFindingsHandler(runtime: () => Promise<Runtime>, log: Log)
 }
 
 const { logger, log } = createLogger('guardduty-chatops-findings');
-let runtimePromise: Promise<Runtime> | undefined;
+let pipelinePromise: Promise<Pipeline> | undefined;
 
 // Built once per cold start; a failed start is retried on the next invocation.
-function coldStartRuntime(): Promise<Runtime> {
-  runtimePromise ??= (async () => {
+function coldStartPipeline(): Promise<Pipeline> {
+  pipelinePromise ??= (async () => {
     const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
-    return createRuntime(config, { log });
+    return createPipeline(config, { log });
   })().catch((error: unknown) => {
-    runtimePromise = undefined;
+    pipelinePromise = undefined;
     throw error;
   });
-  return runtimePromise;
+  return pipelinePromise;
 }
 
-const handleFinding = createFindingsHandler(coldStartRuntime, log);
+const handleFinding = createFindingsHandler(coldStartPipeline, log);
 
 /** Every log line of an invocation carries its request id and cold-start flag (Lambda context). */
 export const handler = (event: EventBridgeEvent<string, unknown>, context: Context) => {

@@ -87,7 +87,7 @@ beforeAll(async () => {
     tableDefinitions({
       findings: env.FINDINGS_TABLE!,
       audit: 'unused-audit',
-      idempotency: 'unused-idempotency',
+      idempotency: env.IDEMPOTENCY_TABLE!,
     }),
   );
   client.destroy();

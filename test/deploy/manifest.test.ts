@@ -22,43 +22,29 @@ const manifest = loadCfnYaml(join(ROOT, 'manifest.yml')) as Manifest;
 const use = slackUseIn();
 const PLACEHOLDER = 'https://replace-with-slack-request-url.invalid/slack/events';
 
-/**
- * What the manifest grants before the code that needs it is merged (issues #4 and #5, built in
- * parallel), and why. Each entry must disappear once the code derives it.
- */
-const AHEAD_OF_CODE = {
-  scopes: {
-    'usergroups:read': 'responders given as user groups: usergroups.users.list (issue #4)',
-  } as Record<string, string>,
-  commands: {} as Record<string, string>,
-  interactivity: 'buttons and the suppress modal (src/bot/interactions, issue #4)' as
-    string | undefined,
-};
-
 describe('manifest.yml agrees with what the bot does', () => {
   test('bot scopes are exactly the ones the code’s Web API calls and commands need', () => {
     const required = requiredScopes(use);
-    const stillAhead = Object.keys(AHEAD_OF_CODE.scopes).filter((scope) => required.has(scope));
-    expect({ nowDerivedRemoveFromAheadOfCode: stillAhead }).toEqual({
-      nowDerivedRemoveFromAheadOfCode: [],
-    });
-    const expected = [...required.keys(), ...Object.keys(AHEAD_OF_CODE.scopes)].sort();
-    expect(manifest.oauth_config.scopes.bot).toEqual(expected);
+    expect(manifest.oauth_config.scopes.bot).toEqual([...required.keys()].sort());
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
   });
 
-  test('the code’s calls today: post, update and find finding messages; the /guardduty command', () => {
+  test('the code’s calls today, each with the scope it needs', () => {
     expect([...use.methods.keys()].sort()).toEqual([
+      'chat.postEphemeral',
       'chat.postMessage',
       'chat.update',
       'conversations.history',
+      'usergroups.users.list',
+      'views.open',
     ]);
     expect(Object.fromEntries(requiredScopes(use))).toEqual({
-      'chat:write': 'chat.update in src/bot/slackClient.ts',
+      'chat:write': expect.stringMatching(/^chat\./) as string,
       'channels:history':
         'conversations.history in src/bot/commands/status.ts, src/bot/slackClient.ts',
       'groups:history':
         'conversations.history in src/bot/commands/status.ts, src/bot/slackClient.ts',
+      'usergroups:read': 'usergroups.users.list in src/bot/interactions/directory.ts',
       commands: 'slash commands /guardduty',
     });
   });
@@ -70,26 +56,14 @@ describe('manifest.yml agrees with what the bot does', () => {
   });
 
   test('the slash commands are the ones the bot registers, with escaped mentions', () => {
-    const stillAhead = Object.keys(AHEAD_OF_CODE.commands).filter((c) => use.commands.has(c));
-    expect({ nowDerivedRemoveFromAheadOfCode: stillAhead }).toEqual({
-      nowDerivedRemoveFromAheadOfCode: [],
-    });
     const commands = manifest.features.slash_commands ?? [];
-    expect(commands.map((c) => c.command).sort()).toEqual(
-      [...use.commands, ...Object.keys(AHEAD_OF_CODE.commands)].sort(),
-    );
+    expect(commands.map((c) => c.command).sort()).toEqual([...use.commands].sort());
     expect(commands.map((c) => c.should_escape)).toEqual(commands.map(() => true));
   });
 
   test('interactivity is on for buttons and modals; no event subscriptions are asked for', () => {
-    expect({
-      nowDerivedRemoveFromAheadOfCode: use.interactive && AHEAD_OF_CODE.interactivity !== undefined,
-    }).toEqual({
-      nowDerivedRemoveFromAheadOfCode: false,
-    });
-    expect(manifest.settings.interactivity?.is_enabled).toBe(
-      use.interactive || AHEAD_OF_CODE.interactivity !== undefined,
-    );
+    expect(use.interactive).toBe(true);
+    expect(manifest.settings.interactivity?.is_enabled).toBe(true);
     expect(use.events).toBe(false);
     expect(manifest.settings.event_subscriptions).toBeUndefined();
   });

@@ -1,3 +1,4 @@
+import { createRemediationDecorator } from '../../src/bot/interactions/decorator';
 import { renderFinding } from '../../src/bot/render/finding';
 import { scoreFinding } from '../../src/bot/scoreFinding';
 import { createFindingsHandler } from '../../src/handlers/findings';
@@ -30,7 +31,7 @@ function withCount(name: string, count: number, updatedAt?: string) {
 const ALICE = 'Synthetic_Discovery_IAMUser_AnomalousBehavior.json';
 
 describe('findings handler, end to end on loopback', () => {
-  it('posts every fixture once, with exactly the rendered blocks', async () => {
+  it('posts every fixture once, with exactly the rendered blocks and buttons', async () => {
     h = await startPipeline();
     const handle = handlerFor(h);
     for (const name of fixtureNames()) {
@@ -42,6 +43,7 @@ describe('findings handler, end to end on loopback', () => {
       const finding = fixtureFinding(name);
       const expected = renderFinding(finding, {
         score: await scoreFinding(finding, h.runtime.scorer, silentLog),
+        ...(await createRemediationDecorator(h.runtime.state)(finding, undefined)),
       });
       expect(slackArgs(posts[i])).toMatchObject({
         channel: CHANNEL,

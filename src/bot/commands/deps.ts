@@ -1,4 +1,5 @@
-import type { Actor, AuditReader, RemediationService } from '../../actions/contract';
+import type { AuditReader, RemediationService } from '../../actions/contract';
+import type { OpenSuppressModal } from '../interactions/listeners';
 import type { GuardDutyReader } from '../../aws/guarddutyReader';
 import type { Scorer } from '../../ipinsights/scorer';
 import type { Log } from '../../log';
@@ -10,20 +11,11 @@ export interface FindingRecords {
   get(findingId: string): Promise<FindingRecord | undefined>;
 }
 
-export type SuppressModalOutcome =
-  | { readonly kind: 'opened' }
-  /** Not allowed (not a responder, protected resource…) or not possible (unknown finding). */
-  | { readonly kind: 'refused' | 'invalid'; readonly reason: string };
-
 /**
- * Opens the suppress-similar modal the finding's button opens (the remediation layer owns it).
- * Called at once after the ack: the trigger id is valid for 3 seconds.
+ * Opens the suppress-similar modal the finding's button opens (the remediation layer owns it),
+ * after the same authorisation and guardrails; says why when it does not.
  */
-export type OpenSuppressModal = (
-  triggerId: string,
-  findingId: string,
-  actor: Actor,
-) => Promise<SuppressModalOutcome>;
+export type { OpenSuppressModal, SuppressModalOutcome } from '../interactions/listeners';
 
 export interface CommandDeps {
   readonly guardduty: GuardDutyReader;

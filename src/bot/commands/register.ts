@@ -21,6 +21,7 @@ import {
   type CommandResponse,
 } from './render';
 import { renderList, renderStats } from './renderFindings';
+import { deferredCommandOf, type DeferCommand } from './defer';
 import { COMMAND } from './spec';
 import { gatherStatus, latestFindingMessage, renderStatus } from './status';
 
@@ -33,6 +34,11 @@ const DEFAULT_ACK_BUDGET_MS = 2_000;
 export interface RegisterOptions {
   /** How long `score` may take to answer in the ack itself (tests shorten it). */
   readonly ackBudgetMs?: number;
+  /**
+   * On Lambda the receiver answers Slack only when the listener returns: the slow subcommands are
+   * then handed to the worker function, which answers through response_url.
+   */
+  readonly defer?: DeferCommand;
 }
 
 function errorText(error: unknown): string {
@@ -55,6 +61,7 @@ type Located =
 class CommandHandler {
   private readonly detectorId: () => Promise<string>;
   private readonly ackBudgetMs: number;
+  private readonly defer: DeferCommand | undefined;
 
   constructor(
     private readonly deps: CommandDeps,
@@ -62,6 +69,20 @@ class CommandHandler {
   ) {
     this.detectorId = detectorResolver(deps.guardduty, deps.detectorId);
     this.ackBudgetMs = options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS;
+    this.defer = options.defer;
+  }
+
+  /** The worker's side of a deferred command: the same answer, through response_url. */
+  async answerDeferred(
+    command: SlashCommand,
+    respond: CommandArgs['respond'],
+    client: CommandArgs['client'],
+  ): Promise<void> {
+    const parsed = parseCommand(command.text);
+    if (!parsed.ok) return;
+    const request = parsed.command;
+    if (request.kind === 'help' || request.kind === 'score' || request.kind === 'suppress') return;
+    await this.answerLater(respond, describe(request), () => this.slow(request, command, client));
   }
 
   async handle({ command, ack, respond, client }: CommandArgs): Promise<void> {
@@ -84,11 +105,20 @@ class CommandHandler {
           this.suppress(request.findingId, command),
         );
         return;
-      default:
+      default: {
         await ack();
-        await this.answerLater(respond, describe(request), () =>
-          this.slow(request, command, client),
-        );
+        const defer = this.defer;
+        if (defer === undefined) {
+          await this.answerLater(respond, describe(request), () =>
+            this.slow(request, command, client),
+          );
+          return;
+        }
+        await this.answerLater(respond, describe(request), async () => {
+          await defer(deferredCommandOf(command));
+          return undefined;
+        });
+      }
     }
   }
 
@@ -313,8 +343,15 @@ function describe(request: Command): string {
   }
 }
 
-/** Registers `/guardduty` on the Bolt app. The lead wires the real dependencies. */
+/** Registers `/guardduty` on the Bolt app. */
 export function registerCommands(app: App, deps: CommandDeps, options: RegisterOptions = {}): void {
   const handler = new CommandHandler(deps, options);
   app.command(COMMAND, (args) => handler.handle(args));
+}
+
+/** Answers a command deferred by the Slack function (the worker's side of `defer`). */
+export function commandAnswerer(deps: CommandDeps) {
+  const handler = new CommandHandler(deps, {});
+  return (command: SlashCommand, respond: CommandArgs['respond'], client: CommandArgs['client']) =>
+    handler.answerDeferred(command, respond, client);
 }

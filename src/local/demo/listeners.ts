@@ -3,7 +3,8 @@ import type { AuditReader } from '../../actions/contract';
 import type { Config } from '../../config';
 import type { Log } from '../../log';
 import type { Runtime } from '../../runtime';
-import type { SampleGuardDuty } from './sampleGuardDuty';
+import { botListeners } from '../../bot/wiring';
+import { SAMPLE_DETECTOR_ID, type SampleGuardDuty } from './sampleGuardDuty';
 
 /** What the bot adds to the finding pipeline: its listeners, and the audit log the page shows. */
 export interface DemoBotParts {
@@ -25,17 +26,19 @@ export type DemoBotWiring = (context: DemoBotContext) => DemoBotParts;
 
 /**
  * What `demoBotParts` wires in this build. The browser test runs its remediation and command
- * steps only for what is wired; set each to true in the change that wires it.
+ * steps only for what is wired.
  */
 export const DEMO_WIRING: { readonly remediation: boolean; readonly commands: boolean } = {
-  remediation: false,
-  commands: false,
+  remediation: true,
+  commands: true,
 };
 
 /**
- * The one place the demo wires the bot's listeners: the remediation buttons and modals
- * (src/bot/interactions) and the `/guardduty` commands (src/bot/commands) with the remediation
- * service and audit reader, exactly as `serve` does. Neither is part of this build yet: until
- * they are, the findings are posted and scored, and clicks and commands get no answer.
+ * The demo's listeners are exactly the ones `serve` and the Slack Lambda function register: the
+ * remediation buttons and modals and the `/guardduty` commands, over GuardDuty's read API
+ * answered from the demo's findings.
  */
-export const demoBotParts: DemoBotWiring = () => ({ register: [] });
+export const demoBotParts: DemoBotWiring = ({ runtime, config, log, guardduty }) => ({
+  register: botListeners({ config, runtime, log, guardduty, detectorId: SAMPLE_DETECTOR_ID }),
+  audit: runtime.remediation.audit,
+});

@@ -1,19 +1,19 @@
+import type {
+  DetectorInfo,
+  FetchedFindings,
+  FindingIdPage,
+  FindingQuery,
+  GroupCount,
+  GuardDutyReader,
+  StatisticsGrouping,
+} from '../../aws/guarddutyReader';
 import type { Finding } from '../../findings';
 
 /**
  * GuardDuty's read API (ListDetectors, GetDetector, ListFindings, GetFindings,
  * GetFindingsStatistics) answered from the sample findings, so `/guardduty list|show|stats|status`
- * work in the demo with no AWS account. The method shapes follow `GuardDutyReader` of the
- * `/guardduty` commands (src/aws/guarddutyReader.ts, not in this build yet); once it is, this
- * class `implements` it and these local types give way to its own.
+ * work in the demo with no AWS account.
  */
-
-export interface SampleFindingQuery {
-  readonly minSeverity?: number;
-  readonly updatedSinceMs?: number;
-  readonly types?: readonly string[];
-  readonly archived?: boolean;
-}
 
 export class UnknownDetectorError extends Error {
   override readonly name = 'UnknownDetectorError';
@@ -34,7 +34,7 @@ function mostSevereFirst(a: Finding, b: Finding): number {
   );
 }
 
-function matches(finding: Finding, query: SampleFindingQuery): boolean {
+function matches(finding: Finding, query: FindingQuery): boolean {
   return (
     (query.minSeverity === undefined || finding.severity >= query.minSeverity) &&
     (query.updatedSinceMs === undefined || Date.parse(finding.updatedAt) >= query.updatedSinceMs) &&
@@ -43,7 +43,7 @@ function matches(finding: Finding, query: SampleFindingQuery): boolean {
   );
 }
 
-export class SampleGuardDuty {
+export class SampleGuardDuty implements GuardDutyReader {
   private readonly findings: readonly Finding[];
 
   constructor(findings: readonly Finding[]) {
@@ -54,7 +54,7 @@ export class SampleGuardDuty {
     return Promise.resolve([SAMPLE_DETECTOR_ID]);
   }
 
-  getDetector(detectorId: string) {
+  getDetector(detectorId: string): Promise<DetectorInfo> {
     return this.answer(detectorId, () => ({
       id: detectorId,
       status: 'ENABLED',
@@ -64,9 +64,9 @@ export class SampleGuardDuty {
 
   listFindingIds(
     detectorId: string,
-    query: SampleFindingQuery,
+    query: FindingQuery,
     page: { readonly maxResults: number; readonly nextToken?: string },
-  ): Promise<{ ids: string[]; nextToken?: string }> {
+  ): Promise<FindingIdPage> {
     return this.answer(detectorId, () => {
       const start = page.nextToken === undefined ? 0 : Number(page.nextToken);
       if (!Number.isSafeInteger(start) || start < 0) {
@@ -79,10 +79,7 @@ export class SampleGuardDuty {
     });
   }
 
-  getFindings(
-    detectorId: string,
-    ids: readonly string[],
-  ): Promise<{ findings: Finding[]; unreadable: { id: string; reason: string }[] }> {
+  getFindings(detectorId: string, ids: readonly string[]): Promise<FetchedFindings> {
     return this.answer(detectorId, () => {
       const wanted = new Set(ids);
       return { findings: this.findings.filter((f) => wanted.has(f.id)), unreadable: [] };
@@ -91,9 +88,9 @@ export class SampleGuardDuty {
 
   countFindings(
     detectorId: string,
-    query: SampleFindingQuery,
-    groupBy: 'SEVERITY' | 'FINDING_TYPE',
-  ): Promise<{ key: string; count: number }[]> {
+    query: FindingQuery,
+    groupBy: StatisticsGrouping,
+  ): Promise<GroupCount[]> {
     return this.answer(detectorId, () => {
       const counts = new Map<string, number>();
       for (const finding of this.findings.filter((f) => matches(f, query))) {

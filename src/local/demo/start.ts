@@ -8,6 +8,7 @@ import type { PublishOutcome } from '../../bot/findingPublisher';
 import type { Config } from '../../config';
 import type { Finding } from '../../findings';
 import type { Log } from '../../log';
+import { createAwsGateway } from '../../actions/awsGateway';
 import { createRuntime, openStore, StoreUnavailableError, type Runtime } from '../../runtime';
 import { DEFAULT_TABLE_NAMES } from '../../store/tables';
 import { EmbeddedStoreLockedError } from '../embeddedDynamo';
@@ -205,7 +206,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const config = demoConfig({ ...options, dataDir, slack, modelPath });
     const store = await openDemoStore(config, dataDir);
     let runtime: Runtime | undefined = undefined;
-    teardown.add(() => (runtime ?? store).close());
+    teardown.add(async () => {
+      // Let an action that is running finish (and be audited) before the store closes.
+      await runtime?.remediation.idle();
+      await (runtime ?? store).close();
+    });
     const keeper = keepHistory(slack, history, options.log);
     teardown.add(() => keeper.stop());
 
@@ -216,6 +221,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       scorer: model.scorer,
       store,
       clock,
+      // Dry run plans and audits without AWS; --live uses the machine's AWS credentials.
+      ...(options.live ? { remediation: { aws: createAwsGateway() } } : {}),
     });
     const findings = freshen(
       await (options.findings ?? loadSampleFindings)(),

@@ -80,6 +80,7 @@ function callsNothing(name: string): boolean {
     /Client$/.test(name) || // clients only send the commands above
     /(Exception|Error)$/.test(name) ||
     /^NoSuch[A-Z]/.test(name) || // S3 errors: NoSuchKey, NoSuchBucket
+    /^[A-Z][A-Za-z]*\$$/.test(name) || // the SDK's shape schemas (Finding$): data, no call
     /^[A-Z][A-Za-z]*(Type|Status|Value|Select|Mode)$/.test(name) // enums such as InvocationType
   );
 }

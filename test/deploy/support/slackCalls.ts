@@ -41,15 +41,15 @@ export interface SlackUse {
 
 const FAMILIES =
   'chat|conversations|usergroups|users|views|reactions|pins|files|team|auth|bots|reminders|dnd';
-/** `client.chat.postMessage(`, `this.client.usergroups.users.list(` … */
-const METHOD_CALL = new RegExp(`\\.(?:${FAMILIES})\\.[a-zA-Z]+(?:\\.[a-zA-Z]+)?\\(`, 'g');
+/** `client.chat.postMessage(`, `this.client.usergroups.users.list(` … (a WebClient is a `client`). */
+const METHOD_CALL = new RegExp(`\\bclient\\.(?:${FAMILIES})\\.[a-zA-Z]+(?:\\.[a-zA-Z]+)?\\(`, 'g');
 const API_CALL = /\.apiCall\(\s*['"]([a-z]+\.[a-zA-Z.]+)['"]/g;
 const COMMAND = /\.command\(\s*['"](\/[a-z0-9_-]+)['"]/g;
 /** `app.command(NAME, …)` with `const NAME = '/x'` somewhere in the source. */
 const COMMAND_BY_NAME = /\.command\(\s*([A-Z_][A-Z0-9_]*)\s*,/g;
 const CONSTANT = (name: string) => new RegExp(`const ${name} = ['"](\\/[a-z0-9_-]+)['"]`);
-const INTERACTION = /\bapp\.(?:action|view|shortcut|options)\(/;
-const EVENT = /\bapp\.(?:event|message)\(/;
+const INTERACTION = /\bapp\.(?:action|view|shortcut|options)(?:<[^>(]*>)?\(/;
+const EVENT = /\bapp\.(?:event|message)(?:<[^>(]*>)?\(/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
@@ -79,7 +79,7 @@ export function slackUseIn(dir = 'src'): SlackUse {
   for (const file of files) {
     const code = readFileSync(join(ROOT, file), 'utf8');
     const methods = [
-      ...[...code.matchAll(METHOD_CALL)].map((m) => m[0].slice(1, -1)),
+      ...[...code.matchAll(METHOD_CALL)].map((m) => m[0].slice('client.'.length, -1)),
       ...[...code.matchAll(API_CALL)].map((m) => m[1] ?? ''),
     ];
     for (const method of methods) {

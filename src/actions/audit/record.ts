@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { ActionKind, Actor, AuditEntry } from '../contract';
+
+/** A JSON value as the audit log stores it (DynamoDB keeps exactly these types). */
+export type JsonValue =
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonObject = { readonly [key: string]: JsonValue };
+
+/** One AWS call as planned or made, as the audit log and the thread reply show it. */
+export interface CallRecord {
+  readonly service: string;
+  readonly command: string;
+  readonly region?: string;
+  readonly input: JsonObject;
+  readonly requestId?: string;
+  readonly note?: string;
+}
+
+/** What a caller writes; the log adds the chain fields. */
+export interface AuditDraft {
+  readonly at: string;
+  readonly type: AuditEntry['type'];
+  readonly actor: Actor;
+  readonly action: ActionKind;
+  readonly findingId: string;
+  readonly target: string;
+  readonly dryRun: boolean;
+  readonly source?: string;
+  readonly intentId?: string;
+  /** Outcomes: succeeded / failed; refusals: the reason. */
+  readonly result?: string;
+  readonly calls?: readonly CallRecord[];
+  readonly awsRequestIds?: readonly string[];
+  readonly before?: JsonObject;
+  readonly after?: JsonObject;
+  readonly error?: string;
+}
+
+export interface AuditRecord extends AuditDraft {
+  readonly chain: string;
+  readonly seq: number;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export const AUDIT_CHAIN = 'audit';
+/** The prevHash of the first record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * SHA-256 over the canonical JSON (RFC 8785) of the record without its `hash`, so any change
+ * to a field, including `seq` and `prevHash`, changes the hash. Undefined fields are absent, as
+ * DynamoDB stores them.
+ */
+export function hashRecord(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
+  const { hash: _hash, ...rest } = record as AuditRecord;
+  const canonical = canonicalize(rest);
+  if (canonical === undefined) throw new Error('audit record cannot be serialised');
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/** The record that follows `previous` (or starts the chain), with its hash. */
+export function chainRecord(draft: AuditDraft, previous: AuditRecord | undefined): AuditRecord {
+  const unhashed = {
+    ...stripUndefined(draft),
+    chain: AUDIT_CHAIN,
+    seq: (previous?.seq ?? 0) + 1,
+    prevHash: previous?.hash ?? GENESIS_HASH,
+  };
+  return { ...unhashed, hash: hashRecord(unhashed) };
+}
+
+/** Drops undefined members deeply, as the store does on write, so the hash matches on read. */
+function stripUndefined<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The listing view of a record. */
+export function toEntry(record: AuditRecord): AuditEntry {
+  return {
+    seq: record.seq,
+    at: record.at,
+    type: record.type,
+    actor: record.actor,
+    action: record.action,
+    findingId: record.findingId,
+    target: record.target,
+    dryRun: record.dryRun,
+    ...(record.result === undefined ? {} : { result: record.result }),
+    ...(record.error === undefined ? {} : { error: record.error }),
+  };
+}

@@ -1,0 +1,78 @@
+import { isAwsError, type AwsCall } from './aws';
+
+/** A guardrail that only the live state shows (e.g. the instance's protected tag): refused. */
+export class RemediationRefusedError extends Error {
+  override readonly name = 'RemediationRefusedError';
+}
+
+/** The resource is already as the action would leave it (e.g. the key is already inactive). */
+export class AlreadyInStateError extends Error {
+  override readonly name = 'AlreadyInStateError';
+}
+
+/** The target does not exist (any more), as our own checks found. */
+export class TargetNotFoundError extends Error {
+  override readonly name = 'TargetNotFoundError';
+}
+
+/** One planned call failed; the calls before it went through. */
+export class CallFailedError extends Error {
+  override readonly name = 'CallFailedError';
+  constructor(
+    readonly call: AwsCall,
+    override readonly cause: unknown,
+  ) {
+    super(describeAwsFailure(cause, call));
+  }
+}
+
+/** The worker could not be handed the work; nothing was called. */
+export class DispatchError extends Error {
+  override readonly name = 'DispatchError';
+}
+
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedAccess',
+  'AuthFailure',
+]);
+const NOT_FOUND = new Set([
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  'ResourceNotFoundException',
+  'InvalidInstanceID.NotFound',
+  'InvalidInstanceID.Malformed',
+  'InvalidGroup.NotFound',
+  'InvalidNetworkInterfaceID.NotFound',
+  'InvalidVolume.NotFound',
+]);
+const THROTTLED = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+]);
+
+/** Words for the thread and the audit log: what failed, why, and what to do. */
+export function describeAwsFailure(error: unknown, call: AwsCall): string {
+  const what = `${call.service}:${call.command}`;
+  if (!isAwsError(error)) {
+    return `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const detail = error.message.trim() === '' ? '' : ` (${error.message.trim()})`;
+  if (DENIED.has(error.name)) {
+    return `AWS denied ${what}: the remediation role is not allowed to call it${detail}`;
+  }
+  if (NOT_FOUND.has(error.name)) return `Not found: ${what} says ${error.name}${detail}`;
+  if (THROTTLED.has(error.name)) {
+    const attempts = error.$metadata?.attempts;
+    return `AWS kept throttling ${what}${attempts === undefined ? '' : ` after ${attempts} attempts`}; try again in a minute`;
+  }
+  if (error.name === 'BadRequestException' || error.name === 'InvalidInputException') {
+    return `AWS rejected ${what}${detail}`;
+  }
+  return `${what} failed with ${error.name}${detail}`;
+}

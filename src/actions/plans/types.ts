@@ -1,0 +1,108 @@
+import type { Finding } from '../../findings';
+import type { JsonObject } from '../audit/record';
+import type { AwsCall, AwsCallResult } from '../aws';
+import type { Intent } from '../intents';
+import type { AppliedAction, AppliedChange } from '../state';
+
+export interface PlanContext {
+  readonly finding: Finding;
+  readonly intent: Intent;
+  /** For an undo: what the action it undoes recorded. */
+  readonly applied?: AppliedAction;
+  readonly now: Date;
+}
+
+/** A call that went through, with what it returned. */
+export interface ExecutedCall {
+  readonly call: AwsCall;
+  readonly result: AwsCallResult;
+}
+
+export interface Execution {
+  /** Calls that succeeded, in order (all of them unless `complete` is false). */
+  readonly executed: readonly ExecutedCall[];
+  readonly complete: boolean;
+  readonly dryRun: boolean;
+}
+
+export interface Settlement {
+  readonly after: JsonObject;
+  readonly change: AppliedChange;
+}
+
+export interface Plan {
+  readonly calls: readonly AwsCall[];
+  /** The state before, as the audit log records it (e.g. the original security groups). */
+  readonly before: JsonObject;
+  /** The state after, and what stays in force for the undo, given what was executed. */
+  settle(execution: Execution): Settlement;
+}
+
+/** Runs a read-only call during observation (recorded in the audit like any other). */
+export type AwsReader = (call: AwsCall) => Promise<AwsCallResult>;
+
+/**
+ * One remediation: `observe` learns the live state with read-only calls (skipped in a dry run,
+ * where `assume` reads the same facts from the finding), then `plan` is pure.
+ */
+export interface Planner<Facts> {
+  observe?(context: PlanContext, read: AwsReader): Promise<Facts>;
+  assume(context: PlanContext): Facts;
+  plan(context: PlanContext, facts: Facts): Plan;
+}
+
+/** A planner whose facts type is hidden, for the table of planners. */
+export interface AnyPlanner {
+  /** `read` undefined = dry run: facts come from the finding, nothing is called. */
+  observeAndPlan(context: PlanContext, read: AwsReader | undefined): Promise<Plan>;
+}
+
+export function erase<Facts>(planner: Planner<Facts>): AnyPlanner {
+  return {
+    async observeAndPlan(context, read) {
+      const facts =
+        read === undefined || planner.observe === undefined
+          ? planner.assume(context)
+          : await planner.observe(context, read);
+      return planner.plan(context, facts);
+    },
+  };
+}
+
+/** The applied record of a forward action that went through. */
+export function appliedBy(
+  context: PlanContext,
+  undo: JsonObject,
+  dryRun: boolean,
+  partial = false,
+): AppliedAction {
+  return {
+    intentId: context.intent.id,
+    by: context.intent.actor,
+    at: context.now.toISOString(),
+    dryRun,
+    target: context.intent.target,
+    undo,
+    ...(partial ? { partial } : {}),
+  };
+}
+
+/**
+ * Settling an action that either happened or did not: a forward action leaves `undo` in force,
+ * an undo removes the record; a failure changes nothing.
+ */
+export function settleAllOrNothing(
+  context: PlanContext,
+  after: JsonObject,
+  undo: JsonObject | undefined,
+): (execution: Execution) => Settlement {
+  return (execution) => {
+    if (!execution.complete) return { after: {}, change: { keep: true } };
+    if (undo === undefined) return { after, change: { remove: true } };
+    return { after, change: { set: appliedBy(context, undo, execution.dryRun) } };
+  };
+}
+
+export function stringField(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,30 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { AsyncInvoker } from '../actions/dispatch';
+
+/** Lambda answered an asynchronous invocation with something other than 202 Accepted. */
+export class InvokeRejectedError extends Error {
+  override readonly name = 'InvokeRejectedError';
+}
+
+/** Starts the worker function asynchronously: Lambda queues the event and retries failures. */
+export class LambdaAsyncInvoker implements AsyncInvoker {
+  constructor(private readonly client: LambdaClient = new LambdaClient({ maxAttempts: 3 })) {}
+
+  async invokeAsync(
+    functionName: string,
+    payload: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    const response = await this.client.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(JSON.stringify(payload)),
+      }),
+    );
+    if (response.StatusCode !== 202) {
+      throw new InvokeRejectedError(
+        `Lambda answered ${response.StatusCode ?? 'no status'} to the asynchronous invocation of ${functionName}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import type { Button, ConfirmationDialog } from '@slack/types';
+import type { ActionKind } from '../../actions/contract';
+import { ACTION_FAMILIES, familyKinds, KINDS, type ActionFamily } from '../../actions/kinds';
+import { inProgress, type RemediationState } from '../../actions/state';
+import { suppressionFilterName, defaultCriteria } from '../../actions/targets';
+import type { Finding } from '../../findings';
+import { LIMITS } from '../render/limits';
+import { code, ours } from '../render/text';
+import { actionIdFor, buttonValue } from './ids';
+
+/** Which families fit a finding; the service checks the same again on every click. */
+function familyFits(finding: Finding, family: ActionFamily): boolean {
+  const key = finding.resource?.accessKeyDetails;
+  switch (family) {
+    case 'archive':
+    case 'suppress':
+      return finding.service.detectorId !== undefined;
+    case 'disable-key':
+      return (
+        key?.userName !== undefined &&
+        key.accessKeyId !== undefined &&
+        !key.accessKeyId.startsWith('ASIA')
+      );
+    case 'revoke-sessions':
+      return (
+        key?.userName !== undefined &&
+        key.accessKeyId?.startsWith('ASIA') === true &&
+        key.principalId?.startsWith('AROA') === true
+      );
+    case 'quarantine':
+      return (
+        finding.resource?.resourceType === 'Instance' &&
+        finding.resource.instanceDetails?.instanceId !== undefined
+      );
+  }
+}
+
+function confirm(title: string, text: string, yes: string): ConfirmationDialog {
+  return {
+    title: { type: 'plain_text', text: ours(title, LIMITS.confirmTitle) },
+    text: { type: 'mrkdwn', text, verbatim: true },
+    confirm: { type: 'plain_text', text: ours(yes, LIMITS.confirmButton) },
+    deny: { type: 'plain_text', text: 'Cancel' },
+    style: 'danger',
+  };
+}
+
+/** The confirm dialog of a destructive button, naming the exact target; none for harmless ones. */
+function confirmFor(
+  finding: Finding,
+  kind: ActionKind,
+  state: RemediationState,
+  snapshot: boolean,
+): ConfirmationDialog | undefined {
+  const key = finding.resource?.accessKeyDetails;
+  const keyId = code(key?.accessKeyId ?? '', 60);
+  const user = code(key?.userName ?? '', 80);
+  const instance = code(finding.resource?.instanceDetails?.instanceId ?? '', 40);
+  switch (kind) {
+    case 'disable-key':
+      return confirm(
+        'Disable access key?',
+        `Set access key ${keyId} of IAM user ${user} to *Inactive*? Anything using it stops working at once.`,
+        'Disable key',
+      );
+    case 'enable-key':
+      return confirm(
+        'Re-enable access key?',
+        `Set access key ${keyId} of IAM user ${user} back to *Active*? Only if the key is known to be safe.`,
+        'Re-enable key',
+      );
+    case 'revoke-sessions':
+      return confirm(
+        'Revoke role sessions?',
+        `Deny everything to sessions of role ${user} issued before now (key ${keyId})? Workloads get new credentials; the attacker's stop working.`,
+        'Revoke sessions',
+      );
+    case 'restore-sessions':
+      return confirm(
+        'Restore role sessions?',
+        `Delete the deny policy on role ${user}? Sessions issued before the revocation work again.`,
+        'Restore sessions',
+      );
+    case 'quarantine':
+      return confirm(
+        'Quarantine instance?',
+        `${snapshot ? 'Snapshot every EBS volume of' : 'Move'} ${instance}${snapshot ? ', then move it' : ''} into the quarantine security group (no traffic in or out)? Tracked connections may survive a security-group change.`,
+        snapshot ? 'Snapshot & quarantine' : 'Quarantine',
+      );
+    case 'release':
+      return confirm(
+        'Release from quarantine?',
+        `Put the recorded security groups back on every network interface of ${instance}?`,
+        'Release',
+      );
+    case 'delete-suppression': {
+      const name =
+        state.applied.suppress?.target ?? suppressionFilterName(defaultCriteria(finding));
+      return confirm(
+        'Delete suppression rule?',
+        `Delete GuardDuty filter ${code(name, 80)}? New similar findings are posted again.`,
+        'Delete rule',
+      );
+    }
+    default:
+      return undefined;
+  }
+}
+
+function button(
+  finding: Finding,
+  kind: ActionKind,
+  state: RemediationState,
+  snapshot = false,
+): Button {
+  const dialog = confirmFor(finding, kind, state, snapshot);
+  const destructive = !KINDS[kind].undo && dialog !== undefined;
+  return {
+    type: 'button',
+    action_id: actionIdFor(kind, snapshot),
+    text: {
+      type: 'plain_text',
+      text: snapshot ? 'Snapshot & quarantine' : KINDS[kind].label,
+      emoji: false,
+    },
+    value: buttonValue(finding.id, state.version),
+    ...(destructive ? { style: 'danger' as const } : {}),
+    ...(dialog === undefined ? {} : { confirm: dialog }),
+  };
+}
+
+/**
+ * The buttons that fit a finding in its state: per family the action or its undo, none while
+ * one of them is in progress. Each carries the state version it was drawn with.
+ */
+export function remediationButtons(finding: Finding, state: RemediationState): Button[] {
+  const buttons: Button[] = [];
+  for (const family of ACTION_FAMILIES) {
+    if (!familyFits(finding, family)) continue;
+    if (inProgress(state, family) !== undefined) continue;
+    const { forward, undo } = familyKinds(family);
+    const applied =
+      state.applied[family] !== undefined || (family === 'archive' && finding.service.archived);
+    if (applied) {
+      buttons.push(button(finding, undo, state));
+      continue;
+    }
+    buttons.push(button(finding, forward, state));
+    if (family === 'quarantine') buttons.push(button(finding, forward, state, true));
+  }
+  return buttons;
+}

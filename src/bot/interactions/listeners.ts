@@ -1,0 +1,214 @@
+import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Actor, ActionRequest, RequestOutcome } from '../../actions/contract';
+import type { FindingSource } from '../../actions/findings';
+import type { DefaultRemediationService } from '../../actions/service';
+import type { RemediationStateStore } from '../../actions/state';
+import { defaultCriteria } from '../../actions/targets';
+import type { Log } from '../../log';
+import type { FindingPublisher } from '../findingPublisher';
+import { prose } from '../render/text';
+import { ACTION_ID_PATTERN, parseButton, SUPPRESS_VIEW_ID } from './ids';
+import { outcomeReply } from './replies';
+import { parseMetadata, parseSuppressSubmission, suppressModal } from './suppressModal';
+
+export interface InteractionDeps {
+  readonly service: Pick<DefaultRemediationService, 'request' | 'preflight'>;
+  readonly findings: FindingSource;
+  readonly state: Pick<RemediationStateStore, 'get'>;
+  readonly publisher: Pick<FindingPublisher, 'refresh'>;
+  readonly clock: () => Date;
+  readonly log: Log;
+}
+
+/** What opening the suppress modal came to: opened, or why not (already audited if refused). */
+export type SuppressModalOutcome = { readonly kind: 'opened' } | RequestOutcome;
+
+export type OpenSuppressModal = (
+  triggerId: string,
+  findingId: string,
+  actor: Actor,
+  options?: { readonly channel?: string; readonly version?: number },
+) => Promise<SuppressModalOutcome>;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Opens the suppress modal for a finding, after the same checks as any request (a refused user
+ * sees no modal). Used by the button and by `/guardduty suppress`.
+ */
+export function suppressModalOpener(deps: InteractionDeps, client: WebClient): OpenSuppressModal {
+  return async (triggerId, findingId, actor, options = {}) => {
+    const check = await deps.service.preflight({
+      findingId,
+      kind: 'suppress',
+      actor,
+      source: options.version === undefined ? 'command' : 'button',
+      ...(options.version === undefined ? {} : { version: options.version }),
+    });
+    if (check !== undefined) return check;
+    const finding = await deps.findings.get(findingId);
+    if (finding === undefined)
+      return { kind: 'invalid', reason: `finding ${findingId} is not known here` };
+    const version = options.version ?? (await deps.state.get(findingId)).version;
+    await client.views.open({
+      trigger_id: triggerId,
+      view: suppressModal(finding, defaultCriteria(finding), {
+        findingId,
+        version,
+        ...(options.channel === undefined ? {} : { channel: options.channel }),
+      }),
+    });
+    return { kind: 'opened' };
+  };
+}
+
+async function tellUser(
+  client: WebClient,
+  channel: string | undefined,
+  user: string,
+  text: string,
+  log: Log,
+): Promise<void> {
+  if (channel === undefined) return;
+  try {
+    await client.chat.postEphemeral({ channel, user, text, link_names: false, parse: 'none' });
+  } catch (error) {
+    log.warn('could not post an ephemeral answer', { user, error: errorText(error) });
+  }
+}
+
+function actorOf(
+  user: { id: string; username?: string; name?: string; team_id?: string },
+  teamId?: string,
+): Actor {
+  const userName = user.username ?? user.name;
+  return {
+    userId: user.id,
+    teamId: user.team_id ?? teamId ?? '',
+    ...(userName === undefined ? {} : { userName }),
+  };
+}
+
+/**
+ * The remediation buttons and the suppress modal. A click is authorised, recorded and handed to
+ * the worker before Bolt acknowledges it (on Lambda the response waits for this anyway; over
+ * HTTP it is fast): the ack means "recorded". Answers that concern only the clicking user are
+ * ephemeral; the outcome arrives in the message and its thread.
+ */
+export function registerRemediationListeners(deps: InteractionDeps): (app: App) => void {
+  return (app) => {
+    app.action<BlockButtonAction>(
+      { type: 'block_actions', action_id: ACTION_ID_PATTERN },
+      async ({ ack, body, action, client, context }) => {
+        const actor = actorOf(body.user, body.team?.id);
+        const channel = body.channel?.id;
+        const parsed = parseButton(action.action_id, action.value);
+        if (parsed === undefined) {
+          await ack();
+          await tellUser(
+            client,
+            channel,
+            actor.userId,
+            'That button is not one this bot drew; nothing was done.',
+            deps.log,
+          );
+          return;
+        }
+        if (parsed.kind === 'suppress') {
+          await ack();
+          const open = suppressModalOpener(deps, client);
+          const outcome = await open(body.trigger_id, parsed.findingId, actor, {
+            version: parsed.version,
+            ...(channel === undefined ? {} : { channel }),
+          }).catch((error: unknown) => ({
+            kind: 'invalid' as const,
+            reason: `could not open the form: ${errorText(error)}`,
+          }));
+          if (outcome.kind !== 'opened') {
+            const reply = outcomeReply('suppress', outcome);
+            if (reply !== undefined) await tellUser(client, channel, actor.userId, reply, deps.log);
+          }
+          return;
+        }
+        const request: ActionRequest = {
+          findingId: parsed.findingId,
+          kind: parsed.kind,
+          actor,
+          source: 'button',
+          version: parsed.version,
+          ...(parsed.kind === 'quarantine' ? { snapshot: parsed.snapshot } : {}),
+          responseUrl: body.response_url,
+        };
+        let outcome: RequestOutcome;
+        try {
+          outcome = await deps.service.request(request);
+        } catch (error) {
+          await ack();
+          deps.log.error('remediation request failed', {
+            findingId: parsed.findingId,
+            error: errorText(error),
+          });
+          await tellUser(
+            client,
+            channel,
+            actor.userId,
+            `:warning: Could not start: ${prose(errorText(error), 500)}`,
+            deps.log,
+          );
+          return;
+        }
+        await ack();
+        // Slack redelivers a click it got no timely answer for; the first delivery already spoke.
+        if (outcome.kind === 'duplicate' && context.retryNum !== undefined) return;
+        const reply = outcomeReply(parsed.kind, outcome);
+        if (reply !== undefined) await tellUser(client, channel, actor.userId, reply, deps.log);
+        if (outcome.kind === 'invalid' || outcome.kind === 'duplicate') {
+          await deps.publisher.refresh(parsed.findingId).catch((error: unknown) => {
+            deps.log.warn('could not refresh a message', { error: errorText(error) });
+          });
+        }
+      },
+    );
+
+    app.view<ViewSubmitAction>(SUPPRESS_VIEW_ID, async ({ ack, body, view, client }) => {
+      const actor = actorOf(body.user, body.team?.id);
+      const metadata = parseMetadata(view.private_metadata);
+      if (metadata === undefined) {
+        await ack({
+          response_action: 'errors',
+          errors: { suppress_type: 'This form is damaged; open it again from the message.' },
+        });
+        return;
+      }
+      const submission = parseSuppressSubmission(view.state.values, deps.clock());
+      if (!submission.ok) {
+        await ack({ response_action: 'errors', errors: { ...submission.errors } });
+        return;
+      }
+      let outcome: RequestOutcome;
+      try {
+        outcome = await deps.service.request({
+          findingId: metadata.findingId,
+          kind: 'suppress',
+          actor,
+          source: 'modal',
+          criteria: submission.criteria,
+          ...(metadata.version === undefined ? {} : { version: metadata.version }),
+        });
+      } catch (error) {
+        await ack({
+          response_action: 'errors',
+          errors: { suppress_type: `Could not start: ${errorText(error)}`.slice(0, 150) },
+        });
+        return;
+      }
+      await ack();
+      const reply = outcomeReply('suppress', outcome);
+      if (reply !== undefined)
+        await tellUser(client, metadata.channel, actor.userId, reply, deps.log);
+    });
+  };
+}

@@ -1,0 +1,105 @@
+import type { CallRecord, JsonValue } from '../../actions/audit/record';
+import type { ActionKind, RequestOutcome } from '../../actions/contract';
+import type { Intent, IntentOutcome } from '../../actions/intents';
+import { KINDS } from '../../actions/kinds';
+import type { Finding } from '../../findings';
+import type { SlackMessage } from '../render/finding';
+import { LIMITS } from '../render/limits';
+import { code, fitLines, ours, prose } from '../render/text';
+import { DRY_RUN_NOTE, timeOf, userRef } from './words';
+
+/** The ephemeral answer to a click that was not accepted; undefined when there is nothing to say. */
+export function outcomeReply(kind: ActionKind, outcome: RequestOutcome): string | undefined {
+  const info = KINDS[kind];
+  switch (outcome.kind) {
+    case 'accepted':
+      return undefined;
+    case 'refused':
+      return `:no_entry: ${info.label} refused: ${prose(outcome.reason, 600)}`;
+    case 'invalid':
+      return `:information_source: ${info.label}: ${prose(outcome.reason, 600)}`;
+    case 'duplicate': {
+      const who = userRef(outcome.by);
+      const at = timeOf(outcome.at);
+      if (outcome.status === 'pending' || outcome.status === 'running') {
+        return `Already being ${info.progressive} by ${who} since ${at}.`;
+      }
+      if (outcome.status === 'succeeded') return `Already ${info.progressive} by ${who} at ${at}.`;
+      return `${info.label} by ${who} at ${at} failed; the message offers the button again.`;
+    }
+  }
+}
+
+/** A JSON value for one line of inline code; refs of a plan read `<name>`. */
+function jsonLine(value: JsonValue, max: number): string {
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      const refName = (v as { ref?: unknown }).ref;
+      if (keys.length === 1 && typeof refName === 'string') return `<${refName}>`;
+    }
+    return v;
+  });
+  return code(text, max);
+}
+
+function callLine(call: CallRecord): string {
+  const where = call.region === undefined ? '' : ` in ${code(call.region, 30)}`;
+  const id = call.requestId === undefined ? '' : ` · request ${code(call.requestId, 80)}`;
+  const note = call.note === undefined ? '' : ` _(${ours(call.note, 200)})_`;
+  return `• ${code(`${call.service}:${call.command}`, 80)}${where} ${jsonLine(call.input, 600)}${id}${note}`;
+}
+
+function headline(intent: Intent, outcome: IntentOutcome): string {
+  const info = KINDS[intent.kind];
+  const who = userRef(intent.actor);
+  if (outcome.refused) return `:no_entry: *${info.label} refused* (asked by ${who})`;
+  if (outcome.status === 'failed') return `:warning: *${info.label} failed* (asked by ${who})`;
+  if (intent.dryRun) {
+    return `:memo: *${info.label} — dry run* by ${who}: nothing was called; these are the calls a live run makes`;
+  }
+  return `:white_check_mark: *${info.done}* by ${who} at ${timeOf(intent.requestedAt)}`;
+}
+
+/**
+ * The thread reply with the details: the calls (made, or planned in a dry run) with their exact
+ * parameters and request ids, before and after, the error, and the audit record's place in the
+ * hash chain (its hash, so the chain head is anchored outside the table too).
+ */
+export function outcomeThreadReply(
+  intent: Intent,
+  finding: Finding,
+  outcome: IntentOutcome,
+): SlackMessage {
+  const lines: string[] = [headline(intent, outcome)];
+  if (outcome.error !== undefined) lines.push(`*Why:* ${prose(outcome.error, 1200)}`);
+  if (outcome.calls.length > 0) {
+    lines.push(intent.dryRun ? '*Plan:*' : '*AWS calls:*', ...outcome.calls.map(callLine));
+  } else if (!intent.dryRun) {
+    lines.push('No AWS call was made.');
+  }
+  if (Object.keys(outcome.before).length > 0)
+    lines.push(`*Before:* ${jsonLine(outcome.before, 900)}`);
+  if (Object.keys(outcome.after).length > 0) lines.push(`*After:* ${jsonLine(outcome.after, 900)}`);
+  if (intent.kind === 'quarantine' && outcome.status === 'succeeded') {
+    lines.push('Tracked connections may survive a security-group change; check for open sessions.');
+  }
+  if (intent.kind === 'suppress' && outcome.status === 'succeeded') {
+    lines.push('The rule archives *new* matching findings only; existing ones are unchanged.');
+  }
+  lines.push(
+    outcome.auditSeq === 0
+      ? `Finding ${code(finding.id, 140)}`
+      : `Audit record #${outcome.auditSeq} · hash ${code(outcome.auditHash.slice(0, 16), 20)} · finding ${code(finding.id, 140)}`,
+  );
+  const dry = intent.dryRun ? DRY_RUN_NOTE : '';
+  return {
+    text: `${KINDS[intent.kind].label} ${outcome.status}${dry}`,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: fitLines(lines, LIMITS.sectionText), verbatim: true },
+      },
+    ],
+  };
+}

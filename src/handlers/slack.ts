@@ -1,0 +1,87 @@
+import { AwsLambdaReceiver, type App, type AwsLambdaReceiverOptions } from '@slack/bolt';
+import { LambdaInvokeDispatcher, type AsyncInvoker } from '../actions/dispatch';
+import { SdkGuardDutyReader } from '../aws/guarddutyReader';
+import { LambdaAsyncInvoker } from '../aws/lambda';
+import { createBoltApp } from '../bot/app';
+import type { DeferCommand } from '../bot/commands/defer';
+import { botListeners } from '../bot/wiring';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { createLogger, type Log } from '../log';
+import { createRuntime } from '../runtime';
+import { withSlackSecrets } from './secrets';
+
+/** Bolt's Lambda handler: API Gateway / Function URL event in, HTTP response out. */
+export type SlackHandler = Awaited<ReturnType<AwsLambdaReceiver['start']>>;
+
+/**
+ * Slack's requests (buttons, modals, slash commands) through Bolt's AwsLambdaReceiver. The
+ * receiver answers only after the listener finished (Lambda freezes after the response), so the
+ * listeners only authorise, record the intent and invoke the worker asynchronously before
+ * acknowledging; the worker does the AWS calls and answers the slow `/guardduty` subcommands.
+ */
+export function createSlackHandler(
+  config: Config,
+  listeners: ReadonlyArray<(app: App) => void>,
+  options: { readonly logger?: AwsLambdaReceiverOptions['logger'] } = {},
+): SlackHandler {
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: config.slack.signingSecret,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  createBoltApp({
+    botToken: config.slack.botToken,
+    apiUrl: config.slack.apiUrl,
+    receiver,
+    register: listeners,
+  });
+  let started: Promise<SlackHandler> | undefined;
+  return async (event, context) => {
+    started ??= receiver.start();
+    return (await started)(event, context);
+  };
+}
+
+/** The worker function the Slack function invokes; without it, nothing could run. */
+export function workerFunctionName(config: Config): string {
+  if (config.workerFunctionName === undefined) {
+    throw new ConfigError(['WORKER_FUNCTION_NAME: missing (the remediation worker function)']);
+  }
+  return config.workerFunctionName;
+}
+
+/** Slow `/guardduty` subcommands go to the worker, which answers through response_url. */
+export function deferToWorker(invoker: AsyncInvoker, functionName: string): DeferCommand {
+  return (command) => invoker.invokeAsync(functionName, { command });
+}
+
+const { log } = createLogger('guardduty-chatops-slack');
+let handlerPromise: Promise<SlackHandler> | undefined;
+
+async function coldStart(log: Log): Promise<SlackHandler> {
+  const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
+  const invoker = new LambdaAsyncInvoker();
+  const worker = workerFunctionName(config);
+  const runtime = await createRuntime(config, {
+    log,
+    remediation: { dispatcher: new LambdaInvokeDispatcher(invoker, worker) },
+  });
+  return createSlackHandler(
+    config,
+    botListeners({
+      config,
+      runtime,
+      log,
+      guardduty: new SdkGuardDutyReader(),
+      deferCommand: deferToWorker(invoker, worker),
+    }),
+  );
+}
+
+export const handler: SlackHandler = async (event, context) => {
+  // Built once per cold start; a failed start is retried on the next invocation.
+  handlerPromise ??= coldStart(log).catch((error: unknown) => {
+    handlerPromise = undefined;
+    throw error;
+  });
+  return (await handlerPromise)(event, context);
+};

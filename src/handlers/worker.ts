@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { createAwsGateway } from '../actions/awsGateway';
+import { SdkGuardDutyReader } from '../aws/guarddutyReader';
+import { DeferredCommandSchema, respondTo, slashCommandOf } from '../bot/commands/defer';
+import { commandAnswerer } from '../bot/commands/register';
+import { commandDeps } from '../bot/wiring';
+import type { GuardDutyReader } from '../aws/guarddutyReader';
+import { loadConfig, type Config } from '../config';
+import { createLogger, type Log } from '../log';
+import { createRuntime, type Runtime } from '../runtime';
+import { withSlackSecrets } from './secrets';
+
+const WorkerEventSchema = z.union([
+  z.object({ intentId: z.string().min(1).max(1024) }),
+  z.object({ command: DeferredCommandSchema }),
+]);
+
+export type WorkerResult =
+  | { readonly kind: 'done'; readonly intentId: string }
+  | { readonly kind: 'answered'; readonly command: string }
+  | { readonly kind: 'rejected'; readonly reason: string };
+
+export interface WorkerParts {
+  readonly config: Config;
+  readonly runtime: Runtime;
+  readonly guardduty: GuardDutyReader;
+  /** Posts to a response_url (injected so tests can watch it). */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * The worker, invoked asynchronously by the Slack function with `{intentId}` (a remediation to
+ * run once: a Lambda retry finds it taken or finished and only re-reports) or `{command}` (a slow
+ * `/guardduty` subcommand to answer through its response_url). An error from Slack or the store
+ * throws, so Lambda retries and finally sends the event to the dead-letter queue.
+ */
+export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log) {
+  return async (event: unknown): Promise<WorkerResult> => {
+    const parsed = WorkerEventSchema.safeParse(event);
+    if (!parsed.success) {
+      const reason = `not a worker event: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
+      log.error('rejected worker event', { reason });
+      return { kind: 'rejected', reason };
+    }
+    const { runtime, config, guardduty, fetch: fetchFn } = await parts();
+    if ('intentId' in parsed.data) {
+      await runtime.remediation.worker.run(parsed.data.intentId);
+      return { kind: 'done', intentId: parsed.data.intentId };
+    }
+    const command = slashCommandOf(parsed.data.command);
+    const answer = commandAnswerer(
+      commandDeps({ config, runtime, log, guardduty }, { client: runtime.slack }),
+    );
+    await answer(command, respondTo(command.response_url, fetchFn), runtime.slack);
+    log.info('deferred command answered', { user: command.user_id, text: command.text });
+    return { kind: 'answered', command: command.text };
+  };
+}
+
+const { log } = createLogger('guardduty-chatops-worker');
+let partsPromise: Promise<WorkerParts> | undefined;
+
+// Built once per cold start; a failed start is retried on the next invocation.
+function coldStartParts(): Promise<WorkerParts> {
+  partsPromise ??= (async () => {
+    const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
+    const runtime = await createRuntime(config, { log, remediation: { aws: createAwsGateway() } });
+    return { config, runtime, guardduty: new SdkGuardDutyReader() };
+  })().catch((error: unknown) => {
+    partsPromise = undefined;
+    throw error;
+  });
+  return partsPromise;
+}
+
+export const handler = createWorkerHandler(coldStartParts, log);

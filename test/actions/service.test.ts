@@ -1,0 +1,102 @@
+import { ArchiveFindingsCommand } from '@aws-sdk/client-guardduty';
+import type { ActionRequest } from '../../src/actions/contract';
+import type { Dispatcher } from '../../src/actions/dispatch';
+import { fixtureFinding } from '../helpers/fixtures';
+import { ALICE, NOW, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
+
+const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
+
+/** Keeps what would go to the worker; the worker never runs unless a test runs it. */
+class HeldDispatcher implements Dispatcher {
+  readonly held: string[] = [];
+  dispatch(intentId: string): Promise<void> {
+    this.held.push(intentId);
+    return Promise.resolve();
+  }
+}
+
+let harness: RuntimeHarness;
+let dispatcher: HeldDispatcher;
+let now: number;
+
+beforeEach(async () => {
+  now = NOW.getTime();
+  dispatcher = new HeldDispatcher();
+  harness = await startRuntimeHarness({ dispatcher, clock: () => new Date(now) });
+  harness.aws.guardduty.on(ArchiveFindingsCommand).resolves({});
+  await harness.runtime.publisher.publish(finding);
+});
+afterEach(() => harness.close());
+
+const archive: ActionRequest = {
+  findingId: finding.id,
+  kind: 'archive',
+  actor: { userId: ALICE, teamId: 'T0LOCAL001' },
+  source: 'command',
+};
+
+describe('DefaultRemediationService', () => {
+  it('tells a second request that the first is still pending', async () => {
+    expect(await harness.runtime.remediation.service.request(archive)).toMatchObject({
+      kind: 'accepted',
+    });
+    expect(await harness.runtime.remediation.service.request(archive)).toEqual({
+      kind: 'duplicate',
+      by: archive.actor,
+      at: NOW.toISOString(),
+      status: 'pending',
+    });
+  });
+
+  it('closes an intent whose worker died, audited, so the action can be asked again', async () => {
+    const { service, intents, state, audit } = harness.runtime.remediation;
+    await service.request(archive);
+    now += 17 * 60_000;
+
+    expect(await service.request(archive)).toEqual({
+      kind: 'invalid',
+      reason:
+        'the earlier Archive never reported a result; the message now offers the button again — check AWS and the audit log before retrying',
+    });
+    expect(await intents.get(dispatcher.held[0]!)).toMatchObject({
+      status: 'failed',
+      error:
+        'the worker stopped without a result (timed out or crashed); the outcome is unknown — check AWS and the audit log before retrying',
+    });
+    expect((await audit.list({ limit: 5 })).map((e) => [e.type, e.result])).toEqual([
+      ['outcome', 'failed'],
+      ['request', undefined],
+    ]);
+    expect((await state.get(finding.id)).version).toBe(1);
+    // A late worker run finds the intent closed and calls nothing.
+    await harness.runtime.remediation.worker.run(dispatcher.held[0]!);
+    expect(harness.aws.guardduty.calls()).toHaveLength(0);
+
+    expect(await service.request(archive)).toMatchObject({ kind: 'accepted' });
+    await harness.runtime.remediation.worker.run(dispatcher.held[1]!);
+    expect(harness.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
+  });
+
+  it('finishes and counts as reported when the finding message was deleted meanwhile', async () => {
+    const { service, worker, intents } = harness.runtime.remediation;
+    await service.request(archive);
+    const record = (await harness.runtime.findings.get(finding.id))!;
+    harness.slack.workspace.deleteMessage(record.channel, record.ts!);
+
+    await worker.run(dispatcher.held[0]!);
+    expect(harness.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
+    expect(await intents.get(dispatcher.held[0]!)).toMatchObject({
+      status: 'succeeded',
+      reported: true,
+    });
+  });
+
+  it('says so when the finding is unknown', async () => {
+    expect(
+      await harness.runtime.remediation.service.request({ ...archive, findingId: 'unknown-id' }),
+    ).toEqual({
+      kind: 'invalid',
+      reason: 'finding unknown-id is not known here (it was never posted)',
+    });
+  });
+});

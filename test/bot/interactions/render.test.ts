@@ -1,0 +1,179 @@
+import type { IntentOutcome, Intent } from '../../../src/actions/intents';
+import { initialState, type RemediationState } from '../../../src/actions/state';
+import { remediationButtons } from '../../../src/bot/interactions/buttons';
+import { parseButton } from '../../../src/bot/interactions/ids';
+import { outcomeReply, outcomeThreadReply } from '../../../src/bot/interactions/replies';
+import { statusLines } from '../../../src/bot/interactions/status';
+import { parseSuppressSubmission } from '../../../src/bot/interactions/suppressModal';
+import { renderFinding } from '../../../src/bot/render/finding';
+import { parseFindingInput } from '../../../src/findings';
+import { blockKitViolations, textObjects } from '../../helpers/blockKit';
+import { rawFinding } from '../../helpers/fixtures';
+
+const HOSTILE = '<!channel> <@U0ADMIN> *bold* `tick` <https://evil.example|click> & ```';
+
+/** A finding whose user name an attacker chose: no mention, link or broadcast may come of it. */
+const hostile = parseFindingInput({
+  ...rawFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json'),
+  resource: {
+    resourceType: 'AccessKey',
+    accessKeyDetails: {
+      accessKeyId: 'AKIA123456789EXAMPLE',
+      principalId: 'AIDA123456789EXAMPLE',
+      userName: HOSTILE,
+      userType: 'IAMUser',
+    },
+  },
+}).finding;
+
+function expectNoMarkup(texts: readonly string[]) {
+  for (const text of texts) {
+    expect(text).not.toMatch(/<!|<@U0ADMIN|<https:\/\/evil|https:\/\/evil/);
+  }
+}
+
+describe('remediation rendering with hostile finding text', () => {
+  it('keeps buttons and confirm dialogs inert and within Block Kit limits', () => {
+    const buttons = remediationButtons(hostile, initialState(hostile.id));
+    const message = renderFinding(hostile, { score: { reading: 'Unscored' }, buttons });
+    expect(blockKitViolations(message)).toEqual([]);
+    const confirm = buttons.find((b) => b.action_id === 'remediate:disable-key')?.confirm;
+    expect(confirm?.text.text).toBe(
+      'Set access key `AKIA123456789EXAMPLE` of IAM user `&lt;!channel&gt; &lt;@U0ADMIN&gt; *bold* ˋtickˋ &lt;https[:]//evil.example|cl…` to *Inactive*? Anything using it stops working at once.',
+    );
+    expectNoMarkup(textObjects(message.blocks).map((t) => t.text));
+  });
+
+  it('escapes errors, names and parameters in status lines and the thread reply', () => {
+    const state: RemediationState = {
+      ...initialState(hostile.id),
+      version: 1,
+      latest: {
+        'disable-key': {
+          intentId: 'i-1',
+          kind: 'disable-key',
+          version: 0,
+          status: 'failed',
+          by: { userId: 'not-a-user-id', teamId: 'T1', userName: '<!here>' },
+          requestedAt: '2026-11-21T14:02:00.000Z',
+          finishedAt: '2026-11-21T14:03:00.000Z',
+          dryRun: false,
+          error: HOSTILE,
+        },
+      },
+    };
+    const lines = statusLines(state);
+    expect(lines).toEqual([
+      ':warning: Disable access key by &lt;!here&gt; failed at 14:03 UTC: &lt;!channel&gt; &lt;@U0ADMIN&gt; *bold* `tick` &lt;https[:]//evil[.]example|click&gt; &amp; ``` — details in the thread; the button is back to try again.',
+    ]);
+    const intent = {
+      id: 'i-1',
+      findingId: hostile.id,
+      kind: 'disable-key',
+      target: 'AKIA123456789EXAMPLE',
+      version: 0,
+      status: 'failed',
+      actor: { userId: 'U0ALICE', teamId: 'T1' },
+      source: 'button',
+      dryRun: false,
+      requestedAt: '2026-11-21T14:02:00.000Z',
+      finding: '{}',
+    } satisfies Intent;
+    const outcome: IntentOutcome = {
+      status: 'failed',
+      refused: false,
+      calls: [
+        {
+          service: 'iam',
+          command: 'UpdateAccessKey',
+          input: { UserName: HOSTILE, AccessKeyId: 'AKIA123456789EXAMPLE', Status: 'Inactive' },
+        },
+      ],
+      before: { userName: HOSTILE },
+      after: {},
+      error: HOSTILE,
+      auditSeq: 7,
+      auditHash: 'ab'.repeat(32),
+    };
+    const reply = outcomeThreadReply(intent, hostile, outcome);
+    const texts = textObjects(reply.blocks).map((t) => t.text);
+    expectNoMarkup(texts);
+    expect(texts.join('\n')).toContain('Audit record #7 · hash `abababababababab`');
+  });
+
+  it('answers duplicates with who and when', () => {
+    const by = { userId: 'U0ALICE', teamId: 'T1' };
+    expect(
+      outcomeReply('quarantine', {
+        kind: 'duplicate',
+        by,
+        at: '2026-11-21T14:02:00Z',
+        status: 'running',
+      }),
+    ).toBe('Already being quarantined by <@U0ALICE> since 14:02 UTC.');
+    expect(
+      outcomeReply('archive', {
+        kind: 'duplicate',
+        by,
+        at: '2026-11-21T14:02:00Z',
+        status: 'succeeded',
+      }),
+    ).toBe('Already archived by <@U0ALICE> at 14:02 UTC.');
+  });
+});
+
+describe('parseButton', () => {
+  it('reads only what identifies: kind, finding id and version', () => {
+    expect(parseButton('remediate:quarantine:snapshot', '{"f":"abc","v":3}')).toEqual({
+      kind: 'quarantine',
+      findingId: 'abc',
+      version: 3,
+      snapshot: true,
+    });
+  });
+
+  it.each([
+    ['remediate:drop-tables', '{"f":"abc","v":0}'],
+    ['remediate:archive:snapshot', '{"f":"abc","v":0}'],
+    ['remediate:archive', '{"f":"abc","v":0,"userName":"root"}'],
+    ['remediate:archive', '{"f":"../x","v":0}'],
+    ['remediate:archive', '{"f":"abc","v":-1}'],
+    ['remediate:archive', 'not json'],
+    ['remediate:archive', undefined],
+  ])('rejects %s with value %s', (actionId, value) => {
+    expect(parseButton(actionId, value)).toBeUndefined();
+  });
+});
+
+describe('parseSuppressSubmission', () => {
+  const today = new Date('2026-11-21T14:02:00Z');
+  const values = (entries: Record<string, string | undefined>) =>
+    Object.fromEntries(
+      Object.entries(entries).map(([block, value]) => [
+        block,
+        { value: block === 'suppress_expires' ? {} : { value: value ?? null } },
+      ]),
+    );
+
+  it('returns the criteria the responder confirmed, blanks dropped', () => {
+    expect(
+      parseSuppressSubmission(
+        {
+          ...values({ suppress_type: ' Recon:EC2/Portscan ', suppress_principal: '' }),
+          suppress_expires: { value: { selected_date: '2026-12-01' } },
+        },
+        today,
+      ),
+    ).toEqual({
+      ok: true,
+      criteria: { findingType: 'Recon:EC2/Portscan', expiresAt: '2026-12-01' },
+    });
+  });
+
+  it('requires a type', () => {
+    expect(parseSuppressSubmission(values({ suppress_type: '  ' }), today)).toEqual({
+      ok: false,
+      errors: { suppress_type: 'Enter the finding type to match.' },
+    });
+  });
+});

@@ -1,0 +1,220 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { HTTPReceiver, LogLevel, type App } from '@slack/bolt';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { createAwsGateway } from '../../src/actions/awsGateway';
+import type { Dispatcher } from '../../src/actions/dispatch';
+import { createBoltApp } from '../../src/bot/app';
+import { loadConfig, type Config } from '../../src/config';
+import type { Finding } from '../../src/findings';
+import { createScorer } from '../../src/ipinsights/factory';
+import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
+import type { BotResponse } from '../../src/local/slack/signing';
+import { silentLog } from '../../src/log';
+import { createRuntime, type Runtime } from '../../src/runtime';
+import { silentLogger } from '../local/slack/helpers';
+import { startTestStore, type TestStore } from './store';
+
+export const CHANNEL = 'C0SECURITY';
+/** A responder named in RESPONDERS. */
+export const ALICE = 'U0ALICE';
+/** Not a responder. */
+export const BOB = 'U0BOB';
+/** A responder through the S0ONCALL user group. */
+export const CAROL = 'U0CAROL';
+export const ONCALL_GROUP = 'S0ONCALL';
+/** The runtime's clock: status lines read "14:02 UTC". */
+export const NOW = new Date('2026-11-21T14:02:00.000Z');
+
+export interface AwsMocks {
+  readonly guardduty: AwsClientStub<GuardDutyClient>;
+  readonly iam: AwsClientStub<IAMClient>;
+  readonly ec2: AwsClientStub<EC2Client>;
+}
+
+export interface BotHarness {
+  readonly slack: LocalSlack;
+  readonly store: TestStore;
+  readonly runtime: Runtime;
+  readonly config: Config;
+  readonly app: App;
+  readonly aws: AwsMocks;
+  readonly eventsUrl: string;
+  /** Posts a finding as the pipeline does; returns its message ts. */
+  post(finding: Finding): Promise<string>;
+  /** Clicks a button of a finding's message, as Slack sends it (signed, over HTTP). */
+  click(
+    user: string,
+    findingId: string,
+    actionId: string,
+    request?: Parameters<LocalSlack['clickButton']>[0]['request'],
+  ): Promise<BotResponse>;
+  /** The finding message as Slack holds it now. */
+  message(findingId: string): Promise<Record<string, unknown>>;
+  /** Waits until every listener and every dispatched worker run has finished. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BotHarnessOptions {
+  readonly dryRun?: boolean;
+  readonly protectedPrincipals?: string;
+  readonly clock?: () => Date;
+  /** Extra listeners (e.g. the commands) registered on the same app. */
+  readonly register?: ReadonlyArray<(app: App, runtime: Runtime) => void>;
+}
+
+export interface RuntimeHarness {
+  readonly slack: LocalSlack;
+  readonly store: TestStore;
+  readonly runtime: Runtime;
+  readonly config: Config;
+  readonly aws: AwsMocks;
+  close(): Promise<void>;
+}
+
+/** dynalite, the local Slack server and the runtime, without a Bolt app (handlers bring theirs). */
+export async function startRuntimeHarness(
+  options: BotHarnessOptions & {
+    readonly env?: NodeJS.ProcessEnv;
+    readonly dispatcher?: Dispatcher;
+  } = {},
+): Promise<RuntimeHarness> {
+  const store = await startTestStore();
+  const slack = await startLocalSlack({
+    channels: [{ id: CHANNEL, name: 'security' }],
+    users: [
+      { id: ALICE, name: 'alice', real_name: 'Alice' },
+      { id: BOB, name: 'bob' },
+      { id: CAROL, name: 'carol' },
+    ],
+    userGroups: { [ONCALL_GROUP]: [CAROL] },
+  });
+  const config = loadConfig({
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_CHANNEL_ID: CHANNEL,
+    RESPONDERS: `${ALICE},${ONCALL_GROUP}`,
+    MIN_SEVERITY: '0',
+    STORE: 'dynamodb',
+    DRY_RUN: options.dryRun === true ? 'true' : 'false',
+    PROTECTED_PRINCIPALS: options.protectedPrincipals ?? '',
+    ...options.env,
+  });
+  const aws: AwsMocks = {
+    guardduty: mockClient(GuardDutyClient),
+    iam: mockClient(IAMClient),
+    ec2: mockClient(EC2Client),
+  };
+  const runtime = await createRuntime(config, {
+    log: silentLog,
+    store: { client: store.client, close: () => Promise.resolve() },
+    scorer: await createScorer({}, {}),
+    clock: options.clock ?? (() => NOW),
+    // Region and credentials are irrelevant: the mocks answer before any request is signed.
+    remediation: {
+      aws: createAwsGateway(),
+      ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+    },
+  });
+  return {
+    slack,
+    store,
+    runtime,
+    config,
+    aws,
+    async close() {
+      await runtime.remediation.idle();
+      await slack.close();
+      await runtime.close();
+      await store.close();
+      aws.guardduty.restore();
+      aws.iam.restore();
+      aws.ec2.restore();
+    },
+  };
+}
+
+/**
+ * The real thing on loopback: dynalite, the local Slack-compatible server, and the real Bolt app
+ * (HTTPReceiver on 127.0.0.1, port 0) with the remediation listeners and an in-process worker;
+ * AWS is mocked at the SDK client boundary only (aws-sdk-client-mock on the client classes).
+ */
+export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
+  const harness = await startRuntimeHarness(options);
+  const { slack, store, runtime, config, aws } = harness;
+  const receiver = new HTTPReceiver({
+    signingSecret: slack.signingSecret,
+    logger: silentLogger,
+  });
+  const app = createBoltApp({
+    botToken: slack.botToken,
+    apiUrl: slack.apiUrl,
+    receiver,
+    logLevel: LogLevel.ERROR,
+    register: [
+      runtime.remediation.listeners,
+      ...(options.register ?? []).map((register) => (bolt: App) => register(bolt, runtime)),
+    ],
+  });
+  // Bolt answers at ack(); listeners go on after it (ephemeral answers). Track them for idle().
+  const listening = new Set<Promise<void>>();
+  app.use(async ({ next }) => {
+    const run = next();
+    listening.add(run);
+    try {
+      await run;
+    } finally {
+      listening.delete(run);
+    }
+  });
+  const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
+  const eventsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  slack.setEventsUrl(eventsUrl);
+
+  const tsOf = async (findingId: string) => {
+    const record = await runtime.findings.get(findingId);
+    if (record?.ts === undefined) throw new Error(`finding ${findingId} has no message`);
+    return record.ts;
+  };
+  return {
+    slack,
+    store,
+    runtime,
+    config,
+    app,
+    aws,
+    eventsUrl,
+    async post(finding) {
+      const outcome = await runtime.publisher.publish(finding);
+      if (outcome.kind !== 'posted') throw new Error(`finding not posted: ${outcome.kind}`);
+      return outcome.ts;
+    },
+    async click(user, findingId, actionId, request) {
+      return slack.clickButton({
+        user,
+        messageTs: await tsOf(findingId),
+        actionId,
+        ...(request === undefined ? {} : { request }),
+      });
+    },
+    async message(findingId) {
+      const found = slack.workspace.getMessage(CHANNEL, await tsOf(findingId));
+      if (found === undefined) throw new Error(`no message for ${findingId}`);
+      return found as unknown as Record<string, unknown>;
+    },
+    async idle() {
+      while (listening.size > 0) await Promise.allSettled([...listening]);
+      await runtime.remediation.idle();
+    },
+    async close() {
+      await runtime.remediation.idle();
+      await app.stop();
+      await harness.close();
+    },
+  };
+}
