@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   train: async () => (await import('./cli/train')).train,
   score: async () => (await import('./cli/score')).score,
   audit: async () => (await import('./cli/audit')).audit,
+  serve: async () => (await import('./cli/serve')).serve,
 };
 
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {

@@ -6,6 +6,7 @@ import { startDemo, type RunningDemo } from '../local/demo/start';
 import type { Log } from '../log';
 import { ExitCode, UsageError, type CliCommand } from './io';
 import { argumentError } from './score';
+import { untilSignal } from './signals';
 
 export const DEMO_USAGE = 'usage: demo [--port N] [--data DIR] [--live]';
 
@@ -135,18 +136,6 @@ export function createDemoCommand(deps: DemoCommandDeps): CliCommand {
     await demo.close();
     return ExitCode.ok;
   };
-}
-
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 export const demo: CliCommand = createDemoCommand({ untilStopped: untilSignal, start: startDemo });

@@ -1,14 +1,11 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { HTTPReceiver, LogLevel } from '@slack/bolt';
-import { createBoltApp } from '../../bot/app';
+import { createAwsGateway } from '../../actions/awsGateway';
+import { startBotServer } from '../../bot/server';
 import type { PublishOutcome } from '../../bot/findingPublisher';
 import type { Config } from '../../config';
 import type { Finding } from '../../findings';
 import type { Log } from '../../log';
-import { createAwsGateway } from '../../actions/awsGateway';
 import { createRuntime, openStore, StoreUnavailableError, type Runtime } from '../../runtime';
 import { DEFAULT_TABLE_NAMES } from '../../store/tables';
 import { EmbeddedStoreLockedError } from '../embeddedDynamo';
@@ -154,24 +151,14 @@ async function startBot(
   parts: DemoBotParts,
   slack: LocalSlack,
 ): Promise<{ stop: () => Promise<void> }> {
-  const receiver = new HTTPReceiver({
-    signingSecret: config.slack.signingSecret,
-    logLevel: LogLevel.WARN,
+  const bot = await startBotServer({
+    config,
+    listeners: parts.register,
+    port: 0,
+    host: '127.0.0.1',
   });
-  const app = createBoltApp({
-    botToken: config.slack.botToken,
-    apiUrl: config.slack.apiUrl,
-    receiver,
-    register: parts.register,
-  });
-  const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
-  const { port } = server.address() as AddressInfo;
-  slack.setEventsUrl(`http://127.0.0.1:${port}/slack/events`);
-  return {
-    stop: async () => {
-      await app.stop();
-    },
-  };
+  if (bot.eventsUrl !== undefined) slack.setEventsUrl(bot.eventsUrl);
+  return bot;
 }
 
 /**

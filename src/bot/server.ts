@@ -1,0 +1,74 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HTTPReceiver, LogLevel, SocketModeReceiver, type App } from '@slack/bolt';
+import type { Config } from '../config';
+import { createBoltApp } from './app';
+
+export interface RunningBot {
+  /** `http://HOST:PORT/slack/events`, or undefined in Socket Mode (Slack is dialled out to). */
+  readonly eventsUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** Nothing listens: the port is taken or not ours to bind. */
+export class PortUnavailableError extends Error {
+  override readonly name = 'PortUnavailableError';
+}
+
+export interface BotServerOptions {
+  readonly config: Config;
+  readonly listeners: ReadonlyArray<(app: App) => void>;
+  readonly port: number;
+  /** Default 0.0.0.0 for `serve` behind a proxy; the sandbox binds 127.0.0.1. */
+  readonly host?: string;
+}
+
+/**
+ * The Bolt app over HTTP (POST /slack/events, signatures checked by Bolt), or over Socket Mode
+ * when an app-level token is configured: what `serve` and the sandbox run.
+ */
+export async function startBotServer(options: BotServerOptions): Promise<RunningBot> {
+  const { config } = options;
+  const appToken = config.slack.appToken;
+  if (appToken !== undefined) {
+    const receiver = new SocketModeReceiver({ appToken, logLevel: LogLevel.WARN });
+    const app = createBoltApp({ ...slackOf(config), receiver, register: options.listeners });
+    await app.start();
+    return {
+      stop: async () => {
+        await app.stop();
+      },
+    };
+  }
+  const receiver = new HTTPReceiver({
+    signingSecret: config.slack.signingSecret,
+    endpoints: '/slack/events',
+    logLevel: LogLevel.WARN,
+  });
+  const app = createBoltApp({ ...slackOf(config), receiver, register: options.listeners });
+  const host = options.host ?? '0.0.0.0';
+  let server: Server;
+  try {
+    server = (await app.start({ port: options.port, host }));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new PortUnavailableError(
+        `port ${options.port} is ${code === 'EADDRINUSE' ? 'already in use' : 'not allowed'}; set PORT or stop the other process`,
+      );
+    }
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    eventsUrl: `http://${shown}:${port}/slack/events`,
+    stop: async () => {
+      await app.stop();
+    },
+  };
+}
+
+function slackOf(config: Config) {
+  return { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl };
+}

@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { createAwsGateway } from '../actions/awsGateway';
+import { SdkGuardDutyReader } from '../aws/guarddutyReader';
+import { PortUnavailableError, startBotServer } from '../bot/server';
+import { botListeners } from '../bot/wiring';
+import { ConfigError, loadConfig } from '../config';
+import { createLogger } from '../log';
+import { createRuntime } from '../runtime';
+import { ExitCode, UsageError, type CliCommand } from './io';
+import { argumentError } from './score';
+import { untilSignal } from './signals';
+
+export const SERVE_USAGE =
+  'usage: serve   (Bolt app on PORT, POST /slack/events; Socket Mode when SLACK_APP_TOKEN is set)';
+
+export interface ServeDeps {
+  /** Resolves with the signal's name when the server should stop. */
+  readonly untilStopped: () => Promise<string>;
+}
+
+/**
+ * `serve`: the whole bot in one long-running process — remediation listeners, `/guardduty`,
+ * the worker in-process — for a server or container, or Socket Mode while developing.
+ */
+export function createServeCommand(deps: ServeDeps): CliCommand {
+  return async (args, io) => {
+    let help;
+    try {
+      ({
+        values: { help },
+      } = parseArgs({
+        args: [...args],
+        options: { help: { type: 'boolean', short: 'h', default: false } },
+        allowPositionals: false,
+        strict: true,
+      }));
+    } catch (error) {
+      throw argumentError(error, SERVE_USAGE);
+    }
+    if (help) {
+      io.stdout.write(`${SERVE_USAGE}\n`);
+      return ExitCode.ok;
+    }
+    let config;
+    try {
+      config = loadConfig(io.env, ['slack', 'channel'], io.cwd);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new UsageError(error.message);
+      throw error;
+    }
+    const { log } = createLogger('guardduty-chatops-serve');
+    const runtime = await createRuntime(config, {
+      log,
+      ...(config.dryRun ? {} : { remediation: { aws: createAwsGateway() } }),
+    });
+    try {
+      const listeners = botListeners({ config, runtime, log, guardduty: new SdkGuardDutyReader() });
+      let bot;
+      try {
+        bot = await startBotServer({ config, listeners, port: config.port });
+      } catch (error) {
+        if (!(error instanceof PortUnavailableError)) throw error;
+        io.stderr.write(`guardduty-chatops serve: ${error.message}\n`);
+        return ExitCode.failure;
+      }
+      const where = bot.eventsUrl ?? 'Slack over Socket Mode';
+      const mode = config.dryRun ? 'dry run: AWS calls are planned, not made' : 'live';
+      io.stdout.write(`guardduty-chatops serve: listening on ${where} (${mode})\n`);
+      const signal = await deps.untilStopped();
+      io.stdout.write(`${signal}: stopping\n`);
+      await bot.stop();
+      // An action under way finishes and is audited before the store closes.
+      await runtime.remediation.idle();
+      return ExitCode.ok;
+    } finally {
+      await runtime.close();
+    }
+  };
+}
+
+export const serve: CliCommand = createServeCommand({ untilStopped: untilSignal });
