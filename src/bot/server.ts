@@ -49,7 +49,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   const host = options.host ?? '0.0.0.0';
   let server: Server;
   try {
-    server = (await app.start({ port: options.port, host }));
+    server = await app.start({ port: options.port, host });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
