@@ -1,4 +1,8 @@
-import { App, LogLevel, type Receiver } from '@slack/bolt';
+import type { Receiver } from '@slack/bolt';
+// App's own module, not the package index: the index also loads Express (ExpressReceiver), which
+// the Lambda bundles never use.
+import App from '@slack/bolt/dist/App';
+import { LogLevel } from '@slack/logger';
 
 export interface BoltAppOptions {
   readonly botToken: string;

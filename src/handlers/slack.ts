@@ -1,6 +1,7 @@
-import { AwsLambdaReceiver, type App, type AwsLambdaReceiverOptions } from '@slack/bolt';
+import type { App, AwsLambdaReceiverOptions } from '@slack/bolt';
+import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { LambdaInvokeDispatcher, type AsyncInvoker } from '../actions/dispatch';
-import { SdkGuardDutyReader } from '../aws/guarddutyReader';
+import type { GuardDutyReader } from '../aws/guarddutyReader';
 import { LambdaAsyncInvoker } from '../aws/lambda';
 import { createBoltApp } from '../bot/app';
 import type { DeferCommand } from '../bot/commands/defer';
@@ -54,6 +55,26 @@ export function deferToWorker(invoker: AsyncInvoker, functionName: string): Defe
   return (command) => invoker.invokeAsync(functionName, { command });
 }
 
+/**
+ * The Slack function reads nothing from GuardDuty: every subcommand that does (list, show, stats,
+ * status, archive) is handed to the worker, so this function needs neither the client nor the
+ * permissions. Reaching this reader is a wiring bug, reported as such.
+ */
+function readByWorker(method: string) {
+  return () =>
+    Promise.reject(
+      new Error(`GuardDuty ${method} is read by the worker function, not the Slack function`),
+    );
+}
+
+export const WORKER_ONLY_GUARDDUTY: GuardDutyReader = {
+  listDetectorIds: readByWorker('ListDetectors'),
+  getDetector: readByWorker('GetDetector'),
+  listFindingIds: readByWorker('ListFindings'),
+  getFindings: readByWorker('GetFindings'),
+  countFindings: readByWorker('GetFindingsStatistics'),
+};
+
 const { log } = createLogger('guardduty-chatops-slack');
 let handlerPromise: Promise<SlackHandler> | undefined;
 
@@ -71,7 +92,7 @@ async function coldStart(log: Log): Promise<SlackHandler> {
       config,
       runtime,
       log,
-      guardduty: new SdkGuardDutyReader(),
+      guardduty: WORKER_ONLY_GUARDDUTY,
       deferCommand: deferToWorker(invoker, worker),
     }),
   );

@@ -2,10 +2,13 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { LambdaInvokeDispatcher } from '../../src/actions/dispatch';
 import { LambdaAsyncInvoker } from '../../src/aws/lambda';
-import { GuardDutyClient } from '@aws-sdk/client-guardduty';
-import { SdkGuardDutyReader } from '../../src/aws/guarddutyReader';
 import { botListeners } from '../../src/bot/wiring';
-import { createSlackHandler, deferToWorker, type SlackHandler } from '../../src/handlers/slack';
+import {
+  createSlackHandler,
+  deferToWorker,
+  WORKER_ONLY_GUARDDUTY,
+  type SlackHandler,
+} from '../../src/handlers/slack';
 import { interactivityBody, signRequest, slashCommandBody } from '../../src/local/slack';
 import { silentLog } from '../../src/log';
 import { fixtureFinding } from '../helpers/fixtures';
@@ -29,7 +32,7 @@ beforeEach(async () => {
     config: harness.config,
     runtime: harness.runtime,
     log: silentLog,
-    guardduty: new SdkGuardDutyReader(new GuardDutyClient({ region: 'us-east-2' })),
+    guardduty: WORKER_ONLY_GUARDDUTY,
     deferCommand: deferToWorker(invoker, 'guardduty-chatops-worker'),
   });
   handler = createSlackHandler(harness.config, listeners, { logger: silentLogger });
