@@ -3,24 +3,14 @@ import { AuditLog } from '../actions/audit/log';
 import type { AuditRecord } from '../actions/audit/record';
 import { verifyChain } from '../actions/audit/verify';
 import type { AuditEntry } from '../actions/contract';
-import { ConfigError, loadConfig, type Config } from '../config';
 import { openStore } from '../runtime';
-import { ExitCode, UsageError, type CliCommand, type CliIo } from './io';
+import { cliConfig, ExitCode, UsageError, type CliCommand, type CliIo } from './io';
 
 const USAGE =
   'usage: guardduty-chatops audit verify | audit list [--finding ID] [--user U…] [--limit N]';
 
-function configFrom(io: CliIo): Config {
-  try {
-    return loadConfig(io.env, [], io.cwd);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
 async function withAuditLog<T>(io: CliIo, use: (log: AuditLog) => Promise<T>): Promise<T> {
-  const config = configFrom(io);
+  const config = cliConfig(io);
   const store = await openStore(config);
   try {
     return await use(new AuditLog(store.client, config.store.tables.audit));

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { ConfigError, loadConfig, type Config, type ConfigNeed } from '../config';
 
 /** Everything a CLI command touches outside itself, so tests run commands in-process. */
 export interface CliIo {
@@ -32,4 +33,14 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     interactive: process.stderr.isTTY,
   };
+}
+
+/** The configuration a command needs; a missing or bad variable is bad usage (exit 2). */
+export function cliConfig(io: CliIo, needs: readonly ConfigNeed[] = []): Config {
+  try {
+    return loadConfig(io.env, needs, io.cwd);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseFindingsJson, FindingValidationError, type ParsedFinding } from '../findings';
-import { ConfigError, loadConfig } from '../config';
 import { silentLog } from '../log';
 import { createRuntime } from '../runtime';
-import { ExitCode, UsageError, type CliCommand } from './io';
+import { cliConfig, ExitCode, UsageError, type CliCommand } from './io';
 
 async function readFindings(files: readonly string[], cwd: string): Promise<ParsedFinding[]> {
   const all: ParsedFinding[] = [];
@@ -34,13 +33,7 @@ export const post: CliCommand = async (args, io) => {
   const option = args.find((a) => a.startsWith('-'));
   if (option !== undefined) throw new UsageError(`unknown option ${option}`);
   const parsed = await readFindings(args, io.cwd);
-  let config;
-  try {
-    config = loadConfig(io.env, ['slack', 'channel'], io.cwd);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const config = cliConfig(io, ['slack', 'channel']);
   const runtime = await createRuntime(config, { log: silentLog });
   try {
     for (const { finding } of parsed) {

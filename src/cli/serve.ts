@@ -3,10 +3,9 @@ import { createAwsGateway } from '../actions/awsGateway';
 import { SdkGuardDutyReader } from '../aws/guarddutyReader';
 import { PortUnavailableError, startBotServer } from '../bot/server';
 import { botListeners } from '../bot/wiring';
-import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../log';
 import { createRuntime } from '../runtime';
-import { ExitCode, UsageError, type CliCommand } from './io';
+import { cliConfig, ExitCode, type CliCommand } from './io';
 import { argumentError } from './score';
 import { untilSignal } from './signals';
 
@@ -41,13 +40,7 @@ export function createServeCommand(deps: ServeDeps): CliCommand {
       io.stdout.write(`${SERVE_USAGE}\n`);
       return ExitCode.ok;
     }
-    let config;
-    try {
-      config = loadConfig(io.env, ['slack', 'channel'], io.cwd);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new UsageError(error.message);
-      throw error;
-    }
+    const config = cliConfig(io, ['slack', 'channel']);
     const { log } = createLogger('guardduty-chatops-serve');
     const runtime = await createRuntime(config, {
       log,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli';
 import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
-import { memoryIo } from '../helpers/cliIo';
+import { localSlackIo, memoryIo } from '../helpers/cliIo';
 import { FIXTURE_DIR, fixtureNames, rawFinding, rawFixture } from '../helpers/fixtures';
 
 let slack: LocalSlack;
@@ -16,17 +16,7 @@ beforeEach(async () => {
 afterEach(() => slack.close());
 
 function io() {
-  const base = memoryIo({ cwd: dir });
-  return Object.assign(base, {
-    env: {
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_CHANNEL_ID: 'C0SECURITY',
-      STORE: 'local:store',
-      MIN_SEVERITY: '0',
-    },
-  });
+  return localSlackIo(slack, dir, { MIN_SEVERITY: '0' });
 }
 
 async function file(name: string, content: unknown): Promise<string> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServeCommand } from '../../src/cli/serve';
 import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
-import { memoryIo } from '../helpers/cliIo';
+import { localSlackIo, memoryIo } from '../helpers/cliIo';
 
 let slack: LocalSlack;
 let dir: string;
@@ -17,20 +17,12 @@ beforeEach(async () => {
 afterEach(() => slack.close());
 
 function io(env: NodeJS.ProcessEnv = {}) {
-  const base = memoryIo({ cwd: dir });
-  return Object.assign(base, {
-    env: {
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_CHANNEL_ID: 'C0SECURITY',
-      RESPONDERS: 'U0ALICE',
-      STORE: 'local:store',
-      DRY_RUN: 'true',
-      PORT: '0',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      ...env,
-    },
+  return localSlackIo(slack, dir, {
+    RESPONDERS: 'U0ALICE',
+    DRY_RUN: 'true',
+    PORT: '0',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ...env,
   });
 }
 

@@ -32,3 +32,24 @@ export function memoryIo(options: {
     err: () => err,
   };
 }
+
+/**
+ * A CliIo in `cwd` whose environment points the bot at a local Slack server and an embedded
+ * store in `cwd/store`, plus `extra` variables.
+ */
+export function localSlackIo(
+  slack: { signingSecret: string; botToken: string; apiUrl: string },
+  cwd: string,
+  extra: NodeJS.ProcessEnv = {},
+): MemoryIo {
+  return Object.assign(memoryIo({ cwd }), {
+    env: {
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_CHANNEL_ID: 'C0SECURITY',
+      STORE: 'local:store',
+      ...extra,
+    },
+  });
+}
