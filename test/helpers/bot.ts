@@ -64,7 +64,7 @@ export interface BotHarnessOptions {
   readonly protectedPrincipals?: string;
   readonly clock?: () => Date;
   /** Extra listeners (e.g. the commands) registered on the same app. */
-  readonly register?: ReadonlyArray<(app: App, runtime: Runtime) => void>;
+  readonly register?: ReadonlyArray<(app: App, runtime: Runtime, config: Config) => void>;
 }
 
 export interface RuntimeHarness {
@@ -158,7 +158,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     logLevel: LogLevel.ERROR,
     register: [
       runtime.remediation.listeners,
-      ...(options.register ?? []).map((register) => (bolt: App) => register(bolt, runtime)),
+      ...(options.register ?? []).map((register) => (bolt: App) => register(bolt, runtime, config)),
     ],
   });
   // Bolt answers at ack(); listeners go on after it (ephemeral answers). Track them for idle().

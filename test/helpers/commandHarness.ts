@@ -143,11 +143,11 @@ export interface CommandHarness {
   close(): Promise<void>;
 }
 
-function responseUrlAnswers(slack: LocalSlack): EphemeralMessage[] {
+export function responseUrlAnswers(slack: LocalSlack): EphemeralMessage[] {
   return slack.workspace.listEphemerals().filter((e) => e.source === 'response_url');
 }
 
-function waitForResponses(slack: LocalSlack, count: number): Promise<EphemeralMessage[]> {
+export function waitForResponses(slack: LocalSlack, count: number): Promise<EphemeralMessage[]> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
       const answers = responseUrlAnswers(slack);
