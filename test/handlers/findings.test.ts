@@ -5,19 +5,13 @@ import { createFindingsHandler } from '../../src/handlers/findings';
 import { trainDemoModel } from '../../src/ipinsights/demo';
 import { silentLog } from '../../src/log';
 import { fixtureFinding, fixtureNames, rawFinding } from '../helpers/fixtures';
-import {
-  CHANNEL,
-  eventOf,
-  recordingLog,
-  startPipeline,
-  slackArgs,
-  type PipelineHarness,
-} from '../helpers/pipeline';
+import { CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
+import { eventOf, recordingLog, slackArgs } from '../helpers/events';
 
-let h: PipelineHarness;
+let h: RuntimeHarness;
 afterEach(() => h.close());
 
-function handlerFor(harness: PipelineHarness, log = silentLog) {
+function handlerFor(harness: RuntimeHarness, log = silentLog) {
   return createFindingsHandler(() => Promise.resolve(harness.runtime), log);
 }
 
@@ -32,7 +26,7 @@ const ALICE = 'Synthetic_Discovery_IAMUser_AnomalousBehavior.json';
 
 describe('findings handler, end to end on loopback', () => {
   it('posts every fixture once, with exactly the rendered blocks and buttons', async () => {
-    h = await startPipeline();
+    h = await startRuntimeHarness();
     const handle = handlerFor(h);
     for (const name of fixtureNames()) {
       expect(await handle(eventOf(rawFinding(name)))).toMatchObject({ kind: 'posted' });
@@ -59,7 +53,7 @@ describe('findings handler, end to end on loopback', () => {
 
   it('shows the IP Insights reading of the configured model in the message', async () => {
     const demo = trainDemoModel({ now: () => new Date('2026-11-22T00:00:00Z') });
-    h = await startPipeline({ scorer: demo.scorer });
+    h = await startRuntimeHarness({ scorer: demo.scorer });
     await handlerFor(h)(eventOf(rawFinding(ALICE)));
     const [post] = h.slack.callsTo('chat.postMessage');
     const blocks = JSON.stringify(slackArgs(post).blocks);
@@ -70,7 +64,7 @@ describe('findings handler, end to end on loopback', () => {
   });
 
   it('updates the same message when the finding is re-published with a higher count', async () => {
-    h = await startPipeline();
+    h = await startRuntimeHarness();
     const handle = handlerFor(h);
     const first = await handle(withCount(ALICE, 1));
     const second = await handle(withCount(ALICE, 4, '2026-11-21T10:15:00.000Z'));
@@ -86,7 +80,7 @@ describe('findings handler, end to end on loopback', () => {
   });
 
   it('changes nothing for an older or identical replay', async () => {
-    h = await startPipeline();
+    h = await startRuntimeHarness();
     const handle = handlerFor(h);
     await handle(withCount(ALICE, 3, '2026-11-21T10:00:00.000Z'));
     expect(await handle(withCount(ALICE, 3, '2026-11-21T10:00:00.000Z'))).toEqual({
@@ -104,7 +98,7 @@ describe('findings handler, end to end on loopback', () => {
   });
 
   it('posts once when the same finding arrives many times at once', async () => {
-    h = await startPipeline();
+    h = await startRuntimeHarness();
     const handle = handlerFor(h);
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, () => handle(eventOf(rawFinding(ALICE)))),
@@ -119,7 +113,7 @@ describe('findings handler, end to end on loopback', () => {
   });
 
   it('skips findings below MIN_SEVERITY', async () => {
-    h = await startPipeline({ env: { MIN_SEVERITY: '7' } });
+    h = await startRuntimeHarness({ env: { MIN_SEVERITY: '7' } });
     expect(await handlerFor(h)(eventOf(rawFinding(ALICE)))).toEqual({
       kind: 'below-threshold',
       minSeverity: 7,
@@ -128,7 +122,7 @@ describe('findings handler, end to end on loopback', () => {
   });
 
   it('waits out a Slack 429 with Retry-After and posts once', async () => {
-    h = await startPipeline();
+    h = await startRuntimeHarness();
     h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     const started = Date.now();
     expect(await handlerFor(h)(eventOf(rawFinding(ALICE)))).toMatchObject({ kind: 'posted' });
@@ -139,7 +133,7 @@ describe('findings handler, end to end on loopback', () => {
   });
 
   it('fails the invocation when Slack keeps failing, leaving no state, so a retry posts once', async () => {
-    h = await startPipeline();
+    h = await startRuntimeHarness();
     h.slack.failNext('chat.postMessage', { error: 'channel_not_found' });
     const handle = handlerFor(h);
     await expect(handle(eventOf(rawFinding(ALICE)))).rejects.toThrow('channel_not_found');
@@ -149,7 +143,7 @@ describe('findings handler, end to end on loopback', () => {
   });
 
   it('fails an update when Slack fails, and the retry updates', async () => {
-    h = await startPipeline();
+    h = await startRuntimeHarness();
     const handle = handlerFor(h);
     await handle(withCount(ALICE, 1));
     h.slack.failNext('chat.update', { error: 'message_not_found' });
@@ -161,16 +155,15 @@ describe('findings handler, end to end on loopback', () => {
   });
 
   it('fails the invocation when the store is unreachable, and posts nothing', async () => {
-    h = await startPipeline();
+    h = await startRuntimeHarness();
     await h.store.close();
     await expect(handlerFor(h)(eventOf(rawFinding(ALICE)))).rejects.toThrow();
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
-    h = { ...h, close: () => h.slack.close() };
   });
 
   it('adopts the message of a delivery that crashed after posting, instead of posting again', async () => {
     let now = new Date('2026-11-21T10:00:00Z').getTime();
-    h = await startPipeline({ clock: () => new Date(now) });
+    h = await startRuntimeHarness({ clock: () => new Date(now) });
     const handle = handlerFor(h);
     await handle(eventOf(rawFinding(ALICE)));
     const stored = await h.runtime.findings.get('b2c3d4e5f60718293a4b5c6d7e8f90a1');
@@ -202,7 +195,7 @@ describe('findings handler, end to end on loopback', () => {
   ])(
     'rejects an event with %s: logged, nothing posted or stored',
     async (_label, change, reason) => {
-      h = await startPipeline();
+      h = await startRuntimeHarness();
       const log = recordingLog();
       const event = { ...eventOf(rawFinding(ALICE)), ...change };
       const result = await handlerFor(h, log)(event);

@@ -13,6 +13,7 @@ import type { Finding } from '../../src/findings';
 import { createScorer } from '../../src/ipinsights/factory';
 import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
 import type { BotResponse } from '../../src/local/slack/signing';
+import type { Scorer } from '../../src/ipinsights/scorer';
 import { silentLog } from '../../src/log';
 import { createRuntime, type Runtime } from '../../src/runtime';
 import { silentLogger } from '../local/slack/helpers';
@@ -81,6 +82,7 @@ export async function startRuntimeHarness(
   options: BotHarnessOptions & {
     readonly env?: NodeJS.ProcessEnv;
     readonly dispatcher?: Dispatcher;
+    readonly scorer?: Scorer;
   } = {},
 ): Promise<RuntimeHarness> {
   const store = await startTestStore();
@@ -113,7 +115,7 @@ export async function startRuntimeHarness(
   const runtime = await createRuntime(config, {
     log: silentLog,
     store: { client: store.client, close: () => Promise.resolve() },
-    scorer: await createScorer({}, {}),
+    scorer: options.scorer ?? (await createScorer({}, {})),
     clock: options.clock ?? (() => NOW),
     // Region and credentials are irrelevant: the mocks answer before any request is signed.
     remediation: {

@@ -16,13 +16,16 @@ export async function startTestStore(dir?: string): Promise<TestStore> {
   const dynamo = await startEmbeddedDynamo(dir === undefined ? {} : { dir });
   const client = createDocumentClient({ endpoint: dynamo.endpoint });
   await ensureTables(client, tableDefinitions(DEFAULT_TABLE_NAMES));
+  let closing: Promise<void> | undefined;
   return {
     client,
     tables: DEFAULT_TABLE_NAMES,
     endpoint: dynamo.endpoint,
-    close: async () => {
-      client.destroy();
-      await dynamo.close();
-    },
+    // Idempotent: a test may take the store away early to see failures, and still clean up.
+    close: () =>
+      (closing ??= (async () => {
+        client.destroy();
+        await dynamo.close();
+      })()),
   };
 }

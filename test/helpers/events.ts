@@ -1,53 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { loadConfig, type Config } from '../../src/config';
-import type { Scorer } from '../../src/ipinsights/scorer';
-import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
-import { silentLog, type Log } from '../../src/log';
-import { createRuntime, type Runtime } from '../../src/runtime';
-import { startTestStore, type TestStore } from './store';
-
-export const CHANNEL = 'C0SECURITY';
-
-export interface PipelineHarness {
-  readonly slack: LocalSlack;
-  readonly store: TestStore;
-  readonly config: Config;
-  readonly runtime: Runtime;
-  close(): Promise<void>;
-}
-
-/** The finding pipeline as deployed, but on loopback: local Slack Web API and dynalite. */
-export async function startPipeline(
-  options: { env?: NodeJS.ProcessEnv; scorer?: Scorer; log?: Log; clock?: () => Date } = {},
-): Promise<PipelineHarness> {
-  const slack = await startLocalSlack({ channels: [CHANNEL] });
-  const store = await startTestStore();
-  const config = loadConfig({
-    SLACK_SIGNING_SECRET: slack.signingSecret,
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_CHANNEL_ID: CHANNEL,
-    STORE: 'dynamodb',
-    MIN_SEVERITY: '0',
-    ...options.env,
-  });
-  const runtime = await createRuntime(config, {
-    log: options.log ?? silentLog,
-    store,
-    ...(options.scorer === undefined ? {} : { scorer: options.scorer }),
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-  });
-  return {
-    slack,
-    store,
-    config,
-    runtime,
-    close: async () => {
-      await runtime.close();
-      await slack.close();
-    },
-  };
-}
+import type { Log } from '../../src/log';
 
 /** Wraps a bare finding the way EventBridge delivers it. */
 export function eventOf(detail: Record<string, unknown>): EventBridgeEvent<string, unknown> {
