@@ -349,6 +349,11 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     throw new LocalSlackUsageError(`host must be a loopback address or localhost, got "${host}"`);
   }
   const server = createServer();
+  // Clients (WebClient's fetch) drop idle keep-alive sockets after about 4 s; a server that drops
+  // them first races a request being written on the same socket ("fetch failed"). close() ends
+  // every connection, so the long timeout never delays shutdown.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
