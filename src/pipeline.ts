@@ -7,7 +7,6 @@ import { FindingPublisher, type MessageDecorator } from './bot/findingPublisher'
 import { createRemediationDecorator } from './bot/interactions/decorator';
 import { createSlackClient, WebApiChannelMessages } from './bot/slackClient';
 import type { Config } from './config';
-import { createScorer } from './ipinsights/factory';
 import type { Scorer } from './ipinsights/scorer';
 import type { Log } from './log';
 import { FindingStateStore } from './store/findingState';
@@ -53,22 +52,6 @@ export async function openStore(config: Config): Promise<OpenedStore> {
   };
 }
 
-/** The scorer `IPINSIGHTS_MODEL` / `IPINSIGHTS_ENDPOINT` select; SDK clients only when needed. */
-export async function scorerFromConfig(config: Config): Promise<Scorer> {
-  const setting = config.ipInsights;
-  if (setting.kind === 'model') {
-    const storage = setting.location.startsWith('s3://')
-      ? new (await import('./aws/s3')).S3ObjectReader()
-      : undefined;
-    return createScorer({ model: setting.location }, storage === undefined ? {} : { storage });
-  }
-  if (setting.kind === 'endpoint') {
-    const invoker = new (await import('./aws/sagemaker')).SageMakerEndpointInvoker();
-    return createScorer({ endpoint: setting.endpointName }, { invoker });
-  }
-  return createScorer({}, {});
-}
-
 /** The finding pipeline: what the findings function needs, and nothing of the remediation layer. */
 export interface Pipeline {
   readonly store: OpenedStore;
@@ -84,7 +67,11 @@ export interface Pipeline {
 
 export interface PipelineOptions {
   readonly log: Log;
-  readonly scorer?: Scorer;
+  /**
+   * The IP Insights scorer (`scorerFromConfig(config)` in production). Passed in, not built here,
+   * so a function that never scores (the Slack function) carries neither the model nor its clients.
+   */
+  readonly scorer: Scorer;
   readonly store?: OpenedStore;
   readonly decorate?: MessageDecorator;
   readonly clock?: () => Date;
@@ -94,7 +81,7 @@ export interface PipelineOptions {
 export async function createPipeline(config: Config, options: PipelineOptions): Promise<Pipeline> {
   const store = options.store ?? (await openStore(config));
   const slack = createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
-  const scorer = options.scorer ?? (await scorerFromConfig(config));
+  const { scorer } = options;
   const findings = new FindingStateStore(store.client, config.store.tables.findings);
   const clock = options.clock ?? (() => new Date());
   const state = new RemediationStateStore(store.client, config.store.tables.idempotency);

@@ -22,7 +22,6 @@ import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline'
 export {
   createPipeline,
   openStore,
-  scorerFromConfig,
   StoreUnavailableError,
   type OpenedStore,
   type Pipeline,

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseFindingsJson, FindingValidationError, type ParsedFinding } from '../findings';
 import { silentLog } from '../log';
 import { createRuntime } from '../runtime';
+import { scorerFromConfig } from '../scorerFromConfig';
 import { cliConfig, ExitCode, UsageError, type CliCommand } from './io';
 
 async function readFindings(files: readonly string[], cwd: string): Promise<ParsedFinding[]> {
@@ -34,7 +35,10 @@ export const post: CliCommand = async (args, io) => {
   if (option !== undefined) throw new UsageError(`unknown option ${option}`);
   const parsed = await readFindings(args, io.cwd);
   const config = cliConfig(io, ['slack', 'channel']);
-  const runtime = await createRuntime(config, { log: silentLog });
+  const runtime = await createRuntime(config, {
+    log: silentLog,
+    scorer: await scorerFromConfig(config),
+  });
   try {
     for (const { finding } of parsed) {
       const outcome = await runtime.publisher.publish(finding);

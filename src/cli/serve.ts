@@ -5,6 +5,7 @@ import { PortUnavailableError, startBotServer } from '../bot/server';
 import { botListeners } from '../bot/wiring';
 import { createLogger } from '../log';
 import { createRuntime } from '../runtime';
+import { scorerFromConfig } from '../scorerFromConfig';
 import { cliConfig, ExitCode, type CliCommand } from './io';
 import { argumentError } from './score';
 import { untilSignal } from './signals';
@@ -44,6 +45,7 @@ export function createServeCommand(deps: ServeDeps): CliCommand {
     const { log } = createLogger('guardduty-chatops-serve');
     const runtime = await createRuntime(config, {
       log,
+      scorer: await scorerFromConfig(config),
       ...(config.dryRun ? {} : { remediation: { aws: createAwsGateway() } }),
     });
     try {

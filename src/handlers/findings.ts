@@ -4,6 +4,7 @@ import type { PublishOutcome } from '../bot/findingPublisher';
 import { loadConfig } from '../config';
 import { createLogger, type Log } from '../log';
 import { createPipeline, type Pipeline } from '../pipeline';
+import { scorerFromConfig } from '../scorerFromConfig';
 import { withSlackSecrets } from './secrets';
 
 export type FindingsResult =
@@ -55,7 +56,7 @@ let pipelinePromise: Promise<Pipeline> | undefined;
 function coldStartPipeline(): Promise<Pipeline> {
   pipelinePromise ??= (async () => {
     const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
-    return createPipeline(config, { log });
+    return createPipeline(config, { log, scorer: await scorerFromConfig(config) });
   })().catch((error: unknown) => {
     pipelinePromise = undefined;
     throw error;

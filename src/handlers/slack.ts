@@ -2,6 +2,7 @@ import type { App, AwsLambdaReceiverOptions } from '@slack/bolt';
 import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { LambdaInvokeDispatcher, type AsyncInvoker } from '../actions/dispatch';
 import type { GuardDutyReader } from '../aws/guarddutyReader';
+import type { Scorer } from '../ipinsights/scorer';
 import { LambdaAsyncInvoker } from '../aws/lambda';
 import { createBoltApp } from '../bot/app';
 import type { DeferCommand } from '../bot/commands/defer';
@@ -75,6 +76,16 @@ export const WORKER_ONLY_GUARDDUTY: GuardDutyReader = {
   countFindings: readByWorker('GetFindingsStatistics'),
 };
 
+/**
+ * Scoring (`/guardduty score`, new findings) happens in the worker and the findings function:
+ * this function loads no model at cold start and holds no S3 or SageMaker permission.
+ */
+export const WORKER_ONLY_SCORER: Scorer = {
+  description: 'IP Insights runs in the worker function',
+  score: () =>
+    Promise.reject(new Error('IP Insights scores in the worker function, not the Slack function')),
+};
+
 const { log } = createLogger('guardduty-chatops-slack');
 let handlerPromise: Promise<SlackHandler> | undefined;
 
@@ -84,6 +95,7 @@ async function coldStart(log: Log): Promise<SlackHandler> {
   const worker = workerFunctionName(config);
   const runtime = await createRuntime(config, {
     log,
+    scorer: WORKER_ONLY_SCORER,
     remediation: { dispatcher: new LambdaInvokeDispatcher(invoker, worker) },
   });
   return createSlackHandler(

@@ -8,6 +8,7 @@ import type { GuardDutyReader } from '../aws/guarddutyReader';
 import { loadConfig, type Config } from '../config';
 import { createLogger, type Log } from '../log';
 import { createRuntime, type Runtime } from '../runtime';
+import { scorerFromConfig } from '../scorerFromConfig';
 import { withSlackSecrets } from './secrets';
 
 const WorkerEventSchema = z.union([
@@ -64,7 +65,11 @@ let partsPromise: Promise<WorkerParts> | undefined;
 function coldStartParts(): Promise<WorkerParts> {
   partsPromise ??= (async () => {
     const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
-    const runtime = await createRuntime(config, { log, remediation: { aws: createAwsGateway() } });
+    const runtime = await createRuntime(config, {
+      log,
+      scorer: await scorerFromConfig(config),
+      remediation: { aws: createAwsGateway() },
+    });
     return { config, runtime, guardduty: new SdkGuardDutyReader() };
   })().catch((error: unknown) => {
     partsPromise = undefined;

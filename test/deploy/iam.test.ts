@@ -188,13 +188,11 @@ describe('every statement is scoped', () => {
     const model = ['arn:aws:s3:::models-bucket/ipinsights/model.ipi'];
     expect(statementsFor(scenarios[1]!)).toEqual([
       { fn: 'FindingsFunction', resource: model },
-      { fn: 'SlackFunction', resource: model },
       { fn: 'WorkerFunction', resource: model },
     ]);
     const endpoint = ['arn:aws:sagemaker:eu-west-1:123456789012:endpoint/ip-insights'];
     expect(statementsFor(scenarios[2]!)).toEqual([
       { fn: 'FindingsFunction', resource: endpoint },
-      { fn: 'SlackFunction', resource: endpoint },
       { fn: 'WorkerFunction', resource: endpoint },
     ]);
   });

@@ -238,9 +238,17 @@ describe('configuration', () => {
       responders: { users: ['U0ALICE01'], groups: ['S0ONCALL1'] },
       protectedPrincipals: ['break-glass'],
       minSeverity: 7,
-      ipInsights: { kind: 'model', location: 's3://models-bucket/model.ipi' },
+      // The Slack function never scores: the worker and the findings function do.
+      ipInsights: { kind: 'none' },
       workerFunctionName: valueOf(live, 'WorkerFunction'),
     });
+    for (const name of ['FindingsFunction', 'WorkerFunction']) {
+      const scoring = lambdaFunctions(live).find((fn) => fn.logicalId === name)!;
+      expect(loadConfig(lambdaEnv(scoring.environment)).ipInsights).toEqual({
+        kind: 'model',
+        location: 's3://models-bucket/model.ipi',
+      });
+    }
     expect(template.Parameters.DryRun?.Default).toBe('true');
     for (const fn of functions.filter((f) => f.environment.DRY_RUN !== undefined)) {
       expect(loadConfig(lambdaEnv(fn.environment)).dryRun).toBe(true);

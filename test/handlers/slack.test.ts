@@ -178,6 +178,15 @@ describe('the Slack Lambda handler', () => {
     expect(harness.aws.guardduty.calls()).toHaveLength(0);
   });
 
+  it('hands /guardduty score to the worker too: this function loads no model', async () => {
+    const response = await handler(commandEvent('score AIDA123456789EXAMPLE 203.0.113.77'), {});
+    expect(response).toMatchObject({ statusCode: 200, body: '' });
+    const [invoke] = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(JSON.parse(new TextDecoder().decode(invoke!.Payload as Uint8Array))).toMatchObject({
+      command: { text: 'score AIDA123456789EXAMPLE 203.0.113.77' },
+    });
+  });
+
   it('answers help in the ack itself, without the worker', async () => {
     const response = await handler(commandEvent('help'), {});
     expect(response).toMatchObject({ statusCode: 200 });

@@ -176,6 +176,28 @@ describe('the worker Lambda handler', () => {
     }
   });
 
+  it('answers a deferred /guardduty score with the scorer of the worker', async () => {
+    const endpoint = await responseUrlServer();
+    try {
+      await createWorkerHandler(
+        parts,
+        silentLog,
+      )({
+        command: {
+          command: '/guardduty',
+          text: 'score AIDA123456789EXAMPLE 203.0.113.77',
+          user_id: ALICE,
+          team_id: 'T0LOCAL001',
+          response_url: endpoint.url,
+        },
+      });
+      expect(endpoint.posts).toHaveLength(1);
+      expect(JSON.stringify(endpoint.posts[0])).toContain('no model configured');
+    } finally {
+      await endpoint.close();
+    }
+  });
+
   it('refuses a deferred command whose response_url is not Slack’s', async () => {
     const result = await createWorkerHandler(
       parts,

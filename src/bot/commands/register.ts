@@ -81,8 +81,27 @@ class CommandHandler {
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return;
     const request = parsed.command;
-    if (request.kind === 'help' || request.kind === 'score' || request.kind === 'suppress') return;
-    await this.answerLater(respond, describe(request), () => this.slow(request, command, client));
+    if (request.kind === 'help' || request.kind === 'suppress') return;
+    await this.answerLater(respond, describe(request), () =>
+      request.kind === 'score'
+        ? this.score(request.principal, request.ip)
+        : this.slow(request, command, client),
+    );
+  }
+
+  /** Acks at once and hands the command to the worker, which answers through response_url. */
+  private async deferAfterAck(
+    ack: CommandArgs['ack'],
+    respond: CommandArgs['respond'],
+    what: string,
+    command: SlashCommand,
+    defer: DeferCommand,
+  ): Promise<void> {
+    await ack();
+    await this.answerLater(respond, what, async () => {
+      await defer(deferredCommandOf(command));
+      return undefined;
+    });
   }
 
   async handle({ command, ack, respond, client }: CommandArgs): Promise<void> {
@@ -96,9 +115,15 @@ class CommandHandler {
       case 'help':
         await ack(renderHelp(request.topic));
         return;
-      case 'score':
+      case 'score': {
+        const defer = this.defer;
+        if (defer !== undefined) {
+          await this.deferAfterAck(ack, respond, describe(request), command, defer);
+          return;
+        }
         await this.answerFast(ack, respond, () => this.score(request.principal, request.ip));
         return;
+      }
       case 'suppress':
         await ack();
         await this.answerLater(respond, 'open the suppress form', () =>
@@ -106,18 +131,15 @@ class CommandHandler {
         );
         return;
       default: {
-        await ack();
         const defer = this.defer;
         if (defer === undefined) {
+          await ack();
           await this.answerLater(respond, describe(request), () =>
             this.slow(request, command, client),
           );
           return;
         }
-        await this.answerLater(respond, describe(request), async () => {
-          await defer(deferredCommandOf(command));
-          return undefined;
-        });
+        await this.deferAfterAck(ack, respond, describe(request), command, defer);
       }
     }
   }
@@ -338,6 +360,8 @@ function describe(request: Command): string {
       return 'read the audit trail';
     case 'status':
       return 'check the status';
+    case 'score':
+      return 'score the pair';
     default:
       return `run ${request.kind}`;
   }

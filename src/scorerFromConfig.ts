@@ -1,0 +1,19 @@
+import type { Config } from './config';
+import { createScorer } from './ipinsights/factory';
+import type { Scorer } from './ipinsights/scorer';
+
+/** The scorer `IPINSIGHTS_MODEL` / `IPINSIGHTS_ENDPOINT` select; SDK clients only when needed. */
+export async function scorerFromConfig(config: Config): Promise<Scorer> {
+  const setting = config.ipInsights;
+  if (setting.kind === 'model') {
+    const storage = setting.location.startsWith('s3://')
+      ? new (await import('./aws/s3')).S3ObjectReader()
+      : undefined;
+    return createScorer({ model: setting.location }, storage === undefined ? {} : { storage });
+  }
+  if (setting.kind === 'endpoint') {
+    const invoker = new (await import('./aws/sagemaker')).SageMakerEndpointInvoker();
+    return createScorer({ endpoint: setting.endpointName }, { invoker });
+  }
+  return createScorer({}, {});
+}
