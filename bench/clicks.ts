@@ -11,7 +11,7 @@ import { createScorer } from '../src/ipinsights/factory';
 import { createDocumentClient } from '../src/aws/dynamodb';
 import { startEmbeddedDynamo } from '../src/local/embeddedDynamo';
 import { startLocalSlack } from '../src/local/slack';
-import { silentLog } from '../src/log';
+import { silentLog, silentSlackLogger } from '../src/log';
 import { createRuntime } from '../src/runtime';
 import { ensureTables } from '../src/store/ensureTables';
 import { DEFAULT_TABLE_NAMES, tableDefinitions } from '../src/store/tables';
@@ -27,16 +27,6 @@ const FIXTURE = join(
   'guardduty',
   'Synthetic_Discovery_IAMUser_AnomalousBehavior.json',
 );
-
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
 
 function percentile(sorted: readonly number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -83,7 +73,7 @@ export const clicksBench: BenchSection = async ({ quick }) => {
   const app = createBoltApp({
     botToken: slack.botToken,
     apiUrl: slack.apiUrl,
-    receiver: new HTTPReceiver({ signingSecret: slack.signingSecret, logger: silent }),
+    receiver: new HTTPReceiver({ signingSecret: slack.signingSecret, logger: silentSlackLogger }),
     logLevel: LogLevel.ERROR,
     register: [runtime.remediation.listeners],
   });

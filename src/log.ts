@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { LogLevel, type Logger as SlackLogger } from '@slack/logger';
 
 /** The logging the modules need; Powertools' Logger satisfies it, and tests pass `silentLog`. */
 export interface Log {
@@ -7,6 +8,17 @@ export interface Log {
   warn(message: string, attributes?: Record<string, unknown>): void;
   error(message: string, attributes?: Record<string, unknown>): void;
 }
+
+/** Keeps Bolt's and WebClient's own logs quiet (tests, benchmarks). */
+export const silentSlackLogger: SlackLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.ERROR,
+  setName: () => undefined,
+};
 
 export const silentLog: Log = {
   debug: () => undefined,

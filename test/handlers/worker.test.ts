@@ -44,6 +44,20 @@ const parts = () =>
     guardduty: new SdkGuardDutyReader(new GuardDutyClient({ region: 'us-east-2' })),
   });
 
+/** A `/guardduty` command as the Slack function hands it to the worker. */
+function deferred(text: string, responseUrl: string) {
+  return {
+    command: '/guardduty',
+    text,
+    user_id: ALICE,
+    user_name: 'alice',
+    team_id: 'T0LOCAL001',
+    channel_id: CHANNEL,
+    response_url: responseUrl,
+    trigger_id: '1.2.3',
+  };
+}
+
 /** A response_url endpoint on loopback that records what is posted to it. */
 async function responseUrlServer() {
   const posts: unknown[] = [];
@@ -152,16 +166,7 @@ describe('the worker Lambda handler', () => {
         parts,
         silentLog,
       )({
-        command: {
-          command: '/guardduty',
-          text: 'status',
-          user_id: ALICE,
-          user_name: 'alice',
-          team_id: 'T0LOCAL001',
-          channel_id: CHANNEL,
-          response_url: endpoint.url,
-          trigger_id: '1.2.3',
-        },
+        command: deferred('status', endpoint.url),
       });
       expect(result).toEqual({ kind: 'answered', command: 'status' });
       expect(
@@ -183,13 +188,7 @@ describe('the worker Lambda handler', () => {
         parts,
         silentLog,
       )({
-        command: {
-          command: '/guardduty',
-          text: 'score AIDA123456789EXAMPLE 203.0.113.77',
-          user_id: ALICE,
-          team_id: 'T0LOCAL001',
-          response_url: endpoint.url,
-        },
+        command: deferred('score AIDA123456789EXAMPLE 203.0.113.77', endpoint.url),
       });
       expect(endpoint.posts).toHaveLength(1);
       expect(JSON.stringify(endpoint.posts[0])).toContain('no model configured');
@@ -203,13 +202,7 @@ describe('the worker Lambda handler', () => {
       parts,
       silentLog,
     )({
-      command: {
-        command: '/guardduty',
-        text: 'status',
-        user_id: ALICE,
-        team_id: 'T0LOCAL001',
-        response_url: 'https://evil.example/steal',
-      },
+      command: deferred('status', 'https://evil.example/steal'),
     });
     expect(result).toMatchObject({ kind: 'rejected' });
     expect(harness.aws.guardduty.commandCalls(GetDetectorCommand)).toHaveLength(0);

@@ -1,19 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { startLocalSlack, type LocalSlack, type LocalSlackOptions } from '../../../src/local/slack';
 import type { Clock } from '../../../src/local/slack/types';
 
+import { silentSlackLogger } from '../../../src/log';
+
 /** Keeps WebClient's and Bolt's logs out of the test output. */
-export const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
+export const silentLogger = silentSlackLogger;
 
 export interface TestClock extends Clock {
   advance(ms: number): void;
