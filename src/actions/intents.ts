@@ -5,7 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { CallRecord, JsonObject } from './audit/record';
+import type { AuditDraft, CallRecord, JsonObject } from './audit/record';
 import type { ActionKind, Actor, ActionRequest, SuppressionCriteria } from './contract';
 
 export type IntentStatus = 'pending' | 'running' | 'succeeded' | 'failed';
@@ -50,6 +50,20 @@ export interface IntentOutcome {
   readonly error?: string;
   readonly auditSeq: number;
   readonly auditHash: string;
+}
+
+/** Who asked for what on which target: the part every audit record of an intent shares. */
+export function auditSubject(
+  intent: Intent,
+): Pick<AuditDraft, 'actor' | 'action' | 'findingId' | 'target' | 'dryRun' | 'intentId'> {
+  return {
+    actor: intent.actor,
+    action: intent.kind,
+    findingId: intent.findingId,
+    target: intent.target,
+    dryRun: intent.dryRun,
+    intentId: intent.id,
+  };
 }
 
 export function intentId(findingId: string, kind: ActionKind, target: string, version: number) {

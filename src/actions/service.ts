@@ -13,7 +13,7 @@ import type { Dispatcher } from './dispatch';
 import { DispatchError } from './errors';
 import type { FindingSource } from './findings';
 import { guardrailRefusal, type GuardrailConfig } from './guardrails';
-import { intentId, type Intent, type IntentStore } from './intents';
+import { auditSubject, intentId, type Intent, type IntentStore } from './intents';
 import { KINDS } from './kinds';
 import {
   inProgress,
@@ -192,13 +192,8 @@ export class DefaultRemediationService implements RemediationService {
       await deps.audit.append({
         at: intent.requestedAt,
         type: KINDS[intent.kind].undo ? 'undo' : 'request',
-        actor: intent.actor,
-        action: intent.kind,
-        findingId: intent.findingId,
-        target: intent.target,
-        dryRun: intent.dryRun,
+        ...auditSubject(intent),
         source: request.source,
-        intentId: intent.id,
         ...(criteria === undefined && intent.snapshot === undefined
           ? {}
           : {
@@ -283,12 +278,7 @@ export class DefaultRemediationService implements RemediationService {
     await deps.audit.append({
       at: finishedAt,
       type: 'outcome',
-      actor: intent.actor,
-      action: intent.kind,
-      findingId: intent.findingId,
-      target: intent.target,
-      dryRun: intent.dryRun,
-      intentId: intent.id,
+      ...auditSubject(intent),
       result: 'failed',
       error,
     });

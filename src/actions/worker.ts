@@ -11,7 +11,7 @@ import {
 } from './errors';
 import { callRecord, executeCalls } from './execute';
 import { parseFindingJson } from './findings';
-import type { Intent, IntentOutcome, IntentStore } from './intents';
+import { auditSubject, type Intent, type IntentOutcome, type IntentStore } from './intents';
 import { KINDS } from './kinds';
 import { PLANNERS, type Execution, type Plan } from './plans';
 import { summaryOf } from './service';
@@ -170,12 +170,7 @@ export class RemediationWorker {
     const record = await deps.audit.append({
       at: finishedAt,
       type: attempt.refused ? 'refusal' : 'outcome',
-      actor: intent.actor,
-      action: intent.kind,
-      findingId: intent.findingId,
-      target: intent.target,
-      dryRun: intent.dryRun,
-      intentId: intent.id,
+      ...auditSubject(intent),
       result: attempt.refused ? (attempt.error ?? 'refused') : status,
       calls: attempt.calls,
       awsRequestIds: requestIds,
