@@ -92,9 +92,10 @@ export class FindingPublisher {
     }
     const existing = await deps.store.get(finding.id);
     if (existing?.status === 'posted') return this.updateIfNewer(finding, existing);
-    const score = await scoreFinding(finding, deps.scorer, deps.log);
-    if (existing === undefined) return this.postNew(finding, score);
-    return this.resolveUnfinishedClaim(finding, score, existing);
+    if (existing === undefined) {
+      return this.postNew(finding, await scoreFinding(finding, deps.scorer, deps.log));
+    }
+    return this.resolveUnfinishedClaim(finding, existing);
   }
 
   /**
@@ -195,7 +196,6 @@ export class FindingPublisher {
    */
   private async resolveUnfinishedClaim(
     finding: Finding,
-    score: ScoreView,
     existing: FindingRecord,
   ): Promise<PublishOutcome> {
     const { deps } = this;
@@ -211,7 +211,11 @@ export class FindingPublisher {
       finding.id,
       existing.claimedAt - this.staleClaimMs,
     );
-    if (found === undefined) return this.postUnderClaim(finding, score, claimToken);
+    if (found === undefined) {
+      // Scored only now: a claim still in progress is turned away above without the work.
+      const score = await scoreFinding(finding, deps.scorer, deps.log);
+      return this.postUnderClaim(finding, score, claimToken);
+    }
     await deps.store.markPosted(finding.id, claimToken, {
       channel: existing.channel,
       ts: found,
