@@ -2,7 +2,9 @@ import type { Receiver } from '@slack/bolt';
 // App's own module, not the package index: the index also loads Express (ExpressReceiver), which
 // the Lambda bundles never use.
 import App from '@slack/bolt/dist/App';
-import { LogLevel } from '@slack/logger';
+import { LogLevel, type Logger } from '@slack/logger';
+import { WebClient } from '@slack/web-api';
+import { botAuthorization } from './authorization';
 
 export interface BoltAppOptions {
   readonly botToken: string;
@@ -11,21 +13,29 @@ export interface BoltAppOptions {
   /** Registers the listeners (commands, actions, views) on the app. */
   readonly register: ReadonlyArray<(app: App) => void>;
   readonly logLevel?: LogLevel;
+  /** Bolt's and its clients' logger; the console otherwise. */
+  readonly logger?: Logger;
 }
 
 /**
- * The Bolt app. Its WebClient always targets `apiUrl`, so the sandbox and the tests never reach
- * slack.com, not even for the `auth.test` Bolt makes while starting.
+ * The Bolt app. Its WebClients always target `apiUrl`, so the sandbox and the tests never reach
+ * slack.com, not even for the bot's `auth.test`. Listeners get a client holding the bot token
+ * (from `authorize`); `app.client` holds none, so nothing should use it.
  */
 export function createBoltApp(options: BoltAppOptions): App {
+  const logLevel = options.logLevel ?? LogLevel.WARN;
+  const clientOptions = {
+    slackApiUrl: options.apiUrl,
+    logLevel,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+  };
   const app = new App({
-    token: options.botToken,
+    authorize: botAuthorization(new WebClient(undefined, clientOptions), options.botToken),
     receiver: options.receiver,
-    logLevel: options.logLevel ?? LogLevel.WARN,
-    clientOptions: {
-      slackApiUrl: options.apiUrl,
-      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-    },
+    logLevel,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    clientOptions,
   });
   for (const register of options.register) register(app);
   return app;

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { GuardDutyReader } from '../aws/guarddutyReader';
 import type { Config } from '../config';
 import type { Log } from '../log';
@@ -19,8 +20,11 @@ export interface BotWiring {
   readonly deferCommand?: DeferCommand;
 }
 
-/** What the commands need, from the runtime: the worker answers deferred commands with it too. */
-export function commandDeps(wiring: BotWiring, app: Pick<App, 'client'>): CommandDeps {
+/**
+ * What the commands need, from the runtime: the worker answers deferred commands with it too.
+ * `client` holds the bot token (it opens the suppress modal).
+ */
+export function commandDeps(wiring: BotWiring, client: WebClient): CommandDeps {
   const { config, runtime, log } = wiring;
   return {
     guardduty: wiring.guardduty,
@@ -28,7 +32,7 @@ export function commandDeps(wiring: BotWiring, app: Pick<App, 'client'>): Comman
     scorer: runtime.scorer,
     remediation: runtime.remediation.service,
     audit: runtime.remediation.audit,
-    openSuppressModal: runtime.remediation.openSuppressModal(app.client),
+    openSuppressModal: runtime.remediation.openSuppressModal(client),
     decorate: runtime.publisher.decorator,
     channel: config.slack.channelId,
     dryRun: config.dryRun,
@@ -48,7 +52,7 @@ export function botListeners(wiring: BotWiring): ReadonlyArray<(app: App) => voi
     (app) => {
       registerCommands(
         app,
-        commandDeps(wiring, app),
+        commandDeps(wiring, wiring.runtime.slack),
         wiring.deferCommand === undefined ? {} : { defer: wiring.deferCommand },
       );
     },

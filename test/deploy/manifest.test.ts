@@ -31,6 +31,7 @@ describe('manifest.yml agrees with what the bot does', () => {
 
   test('the code’s calls today, each with the scope it needs', () => {
     expect([...use.methods.keys()].sort()).toEqual([
+      'auth.test',
       'chat.postEphemeral',
       'chat.postMessage',
       'chat.update',
