@@ -33,6 +33,14 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/no-confusing-void-expression': 'off',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message:
+            "Use `import * as z from 'zod'`: the `z` export is one object holding all of zod (every locale, JSON Schema), which esbuild cannot tree-shake out of the Lambda bundles (about 360 KiB each).",
+        },
+      ],
     },
   },
   {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_TABLE_NAMES, type TableNames } from './store/tables';
 
 /** Configuration problems, one line per variable: "SLACK_CHANNEL_ID: missing (…)". */

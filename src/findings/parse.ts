@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { EventBridgeEnvelopeSchema, FindingSchema, type Finding } from './schema';
 
 /** A finding or event that cannot be used; the message names the field and what is wrong. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Loose objects keep fields we do not model: GuardDuty adds fields over time and a
 // finding we cannot fully describe must still reach the channel.

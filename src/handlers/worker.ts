@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createAwsGateway } from '../actions/awsGateway';
 import { SdkGuardDutyReader } from '../aws/guarddutyReader';
 import { DeferredCommandSchema, respondTo, slashCommandOf } from '../bot/commands/defer';

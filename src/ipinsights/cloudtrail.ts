@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { entityForPrincipal } from './entity';
 import { parseIp } from './ip';
 import type { Tuple } from './scorer';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Hyperparameters, named as SageMaker IP Insights names them where the idea is the same, with the

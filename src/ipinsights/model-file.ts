@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hyperparameterSchema } from './hyperparameters';
 import { IP_PREFIX_LENGTHS, IpInsightsModel } from './model';
 

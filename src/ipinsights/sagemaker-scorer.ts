@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ipv4ToNumber } from './ip';
 import { unscoredIpReason } from './embedded-scorer';
 import type { ScoreResult, Scorer, Tuple } from './scorer';

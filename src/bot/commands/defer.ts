@@ -1,5 +1,5 @@
 import type { RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The fields of a slash command a deferred answer needs. On Lambda, Bolt's AwsLambdaReceiver

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ActionKind } from '../../actions/contract';
 import { isActionKind } from '../../actions/kinds';
 

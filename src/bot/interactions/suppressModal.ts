@@ -1,6 +1,6 @@
 import { isIPv4 } from 'node:net';
 import type { KnownBlock, ModalView } from '@slack/types';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SuppressionCriteria } from '../../actions/contract';
 import type { Finding } from '../../findings';
 import { code, prose } from '../render/text';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Finding } from '../../findings';
 import { parseJsonOrUndefined, readDataFile } from './dataFile';
 import { DemoDataError } from './errors';

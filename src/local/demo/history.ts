@@ -1,5 +1,5 @@
 import { rename, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Log } from '../../log';
 import type { ChannelHistory, LocalSlack } from '../slack';
 import { parseJsonOrUndefined, readDataFile } from './dataFile';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SlackApiError } from './errors';
 import type { JsonObject } from './types';
 

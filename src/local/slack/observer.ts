@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SlackActor } from './acting';
 import type { ChangeFeed, Feed } from './changes';
 import { LocalSlackUsageError, SlackApiError } from './errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateMessageBlocks, validateMessageText } from '../block-kit';
 import { SlackApiError } from '../errors';
 import type { JsonObject } from '../types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SlackMessage } from '../types';
 import { formBoolean, formInt, nonEmpty, parseArgs, slackTs } from '../web-api-args';
 import type { MethodHandler } from './context';

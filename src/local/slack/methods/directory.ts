@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SlackApiError } from '../errors';
 import type { LocalSlackUser } from '../types';
 import { nonEmpty, parseArgs } from '../web-api-args';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateView } from '../block-kit';
 import { SlackApiError } from '../errors';
 import { jsonField, nonEmpty, parseArgs } from '../web-api-args';
