@@ -12,6 +12,8 @@ export default tseslint.config(
       'test-output/',
       '.local/',
       'src/local/web/**/*.js',
+      // The Lambda layers' modules are project code, not installed packages.
+      '!layers/*/nodejs/node_modules/',
     ],
   },
   js.configs.recommended,

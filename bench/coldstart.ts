@@ -1,14 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { build } from 'esbuild';
+import { parseDocument } from 'yaml';
 import { formatNumber, type BenchRow, type BenchSection } from './table';
 
 /**
  * Cold start of the Lambda handlers: the size of each bundle `npm run build` makes (the same as
- * `sam build`, from template.yaml), and the median time a fresh Node process takes to load it,
- * next to loading the same code unbundled, its dependencies read from node_modules.
+ * `sam build`, from template.yaml), and the median time a fresh Node process takes to load it —
+ * with its layers on NODE_PATH and the template's NODE_OPTIONS, as Lambda starts it — next to
+ * loading the same code unbundled, its dependencies read from node_modules.
  */
 
 const ROOT = join(__dirname, '..');
@@ -22,20 +24,38 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** NODE_OPTIONS every function gets from the template's Globals (source maps). */
+function templateNodeOptions(): string {
+  const template = parseDocument(readFileSync(join(ROOT, 'template.yaml'), 'utf8')).toJS() as {
+    Globals?: { Function?: { Environment?: { Variables?: { NODE_OPTIONS?: string } } } };
+  };
+  return template.Globals?.Function?.Environment?.Variables?.NODE_OPTIONS ?? '';
+}
+
+interface LoadEnv {
+  readonly nodePath?: string;
+  readonly nodeOptions?: string;
+}
+
 /** Milliseconds `require(path)` takes in a new Node process (Node's own start-up excluded). */
-function loadMs(path: string, cwd: string): number {
+function loadMs(path: string, cwd: string, env: LoadEnv): number {
   const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(path)});
     process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
   const out = execFileSync(process.execPath, ['-e', script], {
     cwd,
-    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      PATH: process.env.PATH,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...(env.nodePath === undefined ? {} : { NODE_PATH: env.nodePath }),
+      ...(env.nodeOptions === undefined ? {} : { NODE_OPTIONS: env.nodeOptions }),
+    },
   });
   return Number(out.toString());
 }
 
-function medianLoadMs(path: string, cwd: string, runs: number): number {
-  loadMs(path, cwd); // warm the file-system cache, as a second cold start would find it
-  return median(Array.from({ length: runs }, () => loadMs(path, cwd)));
+function medianLoadMs(path: string, cwd: string, runs: number, env: LoadEnv = {}): number {
+  loadMs(path, cwd, env); // warm the file-system cache, as a second cold start would find it
+  return median(Array.from({ length: runs }, () => loadMs(path, cwd, env)));
 }
 
 /** The same entry compiled without its dependencies: they load from node_modules at run time. */
@@ -53,35 +73,10 @@ async function unbundled(entry: string, outfile: string): Promise<void> {
   });
 }
 
-/**
- * Stand-ins for the Slack handler while it is not in this tree: the runtime plus Bolt's App and
- * AwsLambdaReceiver, imported from Bolt's index (which also loads Express) or from their own files.
- */
-const SLACK_ESTIMATES: Readonly<Record<string, string>> = {
-  'slack-estimate (bolt index)': `export { App, AwsLambdaReceiver } from '@slack/bolt';`,
-  'slack-estimate (bolt files)': `export { default as App } from '@slack/bolt/dist/App';
-    export { default as AwsLambdaReceiver } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';`,
-};
-
-async function slackEstimate(dir: string, name: string, imports: string): Promise<string> {
-  const slug = name.replace(/[^a-z]+/g, '-');
-  const entry = join(dir, `${slug}.ts`);
-  writeFileSync(entry, `export * from ${JSON.stringify(join(ROOT, 'src/runtime'))};\n${imports}\n`);
-  await build({
-    entryPoints: [entry],
-    outfile: join(dir, 'handlers', name, 'index.js'),
-    bundle: true,
-    minify: true,
-    sourcemap: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['*/local/localStore'],
-    logLevel: 'warning',
-    absWorkingDir: ROOT,
-    nodePaths: [join(ROOT, 'node_modules')],
-  });
-  return entry;
+function folderBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((total, entry) => total + statSync(join(entry.parentPath, entry.name)).size, 0);
 }
 
 export const coldstartBench: BenchSection = async ({ quick }) => {
@@ -90,34 +85,26 @@ export const coldstartBench: BenchSection = async ({ quick }) => {
   // Unbundled code must sit inside the repository to find node_modules.
   const unbundledDir = join(ROOT, 'node_modules', '.cache', 'gd-chatops-coldstart');
   mkdirSync(unbundledDir, { recursive: true });
+  const nodeOptions = templateNodeOptions();
   try {
     execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--out', dir], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const handlers = ['findings', 'slack', 'worker'].filter((name) => {
-      try {
-        return statSync(join(dir, 'handlers', name, 'index.js')).isFile();
-      } catch {
-        return false;
-      }
-    });
-    const entries = new Map(
-      handlers.map((name) => [name, join(ROOT, 'src/handlers', `${name}.ts`)]),
-    );
-    if (!handlers.includes('slack')) {
-      for (const [name, imports] of Object.entries(SLACK_ESTIMATES)) {
-        entries.set(name, await slackEstimate(dir, name, imports));
-      }
-    }
-
     const rows: BenchRow[] = [];
-    for (const [name, entry] of entries) {
+    for (const name of ['findings', 'slack', 'worker']) {
       const bundle = join(dir, 'handlers', name, 'index.js');
-      const unbundledFile = join(unbundledDir, `${name.replace(/[^a-z]+/g, '-')}.js`);
-      await unbundled(entry, unbundledFile);
-      const isSlack = name.startsWith('slack');
+      const layerFolders = JSON.parse(
+        readFileSync(join(dir, 'meta', `${name}.node-path.json`), 'utf8'),
+      ) as string[];
+      const nodePath = layerFolders.map((folder) => join(dir, folder)).join(delimiter);
+      const unbundledFile = join(unbundledDir, `${name}.js`);
+      await unbundled(join(ROOT, 'src/handlers', `${name}.ts`), unbundledFile);
+      const isSlack = name === 'slack';
       const bytes = statSync(bundle).size;
-      const bundledMs = medianLoadMs(bundle, dir, runs);
+      const layerBytes = [...new Set(layerFolders.map((folder) => folder.split('/')[1]!))]
+        .map((layer) => folderBytes(join(dir, 'layers', layer)))
+        .reduce((total, size) => total + size, 0);
+      const bundledMs = medianLoadMs(bundle, dir, runs, { nodePath, nodeOptions });
       const unbundledMs = medianLoadMs(unbundledFile, ROOT, runs);
       rows.push(
         {
@@ -130,8 +117,11 @@ export const coldstartBench: BenchSection = async ({ quick }) => {
               }
             : {}),
         },
+        ...(layerBytes > 0
+          ? [{ metric: `${name}: its layers`, value: `${formatNumber(layerBytes / 1000, 1)} kB` }]
+          : []),
         {
-          metric: `${name}: load bundle, median of ${runs} fresh processes`,
+          metric: `${name}: load bundle (NODE_OPTIONS=${nodeOptions}), median of ${runs} fresh processes`,
           value: `${formatNumber(bundledMs, 1)} ms`,
           ...(isSlack
             ? { target: `< ${SLACK_MAX_LOAD_MS} ms`, ok: bundledMs < SLACK_MAX_LOAD_MS }

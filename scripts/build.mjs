@@ -7,10 +7,12 @@
 // deploys. Output:
 //   DIR/handlers/<name>/index.js (+ .map)   one bundle per function (<name> = entry file name)
 //   DIR/meta/<name>.json                     esbuild metafile: which source files each bundle holds
+//   DIR/meta/<name>.node-path.json           where Lambda's NODE_PATH finds the function's layers
+//   DIR/layers/<LayerId>/                    each AWS::Serverless::LayerVersion the functions use
 //   DIR/cli.js                               the command line (dependencies from node_modules)
 // A function whose entry file is not in this tree yet is skipped with a note on stderr.
 // Exit codes: 0 built, 1 build failure, 2 bad usage or template.
-import { chmod, mkdir, rm, stat, writeFile, readFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, rm, stat, writeFile, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -56,7 +58,20 @@ export function lambdaFunctions(templateText) {
         `template.yaml ${logicalId}: Handler ${resource.Properties?.Handler} does not match entry ${entry} (expected ${name}.<export>)`,
       );
     }
-    functions.push({ logicalId, name, entry, props });
+    const layers = (resource.Properties?.Layers ?? []).map((layerId) => {
+      const layer = resources[layerId];
+      // Tags are unresolved here: `!Ref Layer` reads as the string 'Layer'.
+      if (
+        layer?.Type !== 'AWS::Serverless::LayerVersion' ||
+        typeof layer.Properties?.ContentUri !== 'string'
+      ) {
+        throw new UsageError(
+          `template.yaml ${logicalId}: layer ${layerId} must be an AWS::Serverless::LayerVersion of this template with a local ContentUri`,
+        );
+      }
+      return { logicalId: layerId, contentUri: layer.Properties.ContentUri };
+    });
+    functions.push({ logicalId, name, entry, props, layers });
   }
   return functions;
 }
@@ -89,12 +104,44 @@ async function exists(path) {
   }
 }
 
+/** Total size of the files under a folder. */
+async function folderBytes(dir) {
+  let total = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+/**
+ * Lambda extracts a function's layers into /opt and puts these folders on NODE_PATH (nodejs22.x),
+ * so `require` finds a layer's modules when the bundle has not got them.
+ */
+export function layerNodePath(fn) {
+  return fn.layers.flatMap(({ logicalId }) => [
+    join('layers', logicalId, 'nodejs', 'node22', 'node_modules'),
+    join('layers', logicalId, 'nodejs', 'node_modules'),
+  ]);
+}
+
+async function copyLayers(functions, out) {
+  await rm(join(out, 'layers'), { recursive: true, force: true });
+  const copied = new Map();
+  for (const { logicalId, contentUri } of functions.flatMap((fn) => fn.layers)) {
+    if (copied.has(logicalId)) continue;
+    const target = join(out, 'layers', logicalId);
+    await cp(join(ROOT, contentUri), target, { recursive: true });
+    copied.set(logicalId, await folderBytes(target));
+  }
+  return [...copied].map(([logicalId, size]) => ({ name: `${logicalId} (layer)`, size }));
+}
+
 async function buildLambdas(out) {
   const functions = lambdaFunctions(await readFile(join(ROOT, 'template.yaml'), 'utf8'));
   await rm(join(out, 'handlers'), { recursive: true, force: true });
   await rm(join(out, 'meta'), { recursive: true, force: true });
   await mkdir(join(out, 'meta'), { recursive: true });
-  const built = [];
+  const built = await copyLayers(functions, out);
   for (const fn of functions) {
     if (!(await exists(join(ROOT, fn.entry)))) {
       process.stderr.write(`build: skipped ${fn.logicalId}: ${fn.entry} is not in this tree yet\n`);
@@ -102,6 +149,10 @@ async function buildLambdas(out) {
     }
     const result = await build(lambdaBuildOptions(fn, out));
     await writeFile(join(out, 'meta', `${fn.name}.json`), JSON.stringify(result.metafile));
+    await writeFile(
+      join(out, 'meta', `${fn.name}.node-path.json`),
+      JSON.stringify(layerNodePath(fn)),
+    );
     const { size } = await stat(join(out, 'handlers', fn.name, 'index.js'));
     built.push({ name: `${fn.logicalId} (${fn.name})`, size });
   }

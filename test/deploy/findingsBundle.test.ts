@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +10,13 @@ import { rawFixture } from '../helpers/fixtures';
 import { buildBundles, type BuildOutput } from './support/build';
 import { loadTemplate, stackOf } from './support/cfn';
 import { lambdaFunctions, ROOT } from './support/functions';
+import {
+  slackSecretAnswer,
+  startRecordingServer,
+  type Answer,
+  type RecordedCall,
+  type RecordingServer,
+} from './support/recordingServer';
 
 /**
  * The findings bundle as deployed: built by scripts/build.mjs, started in a fresh Node process
@@ -25,56 +30,22 @@ const BOT_TOKEN = 'xoxb-1111-2222-bundle-token';
 const stack = stackOf(loadTemplate(join(ROOT, 'template.yaml')));
 const findingsFunction = lambdaFunctions(stack).find((fn) => fn.logicalId === 'FindingsFunction')!;
 
-interface Recorded {
-  readonly target: string;
-  readonly authorization: string | undefined;
-  readonly body: string;
-}
-
 let build: BuildOutput;
 let dynamo: EmbeddedDynamo;
-let fakes: Server;
-let fakesUrl: string;
-const recorded: Recorded[] = [];
+let fakes: RecordingServer;
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Secrets Manager's GetSecretValue (JSON protocol) and Slack's chat.postMessage. */
-function startFakes(): Promise<string> {
-  fakes = createServer((request, response) => {
-    void readBody(request).then((body) => {
-      const target = String(request.headers['x-amz-target'] ?? request.url);
-      recorded.push({ target, authorization: request.headers.authorization, body });
-      if (target === 'secretsmanager.GetSecretValue') {
-        const { SecretId } = JSON.parse(body) as { SecretId: string };
-        response.setHeader('content-type', 'application/x-amz-json-1.1');
-        response.end(
-          JSON.stringify({
-            ARN: SecretId,
-            Name: 'SlackSecret',
-            VersionId: 'v1',
-            VersionStages: ['AWSCURRENT'],
-            SecretString: JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }),
-          }),
-        );
-      } else if (target === '/api/chat.postMessage') {
-        response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify({ ok: true, channel: 'C0SECURITY1', ts: '1760000000.000100' }));
-      } else {
-        response.statusCode = 404;
-        response.end();
-      }
-    });
-  });
-  return new Promise((resolve) => {
-    fakes.listen(0, '127.0.0.1', () => {
-      resolve(`http://127.0.0.1:${(fakes.address() as AddressInfo).port}`);
-    });
-  });
+/** Secrets Manager's GetSecretValue and Slack's chat.postMessage. */
+function answer(call: RecordedCall): Answer {
+  if (call.target === 'secretsmanager.GetSecretValue') {
+    return slackSecretAnswer(call, { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  }
+  if (call.target === '/api/chat.postMessage') {
+    return {
+      contentType: 'application/json',
+      body: JSON.stringify({ ok: true, channel: 'C0SECURITY1', ts: '1760000000.000100' }),
+    };
+  }
+  return { status: 404 };
 }
 
 beforeAll(async () => {
@@ -91,13 +62,13 @@ beforeAll(async () => {
     }),
   );
   client.destroy();
-  fakesUrl = await startFakes();
+  fakes = await startRecordingServer(answer);
 });
 
 afterAll(async () => {
   build.remove();
   await dynamo.close();
-  await new Promise((resolve) => fakes.close(resolve));
+  await fakes.close();
 });
 
 interface Invocation {
@@ -128,9 +99,9 @@ async function invoke(event: unknown, requestId: string): Promise<Invocation> {
       AWS_REGION: stack.region,
       AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
       AWS_SECRET_ACCESS_KEY: 'bundle-test',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: fakesUrl,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: fakes.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      SLACK_API_URL: `${fakesUrl}/api/`,
+      SLACK_API_URL: `${fakes.url}/api/`,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   });
@@ -153,11 +124,13 @@ describe('the findings bundle with the template’s environment', () => {
   test('reads the secret, posts the finding once and records it', async () => {
     const first = await invoke(event, 'req-first');
     expect(first.result).toEqual({ kind: 'posted', ts: '1760000000.000100' });
-    const posts = recorded.filter((r) => r.target === '/api/chat.postMessage');
+    const posts = fakes.recorded.filter((r) => r.target === '/api/chat.postMessage');
     expect(posts).toHaveLength(1);
-    expect(posts[0]!.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(posts[0]!.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
     expect(new URLSearchParams(posts[0]!.body).get('channel')).toBe('C0SECURITY1');
-    expect(recorded.filter((r) => r.target === 'secretsmanager.GetSecretValue')).toHaveLength(1);
+    expect(fakes.recorded.filter((r) => r.target === 'secretsmanager.GetSecretValue')).toHaveLength(
+      1,
+    );
 
     // A redelivery, in a new cold start, finds the stored state and posts nothing.
     const again = await invoke(event, 'req-again');
@@ -165,7 +138,7 @@ describe('the findings bundle with the template’s environment', () => {
       kind: 'unchanged',
       reason: 'not newer than the posted finding',
     });
-    expect(recorded.filter((r) => r.target === '/api/chat.postMessage')).toHaveLength(1);
+    expect(fakes.recorded.filter((r) => r.target === '/api/chat.postMessage')).toHaveLength(1);
   });
 
   test('logs JSON lines with the finding id and the request id, and never a secret', async () => {

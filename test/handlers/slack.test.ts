@@ -9,8 +9,9 @@ import {
   WORKER_ONLY_GUARDDUTY,
   type SlackHandler,
 } from '../../src/handlers/slack';
-import { interactivityBody, signRequest, slashCommandBody } from '../../src/local/slack';
+import { interactivityBody } from '../../src/local/slack';
 import { silentLog } from '../../src/log';
+import { guarddutyCommandBody, signedSlackEvent } from '../helpers/events';
 import { fixtureFinding } from '../helpers/fixtures';
 import { silentLogger } from '../local/slack/helpers';
 import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
@@ -42,44 +43,12 @@ afterEach(async () => {
   lambda.restore();
 });
 
-/** A Function URL (payload 2.0) event carrying a signed request body. */
 function functionUrlEvent(body: string, options: { secret?: string; ageSeconds?: number } = {}) {
-  const now = Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0);
-  const signed = signRequest(options.secret ?? harness.config.slack.signingSecret, body, now);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/slack/events',
-    rawQueryString: '',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-signature': signed['X-Slack-Signature'],
-      'x-slack-request-timestamp': signed['X-Slack-Request-Timestamp'],
-    },
-    requestContext: { http: { method: 'POST', path: '/slack/events' } },
-    body,
-    isBase64Encoded: false,
-  };
+  return signedSlackEvent(body, options.secret ?? harness.config.slack.signingSecret, options);
 }
 
 function commandEvent(text: string) {
-  return functionUrlEvent(
-    slashCommandBody({
-      token: 'local-verification-token',
-      team_id: 'T0LOCAL001',
-      team_domain: 'guardduty-local',
-      channel_id: CHANNEL,
-      channel_name: 'security',
-      user_id: ALICE,
-      user_name: 'alice',
-      command: '/guardduty',
-      text,
-      api_app_id: 'A0LOCALAPP',
-      is_enterprise_install: 'false',
-      response_url: 'https://hooks.slack.com/commands/T0LOCAL001/1/abc',
-      trigger_id: '1.2.3',
-    }),
-  );
+  return functionUrlEvent(guarddutyCommandBody(text, ALICE, CHANNEL));
 }
 
 /** A Function URL (payload 2.0) event carrying a signed block_actions request. */

@@ -1,4 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
+import { signRequest, slashCommandBody } from '../../src/local/slack';
 import type { Log } from '../../src/log';
 
 /** Wraps a bare finding the way EventBridge delivers it. */
@@ -49,4 +50,47 @@ export function slackArgs(
     }
   }
   return out;
+}
+
+/** A Function URL / HTTP API (payload 2.0) event carrying a request signed as Slack signs it. */
+export function signedSlackEvent(
+  body: string,
+  signingSecret: string,
+  options: { ageSeconds?: number } = {},
+) {
+  const now = Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0);
+  const signed = signRequest(signingSecret, body, now);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/slack/events',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-signature': signed['X-Slack-Signature'],
+      'x-slack-request-timestamp': signed['X-Slack-Request-Timestamp'],
+    },
+    requestContext: { http: { method: 'POST', path: '/slack/events' } },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+/** The form body Slack posts for `/guardduty <text>` typed by `user` in `channel`. */
+export function guarddutyCommandBody(text: string, user: string, channel: string): string {
+  return slashCommandBody({
+    token: 'local-verification-token',
+    team_id: 'T0LOCAL001',
+    team_domain: 'guardduty-local',
+    channel_id: channel,
+    channel_name: 'security',
+    user_id: user,
+    user_name: 'alice',
+    command: '/guardduty',
+    text,
+    api_app_id: 'A0LOCALAPP',
+    is_enterprise_install: 'false',
+    response_url: 'https://hooks.slack.com/commands/T0LOCAL001/1/abc',
+    trigger_id: '1.2.3',
+  });
 }

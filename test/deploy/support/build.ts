@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { ROOT } from './functions';
 
@@ -9,6 +9,8 @@ import { ROOT } from './functions';
 export interface BuildOutput {
   readonly dir: string;
   bundlePath(name: string): string;
+  /** NODE_PATH as Lambda sets it for the function: the folders of its layers. */
+  nodePath(name: string): string;
   metafile(name: string): Metafile;
   /** The project's own source files (`src/…`) in a bundle. */
   sourceFiles(name: string): string[];
@@ -26,6 +28,10 @@ export function buildBundles(): BuildOutput {
   return {
     dir,
     bundlePath: (name) => join(dir, 'handlers', name, 'index.js'),
+    nodePath: (name) =>
+      (JSON.parse(readFileSync(join(dir, 'meta', `${name}.node-path.json`), 'utf8')) as string[])
+        .map((folder) => join(dir, folder))
+        .join(delimiter),
     metafile,
     sourceFiles: (name) =>
       Object.keys(metafile(name).inputs)
