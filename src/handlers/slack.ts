@@ -1,4 +1,5 @@
 import type { App, AwsLambdaReceiverOptions } from '@slack/bolt';
+import type { Context } from 'aws-lambda';
 import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { LambdaInvokeDispatcher, type AsyncInvoker } from '../actions/dispatch';
 import type { GuardDutyReader } from '../aws/guarddutyReader';
@@ -6,6 +7,7 @@ import type { Scorer } from '../ipinsights/scorer';
 import { LambdaAsyncInvoker } from '../aws/lambda';
 import { createBoltApp } from '../bot/app';
 import type { DeferCommand } from '../bot/commands/defer';
+import { tagSlackRequests } from '../bot/requestLogKeys';
 import { botListeners } from '../bot/wiring';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, type Log } from '../log';
@@ -86,7 +88,7 @@ export const WORKER_ONLY_SCORER: Scorer = {
     Promise.reject(new Error('IP Insights scores in the worker function, not the Slack function')),
 };
 
-const { log } = createLogger('guardduty-chatops-slack');
+const { logger, log } = createLogger('guardduty-chatops-slack');
 let handlerPromise: Promise<SlackHandler> | undefined;
 
 async function coldStart(log: Log): Promise<SlackHandler> {
@@ -98,19 +100,25 @@ async function coldStart(log: Log): Promise<SlackHandler> {
     scorer: WORKER_ONLY_SCORER,
     remediation: { dispatcher: new LambdaInvokeDispatcher(invoker, worker) },
   });
-  return createSlackHandler(
-    config,
-    botListeners({
+  return createSlackHandler(config, [
+    tagSlackRequests(
+      (keys) => logger.appendKeys({ ...keys }),
+      () => log.info('slack request'),
+    ),
+    ...botListeners({
       config,
       runtime,
       log,
       guardduty: WORKER_ONLY_GUARDDUTY,
       deferCommand: deferToWorker(invoker, worker),
     }),
-  );
+  ]);
 }
 
-export const handler: SlackHandler = async (event, context) => {
+export const handler: SlackHandler = async (event, context: Context) => {
+  // One request per invocation: its log lines carry its request id and Slack user, no one else's.
+  logger.resetKeys();
+  logger.addContext(context);
   // Built once per cold start; a failed start is retried on the next invocation.
   handlerPromise ??= coldStart(log).catch((error: unknown) => {
     handlerPromise = undefined;

@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { createAwsGateway } from '../actions/awsGateway';
 import { SdkGuardDutyReader } from '../aws/guarddutyReader';
@@ -56,7 +57,7 @@ export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log)
   };
 }
 
-const { log } = createLogger('guardduty-chatops-worker');
+const { logger, log } = createLogger('guardduty-chatops-worker');
 let partsPromise: Promise<WorkerParts> | undefined;
 
 // Built once per cold start; a failed start is retried on the next invocation.
@@ -76,4 +77,10 @@ function coldStartParts(): Promise<WorkerParts> {
   return partsPromise;
 }
 
-export const handler = createWorkerHandler(coldStartParts, log);
+const handleWorkerEvent = createWorkerHandler(coldStartParts, log);
+
+/** Every log line of an invocation carries its request id and cold-start flag (Lambda context). */
+export const handler = (event: unknown, context: Context): Promise<WorkerResult> => {
+  logger.addContext(context);
+  return handleWorkerEvent(event);
+};

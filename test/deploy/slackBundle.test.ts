@@ -77,6 +77,8 @@ interface Response {
 
 interface Run {
   readonly responses: Response[];
+  /** The JSON log lines (Powertools writes errors to stderr, the rest to stdout). */
+  readonly logs: Record<string, unknown>[];
   readonly output: string;
 }
 
@@ -86,12 +88,13 @@ async function run(events: unknown[], options: { withLayers?: boolean } = {}): P
   writeFileSync(eventsFile, JSON.stringify(events));
   const runner = `
     const { handler } = require(${JSON.stringify(build.bundlePath('slack'))});
-    const context = { awsRequestId: 'req-slack', functionName: 'slack', functionVersion: '$LATEST',
-      memoryLimitInMB: '1024', getRemainingTimeInMillis: () => 10000,
-      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:slack' };
+    const context = (n) => ({ awsRequestId: 'req-' + n, functionName: 'slack',
+      functionVersion: '$LATEST', memoryLimitInMB: '1024', getRemainingTimeInMillis: () => 10000,
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:slack' });
     (async () => {
-      for (const event of require(${JSON.stringify(eventsFile)})) {
-        console.log('RESPONSE ' + JSON.stringify(await handler(event, context)));
+      const events = require(${JSON.stringify(eventsFile)});
+      for (const [n, event] of events.entries()) {
+        console.log('RESPONSE ' + JSON.stringify(await handler(event, context(n + 1))));
       }
     })();`;
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', runner], {
@@ -99,7 +102,9 @@ async function run(events: unknown[], options: { withLayers?: boolean } = {}): P
     env: {
       ...slackFunction.environment,
       ...(options.withLayers === false ? {} : { NODE_PATH: build.nodePath('slack') }),
+      // What the Lambda runtime sets for an on-demand cold start.
       AWS_LAMBDA_FUNCTION_NAME: 'slack',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_REGION: stack.region,
       AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
       AWS_SECRET_ACCESS_KEY: 'bundle-test',
@@ -111,6 +116,10 @@ async function run(events: unknown[], options: { withLayers?: boolean } = {}): P
   const lines = stdout.split('\n').filter((line) => line.startsWith('RESPONSE '));
   return {
     responses: lines.map((line) => JSON.parse(line.slice('RESPONSE '.length)) as Response),
+    logs: `${stdout}\n${stderr}`
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
     output: stdout + stderr,
   };
 }
@@ -151,6 +160,32 @@ describe('the Slack bundle with its layer and the template’s environment', () 
     expect(JSON.parse(invokes[0]!.body)).toMatchObject({
       command: { command: '/guardduty', text: 'list --severity high', user_id: USER },
     });
+  });
+
+  test('logs each request as JSON with its request id and Slack user, and nothing secret', async () => {
+    const { logs, output } = await run([command('help'), command('list --since 7d')]);
+
+    const requests = logs.filter((line) => line.message === 'slack request');
+    expect(requests).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        service: 'guardduty-chatops-slack',
+        function_request_id: 'req-1',
+        cold_start: true,
+        slackUser: USER,
+        slackTeam: 'T0LOCAL001',
+        slackRequest: 'command /guardduty help',
+      }),
+      expect.objectContaining({
+        function_request_id: 'req-2',
+        cold_start: false,
+        slackUser: USER,
+        slackRequest: 'command /guardduty list',
+      }),
+    ]);
+    for (const secret of [BOT_TOKEN, SIGNING_SECRET, 'hooks.slack.com', 'trigger_id']) {
+      expect(output).not.toContain(secret);
+    }
   });
 
   test('refuses a forged request with 401, and a good one after it still works', async () => {
