@@ -61,13 +61,20 @@ describe('guardduty-chatops serve', () => {
     expect(help.status).toBe(200);
     expect(help.body).toContain('/guardduty list');
 
-    const forged = await slack.runSlashCommand({
-      user: 'U0ALICE',
-      channel: 'C0SECURITY',
-      text: 'help',
-      request: { signingSecret: 'forged' },
-    });
-    expect(forged.status).toBe(401);
+    // The operator sees a forged request in the server's output.
+    const warnings = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const forged = await slack.runSlashCommand({
+        user: 'U0ALICE',
+        channel: 'C0SECURITY',
+        text: 'help',
+        request: { signingSecret: 'forged' },
+      });
+      expect(forged.status).toBe(401);
+      expect(warnings.mock.calls.flat().join(' ')).toContain('signature mismatch');
+    } finally {
+      warnings.mockRestore();
+    }
 
     control.stop('SIGTERM');
     expect(await exit).toBe(0);
