@@ -50,18 +50,13 @@ export function slackLogKeys(body: unknown): SlackLogKeys {
 }
 
 /**
- * Bolt middleware that tags the rest of the invocation's log lines with the Slack request
- * (`tag`, e.g. Powertools' `appendKeys`) and logs that it arrived.
+ * Bolt middleware that hands each Slack request's log keys to `onRequest` (the Slack function tags
+ * the invocation's log lines with them and logs the arrival) before the listeners run.
  */
-export function tagSlackRequests(
-  tag: (keys: SlackLogKeys) => void,
-  arrived: (keys: SlackLogKeys) => void,
-): (app: App) => void {
+export function onSlackRequest(onRequest: (keys: SlackLogKeys) => void): (app: App) => void {
   return (app) => {
     app.use(async ({ body, next }) => {
-      const keys = slackLogKeys(body);
-      tag(keys);
-      arrived(keys);
+      onRequest(slackLogKeys(body));
       await next();
     });
   };

@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { GuardDutyReader } from '../aws/guarddutyReader';
 import type { Config } from '../config';
 import type { Log } from '../log';
@@ -22,9 +21,9 @@ export interface BotWiring {
 
 /**
  * What the commands need, from the runtime: the worker answers deferred commands with it too.
- * `client` holds the bot token (it opens the suppress modal).
+ * The suppress modal opens through the runtime's client, which holds the bot token.
  */
-export function commandDeps(wiring: BotWiring, client: WebClient): CommandDeps {
+export function commandDeps(wiring: BotWiring): CommandDeps {
   const { config, runtime, log } = wiring;
   return {
     guardduty: wiring.guardduty,
@@ -32,7 +31,7 @@ export function commandDeps(wiring: BotWiring, client: WebClient): CommandDeps {
     scorer: runtime.scorer,
     remediation: runtime.remediation.service,
     audit: runtime.remediation.audit,
-    openSuppressModal: runtime.remediation.openSuppressModal(client),
+    openSuppressModal: runtime.remediation.openSuppressModal(runtime.slack),
     decorate: runtime.publisher.decorator,
     channel: config.slack.channelId,
     dryRun: config.dryRun,
@@ -52,7 +51,7 @@ export function botListeners(wiring: BotWiring): ReadonlyArray<(app: App) => voi
     (app) => {
       registerCommands(
         app,
-        commandDeps(wiring, wiring.runtime.slack),
+        commandDeps(wiring),
         wiring.deferCommand === undefined ? {} : { defer: wiring.deferCommand },
       );
     },

@@ -7,7 +7,7 @@ import type { Scorer } from '../ipinsights/scorer';
 import { LambdaAsyncInvoker } from '../aws/lambda';
 import { createBoltApp } from '../bot/app';
 import type { DeferCommand } from '../bot/commands/defer';
-import { tagSlackRequests } from '../bot/requestLogKeys';
+import { onSlackRequest } from '../bot/requestLogKeys';
 import { botListeners } from '../bot/wiring';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, type Log } from '../log';
@@ -101,10 +101,10 @@ async function coldStart(log: Log): Promise<SlackHandler> {
     remediation: { dispatcher: new LambdaInvokeDispatcher(invoker, worker) },
   });
   return createSlackHandler(config, [
-    tagSlackRequests(
-      (keys) => logger.appendKeys({ ...keys }),
-      () => log.info('slack request'),
-    ),
+    onSlackRequest((keys) => {
+      logger.appendKeys({ ...keys });
+      log.info('slack request');
+    }),
     ...botListeners({
       config,
       runtime,

@@ -50,7 +50,7 @@ export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log)
       return { kind: 'done', intentId: parsed.data.intentId };
     }
     const command = slashCommandOf(parsed.data.command);
-    const answer = commandAnswerer(commandDeps({ config, runtime, log, guardduty }, runtime.slack));
+    const answer = commandAnswerer(commandDeps({ config, runtime, log, guardduty }));
     await answer(command, respondTo(command.response_url, fetchFn), runtime.slack);
     log.info('deferred command answered', { user: command.user_id, text: command.text });
     return { kind: 'answered', command: command.text };
