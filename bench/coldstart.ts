@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
-import { parseDocument } from 'yaml';
+import { buildBundles } from '../test/deploy/support/build';
+import { loadTemplate, stackOf } from '../test/deploy/support/cfn';
+import { lambdaFunctions } from '../test/deploy/support/functions';
 import { formatNumber, type BenchRow, type BenchSection } from './table';
 
 /**
@@ -22,14 +23,6 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** NODE_OPTIONS every function gets from the template's Globals (source maps). */
-function templateNodeOptions(): string {
-  const template = parseDocument(readFileSync(join(ROOT, 'template.yaml'), 'utf8')).toJS() as {
-    Globals?: { Function?: { Environment?: { Variables?: { NODE_OPTIONS?: string } } } };
-  };
-  return template.Globals?.Function?.Environment?.Variables?.NODE_OPTIONS ?? '';
 }
 
 interface LoadEnv {
@@ -73,38 +66,28 @@ async function unbundled(entry: string, outfile: string): Promise<void> {
   });
 }
 
-function folderBytes(dir: string): number {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .reduce((total, entry) => total + statSync(join(entry.parentPath, entry.name)).size, 0);
-}
-
 export const coldstartBench: BenchSection = async ({ quick }) => {
   const runs = quick ? 5 : 21;
-  const dir = mkdtempSync(join(tmpdir(), 'gd-chatops-coldstart-'));
+  const functions = lambdaFunctions(stackOf(loadTemplate(join(ROOT, 'template.yaml'))));
+  const bundles = buildBundles();
   // Unbundled code must sit inside the repository to find node_modules.
   const unbundledDir = join(ROOT, 'node_modules', '.cache', 'gd-chatops-coldstart');
   mkdirSync(unbundledDir, { recursive: true });
-  const nodeOptions = templateNodeOptions();
   try {
-    execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--out', dir], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
     const rows: BenchRow[] = [];
-    for (const name of ['findings', 'slack', 'worker']) {
-      const bundle = join(dir, 'handlers', name, 'index.js');
-      const layerFolders = JSON.parse(
-        readFileSync(join(dir, 'meta', `${name}.node-path.json`), 'utf8'),
-      ) as string[];
-      const nodePath = layerFolders.map((folder) => join(dir, folder)).join(delimiter);
+    for (const fn of functions) {
+      const { name } = fn;
+      const bundle = bundles.bundlePath(name);
       const unbundledFile = join(unbundledDir, `${name}.js`);
-      await unbundled(join(ROOT, 'src/handlers', `${name}.ts`), unbundledFile);
+      await unbundled(join(ROOT, fn.entry), unbundledFile);
+      const nodeOptions = fn.environment.NODE_OPTIONS ?? '';
       const isSlack = name === 'slack';
       const bytes = statSync(bundle).size;
-      const layerBytes = [...new Set(layerFolders.map((folder) => folder.split('/')[1]!))]
-        .map((layer) => folderBytes(join(dir, 'layers', layer)))
-        .reduce((total, size) => total + size, 0);
-      const bundledMs = medianLoadMs(bundle, dir, runs, { nodePath, nodeOptions });
+      const layerBytes = bundles.layerBytes(name);
+      const bundledMs = medianLoadMs(bundle, bundles.dir, runs, {
+        nodePath: bundles.nodePath(name),
+        nodeOptions,
+      });
       const unbundledMs = medianLoadMs(unbundledFile, ROOT, runs);
       rows.push(
         {
@@ -135,7 +118,7 @@ export const coldstartBench: BenchSection = async ({ quick }) => {
     }
     return rows;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    bundles.remove();
     rmSync(unbundledDir, { recursive: true, force: true });
   }
 };

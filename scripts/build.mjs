@@ -7,7 +7,8 @@
 // deploys. Output:
 //   DIR/handlers/<name>/index.js (+ .map)   one bundle per function (<name> = entry file name)
 //   DIR/meta/<name>.json                     esbuild metafile: which source files each bundle holds
-//   DIR/meta/<name>.node-path.json           where Lambda's NODE_PATH finds the function's layers
+//   DIR/meta/<name>.layers.json              the function's layers: {nodePath (as Lambda sets
+//                                            NODE_PATH, relative to DIR), bytes}
 //   DIR/layers/<LayerId>/                    each AWS::Serverless::LayerVersion the functions use
 //   DIR/cli.js                               the command line (dependencies from node_modules)
 // A function whose entry file is not in this tree yet is skipped with a note on stderr.
@@ -124,6 +125,7 @@ export function layerNodePath(fn) {
   ]);
 }
 
+/** Copies every layer the functions use into DIR/layers; their sizes by logical id. */
 async function copyLayers(functions, out) {
   await rm(join(out, 'layers'), { recursive: true, force: true });
   const copied = new Map();
@@ -133,7 +135,7 @@ async function copyLayers(functions, out) {
     await cp(join(ROOT, contentUri), target, { recursive: true });
     copied.set(logicalId, await folderBytes(target));
   }
-  return [...copied].map(([logicalId, size]) => ({ name: `${logicalId} (layer)`, size }));
+  return copied;
 }
 
 async function buildLambdas(out) {
@@ -141,7 +143,11 @@ async function buildLambdas(out) {
   await rm(join(out, 'handlers'), { recursive: true, force: true });
   await rm(join(out, 'meta'), { recursive: true, force: true });
   await mkdir(join(out, 'meta'), { recursive: true });
-  const built = await copyLayers(functions, out);
+  const layerBytes = await copyLayers(functions, out);
+  const built = [...layerBytes].map(([logicalId, size]) => ({
+    name: `${logicalId} (layer)`,
+    size,
+  }));
   for (const fn of functions) {
     if (!(await exists(join(ROOT, fn.entry)))) {
       process.stderr.write(`build: skipped ${fn.logicalId}: ${fn.entry} is not in this tree yet\n`);
@@ -149,10 +155,11 @@ async function buildLambdas(out) {
     }
     const result = await build(lambdaBuildOptions(fn, out));
     await writeFile(join(out, 'meta', `${fn.name}.json`), JSON.stringify(result.metafile));
-    await writeFile(
-      join(out, 'meta', `${fn.name}.node-path.json`),
-      JSON.stringify(layerNodePath(fn)),
-    );
+    const layers = {
+      nodePath: layerNodePath(fn),
+      bytes: fn.layers.reduce((total, { logicalId }) => total + layerBytes.get(logicalId), 0),
+    };
+    await writeFile(join(out, 'meta', `${fn.name}.layers.json`), JSON.stringify(layers));
     const { size } = await stat(join(out, 'handlers', fn.name, 'index.js'));
     built.push({ name: `${fn.logicalId} (${fn.name})`, size });
   }

@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createDocumentClient } from '../../src/aws/dynamodb';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../src/local/embeddedDynamo';
 import { ensureTables } from '../../src/store/ensureTables';
@@ -9,6 +6,7 @@ import { tableDefinitions } from '../../src/store/tables';
 import { rawFixture } from '../helpers/fixtures';
 import { buildBundles, type BuildOutput } from './support/build';
 import { loadTemplate, stackOf } from './support/cfn';
+import { runColdStart } from './support/coldStart';
 import { lambdaFunctions, ROOT } from './support/functions';
 import {
   slackSecretAnswer,
@@ -71,50 +69,16 @@ afterAll(async () => {
   await fakes.close();
 });
 
-interface Invocation {
-  readonly result: unknown;
-  readonly logs: Record<string, unknown>[];
-  readonly output: string;
-}
-
 /** One cold start and one invocation of the bundle, in its own process. */
-async function invoke(event: unknown, requestId: string): Promise<Invocation> {
-  const eventFile = join(build.dir, `${requestId}.json`);
-  writeFileSync(eventFile, JSON.stringify(event));
-  const runner = `
-    const { handler } = require(${JSON.stringify(build.bundlePath('findings'))});
-    const event = require(${JSON.stringify(eventFile)});
-    const context = { awsRequestId: ${JSON.stringify(requestId)}, functionName: 'findings',
-      functionVersion: '$LATEST', memoryLimitInMB: '512',
-      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:findings',
-      getRemainingTimeInMillis: () => 60000 };
-    handler(event, context).then((result) => console.log('RESULT ' + JSON.stringify(result)));`;
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', runner], {
-    cwd: build.dir,
-    env: {
-      ...findingsFunction.environment,
-      // What the Lambda runtime sets for an on-demand cold start.
-      AWS_LAMBDA_FUNCTION_NAME: 'findings',
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_REGION: stack.region,
-      AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
-      AWS_SECRET_ACCESS_KEY: 'bundle-test',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: fakes.url,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      SLACK_API_URL: `${fakes.url}/api/`,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-  });
-  // Powertools writes errors to stderr, everything else to stdout.
-  const lines = `${stdout}\n${stderr}`.split('\n').filter((line) => line !== '');
-  const resultLine = lines.find((line) => line.startsWith('RESULT '));
-  return {
-    result: resultLine === undefined ? undefined : JSON.parse(resultLine.slice('RESULT '.length)),
-    logs: lines
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>),
-    output: stdout + stderr,
-  };
+async function invoke(event: unknown, requestId: string) {
+  const { results, logs, output } = await runColdStart(
+    build,
+    stack,
+    findingsFunction,
+    [{ event, requestId }],
+    { endpoint: fakes.url, env: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint } },
+  );
+  return { result: results[0], logs, output };
 }
 
 describe('the findings bundle with the template’s environment', () => {

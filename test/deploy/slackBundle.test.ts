@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { guarddutyCommandBody, signedSlackEvent } from '../helpers/events';
 import { buildBundles, type BuildOutput } from './support/build';
 import { loadTemplate, stackOf } from './support/cfn';
+import { runColdStart } from './support/coldStart';
 import { lambdaFunctions, ROOT } from './support/functions';
 import {
   slackSecretAnswer,
@@ -75,53 +73,14 @@ interface Response {
   readonly body: string;
 }
 
-interface Run {
-  readonly responses: Response[];
-  /** The JSON log lines (Powertools writes errors to stderr, the rest to stdout). */
-  readonly logs: Record<string, unknown>[];
-  readonly output: string;
-}
-
-/** One cold start of the bundle, then each event in turn, in a process of its own. */
-async function run(events: unknown[], options: { withLayers?: boolean } = {}): Promise<Run> {
-  const eventsFile = join(build.dir, `events-${Date.now()}.json`);
-  writeFileSync(eventsFile, JSON.stringify(events));
-  const runner = `
-    const { handler } = require(${JSON.stringify(build.bundlePath('slack'))});
-    const context = (n) => ({ awsRequestId: 'req-' + n, functionName: 'slack',
-      functionVersion: '$LATEST', memoryLimitInMB: '1024', getRemainingTimeInMillis: () => 10000,
-      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:slack' });
-    (async () => {
-      const events = require(${JSON.stringify(eventsFile)});
-      for (const [n, event] of events.entries()) {
-        console.log('RESPONSE ' + JSON.stringify(await handler(event, context(n + 1))));
-      }
-    })();`;
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', runner], {
-    cwd: build.dir,
-    env: {
-      ...slackFunction.environment,
-      ...(options.withLayers === false ? {} : { NODE_PATH: build.nodePath('slack') }),
-      // What the Lambda runtime sets for an on-demand cold start.
-      AWS_LAMBDA_FUNCTION_NAME: 'slack',
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_REGION: stack.region,
-      AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
-      AWS_SECRET_ACCESS_KEY: 'bundle-test',
-      AWS_ENDPOINT_URL: fakes.url,
-      SLACK_API_URL: `${fakes.url}/api/`,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
+/** One cold start of the bundle, then each event in turn (requests req-1, req-2…). */
+async function run(events: unknown[], options: { withLayers?: boolean } = {}) {
+  const invocations = events.map((event, n) => ({ event, requestId: `req-${n + 1}` }));
+  const { results, logs, output } = await runColdStart(build, stack, slackFunction, invocations, {
+    endpoint: fakes.url,
+    ...options,
   });
-  const lines = stdout.split('\n').filter((line) => line.startsWith('RESPONSE '));
-  return {
-    responses: lines.map((line) => JSON.parse(line.slice('RESPONSE '.length)) as Response),
-    logs: `${stdout}\n${stderr}`
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>),
-    output: stdout + stderr,
-  };
+  return { responses: results as Response[], logs, output };
 }
 
 const command = (text: string, secret = SIGNING_SECRET) =>

@@ -11,6 +11,8 @@ export interface BuildOutput {
   bundlePath(name: string): string;
   /** NODE_PATH as Lambda sets it for the function: the folders of its layers. */
   nodePath(name: string): string;
+  /** The total size of the function's layers (0 without any). */
+  layerBytes(name: string): number;
   metafile(name: string): Metafile;
   /** The project's own source files (`src/…`) in a bundle. */
   sourceFiles(name: string): string[];
@@ -23,15 +25,21 @@ export function buildBundles(): BuildOutput {
     cwd: ROOT,
     stdio: 'pipe',
   });
+  const layers = (name: string) =>
+    JSON.parse(readFileSync(join(dir, 'meta', `${name}.layers.json`), 'utf8')) as {
+      nodePath: string[];
+      bytes: number;
+    };
   const metafile = (name: string) =>
     JSON.parse(readFileSync(join(dir, 'meta', `${name}.json`), 'utf8')) as Metafile;
   return {
     dir,
     bundlePath: (name) => join(dir, 'handlers', name, 'index.js'),
     nodePath: (name) =>
-      (JSON.parse(readFileSync(join(dir, 'meta', `${name}.node-path.json`), 'utf8')) as string[])
-        .map((folder) => join(dir, folder))
+      layers(name)
+        .nodePath.map((folder) => join(dir, folder))
         .join(delimiter),
+    layerBytes: (name) => layers(name).bytes,
     metafile,
     sourceFiles: (name) =>
       Object.keys(metafile(name).inputs)
