@@ -8,11 +8,13 @@ import { createBoltApp } from '../src/bot/app';
 import { loadConfig } from '../src/config';
 import { parseFindingInput, type Finding } from '../src/findings';
 import { createScorer } from '../src/ipinsights/factory';
-import { createDocumentClient } from '../src/aws/dynamodb';
-import { startEmbeddedDynamo } from '../src/local/embeddedDynamo';
+import { createDocumentClient } from '../src/store/documentClient';
+import { startEmbeddedDynamo } from '../src/store/embeddedDynamo';
 import { startLocalSlack } from '../src/local/slack';
-import { silentLog, silentSlackLogger } from '../src/log';
-import { createRuntime } from '../src/runtime';
+import { silentSlackLogger } from '../src/bot/slackLogger';
+import { silentLog } from '../src/shared/log';
+import { createRuntime } from '../src/app/runtime';
+import { openedStore } from '../src/app/store';
 import { ensureTables } from '../src/store/ensureTables';
 import { DEFAULT_TABLE_NAMES, tableDefinitions } from '../src/store/tables';
 import { formatNumber, type BenchRow, type BenchSection } from './table';
@@ -65,9 +67,9 @@ export const clicksBench: BenchSection = async ({ quick }) => {
     STORE: 'dynamodb',
     DRY_RUN: 'true',
   });
-  const runtime = await createRuntime(config, {
+  const runtime = createRuntime(config, {
     log: silentLog,
-    store: { client, close: () => Promise.resolve() },
+    store: openedStore(client, config.store.tables, () => Promise.resolve()),
     scorer: await createScorer({}, {}),
   });
   const app = createBoltApp({

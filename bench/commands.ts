@@ -5,7 +5,7 @@ import {
   ListFindingsCommand,
 } from '@aws-sdk/client-guardduty';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SdkGuardDutyReader } from '../src/aws/guarddutyReader';
+import { SdkGuardDutyReader } from '../src/aws/guardDutyFindings';
 import { parseCommand } from '../src/bot/commands/parse';
 import { NoModelScorer } from '../src/ipinsights/scorer';
 import { startCommandHarness } from '../test/helpers/commandHarness';

@@ -3,26 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { createScoreCommand } from '../src/cli/score';
-import { CloudTrailStats } from '../src/ipinsights/cloudtrail';
-import { cloudTrailTuples } from '../src/ipinsights/cloudtrail-files';
-import { writeCloudTrailFiles } from '../src/ipinsights/demo';
-import { EmbeddedScorer } from '../src/ipinsights/embedded-scorer';
+import { CloudTrailStats } from '../src/ipinsights/cloudTrail';
+import { cloudTrailTuples } from '../src/ipinsights/cloudTrailFiles';
+import { writeCloudTrailFiles } from '../src/app/demo/trainDemoModel';
+import { EmbeddedScorer } from '../src/ipinsights/embeddedScorer';
 import { resolveHyperparameters } from '../src/ipinsights/hyperparameters';
 import { numberToIpv4 } from '../src/ipinsights/ip';
 import type { IpInsightsModel } from '../src/ipinsights/model';
-import { encodeModel } from '../src/ipinsights/model-file';
-import { saveModel } from '../src/ipinsights/model-store';
+import { encodeModel } from '../src/ipinsights/modelFile';
+import { saveModel } from '../src/ipinsights/modelStore';
 import { randomInt, seededRandom, type Random } from '../src/ipinsights/random';
-import { generateSyntheticCloudTrail } from '../src/ipinsights/synthetic-cloudtrail';
+import { generateSyntheticCloudTrail } from '../src/app/demo/syntheticCloudTrail';
 import {
   randomAsnIp,
   syntheticAsns,
   syntheticUser,
   userLoginIp,
   type AsnRange,
-} from '../src/ipinsights/synthetic-logins';
+} from '../src/app/demo/syntheticLogins';
 import { trainModel } from '../src/ipinsights/train';
-import { TrainingSetBuilder, type TrainingSet } from '../src/ipinsights/training-set';
+import { TrainingSetBuilder, type TrainingSet } from '../src/ipinsights/trainingSet';
 import { formatNumber, type BenchRow } from './table';
 
 /**

@@ -168,9 +168,9 @@ async function buildLambdas(out) {
 
 async function buildCli(out) {
   const outfile = join(out, 'cli.js');
-  // The CLI ships in the npm package next to its node_modules; the shebang comes from src/cli.ts.
+  // The CLI ships in the npm package next to its node_modules; the shebang comes from src/cli/main.ts.
   await build({
-    entryPoints: [join(ROOT, 'src/cli.ts')],
+    entryPoints: [join(ROOT, 'src/cli/main.ts')],
     outfile,
     bundle: true,
     packages: 'external',

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { DEFAULT_TABLE_NAMES, type TableNames } from './store/tables';
+import { CodedError, ErrorCode } from './shared/errors';
 
 /** Configuration problems, one line per variable: "SLACK_CHANNEL_ID: missing (…)". */
-export class ConfigError extends Error {
+export class ConfigError extends CodedError {
   override readonly name = 'ConfigError';
+  readonly code = ErrorCode.ConfigInvalid;
   constructor(readonly problems: readonly string[]) {
     super(`invalid configuration: ${problems.join('; ')}`);
   }

@@ -1,14 +1,5 @@
-import type { Log } from '../log';
-
-/** Hands an accepted intent to the remediation worker. */
-export interface Dispatcher {
-  dispatch(intentId: string): Promise<void>;
-}
-
-/** The worker's event: which intent to run. */
-export interface WorkerEvent {
-  readonly intentId: string;
-}
+import type { Log } from '../shared/log';
+import type { AsyncInvoker, Dispatcher } from './ports/dispatch';
 
 /**
  * Local mode: the worker runs in this process after the listener returns (and Bolt has acked).
@@ -39,12 +30,6 @@ export class InProcessDispatcher implements Dispatcher {
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
-}
-
-/** Starts a function asynchronously (Lambda `Invoke` with `InvocationType: 'Event'`). */
-export interface AsyncInvoker {
-  /** The payload is the worker's event: an intent, or a deferred `/guardduty` command. */
-  invokeAsync(functionName: string, payload: Readonly<Record<string, unknown>>): Promise<void>;
 }
 
 /** On AWS: the worker is its own Lambda function, invoked asynchronously (Lambda retries it). */

@@ -1,23 +1,28 @@
-import { isAwsError, type AwsCall } from './aws';
+import { isAwsError, type AwsCall } from './ports/awsGateway';
+import { CodedError, ErrorCode } from '../shared/errors';
 
 /** A guardrail that only the live state shows (e.g. the instance's protected tag): refused. */
-export class RemediationRefusedError extends Error {
+export class RemediationRefusedError extends CodedError {
   override readonly name = 'RemediationRefusedError';
+  readonly code = ErrorCode.RemediationRefused;
 }
 
 /** The resource is already as the action would leave it (e.g. the key is already inactive). */
-export class AlreadyInStateError extends Error {
+export class AlreadyInStateError extends CodedError {
   override readonly name = 'AlreadyInStateError';
+  readonly code = ErrorCode.AlreadyInState;
 }
 
 /** The target does not exist (any more), as our own checks found. */
-export class TargetNotFoundError extends Error {
+export class TargetNotFoundError extends CodedError {
   override readonly name = 'TargetNotFoundError';
+  readonly code = ErrorCode.TargetNotFound;
 }
 
 /** One planned call failed; the calls before it went through. */
-export class CallFailedError extends Error {
+export class CallFailedError extends CodedError {
   override readonly name = 'CallFailedError';
+  readonly code = ErrorCode.AwsCallFailed;
   constructor(
     readonly call: AwsCall,
     override readonly cause: unknown,
@@ -27,8 +32,9 @@ export class CallFailedError extends Error {
 }
 
 /** The worker could not be handed the work; nothing was called. */
-export class DispatchError extends Error {
+export class DispatchError extends CodedError {
   override readonly name = 'DispatchError';
+  readonly code = ErrorCode.DispatchFailed;
 }
 
 const DENIED = new Set([

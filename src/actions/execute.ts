@@ -1,5 +1,5 @@
 import type { CallRecord, JsonObject } from './audit/record';
-import { resolveRefs, type AwsCall, type AwsCallResult, type AwsGateway } from './aws';
+import { resolveRefs, type AwsCall, type AwsCallResult, type AwsGateway } from './ports/awsGateway';
 import { CallFailedError } from './errors';
 import type { ExecutedCall, Execution } from './plans';
 

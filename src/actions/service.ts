@@ -1,33 +1,32 @@
 import type { Finding } from '../findings';
-import type { Log } from '../log';
-import type { AuditLog } from './audit/log';
+import type { Log } from '../shared/log';
 import type { JsonObject } from './audit/record';
-import type { Authorizer } from './authorize';
+import type { Authorizer } from './responders';
 import type {
   ActionRequest,
   RemediationService,
   RequestOutcome,
   SuppressionCriteria,
 } from './contract';
-import type { Dispatcher } from './dispatch';
+import type { Dispatcher } from './ports/dispatch';
 import { DispatchError } from './errors';
-import type { FindingSource } from './findings';
+import type { FindingSource } from './postedFindings';
 import { guardrailRefusal, type GuardrailConfig } from './guardrails';
-import { auditSubject, intentId, type Intent, type IntentStore } from './intents';
+import { auditSubject, intentId, type Intent } from './intents';
 import { KINDS } from './kinds';
-import {
-  inProgress,
-  type IntentSummary,
-  type RemediationState,
-  type RemediationStateStore,
-} from './state';
+import { inProgress, type IntentSummary, type RemediationState } from './remediationState';
+import type {
+  AuditAppender,
+  IntentRepository,
+  RemediationStateRepository,
+} from './ports/repositories';
 import { resolveTarget } from './targets';
 
 export interface RemediationServiceDeps {
   readonly findings: FindingSource;
-  readonly intents: IntentStore;
-  readonly state: RemediationStateStore;
-  readonly audit: Pick<AuditLog, 'append'>;
+  readonly intents: IntentRepository;
+  readonly state: RemediationStateRepository;
+  readonly audit: AuditAppender;
   readonly authorizer: Pick<Authorizer, 'isResponder'>;
   readonly dispatcher: Dispatcher;
   readonly config: GuardrailConfig;

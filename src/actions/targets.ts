@@ -4,7 +4,7 @@ import canonicalize from 'canonicalize';
 import { extractTuples, type Finding } from '../findings';
 import type { ActionKind, SuppressionCriteria } from './contract';
 import { KINDS } from './kinds';
-import type { RemediationState } from './state';
+import type { RemediationState } from './remediationState';
 
 /** What an action acts on, or why it does not fit the finding. */
 export type TargetResolution =

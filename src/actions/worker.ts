@@ -1,8 +1,7 @@
 import type { Finding } from '../findings';
-import type { Log } from '../log';
-import type { AuditLog } from './audit/log';
+import type { Log } from '../shared/log';
 import type { CallRecord, JsonObject } from './audit/record';
-import type { AwsCall, AwsCallResult, AwsGateway } from './aws';
+import type { AwsCall, AwsCallResult, AwsGateway } from './ports/awsGateway';
 import {
   AlreadyInStateError,
   CallFailedError,
@@ -10,25 +9,24 @@ import {
   TargetNotFoundError,
 } from './errors';
 import { callRecord, executeCalls } from './execute';
-import { parseFindingJson } from './findings';
-import { auditSubject, type Intent, type IntentOutcome, type IntentStore } from './intents';
+import { parseStoredFinding } from '../findings';
+import { auditSubject, type Intent, type IntentOutcome } from './intents';
 import { KINDS } from './kinds';
 import { PLANNERS, type Execution, type Plan } from './plans';
 import { summaryOf } from './service';
-import type { AppliedChange, RemediationStateStore } from './state';
-
-/** What the worker tells Slack (implemented in `src/bot/interactions`). */
-export interface RemediationReporter {
-  /** The intent started: the message shows it in progress. */
-  progress(intent: Intent): Promise<void>;
-  /** The intent ended: the message shows the new state, the thread the details. */
-  finished(intent: Intent, finding: Finding, outcome: IntentOutcome): Promise<void>;
-}
+import type { RemediationReporter } from './ports/reporter';
+import type { AppliedChange } from './remediationState';
+import type {
+  AuditAppender,
+  IntentRepository,
+  RemediationStateRepository,
+} from './ports/repositories';
+import { CodedError, ErrorCode } from '../shared/errors';
 
 export interface RemediationWorkerDeps {
-  readonly intents: IntentStore;
-  readonly state: RemediationStateStore;
-  readonly audit: Pick<AuditLog, 'append'>;
+  readonly intents: IntentRepository;
+  readonly state: RemediationStateRepository;
+  readonly audit: AuditAppender;
   /** Live AWS; never used for dry-run intents. */
   readonly aws?: AwsGateway;
   readonly reporter: RemediationReporter;
@@ -37,8 +35,9 @@ export interface RemediationWorkerDeps {
 }
 
 /** The live AWS gateway is missing (e.g. a sandbox started without --live got a live intent). */
-export class NoAwsGatewayError extends Error {
+export class NoAwsGatewayError extends CodedError {
   override readonly name = 'NoAwsGatewayError';
+  readonly code = ErrorCode.NoAwsGateway;
 }
 
 interface Attempt {
@@ -84,7 +83,7 @@ export class RemediationWorker {
     await deps.state.setLatest(intent.findingId, summaryOf(running));
     await this.bestEffort('progress', () => deps.reporter.progress(running));
 
-    const finding = parseFindingJson(intent.finding);
+    const finding = parseStoredFinding(intent.finding);
     const attempt = await this.attempt(running, finding);
     const outcome = await this.settle(running, attempt);
     await this.report({ ...running, status: outcome.status }, outcome, finding);
@@ -213,7 +212,11 @@ export class RemediationWorker {
 
   /** Slack failures throw (the invocation is retried and reports again); the action stays done. */
   private async report(intent: Intent, outcome: IntentOutcome, finding?: Finding): Promise<void> {
-    await this.deps.reporter.finished(intent, finding ?? parseFindingJson(intent.finding), outcome);
+    await this.deps.reporter.finished(
+      intent,
+      finding ?? parseStoredFinding(intent.finding),
+      outcome,
+    );
     await this.deps.intents.markReported(intent.id);
   }
 

@@ -4,7 +4,7 @@ import type { Receiver } from '@slack/bolt';
 import App from '@slack/bolt/dist/App';
 import { LogLevel, type Logger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
-import { botAuthorization } from './authorization';
+import { botAuthorization } from './botIdentity';
 
 export interface BoltAppOptions {
   readonly botToken: string;

@@ -1,13 +1,13 @@
-import { FindingSchema, type Finding } from '../findings';
+import { parseStoredFinding, type Finding } from '../findings';
 import type { Scorer } from '../ipinsights/scorer';
-import type { Log } from '../log';
+import type { Log } from '../shared/log';
 import {
   isNewerVersion,
   type FindingContent,
   type FindingRecord,
-  type FindingStateStore,
   type FindingVersion,
-} from '../store/findingState';
+} from '../actions/findingRecords';
+import type { FindingRecordRepository } from '../actions/ports/repositories';
 import {
   FINDING_EVENT_TYPE,
   renderFinding,
@@ -16,6 +16,7 @@ import {
 } from './render/finding';
 import { scoreFinding } from './scoreFinding';
 import type { ChannelMessages } from './slackClient';
+import { CodedError, ErrorCode } from '../shared/errors';
 
 /** Adds what the remediation layer owns (buttons, status lines) to a finding's message. */
 export type MessageDecorator = (
@@ -30,7 +31,7 @@ export type PublishOutcome =
   | { readonly kind: 'below-threshold'; readonly minSeverity: number };
 
 export interface FindingPublisherDeps {
-  readonly store: FindingStateStore;
+  readonly store: FindingRecordRepository;
   readonly messages: ChannelMessages;
   readonly scorer: Scorer;
   readonly channel: string;
@@ -44,19 +45,15 @@ export interface FindingPublisherDeps {
 }
 
 /** Another delivery of this finding is being posted right now; the caller should retry later. */
-export class PublishInProgressError extends Error {
+export class PublishInProgressError extends CodedError {
   override readonly name = 'PublishInProgressError';
+  readonly code = ErrorCode.PublishInProgress;
   constructor(readonly findingId: string) {
     super(`finding ${findingId} is being posted by another delivery; retry later`);
   }
 }
 
 const DEFAULT_STALE_CLAIM_MS = 60_000;
-
-/** The finding JSON kept in the store was validated on the way in; parse it the same way back. */
-export function parseStoredFinding(json: string): Finding {
-  return FindingSchema.parse(JSON.parse(json));
-}
 
 export function versionOf(finding: Finding): FindingVersion {
   return { count: finding.service.count, updatedAtMs: Date.parse(finding.updatedAt) };

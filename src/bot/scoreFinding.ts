@@ -1,7 +1,7 @@
 import { extractTuples, type Finding } from '../findings';
 import { describeScore, scoreMostUnusual } from '../ipinsights/reading';
 import type { Scorer } from '../ipinsights/scorer';
-import type { Log } from '../log';
+import type { Log } from '../shared/log';
 import type { ScoreView } from './render/finding';
 
 /**

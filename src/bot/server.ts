@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { HTTPReceiver, LogLevel, SocketModeReceiver, type App } from '@slack/bolt';
 import type { Config } from '../config';
 import { createBoltApp } from './app';
+import { CodedError, ErrorCode } from '../shared/errors';
 
 export interface RunningBot {
   /** `http://HOST:PORT/slack/events`, or undefined in Socket Mode (Slack is dialled out to). */
@@ -11,8 +12,9 @@ export interface RunningBot {
 }
 
 /** Nothing listens: the port is taken or not ours to bind. */
-export class PortUnavailableError extends Error {
+export class PortUnavailableError extends CodedError {
   override readonly name = 'PortUnavailableError';
+  readonly code = ErrorCode.PortUnavailable;
 }
 
 export interface BotServerOptions {

@@ -1,19 +1,20 @@
 import { parseArgs } from 'node:util';
-import { AuditLog } from '../actions/audit/log';
 import type { AuditRecord } from '../actions/audit/record';
 import { verifyChain } from '../actions/audit/verify';
 import type { AuditEntry } from '../actions/contract';
-import { openStore } from '../runtime';
+import type { AuditRepository } from '../actions/ports/repositories';
+import { openStore } from '../app/embeddedStore';
+import { auditLog } from '../app/remediationRepositories';
 import { cliConfig, ExitCode, UsageError, type CliCommand, type CliIo } from './io';
 
 const USAGE =
   'usage: guardduty-chatops audit verify | audit list [--finding ID] [--user U…] [--limit N]';
 
-async function withAuditLog<T>(io: CliIo, use: (log: AuditLog) => Promise<T>): Promise<T> {
+async function withAuditLog<T>(io: CliIo, use: (log: AuditRepository) => Promise<T>): Promise<T> {
   const config = cliConfig(io);
   const store = await openStore(config);
   try {
-    return await use(new AuditLog(store.client, config.store.tables.audit));
+    return await use(auditLog(store));
   } finally {
     await store.close();
   }

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
-import { DemoStartError } from '../local/demo/errors';
-import { startDemo, type RunningDemo } from '../local/demo/start';
-import type { Log } from '../log';
+import { DemoStartError } from '../app/demo/errors';
+import { startDemo, type RunningDemo } from '../app/demo/start';
+import type { Log } from '../shared/log';
 import { ExitCode, UsageError, type CliCommand } from './io';
 import { argumentError } from './score';
 import { untilSignal } from './signals';

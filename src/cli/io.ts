@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { ConfigError, loadConfig, type Config, type ConfigNeed } from '../config';
+import { CodedError, ErrorCode } from '../shared/errors';
 
 /** Everything a CLI command touches outside itself, so tests run commands in-process. */
 export interface CliIo {
@@ -17,8 +18,9 @@ export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Bad usage or bad input: exit code 2, one line on stderr. */
-export class UsageError extends Error {
+export class UsageError extends CodedError {
   override readonly name = 'UsageError';
+  readonly code = ErrorCode.Usage;
 }
 
 /** A CLI sub-command: parses its own arguments, returns the exit code, throws UsageError on bad input. */

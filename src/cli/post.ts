@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseFindingsJson, FindingValidationError, type ParsedFinding } from '../findings';
-import { silentLog } from '../log';
-import { createRuntime } from '../runtime';
-import { scorerFromConfig } from '../scorerFromConfig';
+import { silentLog } from '../shared/log';
+import { openProcessRuntime } from '../app/processRuntime';
 import { cliConfig, ExitCode, UsageError, type CliCommand } from './io';
 
 async function readFindings(files: readonly string[], cwd: string): Promise<ParsedFinding[]> {
@@ -35,10 +34,8 @@ export const post: CliCommand = async (args, io) => {
   if (option !== undefined) throw new UsageError(`unknown option ${option}`);
   const parsed = await readFindings(args, io.cwd);
   const config = cliConfig(io, ['slack', 'channel']);
-  const runtime = await createRuntime(config, {
-    log: silentLog,
-    scorer: await scorerFromConfig(config),
-  });
+  // Posting never remediates: no AWS gateway.
+  const runtime = await openProcessRuntime(config, { log: silentLog, live: false });
   try {
     for (const { finding } of parsed) {
       const outcome = await runtime.publisher.publish(finding);

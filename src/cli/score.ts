@@ -5,11 +5,11 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { ipv4ToNumber, parseIp } from '../ipinsights/ip';
 import type { IpInsightsModel } from '../ipinsights/model';
-import { ModelFormatError } from '../ipinsights/model-file';
-import { ModelNotFoundError, loadModel } from '../ipinsights/model-store';
-import { isS3Uri, type ObjectStorage } from '../ipinsights/object-storage';
-import { csvField } from '../ipinsights/sagemaker-scorer';
-import { MalformedInputError, readTupleCsv } from '../ipinsights/tuple-csv';
+import { ModelFormatError } from '../ipinsights/modelFile';
+import { ModelNotFoundError, loadModel } from '../ipinsights/modelStore';
+import { isS3Uri, type ObjectStorage } from '../ipinsights/objectStorage';
+import { csvField } from '../ipinsights/sageMakerScorer';
+import { MalformedInputError, readTupleCsv } from '../ipinsights/tupleCsv';
 import { ExitCode, UsageError, type CliCommand } from './io';
 
 export const SCORE_USAGE =

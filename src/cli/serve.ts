@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
-import { createAwsGateway } from '../actions/awsGateway';
-import { SdkGuardDutyReader } from '../aws/guarddutyReader';
+import { botListeners } from '../app/botListeners';
+import { createLogger } from '../app/logging';
+import { openProcessRuntime, sdkGuardDutyReader } from '../app/processRuntime';
 import { PortUnavailableError, startBotServer } from '../bot/server';
-import { botListeners } from '../bot/wiring';
-import { createLogger } from '../log';
-import { createRuntime } from '../runtime';
-import { scorerFromConfig } from '../scorerFromConfig';
 import { cliConfig, ExitCode, type CliCommand } from './io';
 import { argumentError } from './score';
 import { untilSignal } from './signals';
@@ -43,13 +40,9 @@ export function createServeCommand(deps: ServeDeps): CliCommand {
     }
     const config = cliConfig(io, ['slack', 'channel']);
     const { log } = createLogger('guardduty-chatops-serve');
-    const runtime = await createRuntime(config, {
-      log,
-      scorer: await scorerFromConfig(config),
-      ...(config.dryRun ? {} : { remediation: { aws: createAwsGateway() } }),
-    });
+    const runtime = await openProcessRuntime(config, { log, live: !config.dryRun });
     try {
-      const listeners = botListeners({ config, runtime, log, guardduty: new SdkGuardDutyReader() });
+      const listeners = botListeners({ config, runtime, log, guardduty: sdkGuardDutyReader() });
       let bot;
       try {
         bot = await startBotServer({ config, listeners, port: config.port });

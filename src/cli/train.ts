@@ -1,19 +1,19 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CloudTrailStats, SKIP_REASONS, type SkipReason } from '../ipinsights/cloudtrail';
-import { CloudTrailInputError, cloudTrailTuples } from '../ipinsights/cloudtrail-files';
+import { CloudTrailStats, SKIP_REASONS, type SkipReason } from '../ipinsights/cloudTrail';
+import { CloudTrailInputError, cloudTrailTuples } from '../ipinsights/cloudTrailFiles';
 import {
   HyperparameterError,
   resolveHyperparameters,
   type Hyperparameters,
 } from '../ipinsights/hyperparameters';
 import { ipv4ToNumber, parseIp } from '../ipinsights/ip';
-import { MODEL_FORMAT_VERSION } from '../ipinsights/model-file';
-import { saveModel } from '../ipinsights/model-store';
-import { ObjectLocationError, isS3Uri, type ObjectStorage } from '../ipinsights/object-storage';
+import { MODEL_FORMAT_VERSION } from '../ipinsights/modelFile';
+import { saveModel } from '../ipinsights/modelStore';
+import { ObjectLocationError, isS3Uri, type ObjectStorage } from '../ipinsights/objectStorage';
 import { trainModel, type TrainingProgress } from '../ipinsights/train';
-import { TrainingSetBuilder } from '../ipinsights/training-set';
-import { MalformedInputError, readTupleCsv } from '../ipinsights/tuple-csv';
+import { TrainingSetBuilder } from '../ipinsights/trainingSet';
+import { MalformedInputError, readTupleCsv } from '../ipinsights/tupleCsv';
 import { ExitCode, UsageError, type CliCommand, type CliIo } from './io';
 import {
   argumentError,

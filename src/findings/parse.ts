@@ -1,9 +1,11 @@
 import type * as z from 'zod';
 import { EventBridgeEnvelopeSchema, FindingSchema, type Finding } from './schema';
+import { CodedError, ErrorCode } from '../shared/errors';
 
 /** A finding or event that cannot be used; the message names the field and what is wrong. */
-export class FindingValidationError extends Error {
+export class FindingValidationError extends CodedError {
   override readonly name = 'FindingValidationError';
+  readonly code = ErrorCode.FindingInvalid;
   constructor(
     message: string,
     readonly issues: readonly string[] = [message],
@@ -85,4 +87,9 @@ export function parseFindingsJson(text: string): ParsedFinding[] {
     });
   }
   return [parseFindingInput(value)];
+}
+
+/** A finding kept in the store was validated on the way in; parse it the same way back out. */
+export function parseStoredFinding(json: string): Finding {
+  return FindingSchema.parse(JSON.parse(json));
 }

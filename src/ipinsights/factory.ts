@@ -1,12 +1,13 @@
-import { EmbeddedScorer } from './embedded-scorer';
-import { loadModel } from './model-store';
-import type { ObjectReader } from './object-storage';
+import { EmbeddedScorer } from './embeddedScorer';
+import { loadModel } from './modelStore';
+import type { ObjectReader } from './objectStorage';
 import {
   SageMakerScorer,
   type EndpointInvoker,
   type SageMakerScorerOptions,
-} from './sagemaker-scorer';
+} from './sageMakerScorer';
 import { NoModelScorer, type Scorer } from './scorer';
+import { CodedError, ErrorCode } from '../shared/errors';
 
 export interface ScorerOptions {
   /** Path or `s3://` URI of an embedded model (`IPINSIGHTS_MODEL`). */
@@ -24,8 +25,9 @@ export interface ScorerDeps {
   readonly invoker?: EndpointInvoker;
 }
 
-export class ScorerConfigError extends Error {
+export class ScorerConfigError extends CodedError {
   override readonly name = 'ScorerConfigError';
+  readonly code = ErrorCode.ScorerConfigInvalid;
 }
 
 /** Picks the scorer the configuration names: a model, an endpoint, or none (unscored findings). */

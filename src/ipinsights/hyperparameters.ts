@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CodedError, ErrorCode } from '../shared/errors';
 
 /**
  * Hyperparameters, named as SageMaker IP Insights names them where the idea is the same, with the
@@ -47,8 +48,9 @@ export function defaultEntityVectors(distinctEntities: number): number {
   return Math.max(1, Math.min(250_000_000, 2 * distinctEntities));
 }
 
-export class HyperparameterError extends Error {
+export class HyperparameterError extends CodedError {
   override readonly name = 'HyperparameterError';
+  readonly code = ErrorCode.HyperparameterInvalid;
 }
 
 /** Defaults + overrides, validated; the error names the first bad hyperparameter and its range. */

@@ -2,7 +2,8 @@ import { CALIBRATION_QUANTILES, quantiles } from './calibration';
 import type { Hyperparameters } from './hyperparameters';
 import { IP_LEVELS, IpInsightsModel, entityFingerprint, entityRow, ipRows } from './model';
 import { randomInt, seededRandom, type Random } from './random';
-import type { TrainingSet } from './training-set';
+import type { TrainingSet } from './trainingSet';
+import { CodedError, ErrorCode } from '../shared/errors';
 
 export interface TrainingProgress {
   readonly epoch: number;
@@ -26,8 +27,9 @@ export interface TrainingResult {
   readonly epochLosses: readonly number[];
 }
 
-export class EmptyTrainingSetError extends Error {
+export class EmptyTrainingSetError extends CodedError {
   override readonly name = 'EmptyTrainingSetError';
+  readonly code = ErrorCode.TrainingSetEmpty;
 }
 
 const PROGRESS_EVERY = 65_536;

@@ -1,5 +1,5 @@
 import { guardrailRefusal } from '../../src/actions/guardrails';
-import { initialState } from '../../src/actions/state';
+import { initialState } from '../../src/actions/remediationState';
 import { defaultCriteria, resolveTarget } from '../../src/actions/targets';
 import { parseFindingInput, type Finding } from '../../src/findings';
 import { fixtureFinding, rawFinding } from '../helpers/fixtures';

@@ -1,6 +1,6 @@
 import { ArchiveFindingsCommand } from '@aws-sdk/client-guardduty';
 import type { ActionRequest } from '../../src/actions/contract';
-import type { Dispatcher } from '../../src/actions/dispatch';
+import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { fixtureFinding } from '../helpers/fixtures';
 import { ALICE, NOW, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
 

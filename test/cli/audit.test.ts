@@ -1,9 +1,9 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { main } from '../../src/cli';
-import { AuditLog } from '../../src/actions/audit/log';
+import { main } from '../../src/cli/main';
+import { DynamoAuditLog } from '../../src/store/dynamoAuditLog';
 import type { AuditDraft } from '../../src/actions/audit/record';
 import { loadConfig } from '../../src/config';
-import { openStore } from '../../src/runtime';
+import { openStore } from '../../src/app/embeddedStore';
 import { memoryIo, tempDir } from '../ipinsights/support';
 
 const draft = (n: number, overrides: Partial<AuditDraft> = {}): AuditDraft => ({
@@ -17,13 +17,13 @@ const draft = (n: number, overrides: Partial<AuditDraft> = {}): AuditDraft => ({
   ...overrides,
 });
 
-/** A store folder with an audit log written by the real AuditLog, closed again. */
+/** A store folder with an audit log written by the real DynamoAuditLog, closed again. */
 async function storeWith(drafts: readonly AuditDraft[], tamper = false) {
   const cwd = await tempDir();
   const env = { STORE: 'local:store' };
   const config = loadConfig(env, [], cwd);
   const store = await openStore(config);
-  const log = new AuditLog(store.client, config.store.tables.audit);
+  const log = new DynamoAuditLog(store.client, config.store.tables.audit);
   for (const d of drafts) await log.append(d);
   if (tamper) {
     await store.client.send(

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/main';
 import { createDemoCommand, DEMO_USAGE } from '../../src/cli/demo';
-import { startDemo } from '../../src/local/demo/start';
+import { startDemo } from '../../src/app/demo/start';
 import { memoryIo, tempDir } from '../ipinsights/support';
 
 async function busyPort(): Promise<{ port: number; server: Server }> {

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/main';
 import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
 import { localSlackIo, memoryIo } from '../helpers/cliIo';
 import { FIXTURE_DIR, fixtureNames, rawFinding, rawFixture } from '../helpers/fixtures';

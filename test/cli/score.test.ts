@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/main';
 import { createScoreCommand } from '../../src/cli/score';
-import { trainDemoModel } from '../../src/ipinsights/demo';
-import { saveModel } from '../../src/ipinsights/model-store';
+import { trainDemoModel } from '../../src/app/demo/trainDemoModel';
+import { saveModel } from '../../src/ipinsights/modelStore';
 import { MemoryStorage, memoryIo, tempDir } from '../ipinsights/support';
 
 const { model } = trainDemoModel({ now: () => new Date('2026-11-25T08:00:00Z') });

@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/main';
 import { createTrainCommand } from '../../src/cli/train';
-import { writeCloudTrailFiles } from '../../src/ipinsights/demo';
-import { loadModel } from '../../src/ipinsights/model-store';
+import { writeCloudTrailFiles } from '../../src/app/demo/trainDemoModel';
+import { loadModel } from '../../src/ipinsights/modelStore';
 import { seededRandom } from '../../src/ipinsights/random';
-import { generateSyntheticCloudTrail } from '../../src/ipinsights/synthetic-cloudtrail';
+import { generateSyntheticCloudTrail } from '../../src/app/demo/syntheticCloudTrail';
 import { MemoryStorage, memoryIo, tempDir } from '../ipinsights/support';
 
 const NOW = new Date('2026-11-25T08:00:00Z');

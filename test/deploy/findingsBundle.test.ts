@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { createDocumentClient } from '../../src/aws/dynamodb';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../src/local/embeddedDynamo';
+import { createDocumentClient } from '../../src/store/documentClient';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../src/store/embeddedDynamo';
 import { ensureTables } from '../../src/store/ensureTables';
 import { tableDefinitions } from '../../src/store/tables';
 import { rawFixture } from '../helpers/fixtures';

@@ -42,9 +42,9 @@ describe('manifest.yml agrees with what the bot does', () => {
     expect(Object.fromEntries(requiredScopes(use))).toEqual({
       'chat:write': expect.stringMatching(/^chat\./) as string,
       'channels:history':
-        'conversations.history in src/bot/commands/status.ts, src/bot/slackClient.ts',
+        'conversations.history in src/bot/commands/statusReport.ts, src/bot/slackClient.ts',
       'groups:history':
-        'conversations.history in src/bot/commands/status.ts, src/bot/slackClient.ts',
+        'conversations.history in src/bot/commands/statusReport.ts, src/bot/slackClient.ts',
       'usergroups:read': 'usergroups.users.list in src/bot/interactions/directory.ts',
       commands: 'slash commands /guardduty',
     });

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { silentLog } from '../../src/log';
-import { startDemo, type DemoOptions, type RunningDemo } from '../../src/local/demo/start';
+import { silentLog } from '../../src/shared/log';
+import { startDemo, type DemoOptions, type RunningDemo } from '../../src/app/demo/start';
 
 /**
  * Debian's Chromium, which scripts/ensure-chromium.sh installs when missing (`npm test` and

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import type { Page } from 'playwright-core';
 import { parseFindingInput, type Finding } from '../../src/findings';
-import { DEMO_WIRING } from '../../src/local/demo/listeners';
-import { loadSampleFindings } from '../../src/local/demo/samples';
-import type { RunningDemo } from '../../src/local/demo/start';
+import { DEMO_WIRING } from '../../src/app/demo/listeners';
+import { loadSampleFindings } from '../../src/app/demo/samples';
+import type { RunningDemo } from '../../src/app/demo/start';
 import { rawFinding } from '../helpers/fixtures';
 import { openDemo, type DemoInBrowser, type TestBrowser } from './browser';
 

@@ -2,7 +2,7 @@ import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Page } from 'playwright-core';
 import type { AuditEntry } from '../../src/actions/contract';
-import type { RunningDemo } from '../../src/local/demo/start';
+import type { RunningDemo } from '../../src/app/demo/start';
 import { openDemo, type DemoInBrowser, type TestBrowser } from './browser';
 
 /**

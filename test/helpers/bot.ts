@@ -5,8 +5,8 @@ import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { HTTPReceiver, LogLevel, type App } from '@slack/bolt';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { createAwsGateway } from '../../src/actions/awsGateway';
-import type { Dispatcher } from '../../src/actions/dispatch';
+import { createAwsGateway } from '../../src/app/awsGateway';
+import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { createBoltApp } from '../../src/bot/app';
 import { loadConfig, type Config } from '../../src/config';
 import type { Finding } from '../../src/findings';
@@ -14,8 +14,9 @@ import { createScorer } from '../../src/ipinsights/factory';
 import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
 import type { BotResponse } from '../../src/local/slack/signing';
 import type { Scorer } from '../../src/ipinsights/scorer';
-import { silentLog } from '../../src/log';
-import { createRuntime, type Runtime } from '../../src/runtime';
+import { silentLog } from '../../src/shared/log';
+import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { openedStore } from '../../src/app/store';
 import { silentLogger } from '../local/slack/helpers';
 import { startTestStore, type TestStore } from './store';
 
@@ -112,9 +113,10 @@ export async function startRuntimeHarness(
     iam: mockClient(IAMClient),
     ec2: mockClient(EC2Client),
   };
-  const runtime = await createRuntime(config, {
+  const runtime = createRuntime(config, {
     log: silentLog,
-    store: { client: store.client, close: () => Promise.resolve() },
+    // The harness owns the store: closing the runtime leaves it open.
+    store: openedStore(store.client, store.tables, () => Promise.resolve()),
     scorer: options.scorer ?? (await createScorer({}, {})),
     clock: options.clock ?? (() => NOW),
     // Region and credentials are irrelevant: the mocks answer before any request is signed.

@@ -10,7 +10,7 @@ import type {
   RemediationService,
   RequestOutcome,
 } from '../../src/actions/contract';
-import type { GuardDutyReader } from '../../src/aws/guarddutyReader';
+import type { GuardDutyReader } from '../../src/actions/ports/guardDutyReader';
 import { createBoltApp } from '../../src/bot/app';
 import type { CommandDeps, OpenSuppressModal } from '../../src/bot/commands/deps';
 import { registerCommands } from '../../src/bot/commands/register';
@@ -18,10 +18,10 @@ import type { MessageDecorator } from '../../src/bot/findingPublisher';
 import type { ScoreView } from '../../src/bot/render/finding';
 import type { Finding } from '../../src/findings';
 import type { Scorer } from '../../src/ipinsights/scorer';
-import { silentLog } from '../../src/log';
+import { silentLog } from '../../src/shared/log';
 import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
 import type { EphemeralMessage } from '../../src/local/slack/types';
-import { FindingStateStore } from '../../src/store/findingState';
+import { DynamoFindingRecords } from '../../src/store/dynamoFindingRecords';
 import { silentLogger } from '../local/slack/helpers';
 import { startTestStore, type TestStore } from './store';
 
@@ -129,7 +129,7 @@ export interface CommandHarness {
   readonly slack: LocalSlack;
   readonly app: App;
   readonly store: TestStore;
-  readonly findings: FindingStateStore;
+  readonly findings: DynamoFindingRecords;
   readonly remediation: FakeRemediation;
   readonly audit: MemoryAudit;
   /** A WebClient acting as the bot, to post finding messages for `status`. */
@@ -183,7 +183,7 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
     ],
   });
   const store = await startTestStore();
-  const findings = new FindingStateStore(store.client, store.tables.findings);
+  const findings = new DynamoFindingRecords(store.client, store.tables.findings);
   const audit = new MemoryAudit();
   const remediation = new FakeRemediation(new Set([ALICE]), audit, options.clock, dryRun);
   const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, logger: silentLogger });
@@ -282,7 +282,7 @@ export const contextBlock = (text: string) => ({
 
 /** Records a finding as posted to the channel at `ts`, as the publisher leaves it. */
 export async function seedPostedFinding(
-  findings: FindingStateStore,
+  findings: DynamoFindingRecords,
   finding: Finding,
   message: { readonly ts: string; readonly score: ScoreView; readonly atMs: number },
 ): Promise<void> {

@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { signRequest, slashCommandBody } from '../../src/local/slack';
-import type { Log } from '../../src/log';
+import type { Log } from '../../src/shared/log';
 
 /** Wraps a bare finding the way EventBridge delivers it. */
 export function eventOf(detail: Record<string, unknown>): EventBridgeEvent<string, unknown> {

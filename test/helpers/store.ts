@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../src/aws/dynamodb';
-import { startEmbeddedDynamo } from '../../src/local/embeddedDynamo';
+import { createDocumentClient } from '../../src/store/documentClient';
+import { startEmbeddedDynamo } from '../../src/store/embeddedDynamo';
 import { ensureTables } from '../../src/store/ensureTables';
 import { DEFAULT_TABLE_NAMES, tableDefinitions, type TableNames } from '../../src/store/tables';
 

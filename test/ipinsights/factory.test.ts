@@ -1,9 +1,9 @@
-import { EmbeddedScorer } from '../../src/ipinsights/embedded-scorer';
+import { EmbeddedScorer } from '../../src/ipinsights/embeddedScorer';
 import { ScorerConfigError, createScorer } from '../../src/ipinsights/factory';
-import { saveModel } from '../../src/ipinsights/model-store';
-import { SageMakerScorer } from '../../src/ipinsights/sagemaker-scorer';
+import { saveModel } from '../../src/ipinsights/modelStore';
+import { SageMakerScorer } from '../../src/ipinsights/sageMakerScorer';
 import { NoModelScorer } from '../../src/ipinsights/scorer';
-import { trainDemoModel } from '../../src/ipinsights/demo';
+import { trainDemoModel } from '../../src/app/demo/trainDemoModel';
 import { join } from 'node:path';
 import { tempDir } from './support';
 

@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedScorer } from '../../src/ipinsights/embedded-scorer';
+import { EmbeddedScorer } from '../../src/ipinsights/embeddedScorer';
 import { resolveHyperparameters } from '../../src/ipinsights/hyperparameters';
 import { ipv4ToNumber } from '../../src/ipinsights/ip';
-import { decodeModel, encodeModel, ModelFormatError } from '../../src/ipinsights/model-file';
-import { loadModel, ModelNotFoundError, saveModel } from '../../src/ipinsights/model-store';
+import { decodeModel, encodeModel, ModelFormatError } from '../../src/ipinsights/modelFile';
+import { loadModel, ModelNotFoundError, saveModel } from '../../src/ipinsights/modelStore';
 import { seededRandom } from '../../src/ipinsights/random';
 import { EmptyTrainingSetError, trainModel } from '../../src/ipinsights/train';
-import { TrainingSetBuilder } from '../../src/ipinsights/training-set';
+import { TrainingSetBuilder } from '../../src/ipinsights/trainingSet';
 import type { ScoreResult } from '../../src/ipinsights/scorer';
 
 const NOW = new Date('2026-11-25T10:00:00Z');

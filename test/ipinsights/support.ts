@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 export { memoryIo, type MemoryIo } from '../helpers/cliIo';
-import type { ObjectStorage, S3Location } from '../../src/ipinsights/object-storage';
+import type { ObjectStorage, S3Location } from '../../src/ipinsights/objectStorage';
 
 export function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'ipinsights-'));

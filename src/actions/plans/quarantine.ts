@@ -1,5 +1,5 @@
 import type { JsonObject } from '../audit/record';
-import { ref, type AwsCall } from '../aws';
+import { ref, type AwsCall } from '../ports/awsGateway';
 import { AlreadyInStateError, RemediationRefusedError, TargetNotFoundError } from '../errors';
 import { hasProtectedTag, PROTECTED_TAG } from '../guardrails';
 import { QUARANTINE_GROUP_NAME } from '../targets';

@@ -1,8 +1,8 @@
 import type { Finding } from '../../findings';
 import type { JsonObject } from '../audit/record';
-import type { AwsCall, AwsCallResult } from '../aws';
+import type { AwsCall, AwsCallResult } from '../ports/awsGateway';
 import type { Intent } from '../intents';
-import type { AppliedAction, AppliedChange } from '../state';
+import type { AppliedAction, AppliedChange } from '../remediationState';
 
 export interface PlanContext {
   readonly finding: Finding;

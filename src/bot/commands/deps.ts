@@ -1,12 +1,12 @@
 import type { AuditReader, RemediationService } from '../../actions/contract';
 import type { OpenSuppressModal } from '../interactions/listeners';
-import type { GuardDutyReader } from '../../aws/guarddutyReader';
+import type { GuardDutyReader } from '../../actions/ports/guardDutyReader';
 import type { Scorer } from '../../ipinsights/scorer';
-import type { Log } from '../../log';
-import type { FindingRecord } from '../../store/findingState';
+import type { Log } from '../../shared/log';
+import type { FindingRecord } from '../../actions/findingRecords';
 import type { MessageDecorator } from '../findingPublisher';
 
-/** What the commands read from the finding → message map (FindingStateStore satisfies it). */
+/** What the commands read from the finding → message map (the findings table). */
 export interface FindingRecords {
   get(findingId: string): Promise<FindingRecord | undefined>;
 }

@@ -13,6 +13,7 @@ import {
   type SubcommandName,
   type SubcommandSpec,
 } from './spec';
+import { CodedError, ErrorCode } from '../../shared/errors';
 
 /**
  * The `/guardduty` text parser. Pure and total: whatever Slack sends, it returns a command or one
@@ -68,8 +69,9 @@ interface UserToken {
 }
 
 /** A parse failure inside the parser; turned into `{ok: false}` at the top, never escapes. */
-class ArgumentError extends Error {
+class ArgumentError extends CodedError {
   override readonly name = 'ArgumentError';
+  readonly code = ErrorCode.CommandArgumentInvalid;
 }
 
 const FINDING_ID = /^[A-Za-z0-9_-]{1,128}$/;

@@ -1,17 +1,23 @@
-import type { FindingQuery, GroupCount, GuardDutyReader } from '../../aws/guarddutyReader';
+import type {
+  FindingQuery,
+  GroupCount,
+  GuardDutyReader,
+} from '../../actions/ports/guardDutyReader';
 import {
   extractTuples,
   SEVERITY_BAND_FLOOR,
   type Finding,
   type SeverityBand,
 } from '../../findings';
-import type { FindingRecord } from '../../store/findingState';
+import type { FindingRecord } from '../../actions/findingRecords';
 import type { FindingRecords } from './deps';
 import type { Duration } from './parse';
+import { CodedError, ErrorCode } from '../../shared/errors';
 
 /** GuardDuty has no detector in this region (GuardDuty is not enabled). */
-export class NoDetectorError extends Error {
+export class NoDetectorError extends CodedError {
   override readonly name = 'NoDetectorError';
+  readonly code = ErrorCode.NoDetector;
   constructor() {
     super('GuardDuty has no detector in this region: enable GuardDuty first');
   }

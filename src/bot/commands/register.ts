@@ -1,9 +1,8 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ActionRequest } from '../../actions/contract';
-import type { Finding } from '../../findings';
+import { parseStoredFinding, type Finding } from '../../findings';
 import { entityForPrincipal } from '../../ipinsights/entity';
-import type { FindingRecord } from '../../store/findingState';
-import { parseStoredFinding } from '../findingPublisher';
+import type { FindingRecord } from '../../actions/findingRecords';
 import { renderFinding, type ScoreView } from '../render/finding';
 import { code, prose } from '../render/text';
 import { scoreFinding } from '../scoreFinding';
@@ -19,11 +18,11 @@ import {
   renderOutcome,
   renderScore,
   type CommandResponse,
-} from './render';
-import { renderList, renderStats } from './renderFindings';
+} from './responses';
+import { renderList, renderStats } from './findingListings';
 import { deferredCommandOf, type DeferCommand } from './defer';
 import { COMMAND } from './spec';
-import { gatherStatus, latestFindingMessage, renderStatus } from './status';
+import { gatherStatus, latestFindingMessage, renderStatus } from './statusReport';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type SlashCommand = CommandArgs['command'];

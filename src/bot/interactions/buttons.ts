@@ -1,7 +1,7 @@
 import type { Button, ConfirmationDialog } from '@slack/types';
 import type { ActionKind } from '../../actions/contract';
 import { ACTION_FAMILIES, familyKinds, KINDS, type ActionFamily } from '../../actions/kinds';
-import { inProgress, type RemediationState } from '../../actions/state';
+import { inProgress, type RemediationState } from '../../actions/remediationState';
 import { suppressionFilterName, defaultCriteria } from '../../actions/targets';
 import type { Finding } from '../../findings';
 import { LIMITS } from '../render/limits';

@@ -1,11 +1,11 @@
-import type { RemediationStateStore } from '../../actions/state';
+import type { RemediationStateRepository } from '../../actions/ports/repositories';
 import type { MessageDecorator } from '../findingPublisher';
 import { remediationButtons } from './buttons';
-import { statusLines } from './status';
+import { statusLines } from './statusLines';
 
 /** Buttons and status lines of a finding's message, from its remediation state. */
 export function createRemediationDecorator(
-  state: Pick<RemediationStateStore, 'get'>,
+  state: Pick<RemediationStateRepository, 'get'>,
 ): MessageDecorator {
   return async (finding) => {
     const current = await state.get(finding.id);

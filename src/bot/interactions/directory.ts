@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { GroupDirectory } from '../../actions/authorize';
+import type { GroupDirectory } from '../../actions/ports/groupDirectory';
 
 /** User-group members from Slack's `usergroups.users.list`. */
 export function slackGroupDirectory(client: WebClient): GroupDirectory {

@@ -1,11 +1,11 @@
 import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor, ActionRequest, RequestOutcome } from '../../actions/contract';
-import type { FindingSource } from '../../actions/findings';
+import type { FindingSource } from '../../actions/postedFindings';
 import type { DefaultRemediationService } from '../../actions/service';
-import type { RemediationStateStore } from '../../actions/state';
+import type { RemediationStateRepository } from '../../actions/ports/repositories';
 import { defaultCriteria } from '../../actions/targets';
-import type { Log } from '../../log';
+import type { Log } from '../../shared/log';
 import type { FindingPublisher } from '../findingPublisher';
 import { prose } from '../render/text';
 import { ACTION_ID_PATTERN, parseButton, SUPPRESS_VIEW_ID } from './ids';
@@ -15,7 +15,7 @@ import { parseMetadata, parseSuppressSubmission, suppressModal } from './suppres
 export interface InteractionDeps {
   readonly service: Pick<DefaultRemediationService, 'request' | 'preflight'>;
   readonly findings: FindingSource;
-  readonly state: Pick<RemediationStateStore, 'get'>;
+  readonly state: Pick<RemediationStateRepository, 'get'>;
   readonly publisher: Pick<FindingPublisher, 'refresh'>;
   readonly clock: () => Date;
   readonly log: Log;

@@ -1,15 +1,15 @@
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Intent, IntentOutcome } from '../../actions/intents';
-import type { RemediationReporter } from '../../actions/worker';
+import type { RemediationReporter } from '../../actions/ports/reporter';
 import type { Finding } from '../../findings';
-import type { Log } from '../../log';
-import type { FindingStateStore } from '../../store/findingState';
+import type { Log } from '../../shared/log';
+import type { FindingRecordRepository } from '../../actions/ports/repositories';
 import type { FindingPublisher } from '../findingPublisher';
 import { outcomeThreadReply } from './replies';
 
 export interface SlackReporterDeps {
   readonly publisher: Pick<FindingPublisher, 'refresh'>;
-  readonly findings: Pick<FindingStateStore, 'get'>;
+  readonly findings: Pick<FindingRecordRepository, 'get'>;
   readonly client: WebClient;
   /** Posts to a response_url (commands on findings without a message). */
   readonly fetch?: typeof fetch;

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { AuditEntry } from '../../actions/contract';
-import type { AuditAnswer, DemoInfo } from '../demo/page';
+import type { AuditAnswer, DemoInfo } from '../../app/demo/page';
 import type { LocalSlackSnapshot } from '../slack/snapshot';
 import type { EphemeralMessage, LocalSlackUser, OpenView, SlackMessage } from '../slack/types';
 import { act, getJson, type ActionResult } from './api';

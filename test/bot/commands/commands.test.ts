@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-guardduty';
 import type { Button, KnownBlock } from '@slack/types';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SdkGuardDutyReader } from '../../../src/aws/guarddutyReader';
+import { SdkGuardDutyReader } from '../../../src/aws/guardDutyFindings';
 import type { MessageDecorator } from '../../../src/bot/findingPublisher';
 import { renderFinding, type ScoreView } from '../../../src/bot/render/finding';
 import type { Finding } from '../../../src/findings';

@@ -1,9 +1,9 @@
 import type { IntentOutcome, Intent } from '../../../src/actions/intents';
-import { initialState, type RemediationState } from '../../../src/actions/state';
+import { initialState, type RemediationState } from '../../../src/actions/remediationState';
 import { remediationButtons } from '../../../src/bot/interactions/buttons';
 import { parseButton } from '../../../src/bot/interactions/ids';
 import { outcomeReply, outcomeThreadReply } from '../../../src/bot/interactions/replies';
-import { statusLines } from '../../../src/bot/interactions/status';
+import { statusLines } from '../../../src/bot/interactions/statusLines';
 import { parseSuppressSubmission } from '../../../src/bot/interactions/suppressModal';
 import { renderFinding } from '../../../src/bot/render/finding';
 import { parseFindingInput } from '../../../src/findings';

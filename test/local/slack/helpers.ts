@@ -4,7 +4,7 @@ import { WebClient } from '@slack/web-api';
 import { startLocalSlack, type LocalSlack, type LocalSlackOptions } from '../../../src/local/slack';
 import type { Clock } from '../../../src/local/slack/types';
 
-import { silentSlackLogger } from '../../../src/log';
+import { silentSlackLogger } from '../../../src/bot/slackLogger';
 
 /** Keeps WebClient's and Bolt's logs out of the test output. */
 export const silentLogger = silentSlackLogger;

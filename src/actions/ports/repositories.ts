@@ -1,0 +1,84 @@
+import type { AuditDraft, AuditRecord } from '../audit/record';
+import type { AuditReader } from '../contract';
+import type { FindingContent, FindingRecord, FindingVersion } from '../findingRecords';
+import type { Intent, IntentOutcome, IntentStatus } from '../intents';
+import type { AppliedChange, IntentSummary, RemediationState } from '../remediationState';
+import type { ActionFamily } from '../kinds';
+
+/**
+ * The tables the core keeps its state in, as the core needs them. `src/store/` implements them
+ * over DynamoDB (and the embedded store, which speaks DynamoDB's API); every state change is a
+ * conditional write, so the boolean answers below are "did our condition hold".
+ */
+
+/** The finding → Slack message map. */
+export interface FindingRecordRepository {
+  get(findingId: string): Promise<FindingRecord | undefined>;
+  /** Claims the right to post a finding never seen before. False when a record already exists. */
+  claim(record: FindingRecord): Promise<boolean>;
+  /** Takes over a claim left by an attempt that never finished. False if someone else moved first. */
+  takeOverClaim(
+    findingId: string,
+    staleToken: string,
+    claimToken: string,
+    claimedAt: number,
+  ): Promise<boolean>;
+  /** Records the posted message under our claim. False when the claim is no longer ours. */
+  markPosted(
+    findingId: string,
+    claimToken: string,
+    message: { channel: string; ts: string; postedAt: number },
+  ): Promise<boolean>;
+  /** Drops our claim after a failed post, so a retry starts clean. */
+  release(findingId: string, claimToken: string): Promise<void>;
+  /**
+   * Stores a newer publication of a posted finding. Returns the content it replaced, or undefined
+   * when the stored one is already as new (nothing written).
+   */
+  replaceWithNewer(findingId: string, content: FindingContent): Promise<FindingContent | undefined>;
+  /** Puts back what `replaceWithNewer` replaced, if our write is still the stored one. */
+  restore(findingId: string, ours: FindingVersion, previous: FindingContent): Promise<void>;
+}
+
+/** Accepted requests: the single gate between a click and AWS. */
+export interface IntentRepository {
+  /** Records a new intent; false when one with the same key exists (a duplicate click). */
+  create(intent: Intent): Promise<boolean>;
+  get(id: string): Promise<Intent | undefined>;
+  /** pending → running; false when another worker took it or it already ended. */
+  start(id: string, at: string): Promise<boolean>;
+  /** running (or pending, when the hand-over failed) → succeeded / failed. */
+  finish(
+    id: string,
+    from: IntentStatus,
+    finished: { status: 'succeeded' | 'failed'; finishedAt: string; outcome: IntentOutcome },
+  ): Promise<boolean>;
+  markReported(id: string): Promise<void>;
+}
+
+/** The remediation state of each finding: latest intents and what is in force. */
+export interface RemediationStateRepository {
+  get(findingId: string): Promise<RemediationState>;
+  /** Creates the item if missing, so later updates can set paths inside it. */
+  ensure(findingId: string): Promise<void>;
+  setLatest(findingId: string, summary: IntentSummary): Promise<void>;
+  /** A finished intent: its summary, what is now in force, and the next version. */
+  recordOutcome(
+    findingId: string,
+    family: ActionFamily,
+    summary: IntentSummary,
+    change: AppliedChange,
+  ): Promise<void>;
+}
+
+/** The append-only, hash-chained audit log. */
+export interface AuditRepository extends AuditReader {
+  /** Appends the record that follows the current head; concurrent appends never share a seq. */
+  append(draft: AuditDraft): Promise<AuditRecord>;
+  head(): Promise<AuditRecord | undefined>;
+  /** Every record, oldest first. */
+  records(): AsyncIterable<AuditRecord>;
+}
+
+/** What a component that only appends needs. */
+export type AuditAppender = Pick<AuditRepository, 'append'>;

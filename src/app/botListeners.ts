@@ -1,0 +1,59 @@
+import type { App } from '@slack/bolt';
+import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
+import type { Config } from '../config';
+import type { Log } from '../shared/log';
+import type { Runtime } from './runtime';
+import type { CommandDeps } from '../bot/commands/deps';
+import type { DeferCommand } from '../bot/commands/defer';
+import { registerCommands } from '../bot/commands/register';
+
+export interface BotWiring {
+  readonly config: Config;
+  readonly runtime: Runtime;
+  readonly log: Log;
+  /** GuardDuty's read API for the `/guardduty` commands. */
+  readonly guardduty: GuardDutyReader;
+  /** Pins the detector the commands read; otherwise the region's detector. */
+  readonly detectorId?: string;
+  /** Lambda only: hands slow subcommands to the worker (see `RegisterOptions.defer`). */
+  readonly deferCommand?: DeferCommand;
+}
+
+/**
+ * What the commands need, from the runtime: the worker answers deferred commands with it too.
+ * The suppress modal opens through the runtime's client, which holds the bot token.
+ */
+export function commandDeps(wiring: BotWiring): CommandDeps {
+  const { config, runtime, log } = wiring;
+  return {
+    guardduty: wiring.guardduty,
+    findings: runtime.findings,
+    scorer: runtime.scorer,
+    remediation: runtime.remediation.service,
+    audit: runtime.remediation.audit,
+    openSuppressModal: runtime.remediation.openSuppressModal(runtime.slack),
+    decorate: runtime.publisher.decorator,
+    channel: config.slack.channelId,
+    dryRun: config.dryRun,
+    clock: runtime.clock,
+    log,
+    ...(wiring.detectorId === undefined ? {} : { detectorId: wiring.detectorId }),
+  };
+}
+
+/**
+ * Every listener the bot has — remediation buttons and modals, and `/guardduty` — wired to one
+ * runtime. `serve`, the Slack Lambda function and the sandbox all register exactly these.
+ */
+export function botListeners(wiring: BotWiring): ReadonlyArray<(app: App) => void> {
+  return [
+    wiring.runtime.remediation.listeners,
+    (app) => {
+      registerCommands(
+        app,
+        commandDeps(wiring),
+        wiring.deferCommand === undefined ? {} : { defer: wiring.deferCommand },
+      );
+    },
+  ];
+}

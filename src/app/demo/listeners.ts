@@ -1,0 +1,44 @@
+import type { App } from '@slack/bolt';
+import type { AuditReader } from '../../actions/contract';
+import type { Config } from '../../config';
+import type { Log } from '../../shared/log';
+import type { Runtime } from '../runtime';
+import { botListeners } from '../botListeners';
+import { SAMPLE_DETECTOR_ID, type SampleGuardDuty } from './sampleGuardDuty';
+
+/** What the bot adds to the finding pipeline: its listeners, and the audit log the page shows. */
+export interface DemoBotParts {
+  /** Button, modal and `/guardduty` listeners, registered on the Bolt app. */
+  readonly register: readonly ((app: App) => void)[];
+  /** The audit log for the page's panel; none when the remediation layer is not wired in. */
+  readonly audit?: AuditReader;
+}
+
+export interface DemoBotContext {
+  readonly runtime: Runtime;
+  readonly config: Config;
+  readonly log: Log;
+  /** GuardDuty's read API over the demo's findings, for the `/guardduty` commands in dry run. */
+  readonly guardduty: SampleGuardDuty;
+}
+
+export type DemoBotWiring = (context: DemoBotContext) => DemoBotParts;
+
+/**
+ * What `demoBotParts` wires in this build. The browser test runs its remediation and command
+ * steps only for what is wired.
+ */
+export const DEMO_WIRING: { readonly remediation: boolean; readonly commands: boolean } = {
+  remediation: true,
+  commands: true,
+};
+
+/**
+ * The demo's listeners are exactly the ones `serve` and the Slack Lambda function register: the
+ * remediation buttons and modals and the `/guardduty` commands, over GuardDuty's read API
+ * answered from the demo's findings.
+ */
+export const demoBotParts: DemoBotWiring = ({ runtime, config, log, guardduty }) => ({
+  register: botListeners({ config, runtime, log, guardduty, detectorId: SAMPLE_DETECTOR_ID }),
+  audit: runtime.remediation.audit,
+});

@@ -1,0 +1,246 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createAwsGateway } from '../awsGateway';
+import { startBotServer } from '../../bot/server';
+import type { PublishOutcome } from '../../bot/findingPublisher';
+import type { Config } from '../../config';
+import type { Finding } from '../../findings';
+import type { Log } from '../../shared/log';
+import { openStore, StoreUnavailableError } from '../embeddedStore';
+import { createRuntime, type Runtime } from '../runtime';
+import { DEFAULT_TABLE_NAMES } from '../../store/tables';
+import { EmbeddedStoreLockedError } from '../../store/embeddedDynamo';
+import { startLocalSlack, type LocalSlack } from '../../local/slack';
+import { loadOrCreateCredentials } from './credentials';
+import { DataFolderInUseError, PortInUseError } from './errors';
+import { freshen, samplesClock } from './freshen';
+import { HistoryFile, keepHistory } from './history';
+import { demoBotParts, type DemoBotParts, type DemoBotWiring } from './listeners';
+import { DEMO_MODEL_FILE, demoScorer } from './model';
+import { createDemoPage } from './page';
+import { SampleGuardDuty } from './sampleGuardDuty';
+import { loadSampleFindings } from './samples';
+import { DEMO_CHANNEL, DEMO_RESPONDERS, DEMO_USERS } from './workspace';
+
+export interface DemoOptions {
+  /** Where the store, the channel history, the model and the secrets are kept. */
+  readonly dataDir: string;
+  /** The page's port on 127.0.0.1 (0 = a free one). */
+  readonly port: number;
+  /** Remediation calls AWS for real; otherwise it plans and audits the calls (dry run). */
+  readonly live: boolean;
+  readonly log: Log;
+  readonly clock?: () => Date;
+  readonly random?: (size: number) => Buffer;
+  /**
+   * The findings posted at start (default: the project's sample findings), moved in time to end
+   * at the data folder's first start.
+   */
+  readonly findings?: () => Promise<Finding[]>;
+  /** The bot's listeners and audit log (default: whatever this build wires in). */
+  readonly bot?: DemoBotWiring;
+}
+
+export interface PostedSample {
+  readonly finding: Finding;
+  readonly outcome: PublishOutcome;
+}
+
+export interface RunningDemo {
+  /** The page: `http://127.0.0.1:PORT/`. */
+  readonly url: string;
+  readonly dataDir: string;
+  readonly dryRun: boolean;
+  readonly slack: LocalSlack;
+  readonly channel: string;
+  /** What happened to each sample finding at this start (posted, or already there). */
+  readonly samples: readonly PostedSample[];
+  readonly model: {
+    readonly path: string;
+    readonly trained: boolean;
+    readonly description: string;
+  };
+  readonly bot: DemoBotParts;
+  /** Stops everything and saves the channel; calling it again returns the same promise. */
+  close(): Promise<void>;
+}
+
+/** Undoes what has been started, newest first, when a later step fails or the demo stops. */
+class Teardown {
+  private readonly steps: (() => Promise<void>)[] = [];
+
+  add(step: () => Promise<void>): void {
+    this.steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    const failures: unknown[] = [];
+    for (const step of this.steps.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw new AggregateError(failures, 'the demo did not stop cleanly');
+  }
+}
+
+function demoConfig(options: {
+  dataDir: string;
+  port: number;
+  live: boolean;
+  slack: LocalSlack;
+  modelPath: string;
+}): Config {
+  return {
+    slack: {
+      signingSecret: options.slack.signingSecret,
+      botToken: options.slack.botToken,
+      apiUrl: options.slack.apiUrl,
+      channelId: DEMO_CHANNEL.id,
+    },
+    responders: { users: DEMO_RESPONDERS, groups: [] },
+    // Every sample is shown, the low-severity ones too.
+    minSeverity: 0,
+    ipInsights: { kind: 'model', location: options.modelPath },
+    store: { kind: 'local', dir: join(options.dataDir, 'store'), tables: DEFAULT_TABLE_NAMES },
+    dryRun: !options.live,
+    protectedPrincipals: [],
+    port: options.port,
+  };
+}
+
+async function startSlack(
+  options: DemoOptions,
+  history: HistoryFile,
+  page: Awaited<ReturnType<typeof createDemoPage>>,
+  secrets: { signingSecret: string; botToken: string },
+): Promise<LocalSlack> {
+  try {
+    return await startLocalSlack({
+      port: options.port,
+      host: '127.0.0.1',
+      ...secrets,
+      channels: [DEMO_CHANNEL],
+      users: DEMO_USERS,
+      history: (await history.read()) ?? [],
+      fallback: (request, response) => page.handle(request, response),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new PortInUseError(options.port);
+    }
+    throw error;
+  }
+}
+
+async function openDemoStore(config: Config, dataDir: string) {
+  try {
+    return await openStore(config);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError && error.cause instanceof EmbeddedStoreLockedError) {
+      throw new DataFolderInUseError(dataDir);
+    }
+    throw error;
+  }
+}
+
+/** The real Bolt app over HTTP on loopback, with the local Slack sending it signed requests. */
+async function startBot(
+  config: Config,
+  parts: DemoBotParts,
+  slack: LocalSlack,
+): Promise<{ stop: () => Promise<void> }> {
+  const bot = await startBotServer({
+    config,
+    listeners: parts.register,
+    port: 0,
+    host: '127.0.0.1',
+  });
+  if (bot.eventsUrl !== undefined) slack.setEventsUrl(bot.eventsUrl);
+  return bot;
+}
+
+/**
+ * Starts the whole product on loopback: the local Slack (with the page), the embedded store, the
+ * IP Insights scorer, the Bolt app, and posts the sample findings. A finding already posted in
+ * this data folder is not posted again, so a restart shows the same channel.
+ */
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  const dataDir = resolve(options.dataDir);
+  const clock = options.clock ?? (() => new Date());
+  const teardown = new Teardown();
+  try {
+    await mkdir(dataDir, { recursive: true });
+    const secrets = await loadOrCreateCredentials(dataDir, options.random);
+    const history = new HistoryFile(join(dataDir, 'slack.json'));
+    // Filled in below; the page reads them per request.
+    let scorerDescription = '';
+    let bot: DemoBotParts = { register: [] };
+    const page = await createDemoPage({
+      info: () => ({
+        channel: DEMO_CHANNEL,
+        responders: DEMO_RESPONDERS,
+        dryRun: !options.live,
+        scorer: scorerDescription,
+      }),
+      audit: () => bot.audit,
+    });
+    // The port and the data folder are checked first, before anything slow or written.
+    const slack = await startSlack(options, history, page, secrets);
+    teardown.add(() => slack.close());
+    const modelPath = join(dataDir, DEMO_MODEL_FILE);
+    const config = demoConfig({ ...options, dataDir, slack, modelPath });
+    const store = await openDemoStore(config, dataDir);
+    let runtime: Runtime | undefined = undefined;
+    teardown.add(async () => {
+      // Let an action that is running finish (and be audited) before the store closes.
+      await runtime?.remediation.idle();
+      await (runtime ?? store).close();
+    });
+    const keeper = keepHistory(slack, history, options.log);
+    teardown.add(() => keeper.stop());
+
+    const model = await demoScorer(modelPath, clock);
+    scorerDescription = model.scorer.description;
+    runtime = createRuntime(config, {
+      log: options.log,
+      scorer: model.scorer,
+      store,
+      clock,
+      // Dry run plans and audits without AWS; --live uses the machine's AWS credentials.
+      ...(options.live ? { remediation: { aws: createAwsGateway() } } : {}),
+    });
+    const findings = freshen(
+      await (options.findings ?? loadSampleFindings)(),
+      await samplesClock(dataDir, clock),
+    );
+    const guardduty = new SampleGuardDuty(findings);
+    bot = (options.bot ?? demoBotParts)({ runtime, config, log: options.log, guardduty });
+    const boltApp = await startBot(config, bot, slack);
+    teardown.add(() => boltApp.stop());
+
+    const samples: PostedSample[] = [];
+    for (const finding of findings) {
+      samples.push({ finding, outcome: await runtime.publisher.publish(finding) });
+    }
+    await keeper.flush();
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: slack.url,
+      dataDir,
+      dryRun: config.dryRun,
+      slack,
+      channel: DEMO_CHANNEL.id,
+      samples,
+      model: { path: model.path, trained: model.trained, description: model.scorer.description },
+      bot,
+      close: () => (closing ??= teardown.run()),
+    };
+  } catch (error) {
+    await teardown.run().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { FindingValidationError, parseFindingInput } from '../findings';
+import type { PublishOutcome } from '../bot/findingPublisher';
+import { loadConfig } from '../config';
+import type { Log } from '../shared/log';
+import { createLogger } from './logging';
+import { coldStartOnce } from './coldStart';
+import { createPipeline, type Pipeline } from './pipeline';
+import { scorerFromConfig } from './scorer';
+import { openDynamoStore } from './store';
+import { withSlackSecrets } from '../aws/slackSecrets';
+
+export type FindingsResult =
+  PublishOutcome | { readonly kind: 'rejected'; readonly reason: string };
+
+/**
+ * The EventBridge target. A malformed event is rejected and logged (retrying it cannot help);
+ * a Slack or store failure throws, so Lambda retries the event and then sends it to the
+ * dead-letter queue.
+ */
+export function createFindingsHandler(pipeline: () => Promise<Pipeline>, log: Log) {
+  return async (event: EventBridgeEvent<string, unknown>): Promise<FindingsResult> => {
+    let finding;
+    try {
+      ({ finding } = parseFindingInput(event));
+    } catch (error) {
+      if (!(error instanceof FindingValidationError)) throw error;
+      log.error('rejected event: not a valid GuardDuty finding', {
+        eventId: event.id,
+        reason: error.message,
+      });
+      return { kind: 'rejected', reason: error.message };
+    }
+    let outcome;
+    try {
+      outcome = await (await pipeline()).publisher.publish(finding);
+    } catch (error) {
+      // Lambda retries the event, then sends it to the dead-letter queue: say which finding.
+      log.error('finding not processed; the event will be retried', {
+        findingId: finding.id,
+        eventId: event.id,
+        error,
+      });
+      throw error;
+    }
+    log.info('finding processed', {
+      findingId: finding.id,
+      eventId: event.id,
+      outcome: outcome.kind,
+    });
+    return outcome;
+  };
+}
+
+/** The findings function as Lambda runs it: configuration from the environment and Secrets Manager. */
+export function findingsFunction() {
+  const { logger, log } = createLogger('guardduty-chatops-findings');
+  const pipeline = coldStartOnce(async () => {
+    const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
+    return createPipeline(config, {
+      log,
+      store: openDynamoStore(config),
+      scorer: await scorerFromConfig(config),
+    });
+  });
+  const handle = createFindingsHandler(pipeline, log);
+  // Every log line of an invocation carries its request id and cold-start flag (Lambda context).
+  return (event: EventBridgeEvent<string, unknown>, context: Context) => {
+    logger.addContext(context);
+    return handle(event);
+  };
+}

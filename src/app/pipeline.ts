@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
+import type {
+  FindingRecordRepository,
+  RemediationStateRepository,
+} from '../actions/ports/repositories';
+import { FindingPublisher, type MessageDecorator } from '../bot/findingPublisher';
+import { createRemediationDecorator } from '../bot/interactions/decorator';
+import { createSlackClient, WebApiChannelMessages } from '../bot/slackClient';
+import type { Config } from '../config';
+import type { Scorer } from '../ipinsights/scorer';
+import type { Log } from '../shared/log';
+import { findingRecords, remediationStates } from './findingRepositories';
+import type { OpenedStore } from './store';
+
+/** The finding pipeline: what the findings function needs, and nothing of the remediation layer. */
+export interface Pipeline {
+  readonly store: OpenedStore;
+  readonly slack: WebClient;
+  readonly scorer: Scorer;
+  readonly findings: FindingRecordRepository;
+  readonly publisher: FindingPublisher;
+  /** The remediation state the messages' buttons and status lines are drawn from (read only). */
+  readonly state: RemediationStateRepository;
+  readonly clock: () => Date;
+  close(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  readonly log: Log;
+  /**
+   * The IP Insights scorer (`scorerFromConfig(config)` in production). Passed in, not built here,
+   * so a function that never scores (the Slack function) carries neither the model nor its clients.
+   */
+  readonly scorer: Scorer;
+  /**
+   * The open store: `openDynamoStore` on Lambda, `openStore` (which can also open the embedded
+   * store) on a laptop. Chosen by the caller, so a Lambda bundle never carries the embedded store.
+   */
+  readonly store: OpenedStore;
+  readonly decorate?: MessageDecorator;
+  readonly clock?: () => Date;
+}
+
+/** Wires the finding pipeline from configuration; every part can be replaced by the caller. */
+export function createPipeline(config: Config, options: PipelineOptions): Pipeline {
+  const { store, scorer } = options;
+  const slack = createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
+  const findings = findingRecords(store);
+  const state = remediationStates(store);
+  const clock = options.clock ?? (() => new Date());
+  const publisher = new FindingPublisher({
+    store: findings,
+    messages: new WebApiChannelMessages(slack),
+    scorer,
+    channel: config.slack.channelId,
+    minSeverity: config.minSeverity,
+    clock,
+    newToken: randomUUID,
+    log: options.log,
+    decorate: options.decorate ?? createRemediationDecorator(state),
+  });
+  return { store, slack, scorer, findings, publisher, state, clock, close: () => store.close() };
+}

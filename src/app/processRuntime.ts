@@ -1,0 +1,41 @@
+import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
+import { SdkGuardDutyReader } from '../aws/guardDutyFindings';
+import type { Config } from '../config';
+import type { Log } from '../shared/log';
+import { createAwsGateway } from './awsGateway';
+import { openStore } from './embeddedStore';
+import { createRuntime, type Runtime } from './runtime';
+import { scorerFromConfig } from './scorer';
+
+export interface ProcessRuntimeOptions {
+  readonly log: Log;
+  /** Remediation calls AWS with this machine's credentials; otherwise only dry runs can run. */
+  readonly live: boolean;
+}
+
+/**
+ * The whole bot in one process (`serve`, `post`): the store `STORE` names, the configured
+ * scorer, and, when live, the AWS gateway over the SDK's default credentials.
+ */
+export async function openProcessRuntime(
+  config: Config,
+  options: ProcessRuntimeOptions,
+): Promise<Runtime> {
+  const store = await openStore(config);
+  try {
+    return createRuntime(config, {
+      log: options.log,
+      store,
+      scorer: await scorerFromConfig(config),
+      ...(options.live ? { remediation: { aws: createAwsGateway() } } : {}),
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** GuardDuty's read API over the SDK (region and credentials from the environment). */
+export function sdkGuardDutyReader(): GuardDutyReader {
+  return new SdkGuardDutyReader();
+}

@@ -1,0 +1,127 @@
+import type { App, AwsLambdaReceiverOptions } from '@slack/bolt';
+import type { Context } from 'aws-lambda';
+import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { LambdaInvokeDispatcher } from '../actions/dispatch';
+import type { AsyncInvoker } from '../actions/ports/dispatch';
+import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
+import type { Scorer } from '../ipinsights/scorer';
+import { LambdaAsyncInvoker } from '../aws/lambdaInvoker';
+import { createBoltApp } from '../bot/app';
+import type { DeferCommand } from '../bot/commands/defer';
+import { onSlackRequest } from '../bot/requestLogKeys';
+import { botListeners } from './botListeners';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { createLogger } from './logging';
+import { coldStartOnce } from './coldStart';
+import { createRuntime } from './runtime';
+import { openDynamoStore } from './store';
+import { withSlackSecrets } from '../aws/slackSecrets';
+
+/** Bolt's Lambda handler: API Gateway / Function URL event in, HTTP response out. */
+export type SlackHandler = Awaited<ReturnType<AwsLambdaReceiver['start']>>;
+
+/**
+ * Slack's requests (buttons, modals, slash commands) through Bolt's AwsLambdaReceiver. The
+ * receiver answers only after the listener finished (Lambda freezes after the response), so the
+ * listeners only authorise, record the intent and invoke the worker asynchronously before
+ * acknowledging; the worker does the AWS calls and answers the slow `/guardduty` subcommands.
+ */
+export function createSlackHandler(
+  config: Config,
+  listeners: ReadonlyArray<(app: App) => void>,
+  options: { readonly logger?: AwsLambdaReceiverOptions['logger'] } = {},
+): SlackHandler {
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: config.slack.signingSecret,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  createBoltApp({
+    botToken: config.slack.botToken,
+    apiUrl: config.slack.apiUrl,
+    receiver,
+    register: listeners,
+  });
+  let started: Promise<SlackHandler> | undefined;
+  return async (event, context) => {
+    started ??= receiver.start();
+    return (await started)(event, context);
+  };
+}
+
+/** The worker function the Slack function invokes; without it, nothing could run. */
+export function workerFunctionName(config: Config): string {
+  if (config.workerFunctionName === undefined) {
+    throw new ConfigError(['WORKER_FUNCTION_NAME: missing (the remediation worker function)']);
+  }
+  return config.workerFunctionName;
+}
+
+/** Slow `/guardduty` subcommands go to the worker, which answers through response_url. */
+export function deferToWorker(invoker: AsyncInvoker, functionName: string): DeferCommand {
+  return (command) => invoker.invokeAsync(functionName, { command });
+}
+
+/**
+ * The Slack function reads nothing from GuardDuty: every subcommand that does (list, show, stats,
+ * status, archive) is handed to the worker, so this function needs neither the client nor the
+ * permissions. Reaching this reader is a wiring bug, reported as such.
+ */
+function readByWorker(method: string) {
+  return () =>
+    Promise.reject(
+      new Error(`GuardDuty ${method} is read by the worker function, not the Slack function`),
+    );
+}
+
+export const WORKER_ONLY_GUARDDUTY: GuardDutyReader = {
+  listDetectorIds: readByWorker('ListDetectors'),
+  getDetector: readByWorker('GetDetector'),
+  listFindingIds: readByWorker('ListFindings'),
+  getFindings: readByWorker('GetFindings'),
+  countFindings: readByWorker('GetFindingsStatistics'),
+};
+
+/**
+ * Scoring (`/guardduty score`, new findings) happens in the worker and the findings function:
+ * this function loads no model at cold start and holds no S3 or SageMaker permission.
+ */
+export const WORKER_ONLY_SCORER: Scorer = {
+  description: 'IP Insights runs in the worker function',
+  score: () =>
+    Promise.reject(new Error('IP Insights scores in the worker function, not the Slack function')),
+};
+
+/** The Slack function as Lambda runs it: the worker does everything slow or privileged. */
+export function slackFunction(): SlackHandler {
+  const { logger, log } = createLogger('guardduty-chatops-slack');
+  const handler = coldStartOnce(async () => {
+    const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
+    const invoker = new LambdaAsyncInvoker();
+    const worker = workerFunctionName(config);
+    const runtime = createRuntime(config, {
+      log,
+      store: openDynamoStore(config),
+      scorer: WORKER_ONLY_SCORER,
+      remediation: { dispatcher: new LambdaInvokeDispatcher(invoker, worker) },
+    });
+    return createSlackHandler(config, [
+      onSlackRequest((keys) => {
+        logger.appendKeys({ ...keys });
+        log.info('slack request');
+      }),
+      ...botListeners({
+        config,
+        runtime,
+        log,
+        guardduty: WORKER_ONLY_GUARDDUTY,
+        deferCommand: deferToWorker(invoker, worker),
+      }),
+    ]);
+  });
+  return async (event, context: Context) => {
+    // One request per invocation: its log lines carry its request id and Slack user, no one else's.
+    logger.resetKeys();
+    logger.addContext(context);
+    return (await handler())(event, context);
+  };
+}

@@ -1,0 +1,82 @@
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { createAwsGateway } from './awsGateway';
+import { SdkGuardDutyReader } from '../aws/guardDutyFindings';
+import { DeferredCommandSchema, respondTo, slashCommandOf } from '../bot/commands/defer';
+import { commandAnswerer } from '../bot/commands/register';
+import { commandDeps } from './botListeners';
+import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
+import { loadConfig, type Config } from '../config';
+import type { Log } from '../shared/log';
+import { createLogger } from './logging';
+import { coldStartOnce } from './coldStart';
+import { createRuntime, type Runtime } from './runtime';
+import { scorerFromConfig } from './scorer';
+import { openDynamoStore } from './store';
+import { withSlackSecrets } from '../aws/slackSecrets';
+
+const WorkerEventSchema = z.union([
+  z.object({ intentId: z.string().min(1).max(1024) }),
+  z.object({ command: DeferredCommandSchema }),
+]);
+
+export type WorkerResult =
+  | { readonly kind: 'done'; readonly intentId: string }
+  | { readonly kind: 'answered'; readonly command: string }
+  | { readonly kind: 'rejected'; readonly reason: string };
+
+export interface WorkerParts {
+  readonly config: Config;
+  readonly runtime: Runtime;
+  readonly guardduty: GuardDutyReader;
+  /** Posts to a response_url (injected so tests can watch it). */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * The worker, invoked asynchronously by the Slack function with `{intentId}` (a remediation to
+ * run once: a Lambda retry finds it taken or finished and only re-reports) or `{command}` (a slow
+ * `/guardduty` subcommand to answer through its response_url). An error from Slack or the store
+ * throws, so Lambda retries and finally sends the event to the dead-letter queue.
+ */
+export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log) {
+  return async (event: unknown): Promise<WorkerResult> => {
+    const parsed = WorkerEventSchema.safeParse(event);
+    if (!parsed.success) {
+      const reason = `not a worker event: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
+      log.error('rejected worker event', { reason });
+      return { kind: 'rejected', reason };
+    }
+    const { runtime, config, guardduty, fetch: fetchFn } = await parts();
+    if ('intentId' in parsed.data) {
+      await runtime.remediation.worker.run(parsed.data.intentId);
+      return { kind: 'done', intentId: parsed.data.intentId };
+    }
+    const command = slashCommandOf(parsed.data.command);
+    const answer = commandAnswerer(commandDeps({ config, runtime, log, guardduty }));
+    await answer(command, respondTo(command.response_url, fetchFn), runtime.slack);
+    log.info('deferred command answered', { user: command.user_id, text: command.text });
+    return { kind: 'answered', command: command.text };
+  };
+}
+
+/** The worker function as Lambda runs it: live AWS, configuration from the environment. */
+export function workerFunction() {
+  const { logger, log } = createLogger('guardduty-chatops-worker');
+  const parts = coldStartOnce(async (): Promise<WorkerParts> => {
+    const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
+    const runtime = createRuntime(config, {
+      log,
+      store: openDynamoStore(config),
+      scorer: await scorerFromConfig(config),
+      remediation: { aws: createAwsGateway() },
+    });
+    return { config, runtime, guardduty: new SdkGuardDutyReader() };
+  });
+  const handle = createWorkerHandler(parts, log);
+  // Every log line of an invocation carries its request id and cold-start flag (Lambda context).
+  return (event: unknown, context: Context): Promise<WorkerResult> => {
+    logger.addContext(context);
+    return handle(event);
+  };
+}

@@ -1,0 +1,178 @@
+import type { WebClient } from '@slack/web-api';
+import type { DetectorInfo, GuardDutyReader } from '../../actions/ports/guardDutyReader';
+import { EmbeddedScorer } from '../../ipinsights/embeddedScorer';
+import type { ModelMetadata } from '../../ipinsights/model';
+import type { Scorer } from '../../ipinsights/scorer';
+import type { FindingRecord } from '../../actions/findingRecords';
+import { FINDING_EVENT_TYPE } from '../render/finding';
+import { code, ours, prose } from '../render/text';
+import { formatUtc } from '../render/time';
+import type { FindingRecords } from './deps';
+import { messageLink, NoDetectorError } from './queries';
+import { context, response, sections, type CommandResponse } from './responses';
+
+/** The newest finding message in the channel, found by the metadata the publisher attaches. */
+export async function latestFindingMessage(
+  client: WebClient,
+  channel: string,
+): Promise<{ findingId: string; ts: string } | undefined> {
+  // Findings are top-level messages; the newest 200 cover any busy day's thread-less chatter.
+  const page = await client.conversations.history({
+    channel,
+    limit: 200,
+    include_all_metadata: true,
+  });
+  for (const message of page.messages ?? []) {
+    const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
+    if (
+      message.metadata?.event_type === FINDING_EVENT_TYPE &&
+      typeof payload?.finding_id === 'string' &&
+      message.ts !== undefined
+    ) {
+      return { findingId: payload.finding_id, ts: message.ts };
+    }
+  }
+  return undefined;
+}
+
+type Part<T> =
+  | { readonly kind: 'ok'; readonly value: T }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'error'; readonly message: string };
+
+export interface StatusReport {
+  readonly detector: Part<DetectorInfo>;
+  readonly lastPosted: Part<{
+    readonly ts: string;
+    readonly findingId: string;
+    readonly record?: FindingRecord;
+  }>;
+  readonly scorer: { readonly description: string; readonly metadata?: ModelMetadata };
+  readonly dryRun: boolean;
+  readonly now: Date;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/** Each part is checked on its own: a health report must not fail because one part does. */
+async function part<T>(check: () => Promise<T | undefined>): Promise<Part<T>> {
+  try {
+    const value = await check();
+    return value === undefined ? { kind: 'none' } : { kind: 'ok', value };
+  } catch (error) {
+    return { kind: 'error', message: errorText(error) };
+  }
+}
+
+export interface StatusDeps {
+  readonly guardduty: GuardDutyReader;
+  readonly detectorId: () => Promise<string>;
+  readonly findings: FindingRecords;
+  readonly scorer: Scorer;
+  readonly dryRun: boolean;
+  readonly clock: () => Date;
+  readonly latestMessage: () => Promise<{ findingId: string; ts: string } | undefined>;
+}
+
+export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
+  const [detector, lastPosted] = await Promise.all([
+    part(async () => {
+      try {
+        return await deps.guardduty.getDetector(await deps.detectorId());
+      } catch (error) {
+        if (error instanceof NoDetectorError) return undefined;
+        throw error;
+      }
+    }),
+    part(async () => {
+      const latest = await deps.latestMessage();
+      if (latest === undefined) return undefined;
+      const record = await deps.findings.get(latest.findingId);
+      return record === undefined ? latest : { ...latest, record };
+    }),
+  ]);
+  const metadata = deps.scorer instanceof EmbeddedScorer ? deps.scorer.metadata : undefined;
+  return {
+    detector,
+    lastPosted,
+    scorer: {
+      description: deps.scorer.description,
+      ...(metadata === undefined ? {} : { metadata }),
+    },
+    dryRun: deps.dryRun,
+    now: deps.clock(),
+  };
+}
+
+const FREQUENCY: Readonly<Record<string, string>> = {
+  FIFTEEN_MINUTES: 'every 15 minutes',
+  ONE_HOUR: 'every hour',
+  SIX_HOURS: 'every 6 hours',
+};
+
+function detectorLine(detector: StatusReport['detector']): string {
+  if (detector.kind === 'none') return ':x: *GuardDuty*: no detector in this region';
+  if (detector.kind === 'error') {
+    return `:x: *GuardDuty*: could not read the detector: ${prose(detector.message, 300)}`;
+  }
+  const d = detector.value;
+  const enabled = d.status === 'ENABLED';
+  const frequency =
+    d.findingPublishingFrequency === undefined
+      ? ''
+      : `; updated findings are exported ${FREQUENCY[d.findingPublishingFrequency] ?? ours(d.findingPublishingFrequency, 40)}`;
+  return `${enabled ? ':white_check_mark:' : ':x:'} *GuardDuty*: detector ${code(d.id, 80)} ${enabled ? 'enabled' : `is ${ours(d.status, 20).toLowerCase()}`}${frequency}`;
+}
+
+function lastPostedLine(last: StatusReport['lastPosted'], now: Date): string {
+  if (last.kind === 'none') return ':grey_question: *Last finding posted*: none in the channel yet';
+  if (last.kind === 'error') {
+    return `:x: *Last finding posted*: could not read the channel: ${prose(last.message, 300)}`;
+  }
+  const { ts, findingId, record } = last.value;
+  const postedMs = Number(ts) * 1000;
+  const link = messageLink(record);
+  const what =
+    record === undefined
+      ? code(findingId, 140)
+      : `${prose(record.title || record.type, 120)} (${record.severity.toFixed(1)}) ${code(findingId, 140)}`;
+  return `:white_check_mark: *Last finding posted* ${formatUtc(postedMs)} (${ago(now.getTime() - postedMs)}): ${what}${link === undefined ? '' : ` · <${link}|message>`}`;
+}
+
+function ago(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} days ago`;
+}
+
+function scorerLine(scorer: StatusReport['scorer'], now: Date): string {
+  const m = scorer.metadata;
+  if (m === undefined) {
+    const ok = scorer.description !== 'no model configured';
+    return `${ok ? ':white_check_mark:' : ':warning:'} *IP Insights*: ${ours(scorer.description, 300)}`;
+  }
+  const age = now.getTime() - Date.parse(m.trainedAt);
+  const days = Math.floor(age / 86_400_000);
+  return `:white_check_mark: *IP Insights*: embedded model trained ${formatUtc(m.trainedAt)} (${Number.isNaN(days) ? 'unknown age' : `${days} days old`}), ${m.trainingPairs.toLocaleString('en-US')} training pairs, ${m.entityCount.toLocaleString('en-US')} principals`;
+}
+
+export function renderStatus(report: StatusReport): CommandResponse {
+  const mode = report.dryRun
+    ? ':test_tube: *Dry run*: remediation is planned and audited; AWS is not changed'
+    : ':zap: *Live*: remediation changes AWS';
+  const lines = [
+    detectorLine(report.detector),
+    lastPostedLine(report.lastPosted, report.now),
+    scorerLine(report.scorer, report.now),
+    mode,
+  ];
+  return response(
+    [...sections(lines), context(`Checked ${formatUtc(report.now)}`)],
+    'guardduty-chatops status',
+  );
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import { ExitCode, UsageError, processIo, type CliCommand, type CliIo } from './io';
+
+const USAGE = `usage: guardduty-chatops <command> [options]
+
+commands:
+  serve                      Bolt app on PORT (default 3000), POST /slack/events
+  demo                       local sandbox: fake workspace page + bot + sample findings
+  post FILE...               post findings / EventBridge events from JSON files
+  train --cloudtrail PATH... --out MODEL   (or --tuples FILE.csv)
+  score --model MODEL [FILE.csv]
+  audit verify|list          check the audit hash chain / print records`;
+
+// Loaded on demand so `score` does not pay for Bolt and the AWS SDK at start-up.
+const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  demo: async () => (await import('./demo')).demo,
+  post: async () => (await import('./post')).post,
+  train: async () => (await import('./train')).train,
+  score: async () => (await import('./score')).score,
+  audit: async () => (await import('./audit')).audit,
+  serve: async () => (await import('./serve')).serve,
+};
+
+export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    io.stderr.write(`guardduty-chatops: unknown command "${name}" (try --help)\n`);
+    return ExitCode.usage;
+  }
+  try {
+    const command = await load();
+    return await command(args, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`guardduty-chatops ${name}: ${message.split('\n')[0] ?? ''}\n`);
+    return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
+  }
+}
+
+if (require.main === module) {
+  // Node 20 is supported here (Lambda runs 22); the SDK's warning about its future releases is noise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  void main(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,194 @@
+import { endianness } from 'node:os';
+import * as z from 'zod';
+import { hyperparameterSchema } from './hyperparameters';
+import { IP_PREFIX_LENGTHS, IpInsightsModel } from './model';
+import { CodedError, ErrorCode } from '../shared/errors';
+
+/**
+ * The model file: one self-describing binary container.
+ *
+ *   bytes 0..3   magic "IPIM"
+ *   bytes 4..7   format version, uint32 little-endian (this build: 1)
+ *   bytes 8..11  header length N, uint32 little-endian
+ *   N bytes      header, UTF-8 JSON: hyperparameters, metadata, section list
+ *   padding      to a multiple of 4 bytes
+ *   sections     little-endian arrays, back to back, in the header's order
+ */
+export const MODEL_FORMAT_VERSION = 1;
+const MAGIC = 'IPIM';
+const PREAMBLE_BYTES = 12;
+
+export class ModelFormatError extends CodedError {
+  override readonly name = 'ModelFormatError';
+  readonly code = ErrorCode.ModelFormatInvalid;
+}
+
+const SECTIONS = [
+  ['entityVectors', 'float32'],
+  ['ipVectors', 'float32'],
+  ['knownEntities', 'uint32'],
+  ['calibrationNormal', 'float32'],
+  ['calibrationRandom', 'float32'],
+] as const;
+type SectionName = (typeof SECTIONS)[number][0];
+
+const headerSchema = z.object({
+  hyperparameters: hyperparameterSchema,
+  ipPrefixLengths: z.array(z.number().int()),
+  metadata: z.object({
+    trainedAt: z.string(),
+    trainingPairs: z.number().int().nonnegative(),
+    entityCount: z.number().int().nonnegative(),
+    finalLoss: z.number(),
+  }),
+  sections: z.array(
+    z.object({
+      name: z.enum(SECTIONS.map(([name]) => name) as [SectionName, ...SectionName[]]),
+      type: z.enum(['float32', 'uint32']),
+      length: z.number().int().nonnegative(),
+    }),
+  ),
+});
+
+function assertLittleEndianHost(): void {
+  // Sections are raw typed-array bytes; every platform Node runs on in practice is little-endian.
+  if (endianness() !== 'LE') throw new ModelFormatError('model files need a little-endian host');
+}
+
+function sectionArrays(model: IpInsightsModel): Record<SectionName, Float32Array | Uint32Array> {
+  const { parts } = model;
+  return {
+    entityVectors: parts.entityVectors,
+    ipVectors: parts.ipVectors,
+    knownEntities: parts.knownEntities,
+    calibrationNormal: parts.calibration.normal,
+    calibrationRandom: parts.calibration.random,
+  };
+}
+
+export function encodeModel(model: IpInsightsModel): Uint8Array {
+  assertLittleEndianHost();
+  const arrays = sectionArrays(model);
+  const header = {
+    hyperparameters: model.hyperparameters,
+    ipPrefixLengths: [...IP_PREFIX_LENGTHS],
+    metadata: model.metadata,
+    sections: SECTIONS.map(([name, type]) => ({ name, type, length: arrays[name].length })),
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const sectionsStart = align4(PREAMBLE_BYTES + headerBytes.length);
+  const total = SECTIONS.reduce((sum, [name]) => sum + arrays[name].byteLength, sectionsStart);
+  const out = Buffer.alloc(total);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(MODEL_FORMAT_VERSION, 4);
+  out.writeUInt32LE(headerBytes.length, 8);
+  headerBytes.copy(out, PREAMBLE_BYTES);
+  let offset = sectionsStart;
+  for (const [name] of SECTIONS) {
+    const array = arrays[name];
+    out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), offset);
+    offset += array.byteLength;
+  }
+  return out;
+}
+
+export function decodeModel(bytes: Uint8Array): IpInsightsModel {
+  assertLittleEndianHost();
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buffer.length < PREAMBLE_BYTES || buffer.toString('latin1', 0, 4) !== MAGIC) {
+    throw new ModelFormatError('not an IP Insights model file (no "IPIM" header)');
+  }
+  const version = buffer.readUInt32LE(4);
+  if (version !== MODEL_FORMAT_VERSION) {
+    throw new ModelFormatError(
+      `model file format version ${version} is not supported (this build reads version ${MODEL_FORMAT_VERSION})`,
+    );
+  }
+  const headerLength = buffer.readUInt32LE(8);
+  if (PREAMBLE_BYTES + headerLength > buffer.length) throw truncated();
+  const header = parseHeader(
+    buffer.toString('utf8', PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength),
+  );
+  const arrays = new Map<SectionName, Float32Array | Uint32Array>();
+  let offset = align4(PREAMBLE_BYTES + headerLength);
+  for (const section of header.sections) {
+    const end = offset + section.length * 4;
+    if (end > buffer.length) throw truncated();
+    // slice() copies into a fresh, aligned ArrayBuffer whatever the input's byteOffset.
+    const copy = buffer.buffer.slice(buffer.byteOffset + offset, buffer.byteOffset + end);
+    arrays.set(
+      section.name,
+      section.type === 'float32' ? new Float32Array(copy) : new Uint32Array(copy),
+    );
+    offset = end;
+  }
+  const hp = header.hyperparameters;
+  const entityVectors = floatSection(
+    arrays,
+    'entityVectors',
+    hp.num_entity_vectors * hp.vector_dim,
+  );
+  const ipVectors = floatSection(arrays, 'ipVectors', hp.num_ip_vectors * hp.vector_dim);
+  const knownEntities = arrays.get('knownEntities');
+  if (!(knownEntities instanceof Uint32Array)) throw missing('knownEntities');
+  return new IpInsightsModel({
+    hyperparameters: hp,
+    entityVectors,
+    ipVectors,
+    knownEntities,
+    calibration: {
+      normal: floatSection(arrays, 'calibrationNormal'),
+      random: floatSection(arrays, 'calibrationRandom'),
+    },
+    metadata: header.metadata,
+  });
+}
+
+function parseHeader(text: string): z.infer<typeof headerSchema> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ModelFormatError('model file header is not valid JSON');
+  }
+  const parsed = headerSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ModelFormatError(
+      `model file header: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'is invalid'}`,
+    );
+  }
+  if (parsed.data.ipPrefixLengths.join(',') !== IP_PREFIX_LENGTHS.join(',')) {
+    throw new ModelFormatError(
+      `model file encodes IP prefixes /${parsed.data.ipPrefixLengths.join(', /')}; this build encodes /${IP_PREFIX_LENGTHS.join(', /')}`,
+    );
+  }
+  return parsed.data;
+}
+
+function floatSection(
+  arrays: ReadonlyMap<SectionName, Float32Array | Uint32Array>,
+  name: SectionName,
+  expectedLength?: number,
+): Float32Array {
+  const array = arrays.get(name);
+  if (!(array instanceof Float32Array)) throw missing(name);
+  if (expectedLength !== undefined && array.length !== expectedLength) {
+    throw new ModelFormatError(
+      `model file section ${name} has ${array.length} values, the hyperparameters say ${expectedLength}`,
+    );
+  }
+  return array;
+}
+
+function missing(name: string): ModelFormatError {
+  return new ModelFormatError(`model file has no ${name} section`);
+}
+
+function truncated(): ModelFormatError {
+  return new ModelFormatError('model file is truncated');
+}
+
+function align4(value: number): number {
+  return Math.ceil(value / 4) * 4;
+}

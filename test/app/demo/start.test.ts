@@ -1,0 +1,201 @@
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AuditEntry, AuditReader } from '../../../src/actions/contract';
+import { FINDING_EVENT_TYPE } from '../../../src/bot/render/finding';
+import { silentLog } from '../../../src/shared/log';
+import { DataFolderInUseError, PortInUseError } from '../../../src/app/demo/errors';
+import { DEMO_WIRING, type DemoBotContext } from '../../../src/app/demo/listeners';
+import { SAMPLE_DETECTOR_ID } from '../../../src/app/demo/sampleGuardDuty';
+import { startDemo, type RunningDemo } from '../../../src/app/demo/start';
+import { fixtureFinding, fixtureNames } from '../../helpers/fixtures';
+
+const ALICE = 'U0ALICE';
+const CHANNEL = 'C0SECURITY';
+const DEV_ALICE = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
+const NOW = new Date('2031-05-06T07:08:09.000Z');
+
+async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.json() };
+}
+
+function messageFor(demo: RunningDemo, findingId: string) {
+  return demo.slack
+    .history()
+    .flatMap((c) => c.messages)
+    .find(
+      (m) =>
+        m.metadata?.event_type === FINDING_EVENT_TYPE &&
+        m.metadata.event_payload.finding_id === findingId,
+    );
+}
+
+describe('the demo on a fresh data folder, then restarted on it', () => {
+  let dataDir: string;
+  let demo: RunningDemo;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'demo-start-'));
+    demo = await startDemo({ dataDir, port: 0, live: false, log: silentLog });
+  });
+
+  afterAll(async () => {
+    await demo.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('posts every sample finding once, scored by the demo model it trained', async () => {
+    const fixtureCount = fixtureNames().length;
+    expect(demo.samples).toHaveLength(fixtureCount);
+    expect(demo.samples.map((s) => s.outcome.kind)).toEqual(Array(fixtureCount).fill('posted'));
+    expect(demo.slack.callsTo('chat.postMessage')).toHaveLength(fixtureCount);
+    expect(demo.model).toMatchObject({ trained: true, path: join(dataDir, 'demo-model.ipim') });
+    await access(demo.model.path);
+
+    const message = messageFor(demo, DEV_ALICE.id);
+    const scoreLine = JSON.stringify(message?.blocks);
+    expect(scoreLine).toMatch(
+      /:mag: \*IP Insights\* for `AIDA123456789EXAMPLE` from `203\.0\.113\.77`: \*-?\d+\.\d{3}\* More unusual than/,
+    );
+  });
+
+  it('serves the page, its script and style from the same loopback origin, locked down', async () => {
+    const page = await fetch(demo.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<script src="/app.js" defer></script>');
+    const script = await fetch(`${demo.url}app.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toContain('/local/events');
+    expect((await fetch(`${demo.url}style.css`)).headers.get('content-type')).toBe(
+      'text/css; charset=utf-8',
+    );
+    expect(new URL(demo.url).hostname).toBe('127.0.0.1');
+  });
+
+  it('tells the page the channel, the responders, dry run and the scorer; no audit record yet', async () => {
+    expect(await getJson(`${demo.url}demo/info`)).toEqual({
+      status: 200,
+      body: {
+        channel: { id: CHANNEL, name: 'security' },
+        responders: [ALICE],
+        dryRun: true,
+        scorer: demo.model.description,
+      },
+    });
+    expect(demo.model.description).toMatch(/^embedded model \(trained \d{4}-\d\d-\d\d, /);
+    expect(await getJson(`${demo.url}demo/audit`)).toEqual({
+      status: 200,
+      body: DEMO_WIRING.remediation ? { available: true, entries: [] } : { available: false },
+    });
+  });
+
+  it('refuses a second demo on the same data folder, and a port already in use', async () => {
+    await expect(startDemo({ dataDir, port: 0, live: false, log: silentLog })).rejects.toThrow(
+      new DataFolderInUseError(dataDir),
+    );
+    const other = await mkdtemp(join(tmpdir(), 'demo-other-'));
+    try {
+      await expect(
+        startDemo({ dataDir: other, port: demo.slack.port, live: false, log: silentLog }),
+      ).rejects.toThrow(new PortInUseError(demo.slack.port));
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+    // The refused starts left the running demo alone.
+    expect((await fetch(`${demo.url}local/state`)).status).toBe(200);
+  });
+
+  it('after a restart shows the same channel and posts nothing again', async () => {
+    const before = demo.slack.snapshot().channels;
+    await demo.close();
+    demo = await startDemo({ dataDir, port: 0, live: false, log: silentLog });
+
+    expect(demo.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(demo.slack.callsTo('chat.update')).toHaveLength(0);
+    expect(new Set(demo.samples.map((s) => s.outcome.kind))).toEqual(new Set(['unchanged']));
+    expect(demo.model.trained).toBe(false);
+    expect(demo.slack.snapshot().channels).toEqual(before);
+  });
+});
+
+describe('the demo with the bot wiring of a build', () => {
+  it('hands the listeners requests signed like Slack, and the page the audit log', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'demo-wiring-'));
+    const contexts: DemoBotContext[] = [];
+    const queries: unknown[] = [];
+    const entry: AuditEntry = {
+      seq: 1,
+      at: '2026-11-25T08:00:00.000Z',
+      type: 'request',
+      actor: { userId: ALICE, teamId: 'T0LOCAL001' },
+      action: 'disable-key',
+      findingId: DEV_ALICE.id,
+      target: 'AKIA123456789EXAMPLE',
+      dryRun: false,
+    };
+    const audit: AuditReader = {
+      list: (query) => {
+        queries.push(query);
+        return Promise.resolve([entry]);
+      },
+    };
+    const demo = await startDemo({
+      dataDir,
+      port: 0,
+      live: true,
+      log: silentLog,
+      clock: () => NOW,
+      findings: () => Promise.resolve([DEV_ALICE]),
+      bot: (context) => {
+        contexts.push(context);
+        return {
+          register: [
+            (app) =>
+              app.command('/guardduty', async ({ ack, command }) => {
+                await ack(`pong from ${command.user_name}: ${command.text}`);
+              }),
+          ],
+          audit,
+        };
+      },
+    });
+    try {
+      expect(contexts).toHaveLength(1);
+      // The one finding is moved to end at the first start, as the samples are.
+      const { findings } = await contexts[0]!.guardduty.getFindings(SAMPLE_DETECTOR_ID, [
+        DEV_ALICE.id,
+      ]);
+      expect(findings).toMatchObject([
+        { id: DEV_ALICE.id, updatedAt: NOW.toISOString(), title: DEV_ALICE.title },
+      ]);
+      expect(contexts[0]!.config).toMatchObject({
+        dryRun: false,
+        minSeverity: 0,
+        responders: { users: [ALICE], groups: [] },
+        slack: { channelId: CHANNEL, apiUrl: demo.slack.apiUrl },
+      });
+      const answer = await fetch(`${demo.url}local/command`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ user: ALICE, channel: CHANNEL, text: 'list' }),
+      });
+      expect(await answer.json()).toMatchObject({ status: 200 });
+      expect(demo.slack.snapshot().ephemerals).toMatchObject([
+        { user: ALICE, channel: CHANNEL, text: 'pong from alice: list' },
+      ]);
+      expect(await getJson(`${demo.url}demo/audit?limit=5`)).toEqual({
+        status: 200,
+        body: { available: true, entries: [entry] },
+      });
+      expect(queries).toEqual([{ limit: 5 }]);
+      expect((await getJson(`${demo.url}demo/audit?limit=500`)).status).toBe(400);
+      expect((await getJson(`${demo.url}demo/info`)).body).toMatchObject({ dryRun: false });
+    } finally {
+      await demo.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,165 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { LambdaInvokeDispatcher } from '../../src/actions/dispatch';
+import { LambdaAsyncInvoker } from '../../src/aws/lambdaInvoker';
+import { botListeners } from '../../src/app/botListeners';
+import {
+  createSlackHandler,
+  deferToWorker,
+  WORKER_ONLY_GUARDDUTY,
+  type SlackHandler,
+} from '../../src/app/slackFunction';
+import { interactivityBody } from '../../src/local/slack/index';
+import { silentLog } from '../../src/shared/log';
+import { guarddutyCommandBody, signedSlackEvent } from '../helpers/events';
+import { fixtureFinding } from '../helpers/fixtures';
+import { silentLogger } from '../local/slack/helpers';
+import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
+
+const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
+
+let harness: RuntimeHarness;
+let lambda: AwsClientStub<LambdaClient>;
+let handler: SlackHandler;
+
+beforeEach(async () => {
+  lambda = mockClient(LambdaClient);
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  const invoker = new LambdaAsyncInvoker(new LambdaClient({ region: 'us-east-2' }));
+  const dispatcher = new LambdaInvokeDispatcher(invoker, 'guardduty-chatops-worker');
+  harness = await startRuntimeHarness({ dispatcher });
+  await harness.runtime.publisher.publish(finding);
+  const listeners = botListeners({
+    config: harness.config,
+    runtime: harness.runtime,
+    log: silentLog,
+    guardduty: WORKER_ONLY_GUARDDUTY,
+    deferCommand: deferToWorker(invoker, 'guardduty-chatops-worker'),
+  });
+  handler = createSlackHandler(harness.config, listeners, { logger: silentLogger });
+});
+afterEach(async () => {
+  await harness.close();
+  lambda.restore();
+});
+
+function functionUrlEvent(body: string, options: { secret?: string; ageSeconds?: number } = {}) {
+  return signedSlackEvent(body, options.secret ?? harness.config.slack.signingSecret, options);
+}
+
+function commandEvent(text: string) {
+  return functionUrlEvent(guarddutyCommandBody(text, ALICE, CHANNEL));
+}
+
+/** A Function URL (payload 2.0) event carrying a signed block_actions request. */
+function clickEvent(options: { secret?: string; ageSeconds?: number } = {}) {
+  const payload = {
+    type: 'block_actions',
+    user: { id: ALICE, username: 'alice', name: 'alice', team_id: 'T0LOCAL001' },
+    api_app_id: 'A0LOCALAPP',
+    token: 'local-verification-token',
+    container: { type: 'message', message_ts: '1.000001', channel_id: CHANNEL },
+    trigger_id: '1.2.3',
+    team: { id: 'T0LOCAL001', domain: 'guardduty-local' },
+    channel: { id: CHANNEL, name: 'security' },
+    response_url: 'http://127.0.0.1:9/respond/R1',
+    actions: [
+      {
+        type: 'button',
+        action_id: 'remediate:archive',
+        block_id: 'finding_actions',
+        value: JSON.stringify({ f: finding.id, v: 0 }),
+        action_ts: '1.000002',
+      },
+    ],
+  };
+  return functionUrlEvent(interactivityBody(payload), options);
+}
+
+describe('the Slack Lambda handler', () => {
+  it('records the intent and invokes the worker asynchronously before answering 200', async () => {
+    const response = await handler(clickEvent(), {});
+    expect(response.statusCode).toBe(200);
+
+    const invokes = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(invokes).toHaveLength(1);
+    expect(invokes[0]).toMatchObject({
+      FunctionName: 'guardduty-chatops-worker',
+      InvocationType: 'Event',
+    });
+    const event = JSON.parse(new TextDecoder().decode(invokes[0]!.Payload as Uint8Array)) as {
+      intentId: string;
+    };
+    expect(event.intentId).toBe(`intent#${finding.id}#archive#${finding.id}#v0`);
+    expect(await harness.runtime.remediation.intents.get(event.intentId)).toMatchObject({
+      status: 'pending',
+      actor: { userId: ALICE },
+    });
+    expect(harness.aws.guardduty.calls()).toHaveLength(0);
+  });
+
+  it('rejects a forged or 6-minute-old request with 401 and records nothing', async () => {
+    expect((await handler(clickEvent({ secret: 'forged' }), {})).statusCode).toBe(401);
+    expect((await handler(clickEvent({ ageSeconds: 360 }), {})).statusCode).toBe(401);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(
+      await harness.runtime.remediation.intents.get(
+        `intent#${finding.id}#archive#${finding.id}#v0`,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('marks the intent failed and says so when the worker cannot be invoked', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 500 });
+    const response = await handler(clickEvent(), {});
+    expect(response.statusCode).toBe(200);
+    const intent = await harness.runtime.remediation.intents.get(
+      `intent#${finding.id}#archive#${finding.id}#v0`,
+    );
+    expect(intent).toMatchObject({ status: 'failed' });
+    expect(intent?.error).toMatch(/^never started: Lambda answered 500/);
+    expect(harness.slack.workspace.listEphemerals().at(-1)?.text).toMatch(
+      /^:warning: Could not start: could not hand archive to the remediation worker: Lambda answered 500/,
+    );
+  });
+
+  it('hands a slow /guardduty subcommand to the worker and acks at once', async () => {
+    const response = await handler(commandEvent('list --severity high'), {});
+    expect(response).toMatchObject({ statusCode: 200 });
+    const invokes = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(invokes).toHaveLength(1);
+    expect(invokes[0]).toMatchObject({
+      FunctionName: 'guardduty-chatops-worker',
+      InvocationType: 'Event',
+    });
+    expect(JSON.parse(new TextDecoder().decode(invokes[0]!.Payload as Uint8Array))).toEqual({
+      command: {
+        command: '/guardduty',
+        text: 'list --severity high',
+        user_id: ALICE,
+        user_name: 'alice',
+        team_id: 'T0LOCAL001',
+        channel_id: CHANNEL,
+        response_url: 'https://hooks.slack.com/commands/T0LOCAL001/1/abc',
+        trigger_id: '1.2.3',
+      },
+    });
+    expect(harness.aws.guardduty.calls()).toHaveLength(0);
+  });
+
+  it('hands /guardduty score to the worker too: this function loads no model', async () => {
+    const response = await handler(commandEvent('score AIDA123456789EXAMPLE 203.0.113.77'), {});
+    expect(response).toMatchObject({ statusCode: 200, body: '' });
+    const [invoke] = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(JSON.parse(new TextDecoder().decode(invoke!.Payload as Uint8Array))).toMatchObject({
+      command: { text: 'score AIDA123456789EXAMPLE 203.0.113.77' },
+    });
+  });
+
+  it('answers help in the ack itself, without the worker', async () => {
+    const response = await handler(commandEvent('help'), {});
+    expect(response).toMatchObject({ statusCode: 200 });
+    expect((response as { body: string }).body).toContain('/guardduty list');
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+});

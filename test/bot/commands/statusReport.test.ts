@@ -1,0 +1,146 @@
+import {
+  GetDetectorCommand,
+  GuardDutyClient,
+  ListDetectorsCommand,
+  ListFindingsCommand,
+} from '@aws-sdk/client-guardduty';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SdkGuardDutyReader } from '../../../src/aws/guardDutyFindings';
+import { FINDING_EVENT_TYPE } from '../../../src/bot/render/finding';
+import { formatUtc } from '../../../src/bot/render/time';
+import { trainDemoModel } from '../../../src/app/demo/trainDemoModel';
+import { NoModelScorer } from '../../../src/ipinsights/scorer';
+import {
+  CHANNEL,
+  contextBlock,
+  sectionBlock,
+  seedPostedFinding,
+  startCommandHarness,
+  type CommandHarness,
+} from '../../helpers/commandHarness';
+import { fixtureFinding } from '../../helpers/fixtures';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const EXFIL = 'Synthetic_UnauthorizedAccess_IAMUser_InstanceCredentialExfiltration.OutsideAWS.json';
+
+const guardduty = mockClient(GuardDutyClient);
+const reader = () => new SdkGuardDutyReader(new GuardDutyClient({ region: 'us-east-2' }));
+
+const section = sectionBlock;
+
+beforeEach(() => guardduty.reset());
+
+describe('/guardduty status, healthy and dry-run', () => {
+  const demo = trainDemoModel({ now: () => new Date('2026-11-20T00:00:00Z') });
+  let now = new Date();
+  let h: CommandHarness;
+
+  beforeAll(async () => {
+    h = await startCommandHarness({ guardduty: reader(), scorer: demo.scorer, clock: () => now });
+  });
+  afterAll(() => h.close());
+
+  it('reports the detector, the last finding posted, the model and the mode', async () => {
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: ['d1'] });
+    guardduty.on(GetDetectorCommand).resolves({
+      Status: 'ENABLED',
+      FindingPublishingFrequency: 'FIFTEEN_MINUTES',
+      ServiceRole: 'arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/x',
+    });
+    const finding = fixtureFinding(EXFIL);
+    const metadata = (findingId: string) => ({
+      event_type: FINDING_EVENT_TYPE,
+      event_payload: { finding_id: findingId, count: 1, updated_at: finding.updatedAt },
+    });
+    await h.client.chat.postMessage({
+      channel: CHANNEL,
+      text: 'older',
+      metadata: metadata('older1'),
+    });
+    const { ts } = await h.client.chat.postMessage({
+      channel: CHANNEL,
+      text: 'High finding',
+      metadata: metadata(finding.id),
+    });
+    await h.client.chat.postMessage({ channel: CHANNEL, text: 'someone chatting afterwards' });
+    await seedPostedFinding(h.findings, finding, { ts: ts!, score: { reading: 'x' }, atMs: 0 });
+    const postedMs = Number(ts) * 1000;
+    now = new Date(postedMs + 2 * HOUR + 5 * 60_000);
+
+    const answer = await h.runAndWait('status');
+
+    expect(guardduty.commandCalls(ListDetectorsCommand).map((c) => c.args[0].input)).toEqual([{}]);
+    expect(guardduty.commandCalls(GetDetectorCommand).map((c) => c.args[0].input)).toEqual([
+      { DetectorId: 'd1' },
+    ]);
+    const ageDays = Math.floor((now.getTime() - Date.parse('2026-11-20T00:00:00Z')) / DAY);
+    const link = `https://slack.com/archives/${CHANNEL}/p${ts!.replace('.', '')}`;
+    expect({ text: answer.text, blocks: answer.blocks }).toEqual({
+      text: 'guardduty-chatops status',
+      blocks: [
+        section(
+          [
+            ':white_check_mark: *GuardDuty*: detector `d1` enabled; updated findings are exported every 15 minutes',
+            `:white_check_mark: *Last finding posted* ${formatUtc(postedMs)} (2 h ago): Credentials for instance role ec2-app used from external IP address. (8.0) \`${finding.id}\` · <${link}|message>`,
+            `:white_check_mark: *IP Insights*: embedded model trained 2026-11-20 00:00 UTC (${ageDays} days old), 14,558 training pairs, 44 principals`,
+            ':test_tube: *Dry run*: remediation is planned and audited; AWS is not changed',
+          ].join('\n'),
+        ),
+        contextBlock(`Checked ${formatUtc(now)}`),
+      ],
+    });
+  });
+});
+
+describe('/guardduty status, with parts failing and live', () => {
+  let h: CommandHarness;
+
+  beforeAll(async () => {
+    h = await startCommandHarness({
+      guardduty: reader(),
+      scorer: new NoModelScorer(),
+      clock: () => new Date('2026-11-25T08:00:00Z'),
+      dryRun: false,
+    });
+  });
+  afterAll(() => h.close());
+
+  it('reports each failing part on its own line instead of failing', async () => {
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
+    h.slack.failNext('conversations.history', { error: 'not_in_channel' });
+
+    const answer = await h.runAndWait('status');
+
+    expect(answer.blocks?.[0]).toEqual(
+      section(
+        [
+          ':x: *GuardDuty*: no detector in this region',
+          ':x: *Last finding posted*: could not read the channel: WebAPIPlatformError: An API error occurred: not_in_channel',
+          ':warning: *IP Insights*: no model configured',
+          ':zap: *Live*: remediation changes AWS',
+        ].join('\n'),
+      ),
+    );
+  });
+
+  it('says GuardDuty is not enabled when a command needs the detector', async () => {
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
+    const answer = await h.runAndWait('list');
+    expect(answer.text).toBe(
+      ':x: Could not list findings: GuardDuty has no detector in this region: enable GuardDuty first',
+    );
+    expect(guardduty.commandCalls(ListFindingsCommand)).toEqual([]);
+  });
+
+  it('finds the detector once and reuses it', async () => {
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: ['d7'] });
+    guardduty.on(ListFindingsCommand).resolves({ FindingIds: [] });
+    await h.runAndWait('list');
+    await h.runAndWait('list --since 1h');
+    expect(guardduty.commandCalls(ListDetectorsCommand)).toHaveLength(1);
+    expect(
+      guardduty.commandCalls(ListFindingsCommand).map((c) => c.args[0].input.DetectorId),
+    ).toEqual(['d7', 'd7']);
+  });
+});
