@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { buildBundles } from '../test/deploy/support/build';
-import { loadTemplate, stackOf } from '../test/deploy/support/cfn';
-import { lambdaFunctions } from '../test/deploy/support/functions';
+import { buildBundles } from '../harness/deploy/build';
+import { loadTemplate, stackOf } from '../harness/deploy/cfn';
+import { lambdaFunctions } from '../harness/deploy/functions';
 import { formatNumber, type BenchRow, type BenchSection } from './table';
 
 /**

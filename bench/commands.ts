@@ -8,8 +8,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SdkGuardDutyReader } from '../src/aws/guardDutyFindings';
 import { parseCommand } from '../src/bot/commands/parse';
 import { NoModelScorer } from '../src/ipinsights/scorer';
-import { startCommandHarness } from '../test/helpers/commandHarness';
-import { sdkFixture } from '../test/helpers/sdkFindings';
+import { startCommandHarness } from '../harness/commandHarness';
+import { sdkFixture } from '../harness/sdkFindings';
 import { formatNumber, type BenchRow } from './table';
 
 /**

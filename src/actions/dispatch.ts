@@ -1,3 +1,4 @@
+import { errorMessage } from '../shared/errors';
 import type { Log } from '../shared/log';
 import type { AsyncInvoker, Dispatcher } from './ports/dispatch';
 
@@ -19,7 +20,7 @@ export class InProcessDispatcher implements Dispatcher {
       .catch((error: unknown) => {
         this.log.error('remediation worker failed', {
           intentId,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
       })
       .finally(() => this.running.delete(run));

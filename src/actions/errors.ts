@@ -1,5 +1,5 @@
 import { isAwsError, type AwsCall } from './ports/awsGateway';
-import { CodedError, ErrorCode } from '../shared/errors';
+import { CodedError, ErrorCode, errorMessage } from '../shared/errors';
 
 /** A guardrail that only the live state shows (e.g. the instance's protected tag): refused. */
 export class RemediationRefusedError extends CodedError {
@@ -66,7 +66,7 @@ const THROTTLED = new Set([
 export function describeAwsFailure(error: unknown, call: AwsCall): string {
   const what = `${call.service}:${call.command}`;
   if (!isAwsError(error)) {
-    return `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
+    return `${what} failed: ${errorMessage(error)}`;
   }
   const detail = error.message.trim() === '' ? '' : ` (${error.message.trim()})`;
   if (DENIED.has(error.name)) {

@@ -100,7 +100,7 @@ export const KINDS: Readonly<Record<ActionKind, KindInfo>> = {
   },
 };
 
-export const ACTION_KINDS = Object.keys(KINDS) as ActionKind[];
+const ACTION_KINDS = Object.keys(KINDS) as ActionKind[];
 
 /** The families in the order their buttons and status lines appear. */
 export const ACTION_FAMILIES: readonly ActionFamily[] = [

@@ -1,3 +1,4 @@
+import { errorMessage } from '../shared/errors';
 import type { Log } from '../shared/log';
 import type { GroupDirectory } from './ports/groupDirectory';
 
@@ -50,7 +51,7 @@ export class Authorizer {
         this.cache.delete(groupId);
         this.options.log.error('could not list user group members; treating the group as empty', {
           groupId,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
         return new Set<string>();
       },

@@ -1,3 +1,4 @@
+import { errorMessage } from '../shared/errors';
 import type { Finding } from '../findings';
 import type { Log } from '../shared/log';
 import type { JsonObject } from './audit/record';
@@ -39,10 +40,10 @@ export interface RemediationServiceDeps {
 /** Longer than a worker can live (Lambda's 15-minute maximum). */
 const DEFAULT_STUCK_AFTER_MS = 16 * 60_000;
 
-export const NOT_A_RESPONDER =
+const NOT_A_RESPONDER =
   'only responders (RESPONDERS) may remediate findings; ask the security on-call to act';
 
-export const STALE_MESSAGE =
+const STALE_MESSAGE =
   'this message was out of date (another action finished since); it now shows the current state — look again before you click';
 
 type Decision =
@@ -207,7 +208,7 @@ export class DefaultRemediationService implements RemediationService {
     } catch (error) {
       await this.abandon(intent, error);
       throw new DispatchError(
-        `could not hand ${intent.kind} to the remediation worker: ${error instanceof Error ? error.message : String(error)}`,
+        `could not hand ${intent.kind} to the remediation worker: ${errorMessage(error)}`,
       );
     }
     deps.log.info('remediation accepted', {
@@ -222,13 +223,13 @@ export class DefaultRemediationService implements RemediationService {
 
   /** The intent never reached the worker: mark it failed so the button comes back for a retry. */
   private async abandon(intent: Intent, cause: unknown): Promise<void> {
-    const error = `never started: ${cause instanceof Error ? cause.message : String(cause)}`;
+    const error = `never started: ${errorMessage(cause)}`;
     try {
       await this.closeFailed(intent, 'pending', error);
     } catch (secondary) {
       this.deps.log.error('could not mark an abandoned intent failed', {
         intentId: intent.id,
-        error: secondary instanceof Error ? secondary.message : String(secondary),
+        error: errorMessage(secondary),
       });
     }
   }

@@ -21,7 +21,7 @@ import type {
   IntentRepository,
   RemediationStateRepository,
 } from './ports/repositories';
-import { CodedError, ErrorCode } from '../shared/errors';
+import { CodedError, ErrorCode, errorMessage } from '../shared/errors';
 
 export interface RemediationWorkerDeps {
   readonly intents: IntentRepository;
@@ -46,10 +46,6 @@ interface Attempt {
   readonly calls: CallRecord[];
   readonly error?: string;
   readonly refused: boolean;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -135,8 +131,8 @@ export class RemediationWorker {
       ) {
         return failed(error.message);
       }
-      deps.log.error('planning failed', { intentId: intent.id, error: message(error) });
-      return failed(`could not plan the action: ${message(error)}`);
+      deps.log.error('planning failed', { intentId: intent.id, error: errorMessage(error) });
+      return failed(`could not plan the action: ${errorMessage(error)}`);
     }
     if (intent.dryRun || aws === undefined) {
       calls.push(...plan.calls.map((call) => callRecord(call)));
@@ -224,7 +220,7 @@ export class RemediationWorker {
     try {
       await action();
     } catch (error) {
-      this.deps.log.warn(`could not report ${what} to Slack`, { error: message(error) });
+      this.deps.log.warn(`could not report ${what} to Slack`, { error: errorMessage(error) });
     }
   }
 }

@@ -10,7 +10,7 @@ export interface ServiceGateways {
 }
 
 /** Routes each planned call to its service's adapter. */
-export class RoutingGateway implements AwsGateway {
+class RoutingGateway implements AwsGateway {
   constructor(private readonly services: ServiceGateways) {}
 
   call(call: AwsCall): Promise<AwsCallResult> {

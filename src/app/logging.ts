@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Log } from '../shared/log';
 
 /** Adapts Powertools' Logger (which takes the attributes as an optional rest argument). */
-export function fromPowertools(logger: Logger): Log {
+function fromPowertools(logger: Logger): Log {
   const level =
     (method: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, attributes?: Record<string, unknown>) => {

@@ -1,4 +1,4 @@
-import { S3ObjectReader } from '../aws/s3Objects';
+import { S3ObjectReader } from '../aws/s3ObjectReader';
 import { SageMakerEndpointInvoker } from '../aws/sageMakerEndpoint';
 import type { Config } from '../config';
 import { createScorer } from '../ipinsights/factory';

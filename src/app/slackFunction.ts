@@ -49,7 +49,7 @@ export function createSlackHandler(
 }
 
 /** The worker function the Slack function invokes; without it, nothing could run. */
-export function workerFunctionName(config: Config): string {
+function workerFunctionName(config: Config): string {
   if (config.workerFunctionName === undefined) {
     throw new ConfigError(['WORKER_FUNCTION_NAME: missing (the remediation worker function)']);
   }
@@ -85,7 +85,7 @@ export const WORKER_ONLY_GUARDDUTY: GuardDutyReader = {
  * Scoring (`/guardduty score`, new findings) happens in the worker and the findings function:
  * this function loads no model at cold start and holds no S3 or SageMaker permission.
  */
-export const WORKER_ONLY_SCORER: Scorer = {
+const WORKER_ONLY_SCORER: Scorer = {
   description: 'IP Insights runs in the worker function',
   score: () =>
     Promise.reject(new Error('IP Insights scores in the worker function, not the Slack function')),

@@ -20,7 +20,7 @@ import type {
 import { FindingValidationError, type Finding } from '../findings';
 import { findingFromSdk } from './sdkFinding';
 
-export const GET_FINDINGS_BATCH = 50;
+const GET_FINDINGS_BATCH = 50;
 /** GetFindingsStatistics returns at most 100 groups. */
 const STATISTICS_MAX_GROUPS = 100;
 

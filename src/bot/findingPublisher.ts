@@ -55,7 +55,7 @@ export class PublishInProgressError extends CodedError {
 
 const DEFAULT_STALE_CLAIM_MS = 60_000;
 
-export function versionOf(finding: Finding): FindingVersion {
+function versionOf(finding: Finding): FindingVersion {
   return { count: finding.service.count, updatedAtMs: Date.parse(finding.updatedAt) };
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../shared/errors';
 import { extractTuples, type Finding } from '../findings';
 import { describeScore, scoreMostUnusual } from '../ipinsights/reading';
 import type { Scorer } from '../ipinsights/scorer';
@@ -17,7 +18,7 @@ export async function scoreFinding(finding: Finding, scorer: Scorer, log: Log): 
   } catch (error) {
     log.warn('IP Insights scoring failed; posting unscored', {
       findingId: finding.id,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
     const first = extraction.tuples[0];
     const reading = 'Unscored: the scorer failed';

@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTPReceiver, LogLevel, SocketModeReceiver, type App } from '@slack/bolt';
-import type { Config } from '../config';
 import { createBoltApp } from './app';
 import { CodedError, ErrorCode } from '../shared/errors';
 
@@ -17,8 +16,17 @@ export class PortUnavailableError extends CodedError {
   readonly code = ErrorCode.PortUnavailable;
 }
 
+/** The Slack app's credentials and where its Web API is. */
+export interface SlackAppSettings {
+  readonly signingSecret: string;
+  readonly botToken: string;
+  readonly apiUrl: string;
+  /** An app-level token (`xapp-…`) selects Socket Mode. */
+  readonly appToken?: string;
+}
+
 export interface BotServerOptions {
-  readonly config: Config;
+  readonly slack: SlackAppSettings;
   readonly listeners: ReadonlyArray<(app: App) => void>;
   readonly port: number;
   /** Default 0.0.0.0 for `serve` behind a proxy; the sandbox binds 127.0.0.1. */
@@ -30,11 +38,11 @@ export interface BotServerOptions {
  * when an app-level token is configured: what `serve` and the sandbox run.
  */
 export async function startBotServer(options: BotServerOptions): Promise<RunningBot> {
-  const { config } = options;
-  const appToken = config.slack.appToken;
+  const { slack } = options;
+  const { appToken } = slack;
   if (appToken !== undefined) {
     const receiver = new SocketModeReceiver({ appToken, logLevel: LogLevel.WARN });
-    const app = createBoltApp({ ...slackOf(config), receiver, register: options.listeners });
+    const app = createBoltApp({ ...credentials(slack), receiver, register: options.listeners });
     await app.start();
     return {
       stop: async () => {
@@ -43,11 +51,11 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     };
   }
   const receiver = new HTTPReceiver({
-    signingSecret: config.slack.signingSecret,
+    signingSecret: slack.signingSecret,
     endpoints: '/slack/events',
     logLevel: LogLevel.WARN,
   });
-  const app = createBoltApp({ ...slackOf(config), receiver, register: options.listeners });
+  const app = createBoltApp({ ...credentials(slack), receiver, register: options.listeners });
   const host = options.host ?? '0.0.0.0';
   let server: Server;
   try {
@@ -71,6 +79,6 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   };
 }
 
-function slackOf(config: Config) {
-  return { botToken: config.slack.botToken, apiUrl: config.slack.apiUrl };
+function credentials(slack: SlackAppSettings) {
+  return { botToken: slack.botToken, apiUrl: slack.apiUrl };
 }

@@ -5,7 +5,8 @@ import type { AuditEntry } from '../actions/contract';
 import type { AuditRepository } from '../actions/ports/repositories';
 import { openStore } from '../app/embeddedStore';
 import { auditLog } from '../app/remediationRepositories';
-import { cliConfig, ExitCode, UsageError, type CliCommand, type CliIo } from './io';
+import { ExitCode } from './exitCodes';
+import { cliConfig, UsageError, type CliCommand, type CliIo } from './io';
 
 const USAGE =
   'usage: guardduty-chatops audit verify | audit list [--finding ID] [--user U…] [--limit N]';

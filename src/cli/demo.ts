@@ -4,7 +4,8 @@ import type { Writable } from 'node:stream';
 import { DemoStartError } from '../app/demo/errors';
 import { startDemo, type RunningDemo } from '../app/demo/start';
 import type { Log } from '../shared/log';
-import { ExitCode, UsageError, type CliCommand } from './io';
+import { ExitCode } from './exitCodes';
+import { UsageError, type CliCommand } from './io';
 import { argumentError } from './score';
 import { untilSignal } from './signals';
 
@@ -84,7 +85,7 @@ function countOutcomes(demo: RunningDemo): string {
 }
 
 /** What the newcomer reads first: where things are, the URL, and what to try. */
-export function demoBanner(demo: RunningDemo): string {
+function demoBanner(demo: RunningDemo): string {
   const aws = demo.dryRun
     ? 'dry run: remediation shows the AWS calls it would make and makes none (--live to call AWS)'
     : 'LIVE: remediation calls AWS with your credentials';

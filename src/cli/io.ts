@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
-import { ConfigError, loadConfig, type Config, type ConfigNeed } from '../config';
+import { loadConfig, type Config, type ConfigNeed } from '../config';
+import type { ExitCode } from './exitCodes';
 import { CodedError, ErrorCode } from '../shared/errors';
 
 /** Everything a CLI command touches outside itself, so tests run commands in-process. */
@@ -12,10 +13,6 @@ export interface CliIo {
   /** True when stderr is a terminal (progress bars are drawn only then). */
   readonly interactive: boolean;
 }
-
-/** Exit codes of the contract in DESIGN.md. */
-export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Bad usage or bad input: exit code 2, one line on stderr. */
 export class UsageError extends CodedError {
@@ -39,10 +36,5 @@ export function processIo(): CliIo {
 
 /** The configuration a command needs; a missing or bad variable is bad usage (exit 2). */
 export function cliConfig(io: CliIo, needs: readonly ConfigNeed[] = []): Config {
-  try {
-    return loadConfig(io.env, needs, io.cwd);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  return loadConfig(io.env, needs, io.cwd);
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { ExitCode, UsageError, processIo, type CliCommand, type CliIo } from './io';
+import { errorMessage } from '../shared/errors';
+import { ExitCode, exitCodeFor } from './exitCodes';
+import { processIo, type CliCommand, type CliIo } from './io';
 
 const USAGE = `usage: guardduty-chatops <command> [options]
 
@@ -36,9 +38,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     const command = await load();
     return await command(args, io);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`guardduty-chatops ${name}: ${message.split('\n')[0] ?? ''}\n`);
-    return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
+    io.stderr.write(`guardduty-chatops ${name}: ${errorMessage(error).split('\n')[0] ?? ''}\n`);
+    return exitCodeFor(error);
   }
 }
 

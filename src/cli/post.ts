@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { parseFindingsJson, FindingValidationError, type ParsedFinding } from '../findings';
 import { silentLog } from '../shared/log';
 import { openProcessRuntime } from '../app/processRuntime';
-import { cliConfig, ExitCode, UsageError, type CliCommand } from './io';
+import { ExitCode } from './exitCodes';
+import { cliConfig, UsageError, type CliCommand } from './io';
 
 async function readFindings(files: readonly string[], cwd: string): Promise<ParsedFinding[]> {
   const all: ParsedFinding[] = [];

@@ -5,14 +5,14 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { ipv4ToNumber, parseIp } from '../ipinsights/ip';
 import type { IpInsightsModel } from '../ipinsights/model';
-import { ModelFormatError } from '../ipinsights/modelFile';
-import { ModelNotFoundError, loadModel } from '../ipinsights/modelStore';
+import { loadModel } from '../ipinsights/modelStore';
 import { isS3Uri, type ObjectStorage } from '../ipinsights/objectStorage';
 import { csvField } from '../ipinsights/sageMakerScorer';
-import { MalformedInputError, readTupleCsv } from '../ipinsights/tupleCsv';
-import { ExitCode, UsageError, type CliCommand } from './io';
+import { readTupleCsv } from '../ipinsights/tupleCsv';
+import { ExitCode } from './exitCodes';
+import { UsageError, type CliCommand } from './io';
 
-export const SCORE_USAGE =
+const SCORE_USAGE =
   'usage: score --model MODEL [FILE.csv]   ("entity,ip" lines; stdin when no file)';
 
 /** Side effects beyond CliIo; S3 access is created only when an s3:// location is used. */
@@ -21,22 +21,16 @@ export interface IpInsightsCliDeps {
 }
 
 export const defaultIpInsightsCliDeps: IpInsightsCliDeps = {
-  storage: async () => new (await import('../aws/s3Storage')).S3ObjectStorage(),
+  // Loaded on first use so `score` on a local model never starts the AWS SDK.
+  storage: async () => (await import('../app/objectStorage')).s3ObjectStorage(),
 };
 
-/** Loads a model, turning "missing" and "not a model" into bad-input errors (exit 2). */
-export async function loadModelForCli(
+/** Loads a model; "missing" and "not a model" are bad input (exit 2) by their codes. */
+async function loadModelForCli(
   location: string,
   deps: IpInsightsCliDeps,
 ): Promise<IpInsightsModel> {
-  try {
-    return await loadModel(location, isS3Uri(location) ? await deps.storage() : undefined);
-  } catch (error) {
-    if (error instanceof ModelNotFoundError || error instanceof ModelFormatError) {
-      throw new UsageError(error.message);
-    }
-    throw error;
-  }
+  return loadModel(location, isS3Uri(location) ? await deps.storage() : undefined);
 }
 
 /** Opens a local input file, or says clearly that it is not there. */
@@ -47,7 +41,7 @@ export async function openInputFile(path: string): Promise<Readable> {
 }
 
 /** Buffers output lines and respects back-pressure, so a million lines do not pile up in memory. */
-export class LineWriter {
+class LineWriter {
   private buffer = '';
 
   constructor(
@@ -100,9 +94,6 @@ export function createScoreCommand(deps: IpInsightsCliDeps): CliCommand {
         else throw new UsageError(`${source}:${tuple.line}: not an IP address: "${tuple.ip}"`);
         await out.line(`${csvField(tuple.entity)},${tuple.ip},${score}`);
       }
-    } catch (error) {
-      if (error instanceof MalformedInputError) throw new UsageError(error.message);
-      throw error;
     } finally {
       await out.flush();
     }

@@ -3,11 +3,12 @@ import { botListeners } from '../app/botListeners';
 import { createLogger } from '../app/logging';
 import { openProcessRuntime, sdkGuardDutyReader } from '../app/processRuntime';
 import { PortUnavailableError, startBotServer } from '../bot/server';
-import { cliConfig, ExitCode, type CliCommand } from './io';
+import { ExitCode } from './exitCodes';
+import { cliConfig, type CliCommand } from './io';
 import { argumentError } from './score';
 import { untilSignal } from './signals';
 
-export const SERVE_USAGE =
+const SERVE_USAGE =
   'usage: serve   (Bolt app on PORT, POST /slack/events; Socket Mode when SLACK_APP_TOKEN is set)';
 
 export interface ServeDeps {
@@ -45,7 +46,7 @@ export function createServeCommand(deps: ServeDeps): CliCommand {
       const listeners = botListeners({ config, runtime, log, guardduty: sdkGuardDutyReader() });
       let bot;
       try {
-        bot = await startBotServer({ config, listeners, port: config.port });
+        bot = await startBotServer({ slack: config.slack, listeners, port: config.port });
       } catch (error) {
         if (!(error instanceof PortUnavailableError)) throw error;
         io.stderr.write(`guardduty-chatops serve: ${error.message}\n`);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CloudTrailStats, SKIP_REASONS, type SkipReason } from '../ipinsights/cloudTrail';
-import { CloudTrailInputError, cloudTrailTuples } from '../ipinsights/cloudTrailFiles';
+import { cloudTrailTuples } from '../ipinsights/cloudTrailFiles';
 import {
   HyperparameterError,
   resolveHyperparameters,
@@ -10,11 +10,12 @@ import {
 import { ipv4ToNumber, parseIp } from '../ipinsights/ip';
 import { MODEL_FORMAT_VERSION } from '../ipinsights/modelFile';
 import { saveModel } from '../ipinsights/modelStore';
-import { ObjectLocationError, isS3Uri, type ObjectStorage } from '../ipinsights/objectStorage';
+import { isS3Uri, type ObjectStorage } from '../ipinsights/objectStorage';
 import { trainModel, type TrainingProgress } from '../ipinsights/train';
 import { TrainingSetBuilder } from '../ipinsights/trainingSet';
-import { MalformedInputError, readTupleCsv } from '../ipinsights/tupleCsv';
-import { ExitCode, UsageError, type CliCommand, type CliIo } from './io';
+import { readTupleCsv } from '../ipinsights/tupleCsv';
+import { ExitCode } from './exitCodes';
+import { UsageError, type CliCommand, type CliIo } from './io';
 import {
   argumentError,
   defaultIpInsightsCliDeps,
@@ -22,7 +23,7 @@ import {
   type IpInsightsCliDeps,
 } from './score';
 
-export const TRAIN_USAGE =
+const TRAIN_USAGE =
   'usage: train (--cloudtrail PATH... | --tuples FILE.csv) --out MODEL [--epochs N] [--vector_dim N] [--seed N] …';
 
 /** Hyperparameters settable on the command line, under their SageMaker names. */
@@ -123,38 +124,23 @@ async function readTuples(
   if (options.tuples !== undefined) {
     const source = options.tuples;
     let ipv6 = 0;
-    try {
-      for await (const tuple of readTupleCsv(
-        await openInputFile(resolve(io.cwd, source)),
-        source,
-      )) {
-        const ip = ipv4ToNumber(tuple.ip);
-        if (ip >= 0) {
-          builder.add(tuple.entity, ip);
-          showCount();
-        } else if (parseIp(tuple.ip).kind === 'ipv6') ipv6++;
-        else throw new UsageError(`${source}:${tuple.line}: not an IP address: "${tuple.ip}"`);
-      }
-    } catch (error) {
-      if (error instanceof MalformedInputError) throw new UsageError(error.message);
-      throw error;
+    for await (const tuple of readTupleCsv(await openInputFile(resolve(io.cwd, source)), source)) {
+      const ip = ipv4ToNumber(tuple.ip);
+      if (ip >= 0) {
+        builder.add(tuple.entity, ip);
+        showCount();
+      } else if (parseIp(tuple.ip).kind === 'ipv6') ipv6++;
+      else throw new UsageError(`${source}:${tuple.line}: not an IP address: "${tuple.ip}"`);
     }
     return { files: 1, pairs: builder.size, ipv6, skipped: {} };
   }
   const stats = new CloudTrailStats();
   const paths = options.cloudtrail.map((p) => (isS3Uri(p) ? p : resolve(io.cwd, p)));
-  try {
-    for await (const tuple of cloudTrailTuples(paths, stats, storage)) {
-      const ip = ipv4ToNumber(tuple.ip);
-      if (ip < 0) continue; // IPv6: counted by stats, not trained
-      builder.add(tuple.entity, ip);
-      showCount();
-    }
-  } catch (error) {
-    if (error instanceof CloudTrailInputError || error instanceof ObjectLocationError) {
-      throw new UsageError(error.message);
-    }
-    throw error;
+  for await (const tuple of cloudTrailTuples(paths, stats, storage)) {
+    const ip = ipv4ToNumber(tuple.ip);
+    if (ip < 0) continue; // IPv6: counted by stats, not trained
+    builder.add(tuple.entity, ip);
+    showCount();
   }
   return { files: stats.files, pairs: stats.ipv4, ipv6: stats.ipv6, skipped: stats.skipped };
 }

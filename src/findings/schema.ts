@@ -14,7 +14,7 @@ const isoTimestamp = z
 // AWS emits the ASN as a string, some fixtures and older events as a number.
 const asn = z.union([z.string(), z.number()]).transform(String);
 
-export const RemoteIpDetailsSchema = z.looseObject({
+const RemoteIpDetailsSchema = z.looseObject({
   ipAddressV4: z.string().optional(),
   ipAddressV6: z.string().optional(),
   organization: z
@@ -36,7 +36,7 @@ const PortDetailsSchema = z.looseObject({
   portName: z.string().optional(),
 });
 
-export const AwsApiCallActionSchema = z.looseObject({
+const AwsApiCallActionSchema = z.looseObject({
   api: z.string().optional(),
   serviceName: z.string().optional(),
   callerType: z.string().optional(),
@@ -49,7 +49,7 @@ export const AwsApiCallActionSchema = z.looseObject({
     .optional(),
 });
 
-export const NetworkConnectionActionSchema = z.looseObject({
+const NetworkConnectionActionSchema = z.looseObject({
   connectionDirection: z.string().optional(),
   protocol: z.string().optional(),
   blocked: z.boolean().optional(),
@@ -58,7 +58,7 @@ export const NetworkConnectionActionSchema = z.looseObject({
   remoteIpDetails: RemoteIpDetailsSchema.optional(),
 });
 
-export const PortProbeActionSchema = z.looseObject({
+const PortProbeActionSchema = z.looseObject({
   blocked: z.boolean().optional(),
   portProbeDetails: z
     .array(
@@ -70,17 +70,17 @@ export const PortProbeActionSchema = z.looseObject({
     .optional(),
 });
 
-export const DnsRequestActionSchema = z.looseObject({
+const DnsRequestActionSchema = z.looseObject({
   domain: z.string().optional(),
   protocol: z.string().optional(),
   blocked: z.boolean().optional(),
 });
 
-export const RdsLoginAttemptActionSchema = z.looseObject({
+const RdsLoginAttemptActionSchema = z.looseObject({
   remoteIpDetails: RemoteIpDetailsSchema.optional(),
 });
 
-export const ActionSchema = z.looseObject({
+const ActionSchema = z.looseObject({
   actionType: z.string().optional(),
   awsApiCallAction: AwsApiCallActionSchema.optional(),
   networkConnectionAction: NetworkConnectionActionSchema.optional(),
@@ -91,7 +91,7 @@ export const ActionSchema = z.looseObject({
 
 const TagSchema = z.looseObject({ key: z.string().optional(), value: z.string().optional() });
 
-export const NetworkInterfaceSchema = z.looseObject({
+const NetworkInterfaceSchema = z.looseObject({
   networkInterfaceId: z.string().optional(),
   vpcId: z.string().optional(),
   subnetId: z.string().optional(),
@@ -102,7 +102,7 @@ export const NetworkInterfaceSchema = z.looseObject({
     .optional(),
 });
 
-export const ResourceSchema = z.looseObject({
+const ResourceSchema = z.looseObject({
   resourceType: z.string().optional(),
   accessKeyDetails: z
     .looseObject({
@@ -138,7 +138,7 @@ export const ResourceSchema = z.looseObject({
     .optional(),
 });
 
-export const ServiceSchema = z.looseObject({
+const ServiceSchema = z.looseObject({
   action: ActionSchema.optional(),
   archived: z.boolean().default(false),
   count: z.number().int().min(1, 'must be at least 1').default(1),
@@ -186,6 +186,3 @@ export const EventBridgeEnvelopeSchema = z.looseObject({
 export type Finding = z.infer<typeof FindingSchema>;
 export type RemoteIpDetails = z.infer<typeof RemoteIpDetailsSchema>;
 export type FindingResource = z.infer<typeof ResourceSchema>;
-export type FindingAction = z.infer<typeof ActionSchema>;
-export type NetworkInterface = z.infer<typeof NetworkInterfaceSchema>;
-export type EventBridgeEnvelope = z.infer<typeof EventBridgeEnvelopeSchema>;

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { entityForPrincipal } from '../ipinsights/entity';
+import { entityForPrincipal } from '../shared/principalEntity';
 import type { Finding, RemoteIpDetails } from './schema';
 
 /** A (principal, IP) pair taken from a finding, with the IP's details for display. */

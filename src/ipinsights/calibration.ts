@@ -16,7 +16,7 @@ export function quantiles(scores: Float32Array, count = CALIBRATION_QUANTILES): 
 }
 
 /** Share of a distribution (given by its sorted quantiles) that scored strictly higher than `score`. */
-export function shareHigher(sortedQuantiles: Float32Array, score: number): number {
+function shareHigher(sortedQuantiles: Float32Array, score: number): number {
   if (sortedQuantiles.length === 0) return 0;
   let low = 0;
   let high = sortedQuantiles.length;

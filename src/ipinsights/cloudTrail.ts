@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { entityForPrincipal } from './entity';
+import { entityForPrincipal } from '../shared/principalEntity';
 import { parseIp } from './ip';
 import type { Tuple } from './scorer';
 

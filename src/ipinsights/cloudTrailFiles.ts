@@ -16,7 +16,7 @@ import {
   type ObjectReader,
 } from './objectStorage';
 import type { Tuple } from './scorer';
-import { CodedError, ErrorCode } from '../shared/errors';
+import { CodedError, ErrorCode, errorMessage } from '../shared/errors';
 
 /** A CloudTrail log file, local or in S3, opened lazily so only one is read at a time. */
 export interface CloudTrailFile {
@@ -39,7 +39,7 @@ function isLogFileName(name: string): boolean {
  * CloudTrail lays it out in S3 and `aws s3 sync` copies it) walked in name order, or an
  * `s3://bucket/prefix` listed through `storage`.
  */
-export async function* cloudTrailFiles(
+async function* cloudTrailFiles(
   paths: readonly string[],
   storage?: ObjectLister & ObjectReader,
 ): AsyncIterable<CloudTrailFile> {
@@ -80,7 +80,7 @@ async function* walk(folder: string): AsyncIterable<CloudTrailFile> {
  * parser; CloudTrail delivers a file every few minutes, so nearly all are far smaller. Larger
  * files are streamed record by record, so memory stays bounded by this, whatever the input.
  */
-export const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
+const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
 
 /**
  * The records of one log file out of `{"Records": [...]}`; `.gz` files are gunzipped on the way.
@@ -110,7 +110,7 @@ export async function* cloudTrailRecords(
     yield* streamedRecords(Readable.from(concatenated(head, chunks)));
   } catch (error) {
     throw new CloudTrailInputError(
-      `${file.name}: not a readable CloudTrail log file (${error instanceof Error ? error.message : String(error)})`,
+      `${file.name}: not a readable CloudTrail log file (${errorMessage(error)})`,
     );
   } finally {
     input.destroy();

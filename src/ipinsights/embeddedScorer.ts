@@ -3,7 +3,7 @@ import { ipv4ToNumber, parseIp } from './ip';
 import type { IpInsightsModel, ModelMetadata } from './model';
 import type { ScoreResult, Scorer, Tuple } from './scorer';
 
-export const IPV6_UNSCORED = 'IPv6 address: IP Insights models score IPv4 only';
+const IPV6_UNSCORED = 'IPv6 address: IP Insights models score IPv4 only';
 
 /** Why a tuple that is not IPv4 is unscored: IPv6 is a normal outcome, anything else a bad IP. */
 export function unscoredIpReason(ip: string): string {

@@ -31,7 +31,7 @@ export const hyperparameterSchema = z.object({
 
 export type Hyperparameters = z.infer<typeof hyperparameterSchema>;
 
-export const DEFAULT_HYPERPARAMETERS: Omit<Hyperparameters, 'num_entity_vectors'> = {
+const DEFAULT_HYPERPARAMETERS: Omit<Hyperparameters, 'num_entity_vectors'> = {
   vector_dim: 32,
   epochs: 5,
   mini_batch_size: 10_000,
@@ -44,7 +44,7 @@ export const DEFAULT_HYPERPARAMETERS: Omit<Hyperparameters, 'num_entity_vectors'
 };
 
 /** SageMaker's advice: twice the distinct entities, so hash collisions stay rare. */
-export function defaultEntityVectors(distinctEntities: number): number {
+function defaultEntityVectors(distinctEntities: number): number {
   return Math.max(1, Math.min(250_000_000, 2 * distinctEntities));
 }
 

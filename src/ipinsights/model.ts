@@ -54,7 +54,7 @@ export function ipRows(ip: number, numIpVectors: number, out: Uint32Array, offse
  * Dot product of an entity row with the sum of the IP's prefix rows: the raw IP Insights score,
  * higher = more usual. Rows are indices into the flat Float32Arrays (row * dim).
  */
-export function dotProduct(
+function dotProduct(
   entityVectors: Float32Array,
   ipVectors: Float32Array,
   dim: number,

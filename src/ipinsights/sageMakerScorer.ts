@@ -36,7 +36,7 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-export function endpointCsv(tuples: readonly Tuple[]): string {
+function endpointCsv(tuples: readonly Tuple[]): string {
   return tuples.map((t) => `${csvField(t.entity)},${csvField(t.ip)}`).join('\n');
 }
 

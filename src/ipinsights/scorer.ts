@@ -1,3 +1,5 @@
+import type { ModelMetadata } from './model';
+
 /** One (entity, IP address) pair, as IP Insights scores it. */
 export interface Tuple {
   readonly entity: string;
@@ -26,6 +28,8 @@ export type ScoreResult =
 /** Scores tuples in one call; the result has one entry per tuple, in order. Never throws for a bad tuple. */
 export interface Scorer {
   readonly description: string;
+  /** The model a scorer holds in memory (training date, pairs, entities); none for an endpoint. */
+  readonly metadata?: ModelMetadata;
   score(tuples: readonly Tuple[]): Promise<ScoreResult[]>;
 }
 

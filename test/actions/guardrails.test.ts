@@ -2,7 +2,7 @@ import { guardrailRefusal } from '../../src/actions/guardrails';
 import { initialState } from '../../src/actions/remediationState';
 import { defaultCriteria, resolveTarget } from '../../src/actions/targets';
 import { parseFindingInput, type Finding } from '../../src/findings';
-import { fixtureFinding, rawFinding } from '../helpers/fixtures';
+import { fixtureFinding, rawFinding } from '../../harness/fixtures';
 
 const userKey = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
 const roleSession = fixtureFinding(

@@ -1,7 +1,7 @@
 import { ArchiveFindingsCommand } from '@aws-sdk/client-guardduty';
 import type { ActionRequest } from '../../src/actions/contract';
 import type { Dispatcher } from '../../src/actions/ports/dispatch';
-import { fixtureFinding } from '../helpers/fixtures';
+import { fixtureFinding } from '../../harness/fixtures';
 import { ALICE, NOW, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
 
 const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');

@@ -3,8 +3,8 @@ import { SdkGuardDutyReader } from '../../src/aws/guardDutyFindings';
 import { botListeners } from '../../src/app/botListeners';
 import { silentLog } from '../../src/shared/log';
 import { ALICE, BOB, CHANNEL, startBotHarness, type BotHarness } from '../helpers/bot';
-import { responseUrlAnswers, waitForResponses } from '../helpers/commandHarness';
-import { fixtureFinding } from '../helpers/fixtures';
+import { responseUrlAnswers, waitForResponses } from '../../harness/commandHarness';
+import { fixtureFinding } from '../../harness/fixtures';
 
 const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
 

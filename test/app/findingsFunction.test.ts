@@ -4,7 +4,7 @@ import { scoreFinding } from '../../src/bot/scoreFinding';
 import { createFindingsHandler } from '../../src/app/findingsFunction';
 import { trainDemoModel } from '../../src/app/demo/trainDemoModel';
 import { silentLog } from '../../src/shared/log';
-import { fixtureFinding, fixtureNames, rawFinding } from '../helpers/fixtures';
+import { fixtureFinding, fixtureNames, rawFinding } from '../../harness/fixtures';
 import { CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
 import { eventOf, recordingLog, slackArgs } from '../helpers/events';
 

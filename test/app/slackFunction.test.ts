@@ -12,8 +12,8 @@ import {
 import { interactivityBody } from '../../src/local/slack/index';
 import { silentLog } from '../../src/shared/log';
 import { guarddutyCommandBody, signedSlackEvent } from '../helpers/events';
-import { fixtureFinding } from '../helpers/fixtures';
-import { silentLogger } from '../local/slack/helpers';
+import { fixtureFinding } from '../../harness/fixtures';
+import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
 import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
 
 const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');

@@ -10,7 +10,7 @@ import { SdkGuardDutyReader } from '../../src/aws/guardDutyFindings';
 import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { createWorkerHandler } from '../../src/app/workerFunction';
 import { silentLog } from '../../src/shared/log';
-import { fixtureFinding } from '../helpers/fixtures';
+import { fixtureFinding } from '../../harness/fixtures';
 import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
 
 const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-guardduty';
 import { mockClient } from 'aws-sdk-client-mock';
 import { findingCriteria, SdkGuardDutyReader } from '../../src/aws/guardDutyFindings';
-import { sdkFixture } from '../helpers/sdkFindings';
+import { sdkFixture } from '../../harness/sdkFindings';
 
 const guardduty = mockClient(GuardDutyClient);
 beforeEach(() => guardduty.reset());

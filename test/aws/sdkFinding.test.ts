@@ -8,8 +8,8 @@ import {
 import { renderFinding } from '../../src/bot/render/finding';
 import { FindingValidationError, parseFindingInput } from '../../src/findings';
 import { findingFromSdk, wireFindingFromSdk } from '../../src/aws/sdkFinding';
-import { fixtureNames, rawFinding } from '../helpers/fixtures';
-import { sdkFindingFromWire } from '../helpers/sdkFindings';
+import { fixtureNames, rawFinding } from '../../harness/fixtures';
+import { sdkFindingFromWire } from '../../harness/sdkFindings';
 
 /** A minimal SDK-shaped finding; tests add the members they are about. */
 function sdkFinding(extra: Partial<SdkFinding> = {}): SdkFinding {

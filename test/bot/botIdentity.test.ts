@@ -6,7 +6,8 @@ import { WebClient } from '@slack/web-api';
 import { createBoltApp } from '../../src/bot/app';
 import { botAuthorization, BotIdentityError } from '../../src/bot/botIdentity';
 import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
-import { ALICE, CHANNEL, silentLogger } from '../local/slack/helpers';
+import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
+import { ALICE, CHANNEL } from '../local/slack/helpers';
 
 let slack: LocalSlack;
 

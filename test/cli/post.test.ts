@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
 import { localSlackIo, memoryIo } from '../helpers/cliIo';
-import { FIXTURE_DIR, fixtureNames, rawFinding, rawFixture } from '../helpers/fixtures';
+import { FIXTURE_DIR, fixtureNames, rawFinding, rawFixture } from '../../harness/fixtures';
 
 let slack: LocalSlack;
 let dir: string;

@@ -1,6 +1,6 @@
-import { buildBundles, type BuildOutput } from './support/build';
-import { lambdaFunctions, ROOT } from './support/functions';
-import { loadTemplate, stackOf } from './support/cfn';
+import { buildBundles, type BuildOutput } from '../../harness/deploy/build';
+import { lambdaFunctions, ROOT } from '../../harness/deploy/functions';
+import { loadTemplate, stackOf } from '../../harness/deploy/cfn';
 import { join } from 'node:path';
 
 /**

@@ -3,11 +3,11 @@ import { createDocumentClient } from '../../src/store/documentClient';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../src/store/embeddedDynamo';
 import { ensureTables } from '../../src/store/ensureTables';
 import { tableDefinitions } from '../../src/store/tables';
-import { rawFixture } from '../helpers/fixtures';
-import { buildBundles, type BuildOutput } from './support/build';
-import { loadTemplate, stackOf } from './support/cfn';
+import { rawFixture } from '../../harness/fixtures';
+import { buildBundles, type BuildOutput } from '../../harness/deploy/build';
+import { loadTemplate, stackOf } from '../../harness/deploy/cfn';
 import { runColdStart } from './support/coldStart';
-import { lambdaFunctions, ROOT } from './support/functions';
+import { lambdaFunctions, ROOT } from '../../harness/deploy/functions';
 import {
   slackSecretAnswer,
   startRecordingServer,

@@ -1,7 +1,12 @@
 import { join } from 'node:path';
-import { loadTemplate, stackOf, type Stack } from './support/cfn';
-import { buildBundles, type BuildOutput } from './support/build';
-import { lambdaFunctions, ROOT, valueOf, type LambdaFunction } from './support/functions';
+import { loadTemplate, stackOf, type Stack } from '../../harness/deploy/cfn';
+import { buildBundles, type BuildOutput } from '../../harness/deploy/build';
+import {
+  lambdaFunctions,
+  ROOT,
+  valueOf,
+  type LambdaFunction,
+} from '../../harness/deploy/functions';
 import {
   awsCallsOfBundle,
   grantedActions,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCfnYaml, loadTemplate } from './support/cfn';
-import { ROOT } from './support/functions';
+import { loadCfnYaml, loadTemplate } from '../../harness/deploy/cfn';
+import { ROOT } from '../../harness/deploy/functions';
 import { requiredScopes, slackUseIn, UnmappedMethodError } from './support/slackCalls';
 
 interface Manifest {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { guarddutyCommandBody, signedSlackEvent } from '../helpers/events';
-import { buildBundles, type BuildOutput } from './support/build';
-import { loadTemplate, stackOf } from './support/cfn';
+import { buildBundles, type BuildOutput } from '../../harness/deploy/build';
+import { loadTemplate, stackOf } from '../../harness/deploy/cfn';
 import { runColdStart } from './support/coldStart';
-import { lambdaFunctions, ROOT } from './support/functions';
+import { lambdaFunctions, ROOT } from '../../harness/deploy/functions';
 import {
   slackSecretAnswer,
   startRecordingServer,

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { loadConfig } from '../../src/config';
 import { DEFAULT_TABLE_NAMES, tableDefinitions } from '../../src/store/tables';
-import { buildBundles, type BuildOutput } from './support/build';
-import { evaluate, loadTemplate, stackOf, type JsonObject } from './support/cfn';
-import { lambdaFunctions, ROOT, valueOf } from './support/functions';
+import { buildBundles, type BuildOutput } from '../../harness/deploy/build';
+import { evaluate, loadTemplate, stackOf, type JsonObject } from '../../harness/deploy/cfn';
+import { lambdaFunctions, ROOT, valueOf } from '../../harness/deploy/functions';
 
 const template = loadTemplate(join(ROOT, 'template.yaml'));
 const stack = stackOf(template);

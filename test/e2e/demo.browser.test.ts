@@ -7,7 +7,7 @@ import { parseFindingInput, type Finding } from '../../src/findings';
 import { DEMO_WIRING } from '../../src/app/demo/listeners';
 import { loadSampleFindings } from '../../src/app/demo/samples';
 import type { RunningDemo } from '../../src/app/demo/start';
-import { rawFinding } from '../helpers/fixtures';
+import { rawFinding } from '../../harness/fixtures';
 import { openDemo, type DemoInBrowser, type TestBrowser } from './browser';
 
 /**

@@ -1,5 +1,5 @@
 import { FindingValidationError, parseFindingInput, parseFindingsJson } from '../../src/findings';
-import { fixtureNames, rawFinding, rawFixture } from '../helpers/fixtures';
+import { fixtureNames, rawFinding, rawFixture } from '../../harness/fixtures';
 
 function errorOf(fn: () => unknown): FindingValidationError {
   try {

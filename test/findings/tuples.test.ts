@@ -1,5 +1,5 @@
 import { extractTuples, parseFindingInput, type TupleExtraction } from '../../src/findings';
-import { fixtureFinding, rawFinding } from '../helpers/fixtures';
+import { fixtureFinding, rawFinding } from '../../harness/fixtures';
 
 function pairs(extraction: TupleExtraction): [string, string][] {
   if (!extraction.scorable) throw new Error(`not scorable: ${extraction.reason}`);

@@ -17,8 +17,8 @@ import type { Scorer } from '../../src/ipinsights/scorer';
 import { silentLog } from '../../src/shared/log';
 import { createRuntime, type Runtime } from '../../src/app/runtime';
 import { openedStore } from '../../src/app/store';
-import { silentLogger } from '../local/slack/helpers';
-import { startTestStore, type TestStore } from './store';
+import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
+import { startTestStore, type TestStore } from '../../harness/store';
 
 export const CHANNEL = 'C0SECURITY';
 /** A responder named in RESPONDERS. */

@@ -10,7 +10,7 @@ import {
 import { createReadStream } from 'node:fs';
 import type { Tuple } from '../../src/ipinsights/scorer';
 import { extractTuples } from '../../src/findings';
-import { fixtureFinding } from '../helpers/fixtures';
+import { fixtureFinding } from '../../harness/fixtures';
 import { MemoryStorage, tempDir } from './support';
 
 /** Records shaped as CloudTrail writes them (trimmed of fields the extraction ignores). */

@@ -9,7 +9,7 @@ import {
   type AuditRecord,
 } from '../../src/actions/audit/record';
 import { verifyChain } from '../../src/actions/audit/verify';
-import { startTestStore, type TestStore } from '../helpers/store';
+import { startTestStore, type TestStore } from '../../harness/store';
 
 const draft = (n: number, overrides: Partial<AuditDraft> = {}): AuditDraft => ({
   at: `2026-11-21T14:0${n % 10}:00.000Z`,

@@ -1,6 +1,6 @@
 import { isNewerVersion, type FindingRecord } from '../../src/actions/findingRecords';
 import { DynamoFindingRecords } from '../../src/store/dynamoFindingRecords';
-import { startTestStore, type TestStore } from '../helpers/store';
+import { startTestStore, type TestStore } from '../../harness/store';
 
 let store: TestStore;
 let findings: DynamoFindingRecords;

@@ -13,7 +13,7 @@ import {
   type Settlement,
 } from './types';
 
-export const QUARANTINE_TAGS = {
+const QUARANTINE_TAGS = {
   by: 'guardduty-chatops:quarantined-by',
   at: 'guardduty-chatops:quarantined-at',
   finding: 'guardduty-chatops:quarantined-finding',

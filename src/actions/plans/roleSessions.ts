@@ -11,7 +11,7 @@ interface RoleFacts {
  * The deny-all inline policy for sessions issued before `now`: what the IAM console's "Revoke
  * active sessions" does. New sessions (issued after) keep working.
  */
-export function revokePolicyDocument(now: Date): string {
+function revokePolicyDocument(now: Date): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [

@@ -12,7 +12,7 @@ const REMOTE_IP_ATTRIBUTE: Readonly<Record<string, string>> = {
   PORT_PROBE: 'service.action.portProbeAction.portProbeDetails.remoteIpDetails.ipAddressV4',
 };
 
-export function remoteIpAttribute(finding: Finding): string | undefined {
+function remoteIpAttribute(finding: Finding): string | undefined {
   const type = finding.service.action?.actionType;
   return type === undefined ? undefined : REMOTE_IP_ATTRIBUTE[type];
 }
@@ -23,7 +23,7 @@ function descriptionText(text: string): string {
 }
 
 /** The FindingCriteria of a suppression rule: every given criterion must match (Eq). */
-export function findingCriteria(finding: Finding, criteria: SuppressionCriteria): JsonObject {
+function findingCriteria(finding: Finding, criteria: SuppressionCriteria): JsonObject {
   const criterion: Record<string, JsonObject> = { type: { Eq: [criteria.findingType] } };
   if (criteria.principalId !== undefined) {
     criterion['resource.accessKeyDetails.principalId'] = { Eq: [criteria.principalId] };

@@ -33,7 +33,7 @@ export interface DemoPage {
   handle(request: IncomingMessage, response: ServerResponse): Promise<boolean>;
 }
 
-export const WEB_DIR = projectFile('src', 'local', 'web');
+const WEB_DIR = projectFile('src', 'local', 'web');
 
 const AUDIT_LIMIT_DEFAULT = 50;
 const AUDIT_LIMIT_MAX = 200;

@@ -8,7 +8,7 @@ import { projectFile } from './paths';
  * The sample findings the demo posts: the project's own fixtures (AWS sample findings and
  * synthetic ones; their sources and licences are in SOURCES.md and SYNTHETIC.md beside them).
  */
-export const SAMPLE_FINDINGS_DIR = projectFile('test', 'fixtures', 'guardduty');
+const SAMPLE_FINDINGS_DIR = projectFile('test', 'fixtures', 'guardduty');
 
 /** Every finding in the folder's `*.json` files, oldest update first (a channel's order). */
 export async function loadSampleFindings(dir = SAMPLE_FINDINGS_DIR): Promise<Finding[]> {

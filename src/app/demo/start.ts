@@ -153,7 +153,7 @@ async function startBot(
   slack: LocalSlack,
 ): Promise<{ stop: () => Promise<void> }> {
   const bot = await startBotServer({
-    config,
+    slack: config.slack,
     listeners: parts.register,
     port: 0,
     host: '127.0.0.1',

@@ -51,7 +51,7 @@ export interface NamedPrincipal {
   readonly ipv6Share?: number;
 }
 
-export const DEMO_ACCOUNT_ID = '123456789012';
+const DEMO_ACCOUNT_ID = '123456789012';
 
 /**
  * The principals of the demo findings (test/fixtures/guardduty). dev-alice works from her home
@@ -60,7 +60,7 @@ export const DEMO_ACCOUNT_ID = '123456789012';
  * so the sample findings' 198.51.100.0 reads typical. Instance ids are never CloudTrail
  * principals, which shows the "never seen in training" case.
  */
-export const DEMO_PRINCIPALS: readonly NamedPrincipal[] = [
+const DEMO_PRINCIPALS: readonly NamedPrincipal[] = [
   {
     identity: {
       type: 'IAMUser',

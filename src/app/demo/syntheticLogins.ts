@@ -36,7 +36,7 @@ const SPACE_END = 224 * 2 ** 24;
 const MIN_BLOCK_BITS = 8;
 const MAX_BLOCK_BITS = 16;
 /** The tutorial's HOME_WORK_LOCALITY_WINDOW_SIGMA: logins stray a few ASNs from home or work. */
-export const LOCALITY_SIGMA = 10;
+const LOCALITY_SIGMA = 10;
 
 /** `count` ASNs, sorted by address, each a /16 to /24 block at a random place in unicast space. */
 export function syntheticAsns(count: number, random: Random): AsnRange[] {
@@ -69,7 +69,7 @@ export function syntheticUser(asnCount: number, random: Random, options: Synthet
   } satisfies SyntheticUser;
 }
 
-export function ipInAsn(asn: AsnRange, random: Random): number {
+function ipInAsn(asn: AsnRange, random: Random): number {
   return asn.first + randomInt(random, asn.size);
 }
 
@@ -92,7 +92,7 @@ export function randomAsnIp(asns: readonly AsnRange[], random: Random): number {
 }
 
 /** Beta(a, b) from two Gamma draws (Marsaglia–Tsang; shapes here are ≥ 1). */
-export function randomBeta(random: Random, a: number, b: number): number {
+function randomBeta(random: Random, a: number, b: number): number {
   const x = randomGamma(random, a);
   const y = randomGamma(random, b);
   return x / (x + y);

@@ -13,7 +13,7 @@ import { trainModel } from '../../ipinsights/train';
 import { TrainingSetBuilder } from '../../ipinsights/trainingSet';
 
 /** Small enough to train in well under a second on 2 cores, big enough to separate the demo cases. */
-export const DEMO_HYPERPARAMETERS: Partial<Hyperparameters> = {
+const DEMO_HYPERPARAMETERS: Partial<Hyperparameters> = {
   vector_dim: 16,
   epochs: 8,
   num_ip_vectors: 16_384,

@@ -3,8 +3,8 @@ import type { LocalSlackChannel, LocalSlackUser } from '../../local/slack';
 /** The fake workspace the demo runs in: one security channel, a responder and an onlooker. */
 export const DEMO_CHANNEL: LocalSlackChannel = { id: 'C0SECURITY', name: 'security' };
 
-export const ALICE: LocalSlackUser = { id: 'U0ALICE', name: 'alice', real_name: 'Alice (on call)' };
-export const BOB: LocalSlackUser = { id: 'U0BOB', name: 'bob', real_name: 'Bob (read-only)' };
+const ALICE: LocalSlackUser = { id: 'U0ALICE', name: 'alice', real_name: 'Alice (on call)' };
+const BOB: LocalSlackUser = { id: 'U0BOB', name: 'bob', real_name: 'Bob (read-only)' };
 
 export const DEMO_USERS: readonly LocalSlackUser[] = [ALICE, BOB];
 

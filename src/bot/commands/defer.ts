@@ -27,11 +27,6 @@ export const DeferredCommandSchema = z.object({
 
 export type DeferredCommand = z.infer<typeof DeferredCommandSchema>;
 
-/** The worker event that carries a deferred command. */
-export interface CommandJob {
-  readonly command: DeferredCommand;
-}
-
 /** Hands a slow subcommand to the worker; resolves once the hand-over is accepted. */
 export type DeferCommand = (command: DeferredCommand) => Promise<void>;
 

@@ -56,8 +56,8 @@ export function typeMatcher(pattern: string): (type: string) => boolean {
 }
 
 /** The most findings one `list` shows, and one `stats` examines for its top lists. */
-export const LIST_CAP = 50;
-export const STATS_SAMPLE_CAP = 200;
+const LIST_CAP = 50;
+const STATS_SAMPLE_CAP = 200;
 /** GuardDuty accepts at most 50 values in one `Equals` condition. */
 const MAX_TYPES = 50;
 const PAGE_SIZE = 50;

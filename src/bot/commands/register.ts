@@ -1,7 +1,8 @@
+import { errorMessage } from '../../shared/errors';
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ActionRequest } from '../../actions/contract';
 import { parseStoredFinding, type Finding } from '../../findings';
-import { entityForPrincipal } from '../../ipinsights/entity';
+import { entityForPrincipal } from '../../shared/principalEntity';
 import type { FindingRecord } from '../../actions/findingRecords';
 import { renderFinding, type ScoreView } from '../render/finding';
 import { code, prose } from '../render/text';
@@ -38,10 +39,6 @@ export interface RegisterOptions {
    * then handed to the worker function, which answers through response_url.
    */
   readonly defer?: DeferCommand;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 type Located =
@@ -201,10 +198,10 @@ class CommandHandler {
 
   private failure(what: string, error: unknown): CommandResponse {
     this.deps.log.error(`/guardduty: could not ${what}`, {
-      error: errorText(error),
+      error: errorMessage(error),
       name: error instanceof Error ? error.name : undefined,
     });
-    return oneLine(`:x: Could not ${what}: ${prose(errorText(error), 400)}`);
+    return oneLine(`:x: Could not ${what}: ${prose(errorMessage(error), 400)}`);
   }
 
   private async send(respond: CommandArgs['respond'], answer: CommandResponse): Promise<void> {
@@ -212,7 +209,7 @@ class CommandHandler {
       await respond(answer);
     } catch (error) {
       // The response_url expired or Slack refused the message; nobody is left to tell but the log.
-      this.deps.log.error('/guardduty: response_url post failed', { error: errorText(error) });
+      this.deps.log.error('/guardduty: response_url post failed', { error: errorMessage(error) });
     }
   }
 

@@ -69,13 +69,6 @@ export function sections(lines: readonly string[]): SectionBlock[] {
   return blocks;
 }
 
-export function header(text: string): KnownBlock {
-  return {
-    type: 'header',
-    text: { type: 'plain_text', text: ours(text, LIMITS.headerText), emoji: true },
-  };
-}
-
 export function context(text: string): KnownBlock {
   return { type: 'context', elements: [mrkdwn(fitLines([text], LIMITS.contextText))] };
 }
@@ -83,7 +76,7 @@ export function context(text: string): KnownBlock {
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 
 /** A mention of a Slack user id we were given by Slack; anything else is shown as code. */
-export function userMention(userId: string): string {
+function userMention(userId: string): string {
   return SLACK_USER.test(userId) ? `<@${userId}>` : code(userId, 40);
 }
 

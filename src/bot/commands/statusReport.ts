@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
 import type { DetectorInfo, GuardDutyReader } from '../../actions/ports/guardDutyReader';
-import { EmbeddedScorer } from '../../ipinsights/embeddedScorer';
 import type { ModelMetadata } from '../../ipinsights/model';
 import type { Scorer } from '../../ipinsights/scorer';
 import type { FindingRecord } from '../../actions/findingRecords';
@@ -94,7 +93,7 @@ export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
       return record === undefined ? latest : { ...latest, record };
     }),
   ]);
-  const metadata = deps.scorer instanceof EmbeddedScorer ? deps.scorer.metadata : undefined;
+  const { metadata } = deps.scorer;
   return {
     detector,
     lastPosted,

@@ -3,7 +3,7 @@ import type { ActionKind } from '../../actions/contract';
 import { isActionKind } from '../../actions/kinds';
 
 /** Every remediation button's action_id: `remediate:<kind>` (`remediate:quarantine:snapshot`). */
-export const ACTION_ID_PREFIX = 'remediate:';
+const ACTION_ID_PREFIX = 'remediate:';
 export const ACTION_ID_PATTERN = /^remediate:/;
 export const SUPPRESS_VIEW_ID = 'remediate:suppress';
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/errors';
 import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor, ActionRequest, RequestOutcome } from '../../actions/contract';
@@ -30,10 +31,6 @@ export type OpenSuppressModal = (
   actor: Actor,
   options?: { readonly channel?: string; readonly version?: number },
 ) => Promise<SuppressModalOutcome>;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Opens the suppress modal for a finding, after the same checks as any request (a refused user
@@ -76,7 +73,7 @@ async function tellUser(
   try {
     await client.chat.postEphemeral({ channel, user, text, link_names: false, parse: 'none' });
   } catch (error) {
-    log.warn('could not post an ephemeral answer', { user, error: errorText(error) });
+    log.warn('could not post an ephemeral answer', { user, error: errorMessage(error) });
   }
 }
 
@@ -125,7 +122,7 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
             ...(channel === undefined ? {} : { channel }),
           }).catch((error: unknown) => ({
             kind: 'invalid' as const,
-            reason: `could not open the form: ${errorText(error)}`,
+            reason: `could not open the form: ${errorMessage(error)}`,
           }));
           if (outcome.kind !== 'opened') {
             const reply = outcomeReply('suppress', outcome);
@@ -149,13 +146,13 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
           await ack();
           deps.log.error('remediation request failed', {
             findingId: parsed.findingId,
-            error: errorText(error),
+            error: errorMessage(error),
           });
           await tellUser(
             client,
             channel,
             actor.userId,
-            `:warning: Could not start: ${prose(errorText(error), 500)}`,
+            `:warning: Could not start: ${prose(errorMessage(error), 500)}`,
             deps.log,
           );
           return;
@@ -167,7 +164,7 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
         if (reply !== undefined) await tellUser(client, channel, actor.userId, reply, deps.log);
         if (outcome.kind === 'invalid' || outcome.kind === 'duplicate') {
           await deps.publisher.refresh(parsed.findingId).catch((error: unknown) => {
-            deps.log.warn('could not refresh a message', { error: errorText(error) });
+            deps.log.warn('could not refresh a message', { error: errorMessage(error) });
           });
         }
       },
@@ -201,7 +198,7 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
       } catch (error) {
         await ack({
           response_action: 'errors',
-          errors: { suppress_type: `Could not start: ${errorText(error)}`.slice(0, 150) },
+          errors: { suppress_type: `Could not start: ${errorMessage(error)}`.slice(0, 150) },
         });
         return;
       }

@@ -166,5 +166,3 @@ export function parseSuppressSubmission(values: StateValues, today: Date): Suppr
     },
   };
 }
-
-export const SUPPRESS_FIELDS = FIELDS;

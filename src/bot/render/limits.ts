@@ -2,7 +2,8 @@
 export const LIMITS = {
   messageBlocks: 50,
   modalBlocks: 100,
-  messageText: 3000,
+  /** Slack truncates a message's `text` beyond 40,000 characters; our fallbacks stay far below. */
+  messageText: 40_000,
   headerText: 150,
   sectionText: 3000,
   sectionFields: 10,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoDataError } from '../../../src/app/demo/errors';
 import { freshen, SAMPLES_CLOCK_FILE, samplesClock } from '../../../src/app/demo/freshen';
-import { fixtureFinding, fixtureNames } from '../../helpers/fixtures';
+import { fixtureFinding, fixtureNames } from '../../../harness/fixtures';
 
 const findings = fixtureNames().map(fixtureFinding);
 const NEWEST = new Date('2031-05-06T07:08:09.000Z');

@@ -4,7 +4,7 @@ import {
   SampleGuardDuty,
   UnknownDetectorError,
 } from '../../../src/app/demo/sampleGuardDuty';
-import { fixtureFinding, fixtureNames } from '../../helpers/fixtures';
+import { fixtureFinding, fixtureNames } from '../../../harness/fixtures';
 
 const findings = fixtureNames().map(fixtureFinding);
 const guardduty = new SampleGuardDuty(findings);

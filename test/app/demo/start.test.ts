@@ -8,7 +8,7 @@ import { DataFolderInUseError, PortInUseError } from '../../../src/app/demo/erro
 import { DEMO_WIRING, type DemoBotContext } from '../../../src/app/demo/listeners';
 import { SAMPLE_DETECTOR_ID } from '../../../src/app/demo/sampleGuardDuty';
 import { startDemo, type RunningDemo } from '../../../src/app/demo/start';
-import { fixtureFinding, fixtureNames } from '../../helpers/fixtures';
+import { fixtureFinding, fixtureNames } from '../../../harness/fixtures';
 
 const ALICE = 'U0ALICE';
 const CHANNEL = 'C0SECURITY';

@@ -4,7 +4,7 @@ import { encodeModel } from '../../../src/ipinsights/modelFile';
 import { describeScore, scoreMostUnusual } from '../../../src/ipinsights/reading';
 import { generateSyntheticCloudTrail } from '../../../src/app/demo/syntheticCloudTrail';
 import { seededRandom } from '../../../src/ipinsights/random';
-import { fixtureFinding } from '../../helpers/fixtures';
+import { fixtureFinding } from '../../../harness/fixtures';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
 const demo = trainDemoModel({ now: () => NOW });

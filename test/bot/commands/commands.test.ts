@@ -23,9 +23,9 @@ import {
   seedPostedFinding,
   startCommandHarness,
   type CommandHarness,
-} from '../../helpers/commandHarness';
-import { fixtureFinding } from '../../helpers/fixtures';
-import { sdkFixture } from '../../helpers/sdkFindings';
+} from '../../../harness/commandHarness';
+import { fixtureFinding } from '../../../harness/fixtures';
+import { sdkFixture } from '../../../harness/sdkFindings';
 
 const NOW = new Date('2026-11-25T08:00:00.000Z');
 const HOUR = 3_600_000;

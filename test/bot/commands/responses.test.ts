@@ -12,7 +12,7 @@ import { renderList, renderStats } from '../../../src/bot/commands/findingListin
 import { SUBCOMMANDS } from '../../../src/bot/commands/spec';
 import type { FindingRecord } from '../../../src/actions/findingRecords';
 import { blockKitViolations, textObjects } from '../../helpers/blockKit';
-import { fixtureFinding } from '../../helpers/fixtures';
+import { fixtureFinding } from '../../../harness/fixtures';
 
 const EXFIL = 'Synthetic_UnauthorizedAccess_IAMUser_InstanceCredentialExfiltration.OutsideAWS.json';
 const WEEK = { text: '7d', ms: 7 * 86_400_000 };

@@ -17,8 +17,8 @@ import {
   seedPostedFinding,
   startCommandHarness,
   type CommandHarness,
-} from '../../helpers/commandHarness';
-import { fixtureFinding } from '../../helpers/fixtures';
+} from '../../../harness/commandHarness';
+import { fixtureFinding } from '../../../harness/fixtures';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

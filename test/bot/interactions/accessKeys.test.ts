@@ -6,7 +6,7 @@ import {
   PutRolePolicyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { fixtureFinding, rawFinding } from '../../helpers/fixtures';
+import { fixtureFinding, rawFinding } from '../../../harness/fixtures';
 import { parseFindingInput } from '../../../src/findings';
 import { ALICE, startBotHarness, type BotHarness } from '../../helpers/bot';
 import { actionIds, auditRecords, contextTexts, threadTexts } from './support';

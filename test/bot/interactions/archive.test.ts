@@ -1,6 +1,6 @@
 import { ArchiveFindingsCommand, UnarchiveFindingsCommand } from '@aws-sdk/client-guardduty';
 import type { AuditRecord } from '../../../src/actions/audit/record';
-import { fixtureFinding } from '../../helpers/fixtures';
+import { fixtureFinding } from '../../../harness/fixtures';
 import { ALICE, BOB, CAROL, CHANNEL, startBotHarness, type BotHarness } from '../../helpers/bot';
 import { actionIds, auditRecords, contextTexts, threadTexts } from './support';
 

@@ -1,4 +1,4 @@
-import { fixtureFinding } from '../../helpers/fixtures';
+import { fixtureFinding } from '../../../harness/fixtures';
 import { ALICE, startBotHarness, type BotHarness } from '../../helpers/bot';
 import { actionIds, auditRecords, contextTexts, threadTexts } from './support';
 

@@ -11,7 +11,7 @@ import {
   type Instance,
 } from '@aws-sdk/client-ec2';
 import { parseFindingInput } from '../../../src/findings';
-import { fixtureFinding, rawFinding } from '../../helpers/fixtures';
+import { fixtureFinding, rawFinding } from '../../../harness/fixtures';
 import { ALICE, startBotHarness, type BotHarness } from '../../helpers/bot';
 import { actionIds, auditRecords, contextTexts, threadTexts } from './support';
 

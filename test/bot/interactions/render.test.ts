@@ -8,7 +8,7 @@ import { parseSuppressSubmission } from '../../../src/bot/interactions/suppressM
 import { renderFinding } from '../../../src/bot/render/finding';
 import { parseFindingInput } from '../../../src/findings';
 import { blockKitViolations, textObjects } from '../../helpers/blockKit';
-import { rawFinding } from '../../helpers/fixtures';
+import { rawFinding } from '../../../harness/fixtures';
 
 const HOSTILE = '<!channel> <@U0ADMIN> *bold* `tick` <https://evil.example|click> & ```';
 

@@ -1,6 +1,6 @@
 import { CreateFilterCommand, DeleteFilterCommand } from '@aws-sdk/client-guardduty';
 import { suppressionFilterName } from '../../../src/actions/targets';
-import { fixtureFinding } from '../../helpers/fixtures';
+import { fixtureFinding } from '../../../harness/fixtures';
 import { ALICE, BOB, startBotHarness, type BotHarness } from '../../helpers/bot';
 import { actionIds, auditRecords, contextTexts, threadTexts } from './support';
 

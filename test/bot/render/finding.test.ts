@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { renderFinding } from '../../../src/bot/render/finding';
 import { parseFindingInput } from '../../../src/findings';
 import { blockKitViolations, textObjects } from '../../helpers/blockKit';
-import { fixtureFinding, fixtureNames, rawFinding } from '../../helpers/fixtures';
+import { fixtureFinding, fixtureNames, rawFinding } from '../../../harness/fixtures';
 
 const UNSCORED = { reading: 'Unscored: no model configured' };
 

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { BuildOutput } from './build';
-import { text, type Stack } from './cfn';
-import type { LambdaFunction } from './functions';
+import type { BuildOutput } from '../../../harness/deploy/build';
+import { text, type Stack } from '../../../harness/deploy/cfn';
+import type { LambdaFunction } from '../../../harness/deploy/functions';
 
 export interface Invocation {
   readonly event: unknown;

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resourcesOfType, type Stack } from './cfn';
-import { ROOT, valueOf, type LambdaFunction, type Statement } from './functions';
+import { resourcesOfType, type Stack } from '../../../harness/deploy/cfn';
+import {
+  ROOT,
+  valueOf,
+  type LambdaFunction,
+  type Statement,
+} from '../../../harness/deploy/functions';
 import { awsCallsInSource, type AwsCall } from './sdkCalls';
 
 /**

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './functions';
+import { ROOT } from '../../../harness/deploy/functions';
 
 /**
  * What the bot asks of Slack, read from src/: the Web API methods it calls (→ OAuth scopes), the

@@ -8,7 +8,7 @@ import {
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
-import { S3ObjectStorage } from '../../src/aws/s3Storage';
+import { S3ObjectStorage } from '../../src/aws/s3ObjectStorage';
 import { createScorer } from '../../src/ipinsights/factory';
 import { resolveHyperparameters } from '../../src/ipinsights/hyperparameters';
 import { ModelNotFoundError, saveModel } from '../../src/ipinsights/modelStore';

@@ -11,7 +11,7 @@ import {
   type Stack,
 } from './cfn';
 
-export const ROOT = join(__dirname, '..', '..', '..');
+export const ROOT = join(__dirname, '..', '..');
 
 /** An IAM policy statement after the stack's intrinsics are resolved. */
 export interface Statement {

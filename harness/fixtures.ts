@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFindingInput, type Finding } from '../../src/findings';
+import { parseFindingInput, type Finding } from '../src/findings/index';
 
-export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'guardduty');
+export const FIXTURE_DIR = join(__dirname, '..', 'test', 'fixtures', 'guardduty');
 
 export function fixtureNames(): string[] {
   return readdirSync(FIXTURE_DIR)

@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../src/store/documentClient';
-import { startEmbeddedDynamo } from '../../src/store/embeddedDynamo';
-import { ensureTables } from '../../src/store/ensureTables';
-import { DEFAULT_TABLE_NAMES, tableDefinitions, type TableNames } from '../../src/store/tables';
+import { createDocumentClient } from '../src/store/documentClient';
+import { startEmbeddedDynamo } from '../src/store/embeddedDynamo';
+import { ensureTables } from '../src/store/ensureTables';
+import { DEFAULT_TABLE_NAMES, tableDefinitions, type TableNames } from '../src/store/tables';
 
 export interface TestStore {
   readonly client: DynamoDBDocumentClient;

@@ -9,20 +9,20 @@ import type {
   AuditReader,
   RemediationService,
   RequestOutcome,
-} from '../../src/actions/contract';
-import type { GuardDutyReader } from '../../src/actions/ports/guardDutyReader';
-import { createBoltApp } from '../../src/bot/app';
-import type { CommandDeps, OpenSuppressModal } from '../../src/bot/commands/deps';
-import { registerCommands } from '../../src/bot/commands/register';
-import type { MessageDecorator } from '../../src/bot/findingPublisher';
-import type { ScoreView } from '../../src/bot/render/finding';
-import type { Finding } from '../../src/findings';
-import type { Scorer } from '../../src/ipinsights/scorer';
-import { silentLog } from '../../src/shared/log';
-import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
-import type { EphemeralMessage } from '../../src/local/slack/types';
-import { DynamoFindingRecords } from '../../src/store/dynamoFindingRecords';
-import { silentLogger } from '../local/slack/helpers';
+} from '../src/actions/contract';
+import type { GuardDutyReader } from '../src/actions/ports/guardDutyReader';
+import { createBoltApp } from '../src/bot/app';
+import type { CommandDeps, OpenSuppressModal } from '../src/bot/commands/deps';
+import { registerCommands } from '../src/bot/commands/register';
+import type { MessageDecorator } from '../src/bot/findingPublisher';
+import type { ScoreView } from '../src/bot/render/finding';
+import type { Finding } from '../src/findings/index';
+import type { Scorer } from '../src/ipinsights/scorer';
+import { silentLog } from '../src/shared/log';
+import { startLocalSlack, type LocalSlack } from '../src/local/slack/index';
+import type { EphemeralMessage } from '../src/local/slack/types';
+import { DynamoFindingRecords } from '../src/store/dynamoFindingRecords';
+import { silentSlackLogger as silentLogger } from '../src/bot/slackLogger';
 import { startTestStore, type TestStore } from './store';
 
 export const CHANNEL = 'C0SECURITY';

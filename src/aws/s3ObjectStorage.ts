@@ -1,6 +1,6 @@
 import { PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { ObjectStorage, S3Location } from '../ipinsights/objectStorage';
-import { S3ObjectReader } from './s3Objects';
+import { S3ObjectReader } from './s3ObjectReader';
 
 /** Lists, reads and writes S3 objects: what `train` needs (CloudTrail under a prefix, the model out). */
 export class S3ObjectStorage extends S3ObjectReader implements ObjectStorage {
