@@ -3,10 +3,11 @@ import type { AuthorizeSourceData } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import HTTPReceiver from '@slack/bolt/dist/receivers/HTTPReceiver';
 import { WebClient } from '@slack/web-api';
+import { startLocalSlack, type LocalSlack } from '@guardduty-chatops/slack-sandbox';
 import { createBoltApp } from '../../src/bot/app';
 import { botAuthorization, BotIdentityError } from '../../src/bot/authorization';
-import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
-import { ALICE, CHANNEL, silentLogger } from '../local/slack/helpers';
+import { silentSlackLogger as silentLogger } from '../../src/log';
+import { ALICE, CHANNEL } from '../helpers/bot';
 
 let slack: LocalSlack;
 

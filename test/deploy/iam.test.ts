@@ -94,7 +94,7 @@ describe('IAM grants match the code, per function', () => {
     ]);
   });
 
-  test('no Lambda bundle carries the embedded store or table creation', () => {
+  test('no Lambda bundle carries the embedded store, the Slack sandbox or table creation', () => {
     const leaked = functions
       .filter((fn) => fn.sourceExists)
       .flatMap((fn) =>
@@ -102,6 +102,7 @@ describe('IAM grants match the code, per function', () => {
           .filter(
             (path) =>
               path.startsWith('src/local/') ||
+              path.startsWith('packages/slack-sandbox/') ||
               path === 'src/store/ensureTables.ts' ||
               path.includes('node_modules/dynalite/'),
           )

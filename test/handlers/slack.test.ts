@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { interactivityBody } from '@guardduty-chatops/slack-sandbox';
 import { LambdaInvokeDispatcher } from '../../src/actions/dispatch';
 import { LambdaAsyncInvoker } from '../../src/aws/lambda';
 import { botListeners } from '../../src/bot/wiring';
@@ -9,11 +10,9 @@ import {
   WORKER_ONLY_GUARDDUTY,
   type SlackHandler,
 } from '../../src/handlers/slack';
-import { interactivityBody } from '../../src/local/slack';
-import { silentLog } from '../../src/log';
+import { silentLog, silentSlackLogger as silentLogger } from '../../src/log';
 import { guarddutyCommandBody, signedSlackEvent } from '../helpers/events';
 import { fixtureFinding } from '../helpers/fixtures';
-import { silentLogger } from '../local/slack/helpers';
 import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
 
 const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');

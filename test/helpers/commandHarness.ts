@@ -2,6 +2,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTPReceiver, LogLevel, type App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import {
+  startLocalSlack,
+  type EphemeralMessage,
+  type LocalSlack,
+} from '@guardduty-chatops/slack-sandbox';
 import type {
   ActionRequest,
   Actor,
@@ -18,11 +23,8 @@ import type { MessageDecorator } from '../../src/bot/findingPublisher';
 import type { ScoreView } from '../../src/bot/render/finding';
 import type { Finding } from '../../src/findings';
 import type { Scorer } from '../../src/ipinsights/scorer';
-import { silentLog } from '../../src/log';
-import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
-import type { EphemeralMessage } from '../../src/local/slack/types';
+import { silentLog, silentSlackLogger as silentLogger } from '../../src/log';
 import { FindingStateStore } from '../../src/store/findingState';
-import { silentLogger } from '../local/slack/helpers';
 import { startTestStore, type TestStore } from './store';
 
 export const CHANNEL = 'C0SECURITY';

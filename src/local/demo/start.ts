@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { startLocalSlack, type LocalSlack } from '@guardduty-chatops/slack-sandbox';
 import { createAwsGateway } from '../../actions/awsGateway';
 import { startBotServer } from '../../bot/server';
 import type { PublishOutcome } from '../../bot/findingPublisher';
@@ -9,7 +10,6 @@ import type { Log } from '../../log';
 import { createRuntime, openStore, StoreUnavailableError, type Runtime } from '../../runtime';
 import { DEFAULT_TABLE_NAMES } from '../../store/tables';
 import { EmbeddedStoreLockedError } from '../embeddedDynamo';
-import { startLocalSlack, type LocalSlack } from '../slack';
 import { loadOrCreateCredentials } from './credentials';
 import { DataFolderInUseError, PortInUseError } from './errors';
 import { freshen, samplesClock } from './freshen';
