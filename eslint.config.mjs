@@ -11,7 +11,6 @@ export default tseslint.config(
       '.aws-sam/',
       'test-output/',
       '.local/',
-      'src/local/web/**/*.js',
       // The Lambda layers' modules are project code, not installed packages.
       '!layers/*/nodejs/node_modules/',
     ],
@@ -54,11 +53,17 @@ export default tseslint.config(
         module: 'writable',
         process: 'readonly',
         console: 'readonly',
+        __dirname: 'readonly',
       },
     },
   },
   {
-    files: ['test/**/*.ts', 'harness/**/*.ts', 'bench/**/*.ts'],
+    // Jest's configs are CommonJS; require is how they import.
+    files: ['**/jest.config.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['test/**/*.ts', 'harness/**/*.ts', 'bench/**/*.ts', 'packages/*/test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',

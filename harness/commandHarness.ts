@@ -2,6 +2,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTPReceiver, LogLevel, type App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import {
+  startLocalSlack,
+  type EphemeralMessage,
+  type LocalSlack,
+} from '@guardduty-chatops/slack-sandbox';
 import type {
   ActionRequest,
   Actor,
@@ -16,13 +21,11 @@ import type { CommandDeps, OpenSuppressModal } from '../src/bot/commands/deps';
 import { registerCommands } from '../src/bot/commands/register';
 import type { MessageDecorator } from '../src/bot/findingPublisher';
 import type { ScoreView } from '../src/bot/render/finding';
-import type { Finding } from '../src/findings/index';
+import { silentSlackLogger as silentLogger } from '../src/bot/slackLogger';
+import type { Finding } from '../src/findings';
 import type { Scorer } from '../src/ipinsights/scorer';
 import { silentLog } from '../src/shared/log';
-import { startLocalSlack, type LocalSlack } from '../src/local/slack/index';
-import type { EphemeralMessage } from '../src/local/slack/types';
 import { DynamoFindingRecords } from '../src/store/dynamoFindingRecords';
-import { silentSlackLogger as silentLogger } from '../src/bot/slackLogger';
 import { startTestStore, type TestStore } from './store';
 
 export const CHANNEL = 'C0SECURITY';

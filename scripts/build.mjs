@@ -10,7 +10,8 @@
 //   DIR/meta/<name>.layers.json              the function's layers: {nodePath (as Lambda sets
 //                                            NODE_PATH, relative to DIR), bytes}
 //   DIR/layers/<LayerId>/                    each AWS::Serverless::LayerVersion the functions use
-//   DIR/cli.js                               the command line (dependencies from node_modules)
+//   DIR/cli.js                               the command line (dependencies from node_modules,
+//                                            workspace packages bundled in)
 // A function whose entry file is not in this tree yet is skipped with a note on stderr.
 // Exit codes: 0 built, 1 build failure, 2 bad usage or template.
 import { chmod, cp, mkdir, readdir, rm, stat, writeFile, readFile } from 'node:fs/promises';
@@ -166,6 +167,37 @@ async function buildLambdas(out) {
   return built;
 }
 
+/** The names of this repository's workspace packages (package.json `workspaces`). */
+async function workspacePackages() {
+  const { workspaces = [] } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+  const names = await Promise.all(
+    workspaces.map(async (dir) => {
+      const pkg = JSON.parse(await readFile(join(ROOT, dir, 'package.json'), 'utf8'));
+      return pkg.name;
+    }),
+  );
+  return new Set(names);
+}
+
+/**
+ * Leaves every package to node_modules (like `packages: 'external'`) except the workspace ones:
+ * they are TypeScript source, which Node cannot load, so the CLI carries them.
+ */
+function externalPackagesBut(bundled) {
+  return {
+    name: 'external-packages',
+    setup(builder) {
+      builder.onResolve({ filter: /^[^./]/ }, (args) => {
+        const name = args.path
+          .split('/')
+          .slice(0, args.path.startsWith('@') ? 2 : 1)
+          .join('/');
+        return bundled.has(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+}
+
 async function buildCli(out) {
   const outfile = join(out, 'cli.js');
   // The CLI ships in the npm package next to its node_modules; the shebang comes from src/cli/main.ts.
@@ -173,7 +205,7 @@ async function buildCli(out) {
     entryPoints: [join(ROOT, 'src/cli/main.ts')],
     outfile,
     bundle: true,
-    packages: 'external',
+    plugins: [externalPackagesBut(await workspacePackages())],
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { interactivityBody } from '@guardduty-chatops/slack-sandbox';
 import { LambdaInvokeDispatcher } from '../../src/actions/dispatch';
 import { LambdaAsyncInvoker } from '../../src/aws/lambdaInvoker';
 import { botListeners } from '../../src/app/botListeners';
@@ -9,11 +10,10 @@ import {
   WORKER_ONLY_GUARDDUTY,
   type SlackHandler,
 } from '../../src/app/slackFunction';
-import { interactivityBody } from '../../src/local/slack/index';
-import { silentLog } from '../../src/shared/log';
-import { guarddutyCommandBody, signedSlackEvent } from '../helpers/events';
-import { fixtureFinding } from '../../harness/fixtures';
 import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
+import { silentLog } from '../../src/shared/log';
+import { fixtureFinding } from '../../harness/fixtures';
+import { guarddutyCommandBody, signedSlackEvent } from '../helpers/events';
 import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
 
 const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');

@@ -3,11 +3,11 @@ import type { AuthorizeSourceData } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import HTTPReceiver from '@slack/bolt/dist/receivers/HTTPReceiver';
 import { WebClient } from '@slack/web-api';
+import { startLocalSlack, type LocalSlack } from '@guardduty-chatops/slack-sandbox';
 import { createBoltApp } from '../../src/bot/app';
 import { botAuthorization, BotIdentityError } from '../../src/bot/botIdentity';
-import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
 import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
-import { ALICE, CHANNEL } from '../local/slack/helpers';
+import { ALICE, CHANNEL } from '../helpers/bot';
 
 let slack: LocalSlack;
 

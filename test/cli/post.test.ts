@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startLocalSlack, type LocalSlack } from '@guardduty-chatops/slack-sandbox';
 import { main } from '../../src/cli/main';
-import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
 import { localSlackIo, memoryIo } from '../helpers/cliIo';
 import { FIXTURE_DIR, fixtureNames, rawFinding, rawFixture } from '../../harness/fixtures';
 

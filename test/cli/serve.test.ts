@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startLocalSlack, type LocalSlack } from '@guardduty-chatops/slack-sandbox';
 import { createServeCommand } from '../../src/cli/serve';
-import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
 import { localSlackIo, memoryIo } from '../helpers/cliIo';
 
 let slack: LocalSlack;

@@ -99,16 +99,20 @@ describe('IAM grants match the code, per function', () => {
     ]);
   });
 
-  test('no Lambda bundle carries the embedded store or table creation', () => {
+  test('no Lambda bundle carries the embedded store, the Slack sandbox or table creation', () => {
     const leaked = functions
       .filter((fn) => fn.sourceExists)
       .flatMap((fn) =>
         Object.keys(build.metafile(fn.name).inputs)
           .filter(
             (path) =>
-              path.startsWith('src/local/') ||
+              path.startsWith('src/app/demo/') ||
+              path === 'src/app/embeddedStore.ts' ||
+              path === 'src/store/embeddedDynamo.ts' ||
+              path.startsWith('packages/slack-sandbox/') ||
               path === 'src/store/ensureTables.ts' ||
-              path.includes('node_modules/dynalite/'),
+              path.includes('node_modules/dynalite/') ||
+              /node_modules\/(classic-)?level\//.test(path),
           )
           .map((path) => `${fn.name}: ${path}`),
       );

@@ -5,14 +5,17 @@ import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { HTTPReceiver, LogLevel, type App } from '@slack/bolt';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import {
+  startLocalSlack,
+  type BotResponse,
+  type LocalSlack,
+} from '@guardduty-chatops/slack-sandbox';
 import { createAwsGateway } from '../../src/app/awsGateway';
 import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { createBoltApp } from '../../src/bot/app';
 import { loadConfig, type Config } from '../../src/config';
 import type { Finding } from '../../src/findings';
 import { createScorer } from '../../src/ipinsights/factory';
-import { startLocalSlack, type LocalSlack } from '../../src/local/slack';
-import type { BotResponse } from '../../src/local/slack/signing';
 import type { Scorer } from '../../src/ipinsights/scorer';
 import { silentLog } from '../../src/shared/log';
 import { createRuntime, type Runtime } from '../../src/app/runtime';

@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { signRequest, slashCommandBody } from '../../src/local/slack';
+import { signRequest, slashCommandBody } from '@guardduty-chatops/slack-sandbox';
 import type { Log } from '../../src/shared/log';
 
 /** Wraps a bare finding the way EventBridge delivers it. */

@@ -1,7 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import * as z from 'zod';
+import type { ChannelHistory, LocalSlack } from '@guardduty-chatops/slack-sandbox';
 import type { Log } from '../../shared/log';
-import type { ChannelHistory, LocalSlack } from '../../local/slack';
 import { parseJsonOrUndefined, readDataFile } from './dataFile';
 import { DemoDataError } from './errors';
 

@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import type { AuditReader } from '../../actions/contract';
-import { sendJson } from '../../local/slack/http';
-import { projectFile } from './paths';
+import {
+  createSandboxPage,
+  type JsonAnswer,
+  type SandboxPage,
+  type SandboxPageInfo,
+  type SidePanel,
+  type SidePanelEntry,
+} from '@guardduty-chatops/slack-sandbox';
+import type { AuditEntry, AuditReader } from '../../actions/contract';
+import { DEMO_USERS } from './workspace';
 
 /** What the page needs besides the workspace (which it reads from `/local/state`). */
 export interface DemoInfo {
@@ -25,100 +28,88 @@ export interface DemoPageOptions {
   readonly info: () => DemoInfo;
   /** Read at each request: the audit log is wired after the page is up. */
   readonly audit: () => AuditReader | undefined;
-  readonly webDir?: string;
 }
 
-export interface DemoPage {
-  /** Serves the page's paths; false for any other (the local Slack answers 404). */
-  handle(request: IncomingMessage, response: ServerResponse): Promise<boolean>;
-}
-
-const WEB_DIR = projectFile('src', 'local', 'web');
+/** Serves the page's paths; false for any other (the local Slack answers 404). */
+export type DemoPage = SandboxPage;
 
 const AUDIT_LIMIT_DEFAULT = 50;
 const AUDIT_LIMIT_MAX = 200;
 
-/**
- * Everything the page loads comes from here (no CDN: the machine may be offline), and the
- * policy forbids anything else, so even a rendering bug could not run injected script.
- */
-const PAGE_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-} as const;
-
-interface StaticFile {
-  readonly type: string;
-  readonly body: string;
-}
-
-/** The page's script: `app.ts` and its imports bundled for the browser, once, at start. */
-async function bundleScript(webDir: string): Promise<string> {
-  const result = await build({
-    entryPoints: [join(webDir, 'app.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    target: ['chrome120', 'firefox120', 'safari17'],
-    charset: 'utf8',
-    logLevel: 'silent',
-  });
-  const output = result.outputFiles[0];
-  if (output === undefined) throw new Error(`esbuild produced no output for ${webDir}/app.ts`);
-  return output.text;
-}
-
+/** The Slack sandbox's page, told about the demo: responders, dry run, scorer, audit log. */
 export async function createDemoPage(options: DemoPageOptions): Promise<DemoPage> {
-  const webDir = options.webDir ?? WEB_DIR;
-  const [html, css, script] = await Promise.all([
-    readFile(join(webDir, 'index.html'), 'utf8'),
-    readFile(join(webDir, 'style.css'), 'utf8'),
-    bundleScript(webDir),
-  ]);
-  const files: Readonly<Record<string, StaticFile>> = {
-    '/': { type: 'text/html; charset=utf-8', body: html },
-    '/index.html': { type: 'text/html; charset=utf-8', body: html },
-    '/style.css': { type: 'text/css; charset=utf-8', body: css },
-    '/app.js': { type: 'text/javascript; charset=utf-8', body: script },
+  const audit = async (limit: number): Promise<AuditAnswer> => {
+    const reader = options.audit();
+    return reader === undefined
+      ? { available: false }
+      : { available: true, entries: await reader.list({ limit }) };
   };
-
-  return {
-    async handle(request, response) {
-      if (request.method !== 'GET') return false;
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      const file = files[url.pathname];
-      if (file !== undefined) {
-        response.writeHead(200, {
-          ...PAGE_HEADERS,
-          'Content-Type': file.type,
-          'Content-Length': Buffer.byteLength(file.body),
-        });
-        response.end(file.body);
-        return true;
-      }
-      if (url.pathname === '/demo/info') {
-        sendJson(response, 200, options.info(), PAGE_HEADERS);
-        return true;
-      }
-      if (url.pathname === '/demo/audit') {
-        const limit = auditLimit(url.searchParams.get('limit'));
-        if (limit === undefined) {
-          sendJson(response, 400, { error: `limit must be 1..${AUDIT_LIMIT_MAX}` });
-          return true;
-        }
-        const reader = options.audit();
-        const answer: AuditAnswer =
-          reader === undefined
-            ? { available: false }
-            : { available: true, entries: await reader.list({ limit }) };
-        sendJson(response, 200, answer, PAGE_HEADERS);
-        return true;
-      }
-      return false;
+  return createSandboxPage({
+    info: () => pageInfo(options.info()),
+    sidePanel: async () => auditPanel(await audit(AUDIT_LIMIT_DEFAULT)),
+    jsonRoutes: {
+      '/demo/info': () => ({ status: 200, body: options.info() }),
+      '/demo/audit': async (query): Promise<JsonAnswer> => {
+        const limit = auditLimit(query.get('limit'));
+        return limit === undefined
+          ? { status: 400, body: { error: `limit must be 1..${AUDIT_LIMIT_MAX}` } }
+          : { status: 200, body: await audit(limit) };
+      },
     },
+  });
+}
+
+function pageInfo(info: DemoInfo): SandboxPageInfo {
+  return {
+    title: `#${info.channel.name} · guardduty-chatops sandbox`,
+    note: 'guardduty-chatops sandbox · nothing leaves this machine',
+    channel: info.channel.id,
+    topic: `GuardDuty findings scored by IP Insights (${info.scorer})`,
+    composerPlaceholder: 'Type a command: /guardduty help, /guardduty list …',
+    commandHint: 'try /guardduty help',
+    ...(info.responders[0] === undefined ? {} : { defaultUser: info.responders[0] }),
+    roles: {
+      byUser: Object.fromEntries(info.responders.map((id) => [id, 'A responder: may remediate.'])),
+      others: 'Not a responder: the bot refuses remediation.',
+    },
+    mode: info.dryRun
+      ? { text: 'Dry run: AWS calls are planned and audited, not made.', tone: 'safe' }
+      : { text: 'LIVE: remediation calls AWS.', tone: 'danger' },
+  };
+}
+
+function auditPanel(answer: AuditAnswer): SidePanel {
+  if (!answer.available) {
+    return {
+      title: 'Audit log',
+      entries: [],
+      empty: 'No audit log in this build: the remediation layer is not wired in.',
+    };
+  }
+  return {
+    title: 'Audit log',
+    entries: answer.entries.map(auditEntry),
+    empty: 'Nothing yet: click a button on a finding.',
+  };
+}
+
+function auditEntry(entry: AuditEntry): SidePanelEntry {
+  const who =
+    entry.actor.userName ??
+    DEMO_USERS.find((u) => u.id === entry.actor.userId)?.name ??
+    entry.actor.userId;
+  return {
+    id: String(entry.seq),
+    at: entry.at,
+    title: entry.type,
+    ...(entry.type === 'refusal' ? { tone: 'danger' as const } : {}),
+    badge: entry.dryRun ? { text: 'dry run', tone: 'safe' } : { text: 'live', tone: 'danger' },
+    lines: [
+      { text: `@${who} · ${entry.action} · ${entry.target}` },
+      { text: `finding ${entry.findingId}`, tone: 'muted' },
+      ...(entry.result === undefined ? [] : [{ text: entry.result }]),
+      ...(entry.error === undefined ? [] : [{ text: entry.error, tone: 'danger' as const }]),
+    ],
   };
 }
 

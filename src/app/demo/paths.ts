@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 
 /**
  * The project's root (the folder of package.json), found from this file so the demo finds its
- * page and sample findings whether it runs from `src/` (tsx) or from a bundle in `dist/`.
+ * sample findings whether it runs from `src/` (tsx) or from a bundle in `dist/`.
  */
 function findProjectRoot(start: string): string {
   let dir = start;

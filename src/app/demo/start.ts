@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { startLocalSlack, type LocalSlack } from '@guardduty-chatops/slack-sandbox';
 import { createAwsGateway } from '../awsGateway';
 import { startBotServer } from '../../bot/server';
 import type { PublishOutcome } from '../../bot/findingPublisher';
@@ -10,7 +11,6 @@ import { openStore, StoreUnavailableError } from '../embeddedStore';
 import { createRuntime, type Runtime } from '../runtime';
 import { DEFAULT_TABLE_NAMES } from '../../store/tables';
 import { EmbeddedStoreLockedError } from '../../store/embeddedDynamo';
-import { startLocalSlack, type LocalSlack } from '../../local/slack';
 import { loadOrCreateCredentials } from './credentials';
 import { DataFolderInUseError, PortInUseError } from './errors';
 import { freshen, samplesClock } from './freshen';

@@ -1,4 +1,4 @@
-import type { LocalSlackChannel, LocalSlackUser } from '../../local/slack';
+import type { LocalSlackChannel, LocalSlackUser } from '@guardduty-chatops/slack-sandbox';
 
 /** The fake workspace the demo runs in: one security channel, a responder and an onlooker. */
 export const DEMO_CHANNEL: LocalSlackChannel = { id: 'C0SECURITY', name: 'security' };

@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startLocalSlack } from '@guardduty-chatops/slack-sandbox';
 import { silentLog, type Log } from '../../../src/shared/log';
-import { startLocalSlack } from '../../../src/local/slack';
 import { CREDENTIALS_FILE, loadOrCreateCredentials } from '../../../src/app/demo/credentials';
 import { DemoDataError } from '../../../src/app/demo/errors';
 import { HistoryFile, keepHistory } from '../../../src/app/demo/history';

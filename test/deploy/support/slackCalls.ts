@@ -62,8 +62,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
- * How the bot's code uses Slack. The local Slack-compatible server (src/local/slack) implements
- * the API rather than calling it, so it is left out.
+ * How the bot's code uses Slack. The Slack sandbox, which implements the API rather than calling
+ * it, is a package of its own (packages/slack-sandbox), outside `src`.
  */
 export function slackUseIn(dir = 'src'): SlackUse {
   const use: SlackUse = {
@@ -74,7 +74,7 @@ export function slackUseIn(dir = 'src'): SlackUse {
   };
   let interactive = false;
   let events = false;
-  const files = sourceFiles(dir).filter((f) => !f.startsWith(join('src', 'local', 'slack')));
+  const files = sourceFiles(dir);
   const allCode = files.map((file) => readFileSync(join(ROOT, file), 'utf8')).join('\n');
   for (const file of files) {
     const code = readFileSync(join(ROOT, file), 'utf8');
