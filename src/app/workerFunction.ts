@@ -55,6 +55,9 @@ export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log)
     const command = slashCommandOf(parsed.data.command);
     const answer = commandAnswerer(commandDeps({ config, runtime, log, guardduty }));
     await answer(command, respondTo(command.response_url, fetchFn), runtime.slack);
+    // `archive` records an intent and runs it in this process after answering: Lambda freezes
+    // the container once the handler returns, so the handler returns only when it has finished.
+    await runtime.remediation.idle();
     log.info('deferred command answered', { user: command.user_id, text: command.text });
     return { kind: 'answered', command: command.text };
   };

@@ -216,3 +216,38 @@ describe('the worker Lambda handler', () => {
     });
   });
 });
+
+describe('a deferred /guardduty archive in the worker', () => {
+  it('returns only when the intent it recorded has run: Lambda freezes the container after', async () => {
+    // The worker's own runtime: the intent runs in this process, as on Lambda.
+    const own = await startRuntimeHarness();
+    const endpoint = await responseUrlServer();
+    try {
+      own.aws.guardduty.on(ArchiveFindingsCommand).resolves({ $metadata: { requestId: 'req-a' } });
+      await own.runtime.publisher.publish(finding);
+      const handler = createWorkerHandler(
+        () =>
+          Promise.resolve({
+            config: own.config,
+            runtime: own.runtime,
+            guardduty: new SdkGuardDutyReader(new GuardDutyClient({ region: 'us-east-2' })),
+          }),
+        silentLog,
+      );
+
+      const result = await handler({ command: deferred(`archive ${finding.id}`, endpoint.url) });
+
+      // Nothing is awaited after the handler: what follows is what Lambda would have kept.
+      expect(result).toEqual({ kind: 'answered', command: `archive ${finding.id}` });
+      expect(
+        own.aws.guardduty.commandCalls(ArchiveFindingsCommand).map((c) => c.args[0].input),
+      ).toEqual([{ DetectorId: '12abc34d567e8fa901bc2d34e56789f0', FindingIds: [finding.id] }]);
+      const state = await own.runtime.remediation.state.get(finding.id);
+      expect(state.latest.archive).toMatchObject({ status: 'succeeded' });
+      expect(endpoint.posts).toHaveLength(1);
+    } finally {
+      await endpoint.close();
+      await own.close();
+    }
+  });
+});

@@ -30,7 +30,8 @@ export interface ColdStartRun {
 
 /**
  * A built bundle as Lambda runs it: one cold start in a process of its own, with the template's
- * environment, its layers on NODE_PATH and what the runtime sets, then each invocation in turn.
+ * environment, its layers on NODE_PATH and what the runtime sets, then each invocation in turn;
+ * after the last one returns the process ends, as a frozen Lambda container runs nothing more.
  */
 export async function runColdStart(
   build: BuildOutput,
@@ -52,6 +53,8 @@ export async function runColdStart(
           getRemainingTimeInMillis: () => 60000 };
         console.log('RESULT ' + JSON.stringify(await handler(event, context)));
       }
+      // Lambda freezes the process once the handler has returned: work still pending never runs.
+      process.exit(0);
     })();`;
   const nodePath = build.nodePath(fn.name);
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', runner], {
