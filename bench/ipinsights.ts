@@ -7,6 +7,7 @@ import { CloudTrailStats } from '../src/ipinsights/cloudTrail';
 import { cloudTrailTuples } from '../src/ipinsights/cloudTrailFiles';
 import { writeCloudTrailFiles } from '../src/app/demo/trainDemoModel';
 import { EmbeddedScorer } from '../src/ipinsights/embeddedScorer';
+import { auc } from '../src/ipinsights/evaluation';
 import { resolveHyperparameters } from '../src/ipinsights/hyperparameters';
 import { numberToIpv4 } from '../src/ipinsights/ip';
 import type { IpInsightsModel } from '../src/ipinsights/model';
@@ -61,24 +62,6 @@ function generate(targetPairs: number, random: Random): Dataset {
     train: builder.build(),
     test: { entities: testEntities, ips: Uint32Array.from(testIps) },
   };
-}
-
-/** Area under the ROC curve: chance that a real pair outscores a negative (ties count half). */
-export function auc(positives: Float64Array, negatives: Float64Array): number {
-  const all = [
-    ...Array.from(positives, (score) => ({ score, positive: true })),
-    ...Array.from(negatives, (score) => ({ score, positive: false })),
-  ].sort((a, b) => a.score - b.score);
-  let rankSum = 0;
-  for (let i = 0; i < all.length;) {
-    let j = i;
-    while (j < all.length && all[j]?.score === all[i]?.score) j++;
-    const meanRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (all[k]?.positive === true) rankSum += meanRank;
-    i = j;
-  }
-  const p = positives.length;
-  return (rankSum - (p * (p + 1)) / 2) / (p * negatives.length);
 }
 
 function evaluate(model: IpInsightsModel, data: Dataset, random: Random) {

@@ -15,6 +15,7 @@ const BAD_USAGE_OR_INPUT: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.ObjectNotFound,
   ErrorCode.ModelNotFound,
   ErrorCode.ModelFormatInvalid,
+  ErrorCode.ModelDestinationInvalid,
   ErrorCode.CloudTrailInputInvalid,
   ErrorCode.TrainingSetEmpty,
   ErrorCode.ScorerConfigInvalid,

@@ -3,17 +3,21 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { ipv4ToNumber, parseIp } from '../ipinsights/ip';
+import { parseIp } from '../ipinsights/ip';
 import type { IpInsightsModel } from '../ipinsights/model';
 import { loadModel } from '../ipinsights/modelStore';
 import { isS3Uri, type ObjectStorage } from '../ipinsights/objectStorage';
 import { csvField } from '../ipinsights/sageMakerScorer';
 import { readTupleCsv } from '../ipinsights/tupleCsv';
+import { entityForPrincipal } from '../shared/principalEntity';
 import { ExitCode } from './exitCodes';
 import { UsageError, type CliCommand } from './io';
 
 const SCORE_USAGE =
-  'usage: score --model MODEL [FILE.csv]   ("entity,ip" lines; stdin when no file)';
+  'usage: score --model MODEL [FILE.csv]   ("entity,ip" lines, stdin when no file; prints entity,ip,score,status)';
+
+/** The header of the output; `status` says why a line has no score. */
+export const SCORE_HEADER = 'entity,ip,score,status';
 
 /** Side effects beyond CliIo; S3 access is created only when an s3:// location is used. */
 export interface IpInsightsCliDeps {
@@ -64,7 +68,13 @@ class LineWriter {
   }
 }
 
-/** `score --model MODEL [FILE.csv]`: "entity,ip" in, "entity,ip,score" out (raw dot product). */
+/**
+ * `score --model MODEL [FILE.csv]`: "entity,ip" in, "entity,ip,score,status" out. The entity is
+ * mapped as training maps it (`AROA…:session` scores as its role); the score is the raw dot
+ * product, and only for an entity the model was trained on: an unseen entity, an IPv6 address or
+ * something that is not an address prints `unscored` with the reason in `status`
+ * (`unknown_entity`, `ipv6`, `leading_zero`, `not_an_ip`), never a number.
+ */
 export function createScoreCommand(deps: IpInsightsCliDeps): CliCommand {
   return async (args, io) => {
     const { values, positionals } = parseScoreArgs(args);
@@ -86,19 +96,27 @@ export function createScoreCommand(deps: IpInsightsCliDeps): CliCommand {
     const input = file === undefined ? io.stdin : await openInputFile(resolve(io.cwd, file));
     const out = new LineWriter(io.stdout);
     try {
+      await out.line(SCORE_HEADER);
       for await (const tuple of readTupleCsv(input, source)) {
-        const ip = ipv4ToNumber(tuple.ip);
-        let score: string;
-        if (ip >= 0) score = model.scoreIpv4(tuple.entity, ip).toFixed(6);
-        else if (parseIp(tuple.ip).kind === 'ipv6') score = 'unscored';
-        else throw new UsageError(`${source}:${tuple.line}: not an IP address: "${tuple.ip}"`);
-        await out.line(`${csvField(tuple.entity)},${tuple.ip},${score}`);
+        await out.line(
+          `${csvField(tuple.entity)},${csvField(tuple.ip)},${scoreColumns(model, tuple)}`,
+        );
       }
     } finally {
       await out.flush();
     }
     return ExitCode.ok;
   };
+}
+
+const IP_STATUS = { ipv6: 'ipv6', 'leading-zero': 'leading_zero', invalid: 'not_an_ip' } as const;
+
+function scoreColumns(model: IpInsightsModel, tuple: { entity: string; ip: string }): string {
+  const ip = parseIp(tuple.ip);
+  if (ip.kind !== 'ipv4') return `unscored,${IP_STATUS[ip.kind]}`;
+  const entity = entityForPrincipal(tuple.entity);
+  if (!model.isKnownEntity(entity)) return 'unscored,unknown_entity';
+  return `${model.scoreIpv4(entity, ip.value).toFixed(6)},scored`;
 }
 
 /** node:util parseArgs' error as one short usage line ("Unknown option '--x'"). */

@@ -1,19 +1,18 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CloudTrailStats, SKIP_REASONS, type SkipReason } from '../ipinsights/cloudTrail';
-import { cloudTrailTuples } from '../ipinsights/cloudTrailFiles';
+import { SKIP_REASONS, type CloudTrailStats, type SkipReason } from '../ipinsights/cloudTrail';
+import type { FileCounts } from '../ipinsights/logFiles';
 import {
   HyperparameterError,
   resolveHyperparameters,
   type Hyperparameters,
 } from '../ipinsights/hyperparameters';
-import { ipv4ToNumber, parseIp } from '../ipinsights/ip';
 import { MODEL_FORMAT_VERSION } from '../ipinsights/modelFile';
-import { saveModel } from '../ipinsights/modelStore';
+import { checkModelDestination, saveModel } from '../ipinsights/modelStore';
 import { isS3Uri, type ObjectStorage } from '../ipinsights/objectStorage';
 import { trainModel, type TrainingProgress } from '../ipinsights/train';
 import { TrainingSetBuilder } from '../ipinsights/trainingSet';
-import { readTupleCsv } from '../ipinsights/tupleCsv';
+import { addCloudTrail, addTupleCsv, type CsvStats } from '../ipinsights/trainingInput';
 import { ExitCode } from './exitCodes';
 import { UsageError, type CliCommand, type CliIo } from './io';
 import {
@@ -24,7 +23,7 @@ import {
 } from './score';
 
 const TRAIN_USAGE =
-  'usage: train (--cloudtrail PATH... | --tuples FILE.csv) --out MODEL [--epochs N] [--vector_dim N] [--seed N] …';
+  'usage: train (--cloudtrail PATH... | --tuples FILE.csv) --out MODEL [--strict] [--epochs N] [--vector_dim N] [--seed N] …';
 
 /** Hyperparameters settable on the command line, under their SageMaker names. */
 const HYPERPARAMETER_FLAGS = [
@@ -58,6 +57,8 @@ export function createTrainCommand(deps: TrainCommandDeps): CliCommand {
       return ExitCode.ok;
     }
     const started = deps.elapsedMs();
+    const out = isS3Uri(options.out) ? options.out : resolve(io.cwd, options.out);
+    await checkModelDestination(out);
     const needsS3 = [...options.cloudtrail, options.out].some(isS3Uri);
     const storage = needsS3 ? await deps.storage() : undefined;
     const progress = new ProgressLine(io);
@@ -77,7 +78,6 @@ export function createTrainCommand(deps: TrainCommandDeps): CliCommand {
     });
     progress.clear();
     const trainSeconds = (deps.elapsedMs() - started) / 1000 - readSeconds;
-    const out = isS3Uri(options.out) ? options.out : resolve(io.cwd, options.out);
     const bytes = await saveModel(model, out, storage);
 
     const first = epochLosses[0] ?? Number.NaN;
@@ -85,6 +85,7 @@ export function createTrainCommand(deps: TrainCommandDeps): CliCommand {
     io.stdout.write(
       [
         `tuples read   ${readSummary(stats)}`,
+        ...filesSummary(stats.fileCounts),
         `entities      ${number(set.entities.length)}`,
         `epochs        ${hyperparameters.epochs} (loss ${first.toFixed(4)} → ${last.toFixed(4)})`,
         `time          ${readSeconds.toFixed(1)} s reading, ${trainSeconds.toFixed(1)} s training`,
@@ -100,11 +101,13 @@ interface TrainOptions {
   readonly cloudtrail: readonly string[];
   readonly tuples?: string;
   readonly out: string;
+  readonly strict: boolean;
   readonly hyperparameters: Partial<Hyperparameters>;
 }
 
 /** What reading saw: CloudTrail's record counts, or the CSV's line counts in the same shape. */
 interface ReadStats {
+  readonly fileCounts?: FileCounts;
   readonly files: number;
   readonly pairs: number;
   readonly ipv6: number;
@@ -118,31 +121,39 @@ async function readTuples(
   storage: ObjectStorage | undefined,
   progress: ProgressLine,
 ): Promise<ReadStats> {
-  const showCount = (): void => {
-    if (builder.size % 50_000 === 0) progress.show(`reading… ${number(builder.size)} pairs`);
-  };
+  const onProgress = (pairs: number): void => progress.show(`reading… ${number(pairs)} pairs`);
   if (options.tuples !== undefined) {
     const source = options.tuples;
-    let ipv6 = 0;
-    for await (const tuple of readTupleCsv(await openInputFile(resolve(io.cwd, source)), source)) {
-      const ip = ipv4ToNumber(tuple.ip);
-      if (ip >= 0) {
-        builder.add(tuple.entity, ip);
-        showCount();
-      } else if (parseIp(tuple.ip).kind === 'ipv6') ipv6++;
-      else throw new UsageError(`${source}:${tuple.line}: not an IP address: "${tuple.ip}"`);
-    }
-    return { files: 1, pairs: builder.size, ipv6, skipped: {} };
+    const input = await openInputFile(resolve(io.cwd, source));
+    const csv = await addTupleCsv(builder, input, source, { strict: options.strict, onProgress });
+    return csvReadStats(csv);
   }
-  const stats = new CloudTrailStats();
   const paths = options.cloudtrail.map((p) => (isS3Uri(p) ? p : resolve(io.cwd, p)));
-  for await (const tuple of cloudTrailTuples(paths, stats, storage)) {
-    const ip = ipv4ToNumber(tuple.ip);
-    if (ip < 0) continue; // IPv6: counted by stats, not trained
-    builder.add(tuple.entity, ip);
-    showCount();
-  }
-  return { files: stats.files, pairs: stats.ipv4, ipv6: stats.ipv6, skipped: stats.skipped };
+  const stats = await addCloudTrail(builder, paths, {
+    ...(storage === undefined ? {} : { storage }),
+    strict: options.strict,
+    onProgress,
+  });
+  return cloudTrailReadStats(stats);
+}
+
+function cloudTrailReadStats(stats: CloudTrailStats): ReadStats {
+  return {
+    fileCounts: stats,
+    files: stats.files,
+    pairs: stats.ipv4,
+    ipv6: stats.ipv6,
+    skipped: stats.skipped,
+  };
+}
+
+function csvReadStats(csv: CsvStats): ReadStats {
+  return {
+    files: 1,
+    pairs: csv.pairs,
+    ipv6: csv.ipv6,
+    skipped: { 'leading-zero': csv.leadingZero, 'not-an-ip': csv.notAnIp },
+  };
 }
 
 function readSummary(stats: ReadStats): string {
@@ -152,6 +163,36 @@ function readSummary(stats: ReadStats): string {
   if (stats.ipv6 > 0) skipped.push(`${number(stats.ipv6)} IPv6, not trained`);
   const files = stats.files === 1 ? '1 file' : `${number(stats.files)} files`;
   return `${number(stats.pairs)} from ${files}${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}`;
+}
+
+const NAMED_FILES = 3;
+
+/** "3 files unreadable: a (why), b (why), c (why)" and the files that held no record. */
+function filesSummary(counts: FileCounts | undefined): string[] {
+  if (counts === undefined) return [];
+  const lines: string[] = [];
+  const { unreadable, withoutRecords } = counts;
+  if (unreadable.length > 0) {
+    const named = unreadable.slice(0, NAMED_FILES).map((f) => `${f.name} (${f.reason})`);
+    lines.push(
+      `files skipped ${plural(unreadable.length, 'file')} unreadable: ${named.join('; ')}${more(unreadable.length)}`,
+    );
+  }
+  if (withoutRecords.length > 0) {
+    const named = withoutRecords.slice(0, NAMED_FILES);
+    lines.push(
+      `no records    ${plural(withoutRecords.length, 'file')} not empty but held no CloudTrail record: ${named.join('; ')}${more(withoutRecords.length)}`,
+    );
+  }
+  return lines;
+}
+
+function plural(n: number, word: string): string {
+  return `${number(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function more(total: number): string {
+  return total > NAMED_FILES ? ` and ${number(total - NAMED_FILES)} more` : '';
 }
 
 function withDefaults(overrides: Partial<Hyperparameters>, entities: number): Hyperparameters {
@@ -172,6 +213,7 @@ function parseTrainArgs(args: readonly string[]): TrainOptions | 'help' {
         cloudtrail: { type: 'string', multiple: true },
         tuples: { type: 'string' },
         out: { type: 'string' },
+        strict: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(HYPERPARAMETER_FLAGS.map((name) => [name, { type: 'string' }])),
       },
@@ -200,7 +242,7 @@ function parseTrainArgs(args: readonly string[]): TrainOptions | 'help' {
     }
     hyperparameters[name] = value;
   }
-  return { cloudtrail, tuples, out, hyperparameters };
+  return { cloudtrail, tuples, out, strict: values.strict === true, hyperparameters };
 }
 
 function trainingBar(p: TrainingProgress): string {

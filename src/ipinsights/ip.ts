@@ -3,6 +3,8 @@ import { isIPv6 } from 'node:net';
 export type ParsedIp =
   | { readonly kind: 'ipv4'; readonly value: number }
   | { readonly kind: 'ipv6' }
+  /** Dotted quad with a leading zero (`253.252.51.07`): octal to some parsers, decimal to others. */
+  | { readonly kind: 'leading-zero' }
   | { readonly kind: 'invalid' };
 
 const NOT_IPV4 = -1;
@@ -41,10 +43,21 @@ export function numberToIpv4(value: number): string {
   return `${(value >>> 24) & 255}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
 }
 
+const LEADING_ZERO_QUAD = /^(?:\d{1,3}\.){3}\d{1,3}$/;
+
+/**
+ * Parses an address. A dotted quad with a leading zero is never read as an address: whether
+ * `07` is octal or decimal depends on the parser that wrote it, so it is reported as its own
+ * kind (training skips and counts it, scoring leaves it unscored) rather than guessed.
+ */
 export function parseIp(text: string): ParsedIp {
   const value = ipv4ToNumber(text);
   if (value !== NOT_IPV4) return { kind: 'ipv4', value };
-  return isIPv6(text) ? { kind: 'ipv6' } : { kind: 'invalid' };
+  if (isIPv6(text)) return { kind: 'ipv6' };
+  if (LEADING_ZERO_QUAD.test(text) && text.split('.').every((octet) => Number(octet) <= 255)) {
+    return { kind: 'leading-zero' };
+  }
+  return { kind: 'invalid' };
 }
 
 /** Parses `a.b.c.d/n` into its first address and size; undefined when malformed. */

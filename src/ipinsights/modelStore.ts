@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { IpInsightsModel } from './model';
 import { decodeModel, encodeModel } from './modelFile';
 import {
@@ -11,6 +12,32 @@ import {
   type ObjectWriter,
 } from './objectStorage';
 import { CodedError, ErrorCode } from '../shared/errors';
+
+export class ModelDestinationError extends CodedError {
+  override readonly name = 'ModelDestinationError';
+  readonly code = ErrorCode.ModelDestinationInvalid;
+}
+
+/**
+ * Checks that a model can be written to `location` before any work is done: a local path's
+ * folder must exist and the path must not be a folder; an `s3://` URI must be well formed.
+ */
+export async function checkModelDestination(location: string): Promise<void> {
+  if (isS3Uri(location)) {
+    parseS3Uri(location);
+    return;
+  }
+  const folder = await stat(dirname(location)).catch(() => undefined);
+  if (folder?.isDirectory() !== true) {
+    throw new ModelDestinationError(
+      `cannot write the model to ${location}: no such folder ${dirname(location)}`,
+    );
+  }
+  const existing = await stat(location).catch(() => undefined);
+  if (existing?.isDirectory() === true) {
+    throw new ModelDestinationError(`cannot write the model to ${location}: it is a folder`);
+  }
+}
 
 export class ModelNotFoundError extends CodedError {
   override readonly name = 'ModelNotFoundError';
@@ -58,8 +85,13 @@ export async function saveModel(
     await storage.write(parseS3Uri(location), bytes);
   } else {
     const temporary = `${location}.${process.pid}.tmp`;
-    await writeFile(temporary, bytes);
-    await rename(temporary, location);
+    try {
+      await writeFile(temporary, bytes);
+      await rename(temporary, location);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
   }
   return bytes.length;
 }

@@ -15,6 +15,7 @@ export const ErrorCode = {
   ObjectNotFound: 'object_not_found',
   ModelNotFound: 'model_not_found',
   ModelFormatInvalid: 'model_format_invalid',
+  ModelDestinationInvalid: 'model_destination_invalid',
   CloudTrailInputInvalid: 'cloudtrail_input_invalid',
   TrainingSetEmpty: 'training_set_empty',
   ScorerConfigInvalid: 'scorer_config_invalid',

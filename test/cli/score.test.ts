@@ -23,9 +23,11 @@ describe('score command', () => {
     );
     const io = memoryIo({ cwd });
     await expect(main(['score', '--model', 'model.ipim', 'pairs.csv'], io)).resolves.toBe(0);
-    const lines = io.out().trimEnd().split('\n');
+    const [header, ...lines] = io.out().trimEnd().split('\n');
+    expect(header).toBe('entity,ip,score,status');
     expect(lines).toHaveLength(2);
     const [usual, unusual] = lines.map((line) => line.split(','));
+    expect(usual?.[3]).toBe('scored');
     expect(usual?.slice(0, 2)).toEqual(['AIDA123456789EXAMPLE', '100.20.7.7']);
     expect(unusual?.slice(0, 2)).toEqual(['AIDA123456789EXAMPLE', '203.0.113.77']);
     expect(Number(usual?.[2])).toBeGreaterThan(Number(unusual?.[2]));
@@ -39,7 +41,40 @@ describe('score command', () => {
       stdin: 'GeneratedFindingPrincipalId,2001:db8::5\n',
     });
     await expect(main(['score', '--model', 'model.ipim'], io)).resolves.toBe(0);
-    expect(io.out()).toBe('GeneratedFindingPrincipalId,2001:db8::5,unscored\n');
+    expect(io.out()).toBe(
+      'entity,ip,score,status\nGeneratedFindingPrincipalId,2001:db8::5,unscored,ipv6\n',
+    );
+  });
+
+  it('scores a role session as its role, as training and the findings map it', async () => {
+    const io = memoryIo({
+      cwd: await workspace(),
+      stdin:
+        'AROA123456789EXAMPLE:i-0abcd1234ef567890,54.240.196.10\nAROA123456789EXAMPLE,54.240.196.10\n',
+    });
+    await expect(main(['score', '--model', 'model.ipim'], io)).resolves.toBe(0);
+    const [, session, role] = io
+      .out()
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(','));
+    const expected = model.scoreIpv4('AROA123456789EXAMPLE', 0x36f0c40a).toFixed(6);
+    expect(session).toEqual([
+      'AROA123456789EXAMPLE:i-0abcd1234ef567890',
+      '54.240.196.10',
+      expected,
+      'scored',
+    ]);
+    expect(role).toEqual(['AROA123456789EXAMPLE', '54.240.196.10', expected, 'scored']);
+    expect(Number(expected)).not.toBe(0);
+  });
+
+  it('flags an entity the model never saw instead of printing a number', async () => {
+    const io = memoryIo({ cwd: await workspace(), stdin: 'AIDANEVERSEENBEFORE1,100.20.7.7\n' });
+    await expect(main(['score', '--model', 'model.ipim'], io)).resolves.toBe(0);
+    expect(io.out()).toBe(
+      'entity,ip,score,status\nAIDANEVERSEENBEFORE1,100.20.7.7,unscored,unknown_entity\n',
+    );
   });
 
   it('exits 2 naming the malformed line', async () => {
@@ -52,10 +87,19 @@ describe('score command', () => {
     );
   });
 
-  it('exits 2 naming the line with a bad IP', async () => {
-    const io = memoryIo({ cwd: await workspace(), stdin: 'alice,10.0.0.1\nalice,10.0.0.300\n' });
-    await expect(main(['score', '--model', 'model.ipim'], io)).resolves.toBe(2);
-    expect(io.err()).toBe('guardduty-chatops score: stdin:2: not an IP address: "10.0.0.300"\n');
+  it('leaves a bad or leading-zero IP unscored and goes on with the next line', async () => {
+    const io = memoryIo({
+      cwd: await workspace(),
+      stdin:
+        'AIDA123456789EXAMPLE,10.0.0.300\nAIDA123456789EXAMPLE,253.252.51.07\nAIDA123456789EXAMPLE,100.20.7.7\n',
+    });
+    await expect(main(['score', '--model', 'model.ipim'], io)).resolves.toBe(0);
+    expect(io.out().split('\n').slice(1, 4)).toEqual([
+      'AIDA123456789EXAMPLE,10.0.0.300,unscored,not_an_ip',
+      'AIDA123456789EXAMPLE,253.252.51.07,unscored,leading_zero',
+      `AIDA123456789EXAMPLE,100.20.7.7,${model.scoreIpv4('AIDA123456789EXAMPLE', 0x64140707).toFixed(6)},scored`,
+    ]);
+    expect(io.err()).toBe('');
   });
 
   it('exits 2 when the model is missing or not given', async () => {
@@ -92,6 +136,8 @@ describe('score command', () => {
     const io = memoryIo({ cwd: await tempDir(), stdin: 'AIDA123456789EXAMPLE,100.20.7.7\n' });
     const command = createScoreCommand({ storage: () => Promise.resolve(storage) });
     await expect(command(['--model', 's3://models/ipinsights.ipim'], io)).resolves.toBe(0);
-    expect(io.out()).toMatch(/^AIDA123456789EXAMPLE,100\.20\.7\.7,-?\d+\.\d{6}\n$/);
+    expect(io.out()).toMatch(
+      /^entity,ip,score,status\nAIDA123456789EXAMPLE,100\.20\.7\.7,-?\d+\.\d{6},scored\n$/,
+    );
   });
 });

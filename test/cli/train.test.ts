@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { createTrainCommand } from '../../src/cli/train';
@@ -39,7 +40,7 @@ describe('train command', () => {
     expect(model.metadata.trainedAt).toBe('2026-11-25T08:00:00.000Z');
     const summary = io.out().split('\n');
     expect(summary[0]).toMatch(
-      /^tuples read {3}[\d,]+ from \d+ files; skipped [\d,]+ AWS service callers, [\d,]+ IPv6, not trained$/,
+      /^tuples read {3}[\d,]+ from \d+ files; skipped [\d,]+ calls by AWS services \(source \*\.amazonaws\.com\), [\d,]+ calls with source "AWS Internal" \(console and AWS-internal calls, no address\), [\d,]+ IPv6, not trained$/,
     );
     expect(summary[0]).toContain(`${model.metadata.trainingPairs.toLocaleString('en-US')} from`);
     expect(summary[1]).toBe(`entities      ${model.metadata.entityCount}`);
@@ -60,7 +61,10 @@ describe('train command', () => {
   it('trains from a tuples CSV and writes the model to s3://', async () => {
     const cwd = await tempDir();
     const lines = Array.from({ length: 300 }, (_, i) => `user-${i % 3},10.${i % 3}.0.${i % 250}`);
-    await writeFile(join(cwd, 'pairs.csv'), `${lines.join('\n')}\nuser-1,2001:db8::1\n`);
+    await writeFile(
+      join(cwd, 'pairs.csv'),
+      `${lines.join('\n')}\nuser-1,2001:db8::1\nuser-2,10.2.0.07\nuser-2,10.2.0.256\n`,
+    );
     const storage = new MemoryStorage();
     const io = memoryIo({ cwd });
     await expect(
@@ -70,7 +74,7 @@ describe('train command', () => {
       ),
     ).resolves.toBe(0);
     expect(io.out().split('\n')[0]).toBe(
-      'tuples read   300 from 1 file; skipped 1 IPv6, not trained',
+      'tuples read   300 from 1 file; skipped 1 IPv4 with a leading zero (octal or decimal is ambiguous), 1 source not an IP address, 1 IPv6, not trained',
     );
     expect(storage.objects.get('s3://models/m.ipim')?.subarray(0, 4).toString()).toBe('IPIM');
   });
@@ -122,7 +126,7 @@ describe('train command', () => {
       main(['train', '--cloudtrail', 'trail.json', '--out', 'm.ipim'], io),
     ).resolves.toBe(2);
     expect(io.err()).toBe(
-      'guardduty-chatops train: no (entity, IPv4) pairs in the input (0 from 1 file; skipped 1 AWS service callers)\n',
+      'guardduty-chatops train: no (entity, IPv4) pairs in the input (0 from 1 file; skipped 1 calls with source "AWS Internal" (console and AWS-internal calls, no address))\n',
     );
   });
 
@@ -135,5 +139,60 @@ describe('train command', () => {
     expect(io.err()).toBe(
       `guardduty-chatops train: no such file or folder: ${join(cwd, 'nowhere')}\n`,
     );
+  });
+
+  it('skips an unreadable file among good ones, names it in the summary and writes the model', async () => {
+    const cwd = await trail();
+    await writeFile(
+      join(cwd, 'logs', 'truncated.json.gz'),
+      gzipSync('{"Records": [').subarray(0, 12),
+    );
+    await writeFile(join(cwd, 'logs', 'notes.json'), 'not json at all');
+    await writeFile(join(cwd, 'logs', 'other.json'), '{"hello": "world"}');
+    const io = memoryIo({ cwd });
+    await expect(
+      train()(['--cloudtrail', 'logs', '--out', 'model.ipim', '--epochs', '1'], io),
+    ).resolves.toBe(0);
+    const summary = io.out().split('\n');
+    expect(summary[1]).toBe(
+      `files skipped 2 files unreadable: ${join(cwd, 'logs', 'notes.json')} (not JSON (Unexpected token 'o', "not json at all" is not valid JSON)); ${join(cwd, 'logs', 'truncated.json.gz')} (unexpected end of file)`,
+    );
+    expect(summary[2]).toBe(
+      `no records    1 file not empty but held no CloudTrail record: ${join(cwd, 'logs', 'other.json')}`,
+    );
+    await expect(loadModel(join(cwd, 'model.ipim'))).resolves.toBeDefined();
+  });
+
+  it('with --strict, stops at the first unreadable file and writes no model', async () => {
+    const cwd = await trail();
+    await writeFile(join(cwd, 'logs', 'notes.json'), 'not json at all');
+    const io = memoryIo({ cwd });
+    await expect(
+      main(['train', '--cloudtrail', 'logs', '--out', 'model.ipim', '--strict'], io),
+    ).resolves.toBe(2);
+    expect(io.err()).toBe(
+      `guardduty-chatops train: ${join(cwd, 'logs', 'notes.json')}: not JSON (Unexpected token 'o', "not json at all" is not valid JSON)\n`,
+    );
+    await expect(readFile(join(cwd, 'model.ipim'))).rejects.toThrow('ENOENT');
+  });
+
+  it.each([
+    [
+      'a missing folder',
+      'no/such/model.ipim',
+      (cwd: string) => `no such folder ${join(cwd, 'no', 'such')}`,
+    ],
+    ['a folder', '.', () => 'it is a folder'],
+  ])('checks --out before reading anything: %s', async (_name, out, reason) => {
+    const cwd = await tempDir();
+    const io = memoryIo({ cwd });
+    await expect(main(['train', '--cloudtrail', 'nowhere', '--out', out], io)).resolves.toBe(2);
+    expect(io.err()).toBe(
+      `guardduty-chatops train: cannot write the model to ${join(cwd, out)}: ${reason(cwd)}\n`.replace(
+        `${join(cwd, '.')}:`,
+        `${cwd}:`,
+      ),
+    );
+    await expect(readdir(cwd)).resolves.toEqual([]);
   });
 });

@@ -132,7 +132,9 @@ const API_CALLS = [
   ['ec2.amazonaws.com', 'RunInstances', false],
   ['lambda.amazonaws.com', 'UpdateFunctionCode20150331v2', false],
 ] as const;
-const SERVICE_CALLERS = ['ec2.amazonaws.com', 'lambda.amazonaws.com', 'AWS Internal'] as const;
+const SERVICE_CALLERS = ['ec2.amazonaws.com', 'lambda.amazonaws.com'] as const;
+/** Console calls AWS makes on a person's behalf: CloudTrail shows "AWS Internal" as the source. */
+const INTERNAL_SHARE = 0.02;
 const USER_AGENTS = [
   'aws-cli/2.15.30 Python/3.11.8 Linux/6.1',
   'Boto3/1.34.69 Python/3.12.2',
@@ -186,8 +188,14 @@ export function generateSyntheticCloudTrail(
   }
   const serviceCalls = Math.round(records.length * (options.awsServiceShare ?? 0.1));
   for (let i = 0; i < serviceCalls; i++) {
-    const source = SERVICE_CALLERS[randomInt(random, SERVICE_CALLERS.length)] ?? 'AWS Internal';
+    const source =
+      SERVICE_CALLERS[randomInt(random, SERVICE_CALLERS.length)] ?? 'ec2.amazonaws.com';
     record({ type: 'AWSService', invokedBy: source }, source);
+  }
+  const internalCalls = Math.round(records.length * INTERNAL_SHARE);
+  for (let i = 0; i < internalCalls; i++) {
+    const caller = callers[randomInt(random, callers.length)];
+    if (caller !== undefined) record(caller.identity, 'AWS Internal');
   }
   return intoHourlyFiles(records, accountId, region);
 }
