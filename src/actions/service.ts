@@ -21,7 +21,7 @@ import type {
   IntentRepository,
   RemediationStateRepository,
 } from './ports/repositories';
-import { resolveTarget } from './targets';
+import { intendedTarget, resolveTarget } from './targets';
 
 export interface RemediationServiceDeps {
   readonly findings: FindingSource;
@@ -142,6 +142,10 @@ export class DefaultRemediationService implements RemediationService {
         },
       };
     }
+    // Before the target check: a redelivered click whose action already finished (the state moved
+    // on since its button was drawn) is a duplicate, never "already done (undo it first)".
+    const earlier = await this.earlierIntent(request, finding, state);
+    if (earlier !== undefined) return { outcome: this.duplicateOf(earlier) };
     const busy = inProgress(state, KINDS[request.kind].family);
     if (busy !== undefined) {
       if (deps.clock().getTime() - Date.parse(busy.requestedAt) > this.stuckAfterMs) {
@@ -170,6 +174,31 @@ export class DefaultRemediationService implements RemediationService {
       return { outcome: { kind: 'invalid', reason: STALE_MESSAGE } };
     }
     return { finding, state, target, version, id };
+  }
+
+  /**
+   * The intent a request drawn at an older state version already created: the same finding,
+   * action, target and version. Undefined for a current request or one never accepted.
+   */
+  private async earlierIntent(
+    request: ActionRequest,
+    finding: Finding,
+    state: RemediationState,
+  ): Promise<Intent | undefined> {
+    const version = request.version;
+    if (version === undefined || version === state.version) return undefined;
+    const target = intendedTarget(finding, request.kind, state, request.criteria);
+    const summary = state.latest[request.kind];
+    const ids = [
+      ...(target === undefined ? [] : [intentId(finding.id, request.kind, target, version)]),
+      // An undo's target was in force then and may be gone now: its summary names the intent.
+      ...(summary?.version === version && target === undefined ? [summary.intentId] : []),
+    ];
+    for (const id of ids) {
+      const intent = await this.deps.intents.get(id);
+      if (intent !== undefined) return intent;
+    }
+    return undefined;
   }
 
   private async record(

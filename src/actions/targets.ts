@@ -72,6 +72,37 @@ function keyTarget(finding: Finding, kind: ActionKind): TargetResolution {
 }
 
 /**
+ * What an action names as its target, whether or not it fits the state now (a redelivered click
+ * is matched to the intent it created by this); undefined when the finding names none.
+ */
+export function intendedTarget(
+  finding: Finding,
+  kind: ActionKind,
+  state: RemediationState,
+  criteria?: SuppressionCriteria,
+): string | undefined {
+  switch (kind) {
+    case 'archive':
+    case 'unarchive':
+      return finding.id;
+    case 'suppress':
+      return suppressionFilterName(criteria ?? defaultCriteria(finding));
+    case 'delete-suppression':
+      return state.applied.suppress?.target;
+    case 'disable-key':
+    case 'enable-key':
+    case 'revoke-sessions':
+    case 'restore-sessions': {
+      const resolved = keyTarget(finding, kind);
+      return resolved.ok ? resolved.target : undefined;
+    }
+    case 'quarantine':
+    case 'release':
+      return finding.resource?.instanceDetails?.instanceId;
+  }
+}
+
+/**
  * The target of an action on this finding and state, or why it cannot run: invalid when the
  * action does not fit (no key, nothing to undo), a refusal when it would act on the wrong kind
  * of credential.

@@ -91,7 +91,24 @@ interface ClickSource {
  * (modal response_action, slash command ack message) like Slack does.
  */
 export class SlackActor {
+  /** The last request sent to the bot, for a redelivery. */
+  private last: { readonly rawBody: string; readonly contentType: string } | undefined;
+
   constructor(private readonly options: SlackActorOptions) {}
+
+  /**
+   * Sends the last request again with the same body, newly signed, as Slack redelivers a request
+   * it got no timely answer for (by default with `X-Slack-Retry-Num: 1`, reason `http_timeout`;
+   * `{}` sends it without retry headers, like a second client sending the same click).
+   * Nothing the bot answers is applied: Slack already moved on.
+   */
+  async redeliverLast(
+    request: SignedRequestOptions = { retryNum: 1, retryReason: 'http_timeout' },
+  ): Promise<BotResponse> {
+    const last = this.last;
+    if (last === undefined) throw new LocalSlackUsageError('nothing was sent to the bot yet');
+    return this.sender().send(last.rawBody, { ...request, contentType: last.contentType });
+  }
 
   async clickButton(input: ClickButtonInput): Promise<BotResponse> {
     const sender = this.sender();
@@ -177,6 +194,9 @@ export class SlackActor {
       url,
       signingSecret: this.options.signingSecret,
       clock: this.options.clock,
+      onSend: (rawBody, contentType) => {
+        this.last = { rawBody, contentType };
+      },
       ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),
     });
   }

@@ -10,6 +10,7 @@ import {
 import { Feed, IdSequence } from './changes';
 import { LocalSlackUsageError, WaitTimeoutError } from './errors';
 import { FaultPlan, type Fault, type FaultOptions } from './faults';
+import type { SignedRequestOptions } from './signing';
 import { Grants } from './grants';
 import {
   BodyTooLargeError,
@@ -113,6 +114,8 @@ export interface LocalSlack {
   /** Cancels the user's top modal; the bot's answer when the view asked for `notify_on_close`. */
   closeView(input: CloseViewInput): Promise<BotResponse | undefined>;
   runSlashCommand(input: SlashCommandRunInput): Promise<BotResponse>;
+  /** Sends the last request to the bot again, same body, as a Slack redelivery (retry headers). */
+  redeliverLast(request?: SignedRequestOptions): Promise<BotResponse>;
   snapshot(): LocalSlackSnapshot;
   /** Every channel's messages (not ephemerals or modals, which Slack does not keep either). */
   history(): ChannelHistory[];
@@ -266,6 +269,10 @@ class LocalSlackServer implements LocalSlack {
 
   runSlashCommand(input: SlashCommandRunInput): Promise<BotResponse> {
     return this.actor.runSlashCommand(input);
+  }
+
+  redeliverLast(request?: SignedRequestOptions): Promise<BotResponse> {
+    return this.actor.redeliverLast(request);
   }
 
   snapshot(): LocalSlackSnapshot {

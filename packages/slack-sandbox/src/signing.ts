@@ -107,6 +107,8 @@ export interface SlackRequestSenderOptions {
   readonly fetch?: typeof fetch;
   /** Monotonic milliseconds for `elapsedMs`. */
   readonly monotonicMs?: () => number;
+  /** Told of every body sent (the sandbox keeps the last one to redeliver it). */
+  readonly onSend?: (rawBody: string, contentType: string) => void;
 }
 
 /** POSTs signed requests to a bot the way Slack does and reports how the bot answered. */
@@ -134,8 +136,10 @@ export class SlackRequestSender {
 
   async send(rawBody: string, options: SignedRequestOptions = {}): Promise<BotResponse> {
     const nowSeconds = Math.floor(this.clock.now() / 1000) - (options.ageSeconds ?? 0);
+    const contentType = options.contentType ?? SLACK_FORM_CONTENT_TYPE;
+    this.options.onSend?.(rawBody, contentType);
     const headers: Record<string, string> = {
-      'Content-Type': options.contentType ?? SLACK_FORM_CONTENT_TYPE,
+      'Content-Type': contentType,
       ...signRequest(options.signingSecret ?? this.options.signingSecret, rawBody, nowSeconds),
     };
     if (options.retryNum !== undefined) headers['X-Slack-Retry-Num'] = String(options.retryNum);

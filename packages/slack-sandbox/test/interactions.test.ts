@@ -73,6 +73,26 @@ describe('acting as Slack towards the bot', () => {
     return (opened.view as { id: string }).id;
   }
 
+  describe('redeliverLast', () => {
+    it('sends the last request again, same body, newly signed, with the retry headers', async () => {
+      const ts = await post([actions('acts', ['archive', 'v1'])]);
+      await slack.clickButton({ user: ALICE, messageTs: ts, actionId: 'archive' });
+      await slack.redeliverLast();
+      await slack.redeliverLast({});
+      const [first, retry, again] = bot.requests;
+      expect(retry?.body).toBe(first?.body);
+      expect(again?.body).toBe(first?.body);
+      expect(retry?.headers['x-slack-retry-num']).toBe('1');
+      expect(retry?.headers['x-slack-retry-reason']).toBe('http_timeout');
+      expect(again?.headers['x-slack-retry-num']).toBeUndefined();
+      expect(retry?.headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
+    });
+
+    it('refuses when nothing was sent yet', async () => {
+      await expect(slack.redeliverLast()).rejects.toThrow(LocalSlackUsageError);
+    });
+  });
+
   describe('clickButton', () => {
     it('finds buttons in section accessories and sends a tampered value when asked', async () => {
       const accessory = {

@@ -157,6 +157,34 @@ describe('Archive and Unarchive', () => {
     expect(bot.slack.workspace.listEphemerals()).toEqual([]);
   });
 
+  it('stays silent on a Slack redelivery of a click that already finished', async () => {
+    await bot.click(ALICE, finding.id, 'remediate:archive');
+    await bot.idle();
+    const updates = bot.slack.callsTo('chat.update').length;
+    // The same body again (the button as drawn at version 0), as Slack redelivers it.
+    const retried = await bot.slack.redeliverLast();
+    await bot.idle();
+    expect(retried.status).toBe(200);
+    expect(bot.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
+    expect(bot.slack.workspace.listEphemerals()).toEqual([]);
+    expect(bot.slack.callsTo('chat.update')).toHaveLength(updates);
+    expect((await auditRecords(bot)).map((r) => r.type)).toEqual(['request', 'outcome']);
+  });
+
+  it('tells whoever sends the old Archive click again, not as a retry, who archived it; redraws the message', async () => {
+    await bot.click(ALICE, finding.id, 'remediate:archive');
+    await bot.idle();
+    const updates = bot.slack.callsTo('chat.update').length;
+    // Carol's Slack still showed the message as drawn before: the same request, not a retry.
+    await bot.slack.redeliverLast({});
+    await bot.idle();
+    expect(bot.slack.workspace.listEphemerals().map((e) => e.text)).toEqual([
+      'Already archived by <@U0ALICE> at 14:02 UTC.',
+    ]);
+    expect(bot.slack.callsTo('chat.update')).toHaveLength(updates + 1);
+    expect(bot.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
+  });
+
   it('rejects a forged or 6-minute-old click (401) and does nothing', async () => {
     const forged = await bot.click(ALICE, finding.id, 'remediate:archive', {
       signingSecret: 'not-the-secret',
