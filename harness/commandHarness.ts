@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HTTPReceiver, LogLevel, type App } from '@slack/bolt';
+import { LogLevel, type App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import {
   startLocalSlack,
@@ -17,6 +17,7 @@ import type {
 } from '../src/actions/contract';
 import type { GuardDutyReader } from '../src/actions/ports/guardDutyReader';
 import { createBoltApp } from '../src/bot/app';
+import { slackHttpReceiver } from '../src/bot/server';
 import type { CommandDeps, OpenSuppressModal } from '../src/bot/commands/deps';
 import { registerCommands } from '../src/bot/commands/register';
 import type { MessageDecorator } from '../src/bot/findingPublisher';
@@ -221,7 +222,7 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
     ...(options.decorate === undefined ? {} : { decorate: options.decorate }),
     ...(options.detectorId === undefined ? {} : { detectorId: options.detectorId }),
   };
-  const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret, logger: silentLogger });
+  const receiver = slackHttpReceiver({ signingSecret: slack.signingSecret, logger: silentLogger });
   const app = createBoltApp({
     botToken: slack.botToken,
     apiUrl: slack.apiUrl,

@@ -9,6 +9,8 @@ import { LambdaAsyncInvoker } from '../aws/lambdaInvoker';
 import { createBoltApp } from '../bot/app';
 import type { DeferCommand } from '../bot/commands/defer';
 import { onSlackRequest } from '../bot/requestLogKeys';
+import { refuseUnroutable, type SlackRequestHeaders } from '../bot/requestShape';
+import type { Log } from '../shared/log';
 import { botListeners } from './botListeners';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger } from './logging';
@@ -29,7 +31,7 @@ export type SlackHandler = Awaited<ReturnType<AwsLambdaReceiver['start']>>;
 export function createSlackHandler(
   config: Config,
   listeners: ReadonlyArray<(app: App) => void>,
-  options: { readonly logger?: AwsLambdaReceiverOptions['logger'] } = {},
+  options: { readonly logger?: AwsLambdaReceiverOptions['logger']; readonly log?: Log } = {},
 ): SlackHandler {
   const receiver = new AwsLambdaReceiver({
     signingSecret: config.slack.signingSecret,
@@ -43,8 +45,46 @@ export function createSlackHandler(
   });
   let started: Promise<SlackHandler> | undefined;
   return async (event, context) => {
+    const refused = refuseUnroutable(
+      rawBodyOf(event),
+      slackHeadersOf(event),
+      config.slack.signingSecret,
+    );
+    if (refused !== undefined) {
+      options.log?.warn('refused a Slack request', {
+        status: refused.status,
+        problem: refused.problem,
+      });
+      return { statusCode: refused.status, body: '' };
+    }
     started ??= receiver.start();
     return (await started)(event, context);
+  };
+}
+
+type SlackEvent = Parameters<SlackHandler>[0];
+
+/** The body as Slack signed it (a Function URL or HTTP API may base64-encode it). */
+function rawBodyOf(event: SlackEvent): string {
+  if (event.body == null) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function slackHeadersOf(event: SlackEvent): SlackRequestHeaders {
+  const headers = new Map(
+    Object.entries(event.headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const get = (name: string) => {
+    const value: unknown = headers.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const contentType = get('content-type');
+  const signature = get('x-slack-signature');
+  const timestamp = get('x-slack-request-timestamp');
+  return {
+    ...(contentType === undefined ? {} : { contentType }),
+    ...(signature === undefined ? {} : { signature }),
+    ...(timestamp === undefined ? {} : { timestamp }),
   };
 }
 
@@ -104,19 +144,23 @@ export function slackFunction(): SlackHandler {
       scorer: WORKER_ONLY_SCORER,
       remediation: { dispatcher: new LambdaInvokeDispatcher(invoker, worker) },
     });
-    return createSlackHandler(config, [
-      onSlackRequest((keys) => {
-        logger.appendKeys({ ...keys });
-        log.info('slack request');
-      }),
-      ...botListeners({
-        config,
-        runtime,
-        log,
-        guardduty: WORKER_ONLY_GUARDDUTY,
-        deferCommand: deferToWorker(invoker, worker),
-      }),
-    ]);
+    return createSlackHandler(
+      config,
+      [
+        onSlackRequest((keys) => {
+          logger.appendKeys({ ...keys });
+          log.info('slack request');
+        }),
+        ...botListeners({
+          config,
+          runtime,
+          log,
+          guardduty: WORKER_ONLY_GUARDDUTY,
+          deferCommand: deferToWorker(invoker, worker),
+        }),
+      ],
+      { log },
+    );
   });
   return async (event, context: Context) => {
     // One request per invocation: its log lines carry its request id and Slack user, no one else's.

@@ -1,10 +1,11 @@
-import type { Receiver } from '@slack/bolt';
+import type { Receiver, ReceiverEvent } from '@slack/bolt';
 // App's own module, not the package index: the index also loads Express (ExpressReceiver), which
 // the Lambda bundles never use.
 import App from '@slack/bolt/dist/App';
 import { LogLevel, type Logger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
 import { botAuthorization } from './botIdentity';
+import { MalformedSlackRequestError, slackBodyProblem } from './requestShape';
 
 export interface BoltAppOptions {
   readonly botToken: string;
@@ -15,6 +16,18 @@ export interface BoltAppOptions {
   readonly logLevel?: LogLevel;
   /** Bolt's and its clients' logger; the console otherwise. */
   readonly logger?: Logger;
+}
+
+/**
+ * Bolt's App, refusing a body it could not route instead of leaving it unacknowledged (Bolt calls
+ * no listener and Slack gets a 404 after 3 s): the receiver answers the error with a 400 at once.
+ */
+class CheckedApp extends App {
+  override async processEvent(event: ReceiverEvent): Promise<void> {
+    const problem = slackBodyProblem(event.body);
+    if (problem !== undefined) throw new MalformedSlackRequestError(problem);
+    await super.processEvent(event);
+  }
 }
 
 /**
@@ -30,7 +43,7 @@ export function createBoltApp(options: BoltAppOptions): App {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
   };
-  const app = new App({
+  const app = new CheckedApp({
     authorize: botAuthorization(new WebClient(undefined, clientOptions), options.botToken),
     receiver: options.receiver,
     logLevel,

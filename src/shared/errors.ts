@@ -20,6 +20,7 @@ export const ErrorCode = {
   TrainingSetEmpty: 'training_set_empty',
   ScorerConfigInvalid: 'scorer_config_invalid',
   CommandArgumentInvalid: 'command_argument_invalid',
+  SlackRequestMalformed: 'slack_request_malformed',
   // The world said no, or broke: retrying later or fixing the environment may help.
   StoreUnavailable: 'store_unavailable',
   StoreLocked: 'store_locked',

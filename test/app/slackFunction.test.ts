@@ -109,6 +109,28 @@ describe('the Slack Lambda handler', () => {
     ).toBeUndefined();
   });
 
+  it('answers a signed but truncated or random body 400 at once, an unsigned one 401', async () => {
+    const body = guarddutyCommandBody('list', ALICE, CHANNEL);
+    const cut = body.slice(0, body.indexOf('&command='));
+    const payloadCut = interactivityBody({ type: 'block_actions', actions: [] }).slice(0, 40);
+    // Random bytes, as text the way the function reads them, sent base64-encoded.
+    const random = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37) % 256)).toString();
+    const base64 = {
+      ...functionUrlEvent(random),
+      body: Buffer.from(random).toString('base64'),
+      isBase64Encoded: true,
+    };
+    const slackCalls = harness.slack.calls.length;
+    const statuses = [];
+    for (const event of [functionUrlEvent(cut), functionUrlEvent(payloadCut), base64]) {
+      statuses.push((await handler(event, {})).statusCode);
+    }
+    const forged = await handler(functionUrlEvent(payloadCut, { secret: 'forged' }), {});
+    expect([...statuses, forged.statusCode]).toEqual([400, 400, 400, 401]);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(harness.slack.calls).toHaveLength(slackCalls);
+  });
+
   it('marks the intent failed and says so when the worker cannot be invoked', async () => {
     lambda.on(InvokeCommand).resolves({ StatusCode: 500 });
     const response = await handler(clickEvent(), {});

@@ -152,6 +152,13 @@ describe('the Slack bundle with its layer and the template’s environment', () 
     expect(responses.map((response) => response.statusCode)).toEqual([401, 200]);
   });
 
+  test('answers a signed but truncated body 400 at once, and a good one after it still works', async () => {
+    const body = guarddutyCommandBody('help', USER, CHANNEL);
+    const cut = signedSlackEvent(body.slice(0, body.indexOf('&command=')), SIGNING_SECRET);
+    const { responses } = await run([cut, command('help')]);
+    expect(responses.map((response) => response.statusCode)).toEqual([400, 200]);
+  });
+
   test('does not load without the layer: the packages it stands in for are not in the bundle', async () => {
     await expect(run([command('help')], { withLayers: false })).rejects.toThrow(
       /Cannot find module '(raw-body|@slack\/socket-mode)'/,

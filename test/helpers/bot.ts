@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { HTTPReceiver, LogLevel, type App } from '@slack/bolt';
+import { LogLevel, type App } from '@slack/bolt';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import {
   startLocalSlack,
@@ -13,6 +13,7 @@ import {
 import { createAwsGateway } from '../../src/app/awsGateway';
 import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { createBoltApp } from '../../src/bot/app';
+import { slackHttpReceiver } from '../../src/bot/server';
 import { loadConfig, type Config } from '../../src/config';
 import type { Finding } from '../../src/findings';
 import { createScorer } from '../../src/ipinsights/factory';
@@ -154,10 +155,7 @@ export async function startRuntimeHarness(
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
   const harness = await startRuntimeHarness(options);
   const { slack, store, runtime, config, aws } = harness;
-  const receiver = new HTTPReceiver({
-    signingSecret: slack.signingSecret,
-    logger: silentLogger,
-  });
+  const receiver = slackHttpReceiver({ signingSecret: slack.signingSecret, logger: silentLogger });
   const app = createBoltApp({
     botToken: slack.botToken,
     apiUrl: slack.apiUrl,
