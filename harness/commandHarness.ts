@@ -209,6 +209,7 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
     return { kind: 'opened' };
   };
   const deps: CommandDeps = {
+    responders: { users: [ALICE], groups: [] },
     guardduty: options.guardduty,
     findings,
     scorer: options.scorer,

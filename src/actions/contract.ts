@@ -61,8 +61,11 @@ export interface ActionRequest {
 export type RequestOutcome =
   /** Recorded and handed to the worker; the result arrives in the message and its thread. */
   | { readonly kind: 'accepted'; readonly intentId: string; readonly dryRun: boolean }
-  /** Not allowed (not a responder, protected resource, root user, sample finding…); audited. */
-  | { readonly kind: 'refused'; readonly reason: string }
+  /**
+   * Not allowed (not a responder, protected resource, root user, sample finding…); audited.
+   * `askResponders`: the asker may not act, a responder may (the answer names them).
+   */
+  | { readonly kind: 'refused'; readonly reason: string; readonly askResponders?: true }
   /** Someone already did or is doing this; nothing new happens. */
   | {
       readonly kind: 'duplicate';

@@ -92,7 +92,7 @@ export function guardrailRefusal(
       matchesEntry(candidate, names, finding),
     );
     if (entry !== undefined) {
-      return `the principal is on the protected list (PROTECTED_PRINCIPALS: ${entry})`;
+      return `the principal is protected from remediation (${entry}); an AWS administrator must act on it by hand`;
     }
     return undefined;
   }

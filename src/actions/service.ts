@@ -40,8 +40,7 @@ export interface RemediationServiceDeps {
 /** Longer than a worker can live (Lambda's 15-minute maximum). */
 const DEFAULT_STUCK_AFTER_MS = 16 * 60_000;
 
-const NOT_A_RESPONDER =
-  'only responders (RESPONDERS) may remediate findings; ask the security on-call to act';
+const NOT_A_RESPONDER = 'only responders may remediate findings';
 
 const STALE_MESSAGE =
   'this message was out of date (another action finished since); it now shows the current state — look again before you click';
@@ -132,7 +131,8 @@ export class DefaultRemediationService implements RemediationService {
     const target = resolved?.ok === true ? resolved.target : request.findingId;
 
     if (!(await deps.authorizer.isResponder(request.actor.userId))) {
-      return { outcome: await this.refuse(request, target, NOT_A_RESPONDER) };
+      const refusal = await this.refuse(request, target, NOT_A_RESPONDER);
+      return { outcome: { ...refusal, askResponders: true } };
     }
     if (finding === undefined || state === undefined || resolved === undefined) {
       return {
@@ -327,7 +327,7 @@ export class DefaultRemediationService implements RemediationService {
     request: ActionRequest,
     target: string,
     reason: string,
-  ): Promise<RequestOutcome> {
+  ): Promise<Extract<RequestOutcome, { kind: 'refused' }>> {
     await this.deps.audit.append({
       at: this.deps.clock().toISOString(),
       type: 'refusal',

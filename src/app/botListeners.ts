@@ -33,6 +33,7 @@ export function commandDeps(wiring: BotWiring): CommandDeps {
     audit: runtime.remediation.audit,
     openSuppressModal: runtime.remediation.openSuppressModal(runtime.slack),
     decorate: runtime.publisher.decorator,
+    responders: config.responders,
     channel: config.slack.channelId,
     dryRun: config.dryRun,
     clock: runtime.clock,

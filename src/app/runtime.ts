@@ -104,6 +104,7 @@ function createRemediation(config: Config, options: RuntimeOptions, parts: Pipel
     findings: postedFindings(findings),
     state,
     publisher,
+    responders: config.responders,
     clock,
     log,
   };

@@ -41,7 +41,9 @@ describe('guardrailRefusal', () => {
   ])('refuses a principal listed as %s', (entry) => {
     expect(
       guardrailRefusal(userKey, 'disable-key', { ...live, protectedPrincipals: [entry] }),
-    ).toBe(`the principal is on the protected list (PROTECTED_PRINCIPALS: ${entry})`);
+    ).toBe(
+      `the principal is protected from remediation (${entry}); an AWS administrator must act on it by hand`,
+    );
   });
 
   it('does not match another account or another name', () => {
@@ -60,7 +62,7 @@ describe('guardrailRefusal', () => {
     ]) {
       expect(
         guardrailRefusal(roleSession, 'revoke-sessions', { ...live, protectedPrincipals: [entry] }),
-      ).toMatch(/^the principal is on the protected list/);
+      ).toMatch(/^the principal is protected from remediation/);
     }
   });
 

@@ -5,6 +5,7 @@ import type { Scorer } from '../../ipinsights/scorer';
 import type { Log } from '../../shared/log';
 import type { FindingRecord } from '../../actions/findingRecords';
 import type { MessageDecorator } from '../findingPublisher';
+import type { ResponderList } from '../interactions/words';
 
 /** What the commands read from the finding → message map (the findings table). */
 export interface FindingRecords {
@@ -27,6 +28,8 @@ export interface CommandDeps {
   readonly openSuppressModal: OpenSuppressModal;
   /** Buttons and status lines for `show`, as on the finding's message. */
   readonly decorate?: MessageDecorator;
+  /** Who may remediate, named in a refusal. */
+  readonly responders: ResponderList;
   /** The security channel findings are posted to (for `status`). */
   readonly channel: string;
   readonly dryRun: boolean;

@@ -303,7 +303,12 @@ class CommandHandler {
       // A finding the bot never posted travels with the request; a posted one is read from the store.
       ...(located.record === undefined ? { finding: located.finding } : {}),
     };
-    return renderOutcome('archive', findingId, await this.deps.remediation.request(request));
+    return renderOutcome(
+      'archive',
+      findingId,
+      await this.deps.remediation.request(request),
+      this.deps.responders,
+    );
   }
 
   private async suppress(
@@ -316,7 +321,7 @@ class CommandHandler {
       actorOf(command),
     );
     if (outcome.kind === 'opened') return undefined;
-    return renderOutcome('suppress', findingId, outcome);
+    return renderOutcome('suppress', findingId, outcome, this.deps.responders);
   }
 
   private async audit(request: Extract<Command, { kind: 'audit' }>): Promise<CommandResponse> {

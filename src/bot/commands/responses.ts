@@ -5,6 +5,7 @@ import { describeScore } from '../../ipinsights/reading';
 import { LIMITS } from '../render/limits';
 import { code, fitLines, ours, prose } from '../render/text';
 import { formatUtc } from '../render/time';
+import { askAResponder, type ResponderList } from '../interactions/words';
 import { COMMAND, SUBCOMMAND_SPECS, SUBCOMMANDS, type SubcommandName } from './spec';
 
 /**
@@ -155,6 +156,7 @@ export function renderOutcome(
   kind: 'archive' | 'suppress',
   findingId: string,
   outcome: RequestOutcome,
+  responders: ResponderList,
 ): CommandResponse {
   const what = `${ACTION_WORDS[kind]} of ${code(findingId, 140)}`;
   switch (outcome.kind) {
@@ -163,7 +165,9 @@ export function renderOutcome(
         `:hourglass_flowing_sand: ${what} requested${outcome.dryRun ? ' (dry run: planned and audited, AWS is not changed)' : ''}. The result will appear in the finding's message and thread.`,
       );
     case 'refused':
-      return oneLine(`:no_entry: ${what} refused: ${ours(outcome.reason, 500)}`);
+      return oneLine(
+        `:no_entry: ${what} refused: ${ours(outcome.reason, 500)}${outcome.askResponders === true ? `; ${askAResponder(responders)}` : ''}`,
+      );
     case 'duplicate':
       return oneLine(
         `:information_source: ${what} was already requested by ${userMention(outcome.by.userId)} at ${formatUtc(outcome.at)} (${ours(outcome.status, 20)}); nothing new was done.`,

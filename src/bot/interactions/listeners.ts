@@ -11,6 +11,7 @@ import type { FindingPublisher } from '../findingPublisher';
 import { prose } from '../render/text';
 import { ACTION_ID_PATTERN, parseButton, SUPPRESS_VIEW_ID } from './ids';
 import { outcomeReply } from './replies';
+import type { ResponderList } from './words';
 import { parseMetadata, parseSuppressSubmission, suppressModal } from './suppressModal';
 
 export interface InteractionDeps {
@@ -18,6 +19,8 @@ export interface InteractionDeps {
   readonly findings: FindingSource;
   readonly state: Pick<RemediationStateRepository, 'get'>;
   readonly publisher: Pick<FindingPublisher, 'refresh'>;
+  /** Who may remediate, named in a refusal so the asker knows whom to ask. */
+  readonly responders: ResponderList;
   readonly clock: () => Date;
   readonly log: Log;
 }
@@ -125,7 +128,7 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
             reason: `could not open the form: ${errorMessage(error)}`,
           }));
           if (outcome.kind !== 'opened') {
-            const reply = outcomeReply('suppress', outcome);
+            const reply = outcomeReply('suppress', outcome, deps.responders);
             if (reply !== undefined) await tellUser(client, channel, actor.userId, reply, deps.log);
           }
           return;
@@ -160,7 +163,7 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
         await ack();
         // Slack redelivers a click it got no timely answer for; the first delivery already spoke.
         if (outcome.kind === 'duplicate' && context.retryNum !== undefined) return;
-        const reply = outcomeReply(parsed.kind, outcome);
+        const reply = outcomeReply(parsed.kind, outcome, deps.responders);
         if (reply !== undefined) await tellUser(client, channel, actor.userId, reply, deps.log);
         if (outcome.kind === 'invalid' || outcome.kind === 'duplicate') {
           await deps.publisher.refresh(parsed.findingId).catch((error: unknown) => {
@@ -203,7 +206,7 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
         return;
       }
       await ack();
-      const reply = outcomeReply('suppress', outcome);
+      const reply = outcomeReply('suppress', outcome, deps.responders);
       if (reply !== undefined)
         await tellUser(client, metadata.channel, actor.userId, reply, deps.log);
     });

@@ -6,16 +6,22 @@ import type { Finding } from '../../findings';
 import type { SlackMessage } from '../render/finding';
 import { LIMITS } from '../render/limits';
 import { code, fitLines, ours, prose } from '../render/text';
-import { DRY_RUN_NOTE, timeOf, userRef } from './words';
+import { askAResponder, DRY_RUN_NOTE, timeOf, userRef, type ResponderList } from './words';
 
 /** The ephemeral answer to a click that was not accepted; undefined when there is nothing to say. */
-export function outcomeReply(kind: ActionKind, outcome: RequestOutcome): string | undefined {
+export function outcomeReply(
+  kind: ActionKind,
+  outcome: RequestOutcome,
+  responders: ResponderList,
+): string | undefined {
   const info = KINDS[kind];
   switch (outcome.kind) {
     case 'accepted':
       return undefined;
-    case 'refused':
-      return `:no_entry: ${info.label} refused: ${prose(outcome.reason, 600)}`;
+    case 'refused': {
+      const ask = outcome.askResponders === true ? `; ${askAResponder(responders)}` : '';
+      return `:no_entry: ${info.label} refused: ${prose(outcome.reason, 600)}${ask}`;
+    }
     case 'invalid':
       return `:information_source: ${info.label}: ${prose(outcome.reason, 600)}`;
     case 'duplicate': {

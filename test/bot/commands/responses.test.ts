@@ -187,7 +187,7 @@ describe('renderers stay within Block Kit limits and keep hostile text inert', (
               status: 'running' as const,
             },
           ]) {
-            const message = renderOutcome(kind, 'f1', outcome);
+            const message = renderOutcome(kind, 'f1', outcome, { users: ['U0ALICE'], groups: [] });
             expect(blockKitViolations(message)).toEqual([]);
             expect(unsafeMarkup(message.blocks)).toEqual([]);
           }

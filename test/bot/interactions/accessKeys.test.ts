@@ -180,7 +180,7 @@ describe('Disable access key / Re-enable key', () => {
 
     expect(bot.aws.iam.calls()).toHaveLength(0);
     expect(bot.slack.workspace.listEphemerals().map((e) => e.text)).toEqual([
-      ':no_entry: Disable access key refused: the principal is on the protected list (PROTECTED_PRINCIPALS: breakglass-admin)',
+      ':no_entry: Disable access key refused: the principal is protected from remediation (breakglass-admin); an AWS administrator must act on it by hand',
       ':no_entry: Disable access key refused: the principal is the AWS account root user; remediate the root user by hand',
       ':no_entry: Disable access key refused: GeneratedFindingAccessKeyId is a placeholder of a GuardDuty sample finding; sample findings can only be remediated in dry-run mode',
     ]);

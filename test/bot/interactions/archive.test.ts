@@ -103,16 +103,12 @@ describe('Archive and Unarchive', () => {
       [
         BOB,
         CHANNEL,
-        ':no_entry: Archive refused: only responders (RESPONDERS) may remediate findings; ask the security on-call to act',
+        ':no_entry: Archive refused: only responders may remediate findings; ask a responder: <!subteam^S0ONCALL>, <@U0ALICE>',
       ],
     ]);
     const records = await auditRecords(bot);
     expect(records.map((r) => [r.type, r.actor.userId, r.result])).toEqual([
-      [
-        'refusal',
-        BOB,
-        'only responders (RESPONDERS) may remediate findings; ask the security on-call to act',
-      ],
+      ['refusal', BOB, 'only responders may remediate findings'],
     ]);
     expect(actionIds(await bot.message(finding.id))[0]).toBe('remediate:archive');
   });

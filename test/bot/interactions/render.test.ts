@@ -101,24 +101,74 @@ describe('remediation rendering with hostile finding text', () => {
     expect(texts.join('\n')).toContain('Audit record #7 · hash `abababababababab`');
   });
 
+  const NOBODY = { users: [], groups: [] };
+
   it('answers duplicates with who and when', () => {
     const by = { userId: 'U0ALICE', teamId: 'T1' };
     expect(
-      outcomeReply('quarantine', {
-        kind: 'duplicate',
-        by,
-        at: '2026-11-21T14:02:00Z',
-        status: 'running',
-      }),
+      outcomeReply(
+        'quarantine',
+        {
+          kind: 'duplicate',
+          by,
+          at: '2026-11-21T14:02:00Z',
+          status: 'running',
+        },
+        NOBODY,
+      ),
     ).toBe('Already being quarantined by <@U0ALICE> since 14:02 UTC.');
     expect(
-      outcomeReply('archive', {
-        kind: 'duplicate',
-        by,
-        at: '2026-11-21T14:02:00Z',
-        status: 'succeeded',
-      }),
+      outcomeReply(
+        'archive',
+        {
+          kind: 'duplicate',
+          by,
+          at: '2026-11-21T14:02:00Z',
+          status: 'succeeded',
+        },
+        NOBODY,
+      ),
     ).toBe('Already archived by <@U0ALICE> at 14:02 UTC.');
+  });
+});
+
+describe('refusals name who can act', () => {
+  const refused = { kind: 'refused' as const, reason: 'only responders may remediate findings' };
+
+  it('asks the responders, groups first, as mentions; never a setting name', () => {
+    const reply = outcomeReply(
+      'archive',
+      { ...refused, askResponders: true },
+      { users: ['U0ALICE', 'not-an-id'], groups: ['S0ONCALL'] },
+    );
+    expect(reply).toBe(
+      ':no_entry: Archive refused: only responders may remediate findings; ask a responder: <!subteam^S0ONCALL>, <@U0ALICE>',
+    );
+    expect(reply).not.toMatch(/RESPONDERS|[A-Z]{4,}_[A-Z]/);
+  });
+
+  it('names five and counts the rest; says who to ask when none is named', () => {
+    const users = ['U01', 'U02', 'U03', 'U04', 'U05', 'U06', 'U07'];
+    expect(
+      outcomeReply('archive', { ...refused, askResponders: true }, { users, groups: [] }),
+    ).toBe(
+      ':no_entry: Archive refused: only responders may remediate findings; ask a responder: <@U01>, <@U02>, <@U03>, <@U04>, <@U05> and 2 more',
+    );
+    expect(
+      outcomeReply('archive', { ...refused, askResponders: true }, { users: [], groups: [] }),
+    ).toBe(
+      ':no_entry: Archive refused: only responders may remediate findings; no responder is named yet; ask whoever runs this bot to name the responders',
+    );
+  });
+
+  it('says nothing of responders for a refusal a responder gets too', () => {
+    expect(
+      outcomeReply(
+        'disable-key',
+        { kind: 'refused', reason: 'the principal is the AWS account root user' },
+        { users: ['U0ALICE'], groups: [] },
+      ),
+    ).toBe(':no_entry: Disable access key refused: the principal is the AWS account root user');
   });
 });
 

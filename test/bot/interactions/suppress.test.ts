@@ -146,7 +146,7 @@ describe('Suppress similar / Delete suppression rule', () => {
   it('opens no modal for a non-responder: an ephemeral refusal, audited', async () => {
     expect(await openModal(BOB)).toBeUndefined();
     expect(bot.slack.workspace.listEphemerals().map((e) => e.text)).toEqual([
-      ':no_entry: Suppress similar refused: only responders (RESPONDERS) may remediate findings; ask the security on-call to act',
+      ':no_entry: Suppress similar refused: only responders may remediate findings; ask a responder: <!subteam^S0ONCALL>, <@U0ALICE>',
     ]);
     expect((await auditRecords(bot)).map((r) => [r.type, r.action])).toEqual([
       ['refusal', 'suppress'],
