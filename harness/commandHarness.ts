@@ -184,6 +184,9 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
     users: [
       { id: ALICE, name: 'alice', real_name: 'Alice' },
       { id: BOB, name: 'bob' },
+      // Two people Slack would both show for "@sam".
+      { id: 'U0SAM1', name: 'sam', real_name: 'Sam One' },
+      { id: 'U0SAM2', name: 'sam.two', real_name: 'Sam' },
     ],
   });
   const store = await startTestStore();

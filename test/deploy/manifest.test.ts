@@ -37,6 +37,7 @@ describe('manifest.yml agrees with what the bot does', () => {
       'chat.update',
       'conversations.history',
       'usergroups.users.list',
+      'users.list',
       'views.open',
     ]);
     expect(Object.fromEntries(requiredScopes(use))).toEqual({
@@ -46,6 +47,7 @@ describe('manifest.yml agrees with what the bot does', () => {
       'groups:history':
         'conversations.history in src/bot/commands/statusReport.ts, src/bot/slackClient.ts',
       'usergroups:read': 'usergroups.users.list in src/bot/interactions/directory.ts',
+      'users:read': 'users.list in src/bot/commands/people.ts',
       commands: 'slash commands /guardduty',
     });
   });

@@ -394,6 +394,20 @@ describe('local Slack Web API through WebClient', () => {
     });
   });
 
+  it('lists the workspace members a page at a time, the bot among them', async () => {
+    const first = await client.users.list({ limit: 2 });
+    expect(first.members?.map((m) => m.id)).toEqual(['U0ALICE', 'U0BOB']);
+    const cursor = first.response_metadata?.next_cursor ?? '';
+    expect(cursor).not.toBe('');
+    const rest = await client.users.list({ limit: 2, cursor });
+    expect(rest.members?.map((m) => [m.id, m.is_bot])).toEqual([['U0LOCALBOT', true]]);
+    expect(rest.response_metadata?.next_cursor).toBe('');
+    expect(first.members?.[0]).toMatchObject({ name: 'alice', real_name: 'Alice Example' });
+    expect(await slackError(client.users.list({ cursor: 'bm9wZQ==' }))).toMatchObject({
+      error: 'invalid_cursor',
+    });
+  });
+
   it('refuses views.open with a trigger_id it never issued', async () => {
     const view = {
       type: 'modal' as const,

@@ -33,7 +33,9 @@ export interface Duration {
 
 export type AuditSubject =
   | { readonly kind: 'finding'; readonly findingId: string }
-  | { readonly kind: 'user'; readonly userId: string };
+  | { readonly kind: 'user'; readonly userId: string }
+  /** `@alice` typed without picking the person: looked up by name. */
+  | { readonly kind: 'userName'; readonly name: string };
 
 export type Command =
   | { readonly kind: 'help'; readonly topic?: SubcommandName }
@@ -88,6 +90,10 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   w: 7 * DAY_MS,
 };
 const MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|[^<>]*)?>$/;
+/** A Slack user id typed as text: `U0ALICE`, `@U0ALICE` (never a GuardDuty id: those are hex). */
+const USER_ID = /^@?([UW][A-Z0-9]{2,})$/;
+/** `@alice`, `@alice.smith`: a name as Slack's display and user names allow. */
+const USER_NAME = /^@([\p{L}\p{N}][\p{L}\p{N}._'-]{0,79})$/u;
 const BANDS: readonly SeverityBand[] = ['Low', 'Medium', 'High', 'Critical'];
 const ECHO_MAX = 60;
 
@@ -278,13 +284,19 @@ function stringFlag(flags: ReadonlyMap<string, string | true>, name: string): st
 function auditSubject(token: Token | undefined): AuditSubject | undefined {
   if (token === undefined) return undefined;
   if (token.kind === 'user') return { kind: 'user', userId: token.userId };
+  const userId = USER_ID.exec(token.text)?.[1];
+  if (userId !== undefined) return { kind: 'user', userId };
+  const name = USER_NAME.exec(token.text)?.[1];
+  if (name !== undefined) return { kind: 'userName', name };
   if (token.text.startsWith('@')) {
     throw new ArgumentError(
-      `${echo(token.text)}: not a Slack mention; pick the person from the list as you type @.`,
+      `${echo(token.text)}: not a Slack name; pick the person from the list as you type @.`,
     );
   }
   if (!FINDING_ID.test(token.text)) {
-    throw new ArgumentError(`${echo(token.text)}: give a finding id or an @mention of a person.`);
+    throw new ArgumentError(
+      `${echo(token.text)}: give a finding id, or a person as @name, a mention or a user id (U…).`,
+    );
   }
   return { kind: 'finding', findingId: token.text };
 }

@@ -45,13 +45,16 @@ export function messageLink(record: FindingRecord | undefined): string | undefin
   return `https://slack.com/archives/${record.channel}/p${record.ts.replace('.', '')}`;
 }
 
-/** `*` matches any text; everything else literally. */
+/**
+ * A finding-type pattern, ignoring case: with `*` a glob over the whole type (`*` matches any
+ * text), without one a part of the type (`recon` matches `Recon:EC2/Portscan`).
+ */
 export function typeMatcher(pattern: string): (type: string) => boolean {
   const source = pattern
     .split('*')
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*');
-  const regex = new RegExp(`^${source}$`);
+  const regex = new RegExp(pattern.includes('*') ? `^${source}$` : source, 'i');
   return (type) => regex.test(type);
 }
 
@@ -119,9 +122,9 @@ function baseQuery(since: Duration, nowMs: number, includeArchived: boolean): Fi
 }
 
 /**
- * Recent findings, most severe first, with links to their messages. A wildcard type is resolved to
+ * Recent findings, most severe first, with links to their messages. A type pattern is resolved to
  * the finding types present in the window (GuardDuty's statistics), since its criteria have no
- * wildcard; the listing itself then filters exactly.
+ * wildcard and are case-sensitive; the listing itself then filters exactly.
  */
 export async function listFindings(
   reader: GuardDutyReader,
@@ -138,7 +141,7 @@ export async function listFindings(
   };
   let matchedTypes: string[] | undefined;
   let typesCapped = false;
-  if (request.typePattern?.includes('*') === true) {
+  if (request.typePattern !== undefined) {
     const matches = typeMatcher(request.typePattern);
     const present = await reader.countFindings(detectorId, query, 'FINDING_TYPE');
     matchedTypes = present.map((g) => g.key).filter(matches);
@@ -147,8 +150,6 @@ export async function listFindings(
     }
     typesCapped = matchedTypes.length > MAX_TYPES;
     query = { ...query, types: matchedTypes.slice(0, MAX_TYPES) };
-  } else if (request.typePattern !== undefined) {
-    query = { ...query, types: [request.typePattern] };
   }
   const { ids, exhausted } = await collectIds(reader, detectorId, query, LIST_CAP);
   const total = exhausted

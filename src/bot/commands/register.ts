@@ -16,11 +16,13 @@ import {
   oneLine,
   renderAudit,
   renderHelp,
+  renderNameLookup,
   renderOutcome,
   renderScore,
   type CommandResponse,
 } from './responses';
 import { renderList, renderStats } from './findingListings';
+import { peopleNamed } from './people';
 import { deferredCommandOf, type DeferCommand } from './defer';
 import { COMMAND } from './spec';
 import { gatherStatus, latestFindingMessage, renderStatus } from './statusReport';
@@ -155,7 +157,7 @@ class CommandHandler {
       case 'archive':
         return this.archive(request.findingId, command);
       case 'audit':
-        return this.audit(request);
+        return this.audit(request, client);
       case 'status':
         return this.status(client);
     }
@@ -324,11 +326,22 @@ class CommandHandler {
     return renderOutcome('suppress', findingId, outcome, this.deps.responders);
   }
 
-  private async audit(request: Extract<Command, { kind: 'audit' }>): Promise<CommandResponse> {
+  private async audit(
+    request: Extract<Command, { kind: 'audit' }>,
+    client: CommandArgs['client'],
+  ): Promise<CommandResponse> {
+    const { subject } = request;
+    let userId = subject?.kind === 'user' ? subject.userId : undefined;
+    if (subject?.kind === 'userName') {
+      const people = await peopleNamed(client, subject.name);
+      const [only] = people;
+      if (only === undefined || people.length > 1) return renderNameLookup(subject.name, people);
+      userId = only.id;
+    }
     const query = {
       limit: request.limit,
-      ...(request.subject?.kind === 'finding' ? { findingId: request.subject.findingId } : {}),
-      ...(request.subject?.kind === 'user' ? { userId: request.subject.userId } : {}),
+      ...(subject?.kind === 'finding' ? { findingId: subject.findingId } : {}),
+      ...(userId === undefined ? {} : { userId }),
     };
     return renderAudit(query, await this.deps.audit.list(query));
   }

@@ -214,6 +214,24 @@ export function renderAudit(
   return response([section(title), ...sections(entries.map(auditLine))], `Audit trail${scope}`);
 }
 
+/** `audit @name` when the name means no one, or several people. */
+export function renderNameLookup(
+  name: string,
+  people: readonly { readonly id: string; readonly name: string }[],
+): CommandResponse {
+  const typed = code(`@${name}`, 90);
+  if (people.length === 0) {
+    return oneLine(
+      `No one in this workspace is named ${typed}. Pick the person from the list as you type @, or give their user id (U…).`,
+    );
+  }
+  const shown = people.slice(0, 10).map((p) => `${userMention(p.id)} (${code(p.id, 30)})`);
+  const more = people.length > 10 ? ` and ${people.length - 10} more` : '';
+  return oneLine(
+    `${typed} could be ${shown.join(', ')}${more}. Run \`${COMMAND} audit\` with the user id.`,
+  );
+}
+
 /** The actor of a slash command, as Slack's signed request names them. */
 export function actorOf(command: { user_id: string; team_id: string; user_name?: string }): Actor {
   return {

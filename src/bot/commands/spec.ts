@@ -35,7 +35,7 @@ const SPECS: readonly SubcommandSpec[] = [
     usage:
       'list [--severity low|medium|high|critical] [--since 24h|7d] [--type PATTERN] [--archived]',
     summary: `Recent findings, most severe first, each linked to its message (default: last ${DEFAULT_WINDOW}, not archived).`,
-    examples: ['list --severity high --since 24h', 'list --type Recon:EC2/*'],
+    examples: ['list --severity high --since 24h', 'list --type Recon:EC2/*', 'list --type tor'],
     flags: [
       { name: 'severity', value: 'BAND', meaning: 'this band and above' },
       {
@@ -43,7 +43,11 @@ const SPECS: readonly SubcommandSpec[] = [
         value: 'DURATION',
         meaning: `updated within (30m, 24h, 7d, 2w; at most ${MAX_WINDOW_DAYS}d)`,
       },
-      { name: 'type', value: 'PATTERN', meaning: 'finding type; `*` matches any text' },
+      {
+        name: 'type',
+        value: 'PATTERN',
+        meaning: 'finding type, any case: part of it (`recon`), or `*` for any text',
+      },
       { name: 'archived', meaning: 'include archived findings' },
     ],
   },
@@ -85,8 +89,9 @@ const SPECS: readonly SubcommandSpec[] = [
   {
     name: 'audit',
     usage: 'audit [FINDING_ID|@user] [--limit N]',
-    summary: 'The audit trail, newest first: everything, one finding, or one person.',
-    examples: ['audit', 'audit @alice --limit 50'],
+    summary:
+      'The audit trail, newest first: everything, one finding, or one person (a mention, @name or user id).',
+    examples: ['audit', 'audit @alice --limit 50', 'audit U0123ABCD'],
     flags: [
       {
         name: 'limit',

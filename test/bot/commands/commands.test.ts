@@ -154,11 +154,12 @@ describe('/guardduty help', () => {
             '*Flags*',
             '`--severity BAND` this band and above',
             '`--since DURATION` updated within (30m, 24h, 7d, 2w; at most 90d)',
-            '`--type PATTERN` finding type; `*` matches any text',
+            '`--type PATTERN` finding type, any case: part of it (`recon`), or `*` for any text',
             '`--archived` include archived findings',
             '*Examples*',
             '`/guardduty list --severity high --since 24h`',
             '`/guardduty list --type Recon:EC2/*`',
+            '`/guardduty list --type tor`',
           ].join('\n'),
         ),
       ],
@@ -436,6 +437,28 @@ describe('/guardduty list', () => {
     expect(answer.text).toBe(
       '1 finding updated in the last 7d, type `UnauthorizedAccess:*`, not archived',
     );
+  });
+
+  it('matches --type as a part of the type in any case: `recon` lists Recon:EC2/Portscan', async () => {
+    guardduty.on(GetFindingsStatisticsCommand).resolves({
+      FindingStatistics: {
+        GroupedByFindingType: [
+          { FindingType: 'UnauthorizedAccess:EC2/SSHBruteForce', TotalFindings: 3 },
+          { FindingType: 'Recon:EC2/Portscan', TotalFindings: 2 },
+        ],
+      },
+    });
+    guardduty.on(ListFindingsCommand).resolves({ FindingIds: [] });
+    await h.runAndWait('list --type recon');
+    expect(inputsOf(ListFindingsCommand)).toEqual([
+      expect.objectContaining({
+        FindingCriteria: {
+          Criterion: expect.objectContaining({
+            type: { Equals: ['Recon:EC2/Portscan'] },
+          }) as unknown,
+        },
+      }),
+    ]);
   });
 
   it('says so when a wildcard matches no type, without listing', async () => {
@@ -837,6 +860,34 @@ describe('/guardduty audit', () => {
         ),
       ],
     });
+  });
+
+  it('takes a plain @name or a user id where no mention is available', async () => {
+    await h.runAndWait('audit @Alice --limit 1');
+    await h.runAndWait('audit U0ALICE --limit 2');
+    await h.runAndWait('audit @U0BOB');
+    expect(h.audit.queries).toEqual([
+      { userId: ALICE, limit: 1 },
+      { userId: ALICE, limit: 2 },
+      { userId: BOB, limit: 20 },
+    ]);
+    expect(h.slack.callsTo('users.list')).toHaveLength(1);
+  });
+
+  it('says who a name could be, or that it is no one, and lists nothing', async () => {
+    const several = await h.runAndWait('audit @sam');
+    expect(shown(several)).toEqual(
+      shownLine(
+        '`@sam` could be <@U0SAM1> (`U0SAM1`), <@U0SAM2> (`U0SAM2`). Run `/guardduty audit` with the user id.',
+      ),
+    );
+    const nobody = await h.runAndWait('audit @nobody');
+    expect(shown(nobody)).toEqual(
+      shownLine(
+        'No one in this workspace is named `@nobody`. Pick the person from the list as you type @, or give their user id (U…).',
+      ),
+    );
+    expect(h.audit.queries).toEqual([]);
   });
 
   it('lists everything, or one finding’s records', async () => {

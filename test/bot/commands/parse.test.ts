@@ -97,6 +97,12 @@ describe('parseCommand: commands', () => {
       'audit --limit 1 <@W0BOB>',
       { kind: 'audit', subject: { kind: 'user', userId: 'W0BOB' }, limit: 1 },
     ],
+    ['audit U0ALICE', { kind: 'audit', subject: { kind: 'user', userId: 'U0ALICE' }, limit: 20 }],
+    ['audit @W0BOB', { kind: 'audit', subject: { kind: 'user', userId: 'W0BOB' }, limit: 20 }],
+    [
+      'audit @alice.smith',
+      { kind: 'audit', subject: { kind: 'userName', name: 'alice.smith' }, limit: 20 },
+    ],
     ['status', { kind: 'status' }],
   ])('%j', (text, expected) => {
     expect(command(text)).toEqual(expected);
@@ -173,8 +179,8 @@ describe('parseCommand: errors say which argument and why', () => {
       'score AIDA1;rm 10.0.0.1',
       '`AIDA1;rm`: a principal is an IAM principal id such as `AIDA…` or `AROA…:session`, or an account id.',
     ],
-    ['audit @bob', '`@bob`: not a Slack mention; pick the person from the list as you type @.'],
-    ['audit b*b', '`b*b`: give a finding id or an @mention of a person.'],
+    ['audit @b*b', '`@b*b`: not a Slack name; pick the person from the list as you type @.'],
+    ['audit b*b', '`b*b`: give a finding id, or a person as @name, a mention or a user id (U…).'],
     ['audit --limit 0', '`--limit 0`: must be a whole number from 1 to 100.'],
     ['audit --limit 101', '`--limit 101`: must be a whole number from 1 to 100.'],
     ['audit --limit 1e2', '`--limit 1e2`: must be a whole number from 1 to 100.'],

@@ -49,6 +49,14 @@ describe('typeMatcher', () => {
     ['Backdoor:EC2/C&CActivity.B!DNS', 'Backdoor:EC2/C&CActivity.B!DNS', true],
     // A dot is literal, not "any character".
     ['Trojan:EC2/DNS.Data*', 'Trojan:EC2/DNSxData', false],
+    // Any case; without `*`, a part of the type.
+    ['recon:ec2/*', 'Recon:EC2/Portscan', true],
+    ['recon', 'Recon:EC2/Portscan', true],
+    ['sshbrute', 'UnauthorizedAccess:EC2/SSHBruteForce', true],
+    ['tor', 'UnauthorizedAccess:EC2/TorClient', true],
+    ['recon', 'UnauthorizedAccess:EC2/SSHBruteForce', false],
+    ['Recon:EC2', 'Recon:EC2/Portscan', true],
+    ['Recon:EC2', 'Recon:EC', false],
   ])('%s on %s → %s', (pattern, type, expected) => {
     expect(typeMatcher(pattern)(type)).toBe(expected);
   });

@@ -21,6 +21,7 @@ export const SCOPES_FOR_METHOD: Readonly<Record<string, readonly string[]>> = {
   'usergroups.list': ['usergroups:read'],
   'usergroups.users.list': ['usergroups:read'],
   'users.info': ['users:read'],
+  'users.list': ['users:read'],
   'views.open': [],
   'views.update': [],
   'views.push': [],

@@ -67,6 +67,50 @@ const usersInfo: MethodHandler = (raw, { workspace, clock }) => {
   return { user: userObject(workspace, user, false, clock.now()) };
 };
 
+const USERS_PAGE_DEFAULT = 200;
+const USERS_PAGE_MAX = 1000;
+const USER_CURSOR_PREFIX = 'next_user:';
+
+/** users.list: the bot and the people, by id, a page at a time with an opaque cursor. */
+const usersList: MethodHandler = (raw, { workspace, clock }) => {
+  const args = parseArgs(
+    z.looseObject({
+      limit: z.coerce.number().int().min(0).optional(),
+      cursor: z.string().optional(),
+    }),
+    raw,
+  );
+  const { bot } = workspace;
+  const now = clock.now();
+  const members = [
+    userObject(workspace, { id: bot.userId, name: bot.name }, true, now),
+    ...workspace.listUsers().map((user) => userObject(workspace, user, false, now)),
+  ].sort((a, b) => a.id.localeCompare(b.id));
+  const limit = Math.min(
+    args.limit === undefined || args.limit === 0 ? USERS_PAGE_DEFAULT : args.limit,
+    USERS_PAGE_MAX,
+  );
+  let start = 0;
+  if (args.cursor !== undefined && args.cursor !== '') {
+    const decoded = Buffer.from(args.cursor, 'base64').toString('utf8');
+    if (!decoded.startsWith(USER_CURSOR_PREFIX)) throw new SlackApiError('invalid_cursor');
+    const after = decoded.slice(USER_CURSOR_PREFIX.length);
+    start = members.findIndex((member) => member.id.localeCompare(after) > 0);
+    if (start === -1) start = members.length;
+  }
+  const page = members.slice(start, start + limit);
+  const last = page.at(-1);
+  const next =
+    start + limit < members.length && last !== undefined
+      ? Buffer.from(`${USER_CURSOR_PREFIX}${last.id}`).toString('base64')
+      : '';
+  return {
+    members: page,
+    cache_ts: Math.floor(now / 1000),
+    response_metadata: { next_cursor: next },
+  };
+};
+
 const usergroupUsers: MethodHandler = (raw, { workspace }) => {
   const args = parseArgs(z.looseObject({ usergroup: nonEmpty }), raw);
   return { users: [...workspace.groupMembers(args.usergroup)] };
@@ -75,5 +119,6 @@ const usergroupUsers: MethodHandler = (raw, { workspace }) => {
 export const directoryMethods: Readonly<Record<string, MethodHandler>> = {
   'auth.test': authTest,
   'users.info': usersInfo,
+  'users.list': usersList,
   'usergroups.users.list': usergroupUsers,
 };
