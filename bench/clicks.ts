@@ -11,6 +11,7 @@ import { parseFindingInput, type Finding } from '../src/findings';
 import { createScorer } from '../src/ipinsights/factory';
 import { createRuntime } from '../src/app/runtime';
 import { openedStore } from '../src/app/store';
+import { findingRecords } from '../src/app/findingRecordWriter';
 import { silentSlackLogger } from '../src/bot/slackLogger';
 import { silentLog } from '../src/shared/log';
 import { createDocumentClient } from '../src/store/documentClient';
@@ -67,9 +68,11 @@ export const clicksBench: BenchSection = async ({ quick }) => {
     STORE: 'dynamodb',
     DRY_RUN: 'true',
   });
+  const store = openedStore(client, config.store.tables, () => Promise.resolve());
   const runtime = createRuntime(config, {
     log: silentLog,
-    store: openedStore(client, config.store.tables, () => Promise.resolve()),
+    store,
+    findings: findingRecords(store),
     scorer: await createScorer({}, {}),
   });
   const app = createBoltApp({

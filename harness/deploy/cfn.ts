@@ -138,6 +138,20 @@ function arn(stack: Stack, service: string, resource: string, account = true, re
   return `arn:aws:${service}:${region ? stack.region : ''}:${account ? stack.accountId : ''}:${resource}`;
 }
 
+/**
+ * The name CloudFormation gives a resource that names none: `stack-LogicalId-SUFFIX`, cut to
+ * IAM's 64 characters by shortening the stack and logical id parts (so a deny on
+ * `role/${AWS::StackName}-*` misses the roles of a stack with a long name).
+ */
+function generatedName(stack: Stack, id: string, given: Json | undefined): string {
+  if (given !== undefined) return text(evaluate(stack, given));
+  const suffix = 'A1B2C3D4E5F6';
+  const room = 64 - suffix.length - 2;
+  const stackPart = stack.stackName.slice(0, Math.max(room - id.length, Math.ceil(room / 2)));
+  const idPart = id.slice(0, room - stackPart.length);
+  return `${stackPart}-${idPart}-${suffix}`;
+}
+
 /** What `!Ref` and `!GetAtt` give for the resource types this template uses. */
 function resourceValue(stack: Stack, id: string, attribute?: string): string {
   const resource = stack.template.Resources[id];
@@ -167,8 +181,12 @@ function resourceValue(stack: Stack, id: string, attribute?: string): string {
       return arn(stack, 'logs', `log-group:${resourceValue(stack, id)}:*`);
     case 'AWS::Events::Rule.Arn':
       return arn(stack, 'events', `rule/${physical}`);
-    case 'AWS::IAM::Role.Arn':
-      return arn(stack, 'iam', `role/${physical}`, true, false);
+    case 'AWS::IAM::Role':
+      return generatedName(stack, id, resource.Properties?.RoleName);
+    case 'AWS::IAM::Role.Arn': {
+      const path = text(evaluate(stack, resource.Properties?.Path ?? '/'));
+      return arn(stack, 'iam', `role${path}${resourceValue(stack, id)}`, true, false);
+    }
     default:
       return attribute === undefined ? id : `${id}.${attribute}`;
   }

@@ -28,12 +28,25 @@ export async function executeCalls(
       };
     }
     executed.push({ call, result });
-    for (const [name, field] of Object.entries(planned.captures ?? {})) {
-      const value = result.output[field];
+    for (const [name, path] of Object.entries(planned.captures ?? {})) {
+      const value = outputField(result.output, path);
       if (typeof value === 'string') captured.set(name, value);
     }
   }
   return { execution: { executed, complete: true, dryRun: false } };
+}
+
+/** An output member by its dotted path (`GroupId`, `Policy.Arn`). */
+function outputField(output: Readonly<Record<string, unknown>>, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) =>
+        typeof value === 'object' && value !== null
+          ? (value as Record<string, unknown>)[key]
+          : undefined,
+      output,
+    );
 }
 
 /** A call as the audit log and the thread show it. */

@@ -15,7 +15,14 @@ const invalid = (reason: string): TargetResolution => ({ ok: false, reason });
 const refused = (reason: string): TargetResolution => ({ ok: false, reason, refusal: true });
 
 export const QUARANTINE_GROUP_NAME = 'guardduty-chatops-quarantine';
-export const REVOKE_POLICY_NAME = 'guardduty-chatops-revoke-older-sessions';
+/**
+ * Where the worker creates the permissions boundaries that revoke a role's older sessions; its
+ * role may create, set and delete policies under this path only (template.yaml, RevokeSessions).
+ */
+export const REVOKED_SESSIONS_PATH = '/guardduty-chatops/revoked-sessions/';
+
+/** The tag the quarantine group is created with; only groups carrying it lose their egress rule. */
+export const QUARANTINE_GROUP_TAG = { Key: 'guardduty-chatops:quarantine-group', Value: 'true' };
 
 /** Long-term IAM user keys start AKIA; temporary STS credentials ASIA. */
 const LONG_TERM_KEY = /^AKIA[A-Z0-9]{12,124}$/;

@@ -1,13 +1,15 @@
-import { DynamoFindingRecords } from '../store/dynamoFindingRecords';
+import { DynamoFindingReader } from '../store/dynamoFindingReader';
 import { DynamoRemediationStates } from '../store/dynamoRemediationStates';
 import type { OpenedStore } from './store';
 
 /**
- * The finding pipeline's repositories over an open store. Remediation's (intents, audit) are in
- * `./remediationRepositories`, so the findings function's bundle holds no intent or audit code.
+ * What every function reads: finding records (read only; the findings function's writer is in
+ * `./findingRecordWriter`) and remediation states. Remediation's repositories (intents, audit)
+ * are in `./remediationRepositories`, so the findings function's bundle holds no intent or audit
+ * code, and the Slack and worker bundles hold no finding-record writes.
  */
-export const findingRecords = (store: OpenedStore) =>
-  new DynamoFindingRecords(store.client, store.tables.findings);
+export const findingReader = (store: OpenedStore) =>
+  new DynamoFindingReader(store.client, store.tables.findings);
 
 export const remediationStates = (store: OpenedStore) =>
   new DynamoRemediationStates(store.client, store.tables.idempotency);

@@ -8,6 +8,7 @@ import { coldStartOnce } from './coldStart';
 import { createPipeline, type Pipeline } from './pipeline';
 import { scorerFromConfig } from './scorer';
 import { openDynamoStore } from './store';
+import { findingRecords } from './findingRecordWriter';
 import { withSlackSecrets } from '../aws/slackSecrets';
 
 export type FindingsResult =
@@ -57,9 +58,11 @@ export function findingsFunction() {
   const { logger, log } = createLogger('guardduty-chatops-findings');
   const pipeline = coldStartOnce(async () => {
     const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
+    const store = openDynamoStore(config);
     return createPipeline(config, {
       log,
-      store: openDynamoStore(config),
+      store,
+      findings: findingRecords(store),
       scorer: await scorerFromConfig(config),
     });
   });

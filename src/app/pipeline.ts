@@ -10,7 +10,7 @@ import { createSlackClient, WebApiChannelMessages } from '../bot/slackClient';
 import type { Config } from '../config';
 import type { Scorer } from '../ipinsights/scorer';
 import type { Log } from '../shared/log';
-import { findingRecords, remediationStates } from './findingRepositories';
+import { remediationStates } from './findingRepositories';
 import type { OpenedStore } from './store';
 
 /** The finding pipeline: what the findings function needs, and nothing of the remediation layer. */
@@ -38,6 +38,11 @@ export interface PipelineOptions {
    * store) on a laptop. Chosen by the caller, so a Lambda bundle never carries the embedded store.
    */
   readonly store: OpenedStore;
+  /**
+   * The finding records over that store: `findingRecords(store)` where findings are published,
+   * `findingReader(store)` in the Slack function and the worker, which only read them.
+   */
+  readonly findings: FindingRecordRepository;
   readonly decorate?: MessageDecorator;
   readonly clock?: () => Date;
 }
@@ -46,7 +51,7 @@ export interface PipelineOptions {
 export function createPipeline(config: Config, options: PipelineOptions): Pipeline {
   const { store, scorer } = options;
   const slack = createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
-  const findings = findingRecords(store);
+  const { findings } = options;
   const state = remediationStates(store);
   const clock = options.clock ?? (() => new Date());
   const publisher = new FindingPublisher({

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Log } from '../shared/log';
 import { createAwsGateway } from './awsGateway';
 import { openStore } from './embeddedStore';
+import { findingRecords } from './findingRecordWriter';
 import { createRuntime, type Runtime } from './runtime';
 import { scorerFromConfig } from './scorer';
 
@@ -26,6 +27,7 @@ export async function openProcessRuntime(
     return createRuntime(config, {
       log: options.log,
       store,
+      findings: findingRecords(store),
       scorer: await scorerFromConfig(config),
       ...(options.live ? { remediation: { aws: createAwsGateway() } } : {}),
     });

@@ -17,6 +17,7 @@ import { createLogger } from './logging';
 import { coldStartOnce } from './coldStart';
 import { createRuntime } from './runtime';
 import { openDynamoStore } from './store';
+import { findingReader } from './findingRepositories';
 import { withSlackSecrets } from '../aws/slackSecrets';
 
 /** Bolt's Lambda handler: API Gateway / Function URL event in, HTTP response out. */
@@ -138,9 +139,11 @@ export function slackFunction(): SlackHandler {
     const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
     const invoker = new LambdaAsyncInvoker();
     const worker = workerFunctionName(config);
+    const store = openDynamoStore(config);
     const runtime = createRuntime(config, {
       log,
-      store: openDynamoStore(config),
+      store,
+      findings: findingReader(store),
       scorer: WORKER_ONLY_SCORER,
       remediation: { dispatcher: new LambdaInvokeDispatcher(invoker, worker) },
     });

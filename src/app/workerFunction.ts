@@ -13,6 +13,7 @@ import { coldStartOnce } from './coldStart';
 import { createRuntime, type Runtime } from './runtime';
 import { scorerFromConfig } from './scorer';
 import { openDynamoStore } from './store';
+import { findingReader } from './findingRepositories';
 import { withSlackSecrets } from '../aws/slackSecrets';
 
 const WorkerEventSchema = z.union([
@@ -68,9 +69,11 @@ export function workerFunction() {
   const { logger, log } = createLogger('guardduty-chatops-worker');
   const parts = coldStartOnce(async (): Promise<WorkerParts> => {
     const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
+    const store = openDynamoStore(config);
     const runtime = createRuntime(config, {
       log,
-      store: openDynamoStore(config),
+      store,
+      findings: findingReader(store),
       scorer: await scorerFromConfig(config),
       remediation: { aws: createAwsGateway() },
     });

@@ -1,14 +1,18 @@
 import {
-  DeleteRolePolicyCommand,
+  CreatePolicyCommand,
+  DeletePolicyCommand,
+  DeleteRolePermissionsBoundaryCommand,
   GetRoleCommand,
   IAMClient,
   ListAccessKeysCommand,
-  PutRolePolicyCommand,
+  PutRolePermissionsBoundaryCommand,
   UpdateAccessKeyCommand,
-  type DeleteRolePolicyCommandInput,
+  type CreatePolicyCommandInput,
+  type DeletePolicyCommandInput,
+  type DeleteRolePermissionsBoundaryCommandInput,
   type GetRoleCommandInput,
   type ListAccessKeysCommandInput,
-  type PutRolePolicyCommandInput,
+  type PutRolePermissionsBoundaryCommandInput,
   type UpdateAccessKeyCommandInput,
 } from '@aws-sdk/client-iam';
 import type { AwsCall, AwsCallResult, AwsGateway } from '../actions/ports/awsGateway';
@@ -24,10 +28,24 @@ const SENDERS: Readonly<Record<string, Sender>> = {
     resultOf(await client.send(new UpdateAccessKeyCommand(input as UpdateAccessKeyCommandInput))),
   GetRole: async (client, input) =>
     resultOf(await client.send(new GetRoleCommand(input as GetRoleCommandInput))),
-  PutRolePolicy: async (client, input) =>
-    resultOf(await client.send(new PutRolePolicyCommand(input as PutRolePolicyCommandInput))),
-  DeleteRolePolicy: async (client, input) =>
-    resultOf(await client.send(new DeleteRolePolicyCommand(input as DeleteRolePolicyCommandInput))),
+  CreatePolicy: async (client, input) =>
+    resultOf(await client.send(new CreatePolicyCommand(input as CreatePolicyCommandInput))),
+  DeletePolicy: async (client, input) =>
+    resultOf(await client.send(new DeletePolicyCommand(input as DeletePolicyCommandInput))),
+  PutRolePermissionsBoundary: async (client, input) =>
+    resultOf(
+      await client.send(
+        new PutRolePermissionsBoundaryCommand(input as PutRolePermissionsBoundaryCommandInput),
+      ),
+    ),
+  DeleteRolePermissionsBoundary: async (client, input) =>
+    resultOf(
+      await client.send(
+        new DeleteRolePermissionsBoundaryCommand(
+          input as DeleteRolePermissionsBoundaryCommandInput,
+        ),
+      ),
+    ),
 };
 
 /** IAM remediation calls (a global service: one client). */

@@ -43,6 +43,7 @@ export const ErrorCode = {
   AwsCallUnsupported: 'aws_call_unsupported',
   AwsRegionMissing: 'aws_region_missing',
   NoAwsGateway: 'no_aws_gateway',
+  FindingRecordsReadOnly: 'finding_records_read_only',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,14 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FindingContent, FindingRecord, FindingVersion } from '../actions/findingRecords';
-import type { FindingRecordRepository } from '../actions/ports/repositories';
 import { conditionHeld, unlessConditionFails } from './conditionalWrite';
+import { DynamoFindingReader } from './dynamoFindingReader';
 
 const SET_CONTENT =
   'SET #count = :count, updatedAtMs = :updatedAtMs, severity = :severity, #type = :type, title = :title, finding = :finding, score = :score';
@@ -30,21 +24,9 @@ function contentValues(content: FindingContent): Record<string, string | number>
  * The finding → Slack message map. Every state change is a conditional write, so concurrent or
  * repeated deliveries of one finding cannot both post it.
  */
-export class DynamoFindingRecords implements FindingRecordRepository {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async get(findingId: string): Promise<FindingRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { findingId }, ConsistentRead: true }),
-    );
-    return Item as FindingRecord | undefined;
-  }
-
+export class DynamoFindingRecords extends DynamoFindingReader {
   /** Claims the right to post a finding never seen before. False when a record already exists. */
-  async claim(record: FindingRecord): Promise<boolean> {
+  override async claim(record: FindingRecord): Promise<boolean> {
     return conditionHeld(() =>
       this.client.send(
         new PutCommand({
@@ -57,7 +39,7 @@ export class DynamoFindingRecords implements FindingRecordRepository {
   }
 
   /** Takes over a claim left by an attempt that never finished. False if someone else moved first. */
-  async takeOverClaim(
+  override async takeOverClaim(
     findingId: string,
     staleToken: string,
     claimToken: string,
@@ -78,7 +60,7 @@ export class DynamoFindingRecords implements FindingRecordRepository {
   }
 
   /** Records the posted message under our claim. False when the claim is no longer ours. */
-  async markPosted(
+  override async markPosted(
     findingId: string,
     claimToken: string,
     message: { channel: string; ts: string; postedAt: number },
@@ -100,7 +82,7 @@ export class DynamoFindingRecords implements FindingRecordRepository {
   }
 
   /** Drops our claim after a failed post, so a retry starts clean. */
-  async release(findingId: string, claimToken: string): Promise<void> {
+  override async release(findingId: string, claimToken: string): Promise<void> {
     await conditionHeld(() =>
       this.client.send(
         new DeleteCommand({
@@ -118,7 +100,7 @@ export class DynamoFindingRecords implements FindingRecordRepository {
    * Stores a newer publication of a posted finding. Returns the content it replaced, or undefined
    * when the stored one is already as new (nothing written).
    */
-  async replaceWithNewer(
+  override async replaceWithNewer(
     findingId: string,
     content: FindingContent,
   ): Promise<FindingContent | undefined> {
@@ -140,7 +122,11 @@ export class DynamoFindingRecords implements FindingRecordRepository {
   }
 
   /** Puts back what `replaceWithNewer` replaced, if our write is still the stored one. */
-  async restore(findingId: string, ours: FindingVersion, previous: FindingContent): Promise<void> {
+  override async restore(
+    findingId: string,
+    ours: FindingVersion,
+    previous: FindingContent,
+  ): Promise<void> {
     await this.conditionalUpdate({
       Key: { findingId },
       UpdateExpression: SET_CONTENT,

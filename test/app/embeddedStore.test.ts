@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, StoreUnavailableError } from '../../src/app/embeddedStore';
 import { ConfigError, loadConfig } from '../../src/config';
-import { findingRecords } from '../../src/app/findingRepositories';
+import { findingRecords } from '../../src/app/findingRecordWriter';
 import { auditLog } from '../../src/app/remediationRepositories';
 import { openDynamoStore } from '../../src/app/store';
 

@@ -197,11 +197,9 @@ describe('tables', () => {
     });
   });
 
-  test('idempotency records expire through TTL on Powertools’ expiry attribute', () => {
-    expect(properties('IdempotencyTable').TimeToLiveSpecification).toEqual({
-      AttributeName: 'expiration',
-      Enabled: true,
-    });
+  test('the idempotency table has no TTL: intents and states are kept, and nothing writes an expiry', () => {
+    // A TTL on an attribute no code writes would only look like cleanup.
+    expect(properties('IdempotencyTable').TimeToLiveSpecification).toBeUndefined();
   });
 });
 

@@ -21,6 +21,7 @@ import type { Scorer } from '../../src/ipinsights/scorer';
 import { silentLog } from '../../src/shared/log';
 import { createRuntime, type Runtime } from '../../src/app/runtime';
 import { openedStore } from '../../src/app/store';
+import { findingRecords } from '../../src/app/findingRecordWriter';
 import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
 import { startTestStore, type TestStore } from '../../harness/store';
 
@@ -117,10 +118,12 @@ export async function startRuntimeHarness(
     iam: mockClient(IAMClient),
     ec2: mockClient(EC2Client),
   };
+  // The harness owns the store: closing the runtime leaves it open.
+  const opened = openedStore(store.client, store.tables, () => Promise.resolve());
   const runtime = createRuntime(config, {
     log: silentLog,
-    // The harness owns the store: closing the runtime leaves it open.
-    store: openedStore(store.client, store.tables, () => Promise.resolve()),
+    store: opened,
+    findings: findingRecords(opened),
     scorer: options.scorer ?? (await createScorer({}, {})),
     clock: options.clock ?? (() => NOW),
     // Region and credentials are irrelevant: the mocks answer before any request is signed.

@@ -2,7 +2,7 @@ import type { JsonObject } from '../audit/record';
 import { ref, type AwsCall } from '../ports/awsGateway';
 import { AlreadyInStateError, RemediationRefusedError, TargetNotFoundError } from '../errors';
 import { hasProtectedTag, PROTECTED_TAG } from '../guardrails';
-import { QUARANTINE_GROUP_NAME } from '../targets';
+import { QUARANTINE_GROUP_NAME, QUARANTINE_GROUP_TAG } from '../targets';
 import {
   appliedBy,
   settleAllOrNothing,
@@ -113,6 +113,11 @@ function groupCalls(context: PlanContext, facts: InstanceFacts): AwsCall[] {
         GroupName: QUARANTINE_GROUP_NAME,
         Description: 'guardduty-chatops quarantine: no inbound and no outbound rules',
         VpcId: facts.vpcId,
+        // Tagged as it is created: IAM lets the worker revoke egress only on groups with this tag,
+        // and add it only in this call.
+        TagSpecifications: [
+          { ResourceType: 'security-group', Tags: [{ ...QUARANTINE_GROUP_TAG }] },
+        ],
       },
       captures: { quarantineGroupId: 'GroupId' },
       ...(note === undefined ? {} : { note }),

@@ -20,7 +20,7 @@ export interface AwsCall {
   /** Regional services (GuardDuty, EC2): the finding's region. */
   readonly region?: string;
   readonly input: JsonObject;
-  /** Output fields later calls refer to: ref name → output member. */
+  /** Output fields later calls refer to: ref name → output member (a dotted path: `Policy.Arn`). */
   readonly captures?: Readonly<Record<string, string>>;
   /** Said next to the call in the plan ("only if the group does not exist yet"). */
   readonly note?: string;

@@ -8,6 +8,7 @@ import type { Config } from '../../config';
 import type { Finding } from '../../findings';
 import type { Log } from '../../shared/log';
 import { openStore, StoreUnavailableError } from '../embeddedStore';
+import { findingRecords } from '../findingRecordWriter';
 import { createRuntime, type Runtime } from '../runtime';
 import { DEFAULT_TABLE_NAMES } from '../../store/tables';
 import { EmbeddedStoreLockedError } from '../../store/embeddedDynamo';
@@ -208,6 +209,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       log: options.log,
       scorer: model.scorer,
       store,
+      findings: findingRecords(store),
       clock,
       // Dry run plans and audits without AWS; --live uses the machine's AWS credentials.
       ...(options.live ? { remediation: { aws: createAwsGateway() } } : {}),

@@ -1,9 +1,11 @@
 import {
-  DeleteRolePolicyCommand,
+  CreatePolicyCommand,
+  DeletePolicyCommand,
+  DeleteRolePermissionsBoundaryCommand,
   GetRoleCommand,
   IAMServiceException,
   ListAccessKeysCommand,
-  PutRolePolicyCommand,
+  PutRolePermissionsBoundaryCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { fixtureFinding, rawFinding } from '../../../harness/fixtures';
@@ -230,80 +232,118 @@ describe('Disable access key / Re-enable key', () => {
 });
 
 describe('Revoke role sessions / Restore role sessions', () => {
+  const BOUNDARY_ARN =
+    'arn:aws:iam::123456789012:policy/guardduty-chatops/revoked-sessions/guardduty-chatops-revoke-x';
+  const role = (extra: Record<string, unknown> = {}) => ({
+    Role: {
+      RoleId: 'AROA123456789EXAMPLE',
+      RoleName: 'ec2-app',
+      Arn: 'arn:aws:iam::123456789012:role/ec2-app',
+      Path: '/',
+      CreateDate: new Date(0),
+      ...extra,
+    },
+    $metadata: { requestId: 'req-role' },
+  });
+
   beforeEach(async () => {
     bot = await startBotHarness();
     await bot.post(roleSession);
     bot.aws.iam
       .on(GetRoleCommand)
+      .resolves(role())
+      .on(CreatePolicyCommand)
       .resolves({
-        Role: {
-          RoleId: 'AROA123456789EXAMPLE',
-          RoleName: 'ec2-app',
-          Arn: 'arn:aws:iam::123456789012:role/ec2-app',
-          Path: '/',
-          CreateDate: new Date(0),
-        },
-        $metadata: { requestId: 'req-role' },
+        Policy: { Arn: BOUNDARY_ARN, PolicyName: 'guardduty-chatops-revoke-x' },
+        $metadata: { requestId: 'req-create' },
       })
-      .on(PutRolePolicyCommand)
-      .resolves({ $metadata: { requestId: 'req-put' } })
-      .on(DeleteRolePolicyCommand)
+      .on(PutRolePermissionsBoundaryCommand)
+      .resolves({ $metadata: { requestId: 'req-boundary' } })
+      .on(DeleteRolePermissionsBoundaryCommand)
+      .resolves({ $metadata: { requestId: 'req-unbound' } })
+      .on(DeletePolicyCommand)
       .resolves({ $metadata: { requestId: 'req-delete' } });
   });
 
-  it('denies sessions issued before now with an inline policy, and the undo deletes it', async () => {
+  it('sets a boundary that only sessions issued after now pass, and the undo removes and deletes it', async () => {
     await bot.click(ALICE, roleSession.id, 'remediate:revoke-sessions');
     await bot.idle();
     expect(bot.aws.iam.commandCalls(GetRoleCommand).map((c) => c.args[0].input)).toEqual([
       { RoleName: 'ec2-app' },
     ]);
-    const [put] = bot.aws.iam.commandCalls(PutRolePolicyCommand).map((c) => c.args[0].input);
-    expect(put).toEqual({
-      RoleName: 'ec2-app',
-      PolicyName: 'guardduty-chatops-revoke-older-sessions',
+    const [create] = bot.aws.iam.commandCalls(CreatePolicyCommand).map((c) => c.args[0].input);
+    expect(create).toEqual({
+      PolicyName: expect.stringMatching(/^guardduty-chatops-revoke-[0-9a-f]{20}$/) as string,
+      Path: '/guardduty-chatops/revoked-sessions/',
       PolicyDocument: expect.any(String) as string,
+      Description:
+        'guardduty-chatops: sessions of ec2-app issued before 2026-11-21T14:02:00.000Z are revoked',
     });
-    expect(JSON.parse(put!.PolicyDocument!)).toEqual({
+    expect(JSON.parse(create!.PolicyDocument!)).toEqual({
       Version: '2012-10-17',
       Statement: [
         {
-          Sid: 'GuardDutyChatOpsRevokeOlderSessions',
-          Effect: 'Deny',
-          Action: ['*'],
-          Resource: ['*'],
-          Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-11-21T14:02:00.000Z' } },
+          Sid: 'OnlySessionsIssuedAfterTheRevocation',
+          Effect: 'Allow',
+          Action: '*',
+          Resource: '*',
+          Condition: { DateGreaterThan: { 'aws:TokenIssueTime': '2026-11-21T14:02:00.000Z' } },
         },
       ],
     });
+    expect(
+      bot.aws.iam.commandCalls(PutRolePermissionsBoundaryCommand).map((c) => c.args[0].input),
+    ).toEqual([{ RoleName: 'ec2-app', PermissionsBoundary: BOUNDARY_ARN }]);
     expect(contextTexts(await bot.message(roleSession.id))).toEqual([
       ':white_check_mark: Role sessions revoked by <@U0ALICE> at 14:02 UTC — undo with the button below.',
     ]);
 
     await bot.click(ALICE, roleSession.id, 'remediate:restore-sessions');
     await bot.idle();
-    expect(bot.aws.iam.commandCalls(DeleteRolePolicyCommand).map((c) => c.args[0].input)).toEqual([
-      { RoleName: 'ec2-app', PolicyName: 'guardduty-chatops-revoke-older-sessions' },
+    expect(
+      bot.aws.iam.commandCalls(DeleteRolePermissionsBoundaryCommand).map((c) => c.args[0].input),
+    ).toEqual([{ RoleName: 'ec2-app' }]);
+    expect(bot.aws.iam.commandCalls(DeletePolicyCommand).map((c) => c.args[0].input)).toEqual([
+      { PolicyArn: BOUNDARY_ARN },
     ]);
   });
 
   it('refuses when the role found is not the one the session belongs to', async () => {
-    bot.aws.iam.on(GetRoleCommand).resolves({
-      Role: {
-        RoleId: 'AROAOTHERROLEEXAMPLE',
-        RoleName: 'ec2-app',
-        Arn: 'arn:aws:iam::123456789012:role/ec2-app',
-        Path: '/',
-        CreateDate: new Date(0),
-      },
-    });
+    bot.aws.iam.on(GetRoleCommand).resolves(role({ RoleId: 'AROAOTHERROLEEXAMPLE' }));
     await bot.click(ALICE, roleSession.id, 'remediate:revoke-sessions');
     await bot.idle();
-    expect(bot.aws.iam.commandCalls(PutRolePolicyCommand)).toHaveLength(0);
+    expect(bot.aws.iam.commandCalls(CreatePolicyCommand)).toHaveLength(0);
     const refusal = (await auditRecords(bot)).find((r) => r.type === 'refusal');
     expect(refusal?.result).toBe(
       "IAM role ec2-app has id AROAOTHERROLEEXAMPLE, but the session's principal is AROA123456789EXAMPLE; not revoking a different role",
     );
     const [reply] = await threadTexts(bot, roleSession.id);
     expect(reply).toContain(':no_entry: *Revoke role sessions refused* (asked by <@U0ALICE>)');
+  });
+
+  it.each([
+    [
+      'is tagged protected',
+      { Tags: [{ Key: 'guardduty-chatops:protected', Value: 'yes' }] },
+      'IAM role ec2-app is tagged guardduty-chatops:protected',
+    ],
+    [
+      'has a permissions boundary of its own',
+      {
+        PermissionsBoundary: {
+          PermissionsBoundaryType: 'Policy',
+          PermissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/developer-boundary',
+        },
+      },
+      'IAM role ec2-app has the permissions boundary arn:aws:iam::123456789012:policy/developer-boundary; revoking here would replace it — use "Revoke active sessions" in the IAM console',
+    ],
+  ])('refuses, changing nothing, when the role %s', async (_, extra, reason) => {
+    bot.aws.iam.on(GetRoleCommand).resolves(role(extra));
+    await bot.click(ALICE, roleSession.id, 'remediate:revoke-sessions');
+    await bot.idle();
+    expect(bot.aws.iam.commandCalls(CreatePolicyCommand)).toHaveLength(0);
+    expect(bot.aws.iam.commandCalls(PutRolePermissionsBoundaryCommand)).toHaveLength(0);
+    const refusal = (await auditRecords(bot)).find((r) => r.type === 'refusal');
+    expect(refusal?.result).toBe(reason);
   });
 });

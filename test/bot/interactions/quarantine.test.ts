@@ -107,6 +107,12 @@ describe('Quarantine instance / Release from quarantine', () => {
         GroupName: 'guardduty-chatops-quarantine',
         Description: 'guardduty-chatops quarantine: no inbound and no outbound rules',
         VpcId: 'vpc-0a1b2c3d',
+        TagSpecifications: [
+          {
+            ResourceType: 'security-group',
+            Tags: [{ Key: 'guardduty-chatops:quarantine-group', Value: 'true' }],
+          },
+        ],
       },
       {
         GroupId: 'sg-0quarantine',

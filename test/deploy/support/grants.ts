@@ -9,18 +9,6 @@ import {
 } from '../../../harness/deploy/functions';
 import { awsCallsInSource, type AwsCall } from './sdkCalls';
 
-/**
- * Actions IAM accepts only with `Resource: "*"` (no resource-level permissions), with why. Any
- * other Allow statement must name its resources.
- */
-export const UNSCOPABLE_ACTIONS: Readonly<Record<string, string>> = {
-  'guardduty:ListDetectors': 'lists the account’s detectors; IAM has no resource type for it',
-  'ec2:DescribeInstances': 'EC2 Describe* actions support no resource-level permissions',
-  'ec2:DescribeSecurityGroups': 'EC2 Describe* actions support no resource-level permissions',
-  'ec2:DescribeNetworkInterfaces': 'EC2 Describe* actions support no resource-level permissions',
-  'ec2:DescribeVolumes': 'EC2 Describe* actions support no resource-level permissions',
-};
-
 /** The AWS calls the source files of one bundle make. */
 export function awsCallsOfBundle(sourceFiles: readonly string[]): AwsCall[] {
   return sourceFiles.flatMap((file) =>
@@ -78,15 +66,28 @@ export function tableOfArn(stack: Stack, arn: string): string | undefined {
   return undefined;
 }
 
-/** Problems with where one Allow statement points; empty when it is scoped as it should be. */
-export function scopeProblems(stack: Stack, fn: LambdaFunction, statement: Statement): string[] {
+/**
+ * Problems with where one Allow statement points; empty when it is scoped as it should be.
+ * `wildcardOnly`: the actions the Service Authorization Reference gives no resource type (IAM
+ * accepts only `Resource: "*"` for them; `isWildcardOnly` in ./iamSimulation reads it).
+ */
+export function scopeProblems(
+  stack: Stack,
+  fn: LambdaFunction,
+  statement: Statement,
+  wildcardOnly: ReadonlySet<string>,
+): string[] {
   const where = `${fn.logicalId} ${statement.Sid ?? '(no Sid)'}`;
   const problems: string[] = [];
   const wildcardActions = statement.Action.filter((a) => a.includes('*'));
   if (wildcardActions.length > 0)
     problems.push(`${where}: wildcard action ${wildcardActions.join(', ')}`);
+  const misplaced = statement.Action.filter((a) => wildcardOnly.has(a));
+  if (misplaced.length > 0 && statement.Resource.some((r) => r !== '*')) {
+    problems.push(`${where}: ${misplaced.join(', ')} take no resource type: only "*" is granted`);
+  }
   if (statement.Resource.includes('*')) {
-    const scopable = statement.Action.filter((a) => UNSCOPABLE_ACTIONS[a] === undefined);
+    const scopable = statement.Action.filter((a) => !wildcardOnly.has(a));
     if (scopable.length > 0) problems.push(`${where}: Resource "*" for ${scopable.join(', ')}`);
     return problems;
   }

@@ -1,0 +1,6 @@
+import { DynamoFindingRecords } from '../store/dynamoFindingRecords';
+import type { OpenedStore } from './store';
+
+/** The finding records with their writes: for whatever publishes findings (not Slack, not the worker). */
+export const findingRecords = (store: OpenedStore) =>
+  new DynamoFindingRecords(store.client, store.tables.findings);

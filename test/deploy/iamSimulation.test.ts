@@ -1,0 +1,390 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTemplate, stackOf, type Stack } from '../../harness/deploy/cfn';
+import { buildBundles, type BuildOutput } from '../../harness/deploy/build';
+import { lambdaFunctions, ROOT, type Statement } from '../../harness/deploy/functions';
+import { fixtureFinding } from '../../harness/fixtures';
+import { revokeSessionsPlanner } from '../../src/actions/plans/roleSessions';
+import type { PlanContext } from '../../src/actions/plans/types';
+import { awsCallsOfBundle } from './support/grants';
+import {
+  decide,
+  decideFor,
+  isWildcardOnly,
+  simulatedRole,
+  type Decision,
+  type Request,
+  type SimulatedRole,
+} from './support/iamSimulation';
+import {
+  arnOf,
+  DETECTOR,
+  REQUESTS,
+  requestApplies,
+  revocationPolicyArn,
+  type FunctionRequest,
+} from './support/requests';
+import { COMPANION_ACTIONS } from './support/sdkCalls';
+
+/**
+ * The grants, proven with IAM's evaluation logic and the Service Authorization Reference: every
+ * request each function sends is Allowed by its role as CloudFormation would create it; every
+ * grant (action and resource) is used by one of them; what the roles must never do is Denied, for
+ * short and long stack names. The table of results is kept in test-output/iam-simulation.md.
+ */
+
+const template = loadTemplate(join(ROOT, 'template.yaml'));
+const live = (overrides: Record<string, string> = {}, stackName?: string): Stack => ({
+  ...stackOf(template, { DryRun: 'false', ...overrides }),
+  ...(stackName === undefined ? {} : { stackName }),
+});
+const SCENARIOS: readonly [string, Stack][] = [
+  ['live', live()],
+  ['live, S3 model', live({ IpInsightsModel: 's3://models-bucket/ipinsights/model.ipi' })],
+  ['live, SageMaker endpoint', live({ IpInsightsEndpoint: 'ip-insights' })],
+  ['dry run (the default)', stackOf(template)],
+];
+const SHORT_NAME = 'gd-chatops-prod-1';
+const LONG_NAME = 'guardduty-chatops-security-operations-eu-west-1-production-1';
+
+interface Row {
+  readonly role: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context: string;
+  readonly expected: 'Allowed' | 'Denied';
+  readonly result: Decision;
+}
+const rows: Row[] = [];
+
+let build: BuildOutput;
+beforeAll(() => {
+  build = buildBundles();
+});
+afterAll(() => {
+  build.remove();
+  const dir = join(ROOT, 'test-output');
+  mkdirSync(dir, { recursive: true });
+  const lines = [
+    '# IAM simulation (template.yaml, live stack unless said)',
+    '',
+    '| role | action | resource | context | expected | result |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.role} | ${r.action} | \`${r.resource}\` | ${r.context === '' ? '' : `\`${r.context}\``} | ${r.expected} | ${r.result} |`,
+    ),
+  ];
+  writeFileSync(join(dir, 'iam-simulation.md'), `${lines.join('\n')}\n`);
+});
+
+const roleOf = (stack: Stack, logicalId: string): SimulatedRole => {
+  const fn = lambdaFunctions(stack).find((f) => f.logicalId === logicalId)!;
+  return simulatedRole(stack, fn.roleId!);
+};
+
+/** The request as AWS receives it; an action without a resource type names "*" (iam-data). */
+async function requestOf(stack: Stack, entry: FunctionRequest): Promise<Request> {
+  const wildcardOnly = await isWildcardOnly(entry.action);
+  if (wildcardOnly !== (entry.resource === undefined)) {
+    throw new Error(
+      `${entry.action}: the reference says it ${wildcardOnly ? 'has no' : 'has a'} resource type; fix test/deploy/support/requests.ts`,
+    );
+  }
+  return {
+    action: entry.action,
+    resource: entry.resource?.(stack) ?? '*',
+    ...(entry.context === undefined ? {} : { context: entry.context(stack) }),
+  };
+}
+
+async function record(
+  stack: Stack,
+  role: SimulatedRole,
+  request: Request,
+  expected: 'Allowed' | 'Denied',
+  scenario: string,
+): Promise<Decision> {
+  const result = await decideFor(stack, role, request);
+  const context = Object.entries(request.context ?? {})
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : value.join(',')}`)
+    .join(' ');
+  rows.push({
+    role: `${role.logicalId}${scenario === 'live' ? '' : ` (${scenario})`}`,
+    action: request.action,
+    resource: request.resource,
+    context,
+    expected,
+    result,
+  });
+  return result;
+}
+
+const verdict = (decision: Decision) => (decision === 'Allowed' ? 'Allowed' : 'Denied');
+
+describe('every request a function sends is Allowed by its role', () => {
+  test.each(SCENARIOS)('%s', async (scenario, stack) => {
+    const wrong: string[] = [];
+    for (const fn of lambdaFunctions(stack)) {
+      const role = roleOf(stack, fn.logicalId);
+      for (const entry of REQUESTS[fn.logicalId] ?? []) {
+        if (!requestApplies(stack, entry)) continue;
+        const request = await requestOf(stack, entry);
+        const expected =
+          entry.live === true && stack.parameters.DryRun !== 'false' ? 'Denied' : 'Allowed';
+        // The table shows each scenario's differences only: the base live stack in full.
+        const decision =
+          scenario === 'live' || entry.when !== undefined || expected === 'Denied'
+            ? await record(stack, role, request, expected, scenario)
+            : await decideFor(stack, role, request);
+        if (verdict(decision) !== expected) {
+          wrong.push(
+            `${fn.logicalId} ${request.action} ${request.resource}: ${decision} (${entry.why})`,
+          );
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('the requests are the code’s, and every grant is used', () => {
+  test('each function’s requests are exactly the SDK commands its bundle holds', () => {
+    const problems: string[] = [];
+    for (const fn of lambdaFunctions(SCENARIOS[0]![1])) {
+      const derived = new Set(awsCallsOfBundle(build.sourceFiles(fn.name)).map((c) => c.action));
+      const companions = new Set([...derived].flatMap((a) => COMPANION_ACTIONS[a] ?? []));
+      const listed = new Set(
+        (REQUESTS[fn.logicalId] ?? []).filter((r) => r.platform !== true).map((r) => r.action),
+      );
+      for (const action of derived) {
+        if (!listed.has(action)) problems.push(`${fn.logicalId} sends ${action}, not simulated`);
+      }
+      for (const action of listed) {
+        if (!derived.has(action) && !companions.has(action)) {
+          problems.push(`${fn.logicalId}: ${action} is simulated, but its bundle never sends it`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test.each(SCENARIOS)(
+    'every granted action and resource serves a request (%s)',
+    async (_, stack) => {
+      const unused: string[] = [];
+      for (const fn of lambdaFunctions(stack)) {
+        const role = roleOf(stack, fn.logicalId);
+        const requests = await Promise.all(
+          (REQUESTS[fn.logicalId] ?? [])
+            .filter((entry) => requestApplies(stack, entry))
+            .map((entry) => requestOf(stack, entry)),
+        );
+        for (const statement of role.statements.filter((s) => s.Effect === 'Allow')) {
+          for (const action of statement.Action) {
+            for (const resource of statement.Resource) {
+              const alone: Statement = { ...statement, Action: [action], Resource: [resource] };
+              let used = false;
+              for (const request of requests.filter((r) => r.action === action)) {
+                if ((await decide(stack, role.arn, [alone], request)) === 'Allowed') used = true;
+              }
+              if (!used)
+                unused.push(`${fn.logicalId} ${statement.Sid ?? ''}: ${action} on ${resource}`);
+            }
+          }
+        }
+      }
+      expect(unused).toEqual([]);
+    },
+  );
+});
+
+/** What no role of the stack may ever do, whatever its code says. */
+function mustDeny(stack: Stack): [string, Request, string][] {
+  const ownRoles = ['FindingsRole', 'SlackRole', 'WorkerRole'].map(
+    (id) => simulatedRole(stack, id).arn,
+  );
+  const roles = [
+    arnOf.iam(stack, 'role/OrganizationAccountAccessRole'),
+    arnOf.iam(stack, 'role/service-role/ci-deployer'),
+    ...ownRoles,
+  ];
+  const protectedTag = { 'aws:ResourceTag/guardduty-chatops:protected': 'true' };
+  const worker = (
+    action: string,
+    resource: string,
+    context = {},
+    why = '',
+  ): [string, Request, string] => ['WorkerRole', { action, resource, context }, why];
+  return [
+    ...roles.flatMap((role) =>
+      ['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DeleteRolePolicy'].map((action) =>
+        worker(
+          action,
+          role,
+          action === 'iam:AttachRolePolicy'
+            ? { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' }
+            : {},
+        ),
+      ),
+    ),
+    ...ownRoles.flatMap((role) =>
+      ['iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary'].map((action) =>
+        worker(action, role, { 'iam:PermissionsBoundary': revocationPolicyArn(stack) }),
+      ),
+    ),
+    worker('iam:PutRolePermissionsBoundary', arnOf.iam(stack, 'role/ec2-app'), {
+      'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess',
+    }),
+    worker('iam:DeleteRolePermissionsBoundary', arnOf.iam(stack, 'role/developer-app'), {
+      'iam:PermissionsBoundary': arnOf.iam(stack, 'policy/developer-boundary'),
+    }),
+    worker('iam:PutRolePermissionsBoundary', arnOf.iam(stack, 'role/break-glass'), {
+      'iam:PermissionsBoundary': revocationPolicyArn(stack),
+      ...protectedTag,
+    }),
+    worker('iam:AttachRolePolicy', arnOf.iam(stack, 'role/ec2-app'), {
+      'iam:PolicyARN': revocationPolicyArn(stack),
+    }),
+    worker('iam:CreatePolicyVersion', revocationPolicyArn(stack)),
+    worker('iam:UpdateAccessKey', arnOf.iam(stack, 'user/admin'), protectedTag),
+    worker('iam:CreateAccessKey', arnOf.iam(stack, 'user/ci-bot')),
+    worker('iam:PassRole', arnOf.iam(stack, 'role/ec2-app')),
+    worker('iam:PassRole', ownRoles[2]!),
+    worker(
+      'guardduty:DeleteFilter',
+      arnOf.guardduty(stack, `detector/${DETECTOR}/filter/someone-elses-filter`),
+    ),
+    worker(
+      'guardduty:CreateFilter',
+      arnOf.guardduty(stack, `detector/${DETECTOR}/filter/someone-elses-filter`),
+    ),
+    worker('guardduty:DeleteDetector', arnOf.guardduty(stack, `detector/${DETECTOR}`)),
+    worker('guardduty:UpdateDetector', arnOf.guardduty(stack, `detector/${DETECTOR}`)),
+    worker('ec2:RevokeSecurityGroupEgress', arnOf.ec2(stack, 'security-group/sg-0untagged')),
+    worker('ec2:CreateTags', arnOf.ec2(stack, 'security-group/sg-0web'), {
+      'aws:TagKeys': ['guardduty-chatops:quarantine-group'],
+      'aws:RequestTag/guardduty-chatops:quarantine-group': 'true',
+    }),
+    worker('ec2:DeleteTags', arnOf.ec2(stack, 'instance/i-0abcd1234ef567890'), {
+      'aws:TagKeys': ['guardduty-chatops:protected'],
+    }),
+    worker(
+      'ec2:ModifyNetworkInterfaceAttribute',
+      arnOf.ec2(stack, 'instance/i-0protected'),
+      protectedTag,
+    ),
+    [
+      'SlackRole',
+      {
+        action: 'dynamodb:PutItem',
+        resource: arnOf.table(stack, 'IdempotencyTable'),
+        context: { 'dynamodb:LeadingKeys': ['applied#x'] },
+      },
+      '',
+    ],
+    [
+      'SlackRole',
+      {
+        action: 'dynamodb:UpdateItem',
+        resource: arnOf.table(stack, 'IdempotencyTable'),
+        context: { 'dynamodb:LeadingKeys': ['applied#x'] },
+      },
+      '',
+    ],
+    [
+      'SlackRole',
+      { action: 'dynamodb:PutItem', resource: arnOf.table(stack, 'FindingsTable') },
+      '',
+    ],
+    [
+      'SlackRole',
+      { action: 'dynamodb:DeleteItem', resource: arnOf.table(stack, 'FindingsTable') },
+      '',
+    ],
+    ['SlackRole', { action: 'guardduty:ArchiveFindings', resource: '*' }, ''],
+    [
+      'WorkerRole',
+      { action: 'dynamodb:UpdateItem', resource: arnOf.table(stack, 'FindingsTable') },
+      '',
+    ],
+    [
+      'WorkerRole',
+      { action: 'dynamodb:DeleteItem', resource: arnOf.table(stack, 'FindingsTable') },
+      '',
+    ],
+  ];
+}
+
+describe('what the roles must never do is Denied', () => {
+  test.each([
+    [SHORT_NAME.length, SHORT_NAME],
+    [LONG_NAME.length, LONG_NAME],
+  ])('for a stack name of %i characters', async (_, stackName) => {
+    const stack = live({}, stackName);
+    const allowed: string[] = [];
+    for (const [roleId, request] of mustDeny(stack)) {
+      const decision = await record(
+        stack,
+        simulatedRole(stack, roleId),
+        request,
+        'Denied',
+        `stack ${stackName}`,
+      );
+      if (decision === 'Allowed') allowed.push(`${roleId} ${request.action} ${request.resource}`);
+    }
+    expect(allowed).toEqual([]);
+  });
+
+  test('CloudFormation cuts the role names of a long stack: only the path still names them', () => {
+    const arn = simulatedRole(live({}, LONG_NAME), 'WorkerRole').arn;
+    expect(arn.length).toBeLessThan(
+      `arn:aws:iam::123456789012:role/guardduty-chatops/${LONG_NAME}-WorkerRole`.length,
+    );
+    expect(arn).toMatch(/^arn:aws:iam::123456789012:role\/guardduty-chatops\//);
+    expect(arn).not.toContain(`${LONG_NAME}-`);
+  });
+});
+
+describe('the revocation boundary', () => {
+  test('denies the sessions issued before the click and lets later ones keep the role’s rights', async () => {
+    const now = new Date('2026-11-21T14:02:00.000Z');
+    const context = {
+      finding: fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json'),
+      intent: { id: 'intent#f#revoke-sessions#ec2-app#v0' },
+      now,
+    } as unknown as PlanContext;
+    const plan = revokeSessionsPlanner.plan(context, { roleName: 'ec2-app' });
+    const boundary = JSON.parse(plan.calls[0]!.input.PolicyDocument as string) as unknown;
+    const stack = live();
+    const roleOwnRights: Statement[] = [
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::app-data/*'] },
+    ];
+    const read = (issued: string): Request => ({
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::app-data/report.csv',
+      context: { 'aws:TokenIssueTime': issued },
+    });
+    const session = 'arn:aws:iam::123456789012:role/ec2-app';
+    expect(
+      await decide(stack, session, roleOwnRights, read('2026-11-21T13:59:00Z'), boundary),
+    ).toBe('ImplicitlyDenied');
+    expect(
+      await decide(stack, session, roleOwnRights, read('2026-11-21T14:05:00Z'), boundary),
+    ).toBe('Allowed');
+    // A boundary grants nothing the role does not have already.
+    expect(
+      await decide(
+        stack,
+        session,
+        roleOwnRights,
+        {
+          action: 'iam:CreateAccessKey',
+          resource: arnOf.iam(stack, 'user/admin'),
+          context: { 'aws:TokenIssueTime': '2026-11-21T14:05:00Z' },
+        },
+        boundary,
+      ),
+    ).toBe('ImplicitlyDenied');
+  });
+});

@@ -1,0 +1,315 @@
+import { condition, type Stack } from '../../../harness/deploy/cfn';
+import { valueOf } from '../../../harness/deploy/functions';
+import type { Context } from './iamSimulation';
+
+/**
+ * Every request each function sends, with the resource it names and the condition keys it
+ * carries, as AWS would see it: the IAM simulation requires each to be Allowed (and, for a
+ * remediation write, Denied in a dry-run stack), every derived SDK action to have one, and every
+ * granted action and resource to be used by one. A new grant is one line here.
+ */
+
+export interface FunctionRequest {
+  readonly action: string;
+  /** The ARN named; omitted for actions without a resource type (the reference says "*"). */
+  readonly resource?: (stack: Stack) => string;
+  readonly context?: (stack: Stack) => Context;
+  /** What sends it. */
+  readonly why: string;
+  /** A remediation write: only a live stack (DryRun=false) may send it. */
+  readonly live?: true;
+  /** The request exists only when the stack's condition holds (e.g. a configured scorer). */
+  readonly when?: string;
+  /** Sent by Lambda itself with the function's role (logs, failed asynchronous events). */
+  readonly platform?: true;
+}
+
+export const DETECTOR = '12abc34d567e8fa901bc2d34e56789f0';
+export const OUR_FILTER = 'guardduty-chatops-0f1e2d3c4b5a6978';
+export const FINDING_ID = 'ecc123c8c8c3e4a5b6c7d8e9f0a1b2c3';
+const REVOKE_POLICY = 'guardduty-chatops-revoke-0123456789abcdef0123';
+
+export const arnOf = {
+  table: (stack: Stack, id: string) => valueOf(stack, id, 'Arn'),
+  guardduty: (stack: Stack, resource: string) =>
+    `arn:aws:guardduty:${stack.region}:${stack.accountId}:${resource}`,
+  iam: (stack: Stack, resource: string) => `arn:aws:iam::${stack.accountId}:${resource}`,
+  ec2: (stack: Stack, resource: string) =>
+    `arn:aws:ec2:${stack.region}:${stack.accountId}:${resource}`,
+  snapshot: (stack: Stack) => `arn:aws:ec2:${stack.region}::snapshot/snap-0a1b2c3d4e5f60718`,
+  logStream: (stack: Stack, group: string) =>
+    `arn:aws:logs:${stack.region}:${stack.accountId}:log-group:/guardduty-chatops/${stack.stackName}/${group}:log-stream:2026/11/21/[$LATEST]0123456789abcdef`,
+} as const;
+
+/** The boundary a revocation creates, under the worker's policy path. */
+export const revocationPolicyArn = (stack: Stack) =>
+  arnOf.iam(stack, `policy/guardduty-chatops/revoked-sessions/${REVOKE_POLICY}`);
+
+const leading =
+  (...keys: string[]) =>
+  () => ({ 'dynamodb:LeadingKeys': keys });
+const intentKey = `intent#${FINDING_ID}#archive#${FINDING_ID}#v0`;
+const stateKey = `state#${FINDING_ID}`;
+const QUARANTINE_TAG = 'guardduty-chatops:quarantine-group';
+const INSTANCE_TAG_KEYS = [
+  'guardduty-chatops:quarantined-by',
+  'guardduty-chatops:quarantined-at',
+  'guardduty-chatops:quarantined-finding',
+];
+
+const platform = (group: string, queue?: string): FunctionRequest[] => [
+  {
+    action: 'logs:CreateLogStream',
+    resource: (s) => arnOf.logStream(s, group),
+    why: 'Lambda writes the logs',
+    platform: true,
+  },
+  {
+    action: 'logs:PutLogEvents',
+    resource: (s) => arnOf.logStream(s, group),
+    why: 'Lambda writes the logs',
+    platform: true,
+  },
+  ...(queue === undefined
+    ? []
+    : [
+        {
+          action: 'sqs:SendMessage',
+          resource: (s: Stack) => valueOf(s, queue, 'Arn'),
+          why: 'a failed asynchronous event goes to the dead-letter queue',
+          platform: true as const,
+        },
+      ]),
+];
+
+const slackSecret: FunctionRequest = {
+  action: 'secretsmanager:GetSecretValue',
+  resource: (s) => valueOf(s, 'SlackSecret'),
+  why: 'Slack credentials at cold start',
+};
+
+const scoring: FunctionRequest[] = [
+  {
+    action: 's3:GetObject',
+    resource: () => 'arn:aws:s3:::models-bucket/ipinsights/model.ipi',
+    why: 'the IP Insights model at cold start',
+    when: 'HasModel',
+  },
+  {
+    action: 'sagemaker:InvokeEndpoint',
+    resource: (s) => `arn:aws:sagemaker:${s.region}:${s.accountId}:endpoint/ip-insights`,
+    why: 'scoring on the SageMaker endpoint',
+    when: 'HasEndpoint',
+  },
+];
+
+const findingsTable = (s: Stack) => arnOf.table(s, 'FindingsTable');
+const auditTable = (s: Stack) => arnOf.table(s, 'AuditTable');
+const idempotencyTable = (s: Stack) => arnOf.table(s, 'IdempotencyTable');
+
+const remediationBookkeeping: FunctionRequest[] = [
+  slackSecret,
+  {
+    action: 'dynamodb:GetItem',
+    resource: findingsTable,
+    context: leading(FINDING_ID),
+    why: 'the posted finding',
+  },
+  { action: 'dynamodb:PutItem', resource: auditTable, why: 'an audit record' },
+  { action: 'dynamodb:Query', resource: auditTable, why: 'the audit chain head, /guardduty audit' },
+  {
+    action: 'dynamodb:Query',
+    resource: (s) => `${auditTable(s)}/index/byFinding`,
+    why: '/guardduty audit FINDING_ID',
+  },
+  {
+    action: 'dynamodb:GetItem',
+    resource: idempotencyTable,
+    context: leading(intentKey),
+    why: 'an intent, a remediation state',
+  },
+  {
+    action: 'dynamodb:PutItem',
+    resource: idempotencyTable,
+    context: leading(intentKey),
+    why: 'an intent recorded once',
+  },
+  {
+    action: 'dynamodb:PutItem',
+    resource: idempotencyTable,
+    context: leading(stateKey),
+    why: 'the remediation state created',
+  },
+  {
+    action: 'dynamodb:UpdateItem',
+    resource: idempotencyTable,
+    context: leading(intentKey),
+    why: 'an intent moves pending → running → done',
+  },
+  {
+    action: 'dynamodb:UpdateItem',
+    resource: idempotencyTable,
+    context: leading(stateKey),
+    why: 'the remediation state updated',
+  },
+];
+
+export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
+  FindingsFunction: [
+    ...platform('findings', 'FindingsDeadLetterQueue'),
+    slackSecret,
+    ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: findingsTable,
+      context: leading(FINDING_ID),
+      why: 'the finding → message record, claimed and updated conditionally',
+    })),
+    {
+      action: 'dynamodb:GetItem',
+      resource: idempotencyTable,
+      context: leading(stateKey),
+      why: 'the buttons a re-published finding keeps',
+    },
+    ...scoring,
+  ],
+  SlackFunction: [
+    ...platform('slack'),
+    ...remediationBookkeeping,
+    {
+      action: 'lambda:InvokeFunction',
+      resource: (s) => valueOf(s, 'WorkerFunction', 'Arn'),
+      why: 'hands an intent or a slow subcommand to the worker',
+    },
+  ],
+  WorkerFunction: [
+    ...platform('worker', 'WorkerDeadLetterQueue'),
+    ...remediationBookkeeping,
+    ...['ListDetectors', 'ListFindings', 'GetFindings', 'GetFindingsStatistics'].map(
+      (operation): FunctionRequest => ({
+        action: `guardduty:${operation}`,
+        why: '/guardduty list, show, stats, status',
+      }),
+    ),
+    {
+      action: 'guardduty:GetDetector',
+      resource: (s) => arnOf.guardduty(s, `detector/${DETECTOR}`),
+      why: '/guardduty status',
+    },
+    { action: 'guardduty:ArchiveFindings', why: 'Archive', live: true },
+    { action: 'guardduty:UnarchiveFindings', why: 'Unarchive', live: true },
+    ...['CreateFilter', 'DeleteFilter'].map((operation): FunctionRequest => ({
+      action: `guardduty:${operation}`,
+      resource: (s) => arnOf.guardduty(s, `detector/${DETECTOR}/filter/${OUR_FILTER}`),
+      why: 'Suppress similar, and its undo',
+      live: true,
+    })),
+    {
+      action: 'iam:ListAccessKeys',
+      resource: (s) => arnOf.iam(s, 'user/ci-bot'),
+      why: 'the key’s status before disabling it',
+    },
+    {
+      action: 'iam:UpdateAccessKey',
+      resource: (s) => arnOf.iam(s, 'user/ci-bot'),
+      why: 'Disable access key, Re-enable key',
+      live: true,
+    },
+    {
+      action: 'iam:GetRole',
+      resource: (s) => arnOf.iam(s, 'role/ec2-app'),
+      why: 'the role’s id, tags and boundary before revoking',
+    },
+    ...['CreatePolicy', 'DeletePolicy'].map((operation): FunctionRequest => ({
+      action: `iam:${operation}`,
+      resource: revocationPolicyArn,
+      why: 'the revocation boundary, and its undo',
+      live: true,
+    })),
+    ...['PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary'].map(
+      (operation): FunctionRequest => ({
+        action: `iam:${operation}`,
+        resource: (s) => arnOf.iam(s, 'role/ec2-app'),
+        context: (s) => ({ 'iam:PermissionsBoundary': revocationPolicyArn(s) }),
+        why: 'Revoke role sessions, Restore role sessions',
+        live: true,
+      }),
+    ),
+    ...['DescribeInstances', 'DescribeSecurityGroups'].map((operation): FunctionRequest => ({
+      action: `ec2:${operation}`,
+      why: 'the instance and its VPC’s quarantine group',
+    })),
+    ...[
+      (s: Stack) => arnOf.ec2(s, 'security-group/sg-0quarantine'),
+      (s: Stack) => arnOf.ec2(s, 'vpc/vpc-0a1b2c3d'),
+    ].map((resource): FunctionRequest => ({
+      action: 'ec2:CreateSecurityGroup',
+      resource,
+      context: () => ({
+        [`aws:RequestTag/${QUARANTINE_TAG}`]: 'true',
+        'aws:TagKeys': [QUARANTINE_TAG],
+      }),
+      why: 'the quarantine group, tagged as it is created',
+      live: true,
+    })),
+    {
+      action: 'ec2:CreateTags',
+      resource: (s) => arnOf.ec2(s, 'security-group/sg-0quarantine'),
+      context: () => ({
+        'ec2:CreateAction': 'CreateSecurityGroup',
+        [`aws:RequestTag/${QUARANTINE_TAG}`]: 'true',
+        'aws:TagKeys': [QUARANTINE_TAG],
+      }),
+      why: 'the tag in CreateSecurityGroup’s TagSpecifications',
+      live: true,
+    },
+    {
+      action: 'ec2:RevokeSecurityGroupEgress',
+      resource: (s) => arnOf.ec2(s, 'security-group/sg-0quarantine'),
+      context: () => ({ [`aws:ResourceTag/${QUARANTINE_TAG}`]: 'true' }),
+      why: 'the new quarantine group’s allow-all egress rule',
+      live: true,
+    },
+    ...[
+      (s: Stack) => arnOf.ec2(s, 'network-interface/eni-0aaaaaaaaaaaaaaa1'),
+      (s: Stack) => arnOf.ec2(s, 'security-group/sg-0quarantine'),
+      (s: Stack) => arnOf.ec2(s, 'instance/i-0abcd1234ef567890'),
+      (s: Stack) => arnOf.ec2(s, 'subnet/subnet-0a1b2c3d'),
+    ].map((resource): FunctionRequest => ({
+      action: 'ec2:ModifyNetworkInterfaceAttribute',
+      resource,
+      why: 'Quarantine (into the group), Release (back to its groups)',
+      live: true,
+    })),
+    ...['CreateTags', 'DeleteTags'].map((operation): FunctionRequest => ({
+      action: `ec2:${operation}`,
+      resource: (s) => arnOf.ec2(s, 'instance/i-0abcd1234ef567890'),
+      context: () => ({ 'aws:TagKeys': INSTANCE_TAG_KEYS }),
+      why: 'who quarantined the instance, when, for which finding',
+      live: true,
+    })),
+    ...[(s: Stack) => arnOf.ec2(s, 'volume/vol-0a1b2c3d4e5f60718'), arnOf.snapshot].map(
+      (resource): FunctionRequest => ({
+        action: 'ec2:CreateSnapshot',
+        resource,
+        why: 'Quarantine with snapshot',
+        live: true,
+      }),
+    ),
+    {
+      action: 'ec2:CreateTags',
+      resource: arnOf.snapshot,
+      context: () => ({
+        'ec2:CreateAction': 'CreateSnapshot',
+        'aws:TagKeys': ['guardduty-chatops:quarantined-finding', 'guardduty-chatops:instance'],
+      }),
+      why: 'the tags in CreateSnapshot’s TagSpecifications',
+      live: true,
+    },
+    ...scoring,
+  ],
+};
+
+/** Whether a request exists in this stack (its scorer condition), live or not. */
+export function requestApplies(stack: Stack, request: FunctionRequest): boolean {
+  return request.when === undefined || condition(stack, request.when);
+}
