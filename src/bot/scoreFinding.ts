@@ -1,6 +1,6 @@
 import { errorMessage } from '../shared/errors';
 import { extractTuples, type Finding } from '../findings';
-import { describeScore, scoreMostUnusual } from '../ipinsights/reading';
+import { readScore, scoreMostUnusual } from '../ipinsights/reading';
 import type { Scorer } from '../ipinsights/scorer';
 import type { Log } from '../shared/log';
 import type { ScoreView } from './render/finding';
@@ -11,7 +11,9 @@ import type { ScoreView } from './render/finding';
  */
 export async function scoreFinding(finding: Finding, scorer: Scorer, log: Log): Promise<ScoreView> {
   const extraction = extractTuples(finding);
-  if (!extraction.scorable) return { reading: `Not scorable: ${extraction.reason}` };
+  if (!extraction.scorable) {
+    return { level: 'unscored', reading: `Not scorable: ${extraction.reason}` };
+  }
   let shown;
   try {
     shown = await scoreMostUnusual(scorer, extraction.tuples);
@@ -21,12 +23,20 @@ export async function scoreFinding(finding: Finding, scorer: Scorer, log: Log): 
       error: errorMessage(error),
     });
     const first = extraction.tuples[0];
-    const reading = 'Unscored: the scorer failed';
-    return first === undefined ? { reading } : { tuple: first, reading };
+    const failed = { level: 'unscored', reading: 'Not scored: the scorer failed' } as const;
+    return first === undefined ? failed : { ...failed, tuple: first };
   }
-  if (shown === undefined) return { reading: 'Not scorable: no remote IP address in the finding' };
+  if (shown === undefined) {
+    return { level: 'unscored', reading: 'Not scorable: no remote IP address in the finding' };
+  }
   const { tuple, result } = shown;
-  return result.kind === 'scored'
-    ? { tuple, score: result.score, reading: describeScore(result) }
-    : { tuple, reading: describeScore(result) };
+  const { level, label, text, why } = readScore(result, tuple.entity);
+  return {
+    tuple,
+    level,
+    label,
+    reading: text,
+    ...(why === undefined ? {} : { why }),
+    ...(result.kind === 'scored' ? { score: result.score } : {}),
+  };
 }

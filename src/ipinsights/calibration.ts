@@ -1,5 +1,5 @@
 import type { Calibration } from './scorer';
-import type { CalibrationTable } from './model';
+import type { IpInsightsModel } from './model';
 
 /** Quantiles kept per distribution: percentiles to 0.1 %, 4 KB each in the model file. */
 export const CALIBRATION_QUANTILES = 1001;
@@ -28,14 +28,27 @@ function shareHigher(sortedQuantiles: Float32Array, score: number): number {
   return (sortedQuantiles.length - low) / sortedQuantiles.length;
 }
 
+/**
+ * A known entity's score against the account's training pairs, random-IP pairs and, when the
+ * model keeps history, the entity's own training pairs and networks.
+ */
 export function calibrate(
-  table: CalibrationTable,
+  model: IpInsightsModel,
+  entity: number,
   score: number,
-  knownEntity: boolean,
+  ip: number,
 ): Calibration {
-  return {
+  const table = model.parts.calibration;
+  const account = {
     unusualVsNormal: shareHigher(table.normal, score),
     unusualVsRandom: shareHigher(table.random, score),
-    knownEntity,
+    knownEntity: true,
+  };
+  const history = model.history;
+  if (history === undefined) return account;
+  return {
+    ...account,
+    unusualVsOwn: history.unusualVsOwn(entity, score),
+    history: { pairs: history.pairs(entity), network: history.network(entity, ip) },
   };
 }

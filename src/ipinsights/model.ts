@@ -1,4 +1,5 @@
 import { hashString, mix32 } from './hash';
+import { EntityHistory, type EntityHistoryParts } from './history';
 import type { Hyperparameters } from './hyperparameters';
 
 /** The prefixes the IP encoder embeds: a new address in a familiar /16 or /24 still scores usual. */
@@ -31,6 +32,8 @@ export interface ModelParts {
   readonly knownEntities: Uint32Array;
   readonly calibration: CalibrationTable;
   readonly metadata: ModelMetadata;
+  /** Per-entity history, in `knownEntities` order; absent in models of format version 1. */
+  readonly history?: EntityHistoryParts;
 }
 
 export function entityRow(entity: string, numEntityVectors: number): number {
@@ -82,8 +85,12 @@ function dotProduct(
 /** A trained model: pure scoring over its arrays; load/save live in model-file.ts. */
 export class IpInsightsModel {
   private readonly rows = new Uint32Array(IP_LEVELS);
+  /** What each known entity did in training, when the model file has it. */
+  readonly history: EntityHistory | undefined;
 
-  constructor(readonly parts: ModelParts) {}
+  constructor(readonly parts: ModelParts) {
+    this.history = parts.history === undefined ? undefined : new EntityHistory(parts.history);
+  }
 
   get hyperparameters(): Hyperparameters {
     return this.parts.hyperparameters;
@@ -94,6 +101,11 @@ export class IpInsightsModel {
   }
 
   isKnownEntity(entity: string): boolean {
+    return this.entityIndex(entity) >= 0;
+  }
+
+  /** The entity's position among the known entities (its history), or -1 when never seen. */
+  entityIndex(entity: string): number {
     return binarySearch(this.parts.knownEntities, entityFingerprint(entity));
   }
 
@@ -112,15 +124,15 @@ export class IpInsightsModel {
   }
 }
 
-function binarySearch(sorted: Uint32Array, value: number): boolean {
+export function binarySearch(sorted: Uint32Array, value: number): number {
   let low = 0;
   let high = sorted.length - 1;
   while (low <= high) {
     const mid = (low + high) >>> 1;
     const at = sorted[mid] ?? 0;
-    if (at === value) return true;
+    if (at === value) return mid;
     if (at < value) low = mid + 1;
     else high = mid - 1;
   }
-  return false;
+  return -1;
 }

@@ -1,20 +1,23 @@
 import { endianness } from 'node:os';
 import * as z from 'zod';
 import { hyperparameterSchema } from './hyperparameters';
-import { IP_PREFIX_LENGTHS, IpInsightsModel } from './model';
+import { HISTORY_PROBABILITIES } from './history';
+import { IP_PREFIX_LENGTHS, IpInsightsModel, type ModelParts } from './model';
 import { CodedError, ErrorCode } from '../shared/errors';
 
 /**
  * The model file: one self-describing binary container.
  *
  *   bytes 0..3   magic "IPIM"
- *   bytes 4..7   format version, uint32 little-endian (this build: 1)
+ *   bytes 4..7   format version, uint32 little-endian (this build writes 2, reads 1 and 2)
  *   bytes 8..11  header length N, uint32 little-endian
  *   N bytes      header, UTF-8 JSON: hyperparameters, metadata, section list
  *   padding      to a multiple of 4 bytes
  *   sections     little-endian arrays, back to back, in the header's order
  */
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
+/** Version 1 files have no per-entity history: they still load, and read without it. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 const MAGIC = 'IPIM';
 const PREAMBLE_BYTES = 12;
 
@@ -29,7 +32,15 @@ const SECTIONS = [
   ['knownEntities', 'uint32'],
   ['calibrationNormal', 'float32'],
   ['calibrationRandom', 'float32'],
+  // Version 2: what each known entity did in training (history.ts).
+  ['historyPairs', 'uint32'],
+  ['historyQuantiles', 'float32'],
+  ['historyNetworkOffsets', 'uint32'],
+  ['historyNetworkPrefixes', 'uint32'],
+  ['historyNetworkCounts', 'uint32'],
+  ['historyNetworkOther', 'uint32'],
 ] as const;
+const HISTORY_SECTIONS = SECTIONS.filter(([name]) => name.startsWith('history'));
 type SectionName = (typeof SECTIONS)[number][0];
 
 const headerSchema = z.object({
@@ -55,37 +66,53 @@ function assertLittleEndianHost(): void {
   if (endianness() !== 'LE') throw new ModelFormatError('model files need a little-endian host');
 }
 
-function sectionArrays(model: IpInsightsModel): Record<SectionName, Float32Array | Uint32Array> {
+function sectionArrays(
+  model: IpInsightsModel,
+): Partial<Record<SectionName, Float32Array | Uint32Array>> {
   const { parts } = model;
+  const history = parts.history;
   return {
     entityVectors: parts.entityVectors,
     ipVectors: parts.ipVectors,
     knownEntities: parts.knownEntities,
     calibrationNormal: parts.calibration.normal,
     calibrationRandom: parts.calibration.random,
+    ...(history === undefined
+      ? {}
+      : {
+          historyPairs: history.pairs,
+          historyQuantiles: history.quantiles,
+          historyNetworkOffsets: history.networkOffsets,
+          historyNetworkPrefixes: history.networkPrefixes,
+          historyNetworkCounts: history.networkCounts,
+          historyNetworkOther: history.networkOther,
+        }),
   };
 }
 
 export function encodeModel(model: IpInsightsModel): Uint8Array {
   assertLittleEndianHost();
   const arrays = sectionArrays(model);
+  const present = SECTIONS.flatMap(([name, type]) => {
+    const array = arrays[name];
+    return array === undefined ? [] : [{ name, type, array }];
+  });
   const header = {
     hyperparameters: model.hyperparameters,
     ipPrefixLengths: [...IP_PREFIX_LENGTHS],
     metadata: model.metadata,
-    sections: SECTIONS.map(([name, type]) => ({ name, type, length: arrays[name].length })),
+    sections: present.map(({ name, type, array }) => ({ name, type, length: array.length })),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const sectionsStart = align4(PREAMBLE_BYTES + headerBytes.length);
-  const total = SECTIONS.reduce((sum, [name]) => sum + arrays[name].byteLength, sectionsStart);
+  const total = present.reduce((sum, { array }) => sum + array.byteLength, sectionsStart);
   const out = Buffer.alloc(total);
   out.write(MAGIC, 0, 'latin1');
   out.writeUInt32LE(MODEL_FORMAT_VERSION, 4);
   out.writeUInt32LE(headerBytes.length, 8);
   headerBytes.copy(out, PREAMBLE_BYTES);
   let offset = sectionsStart;
-  for (const [name] of SECTIONS) {
-    const array = arrays[name];
+  for (const { array } of present) {
     out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), offset);
     offset += array.byteLength;
   }
@@ -99,9 +126,9 @@ export function decodeModel(bytes: Uint8Array): IpInsightsModel {
     throw new ModelFormatError('not an IP Insights model file (no "IPIM" header)');
   }
   const version = buffer.readUInt32LE(4);
-  if (version !== MODEL_FORMAT_VERSION) {
+  if (!READABLE_VERSIONS.includes(version)) {
     throw new ModelFormatError(
-      `model file format version ${version} is not supported (this build reads version ${MODEL_FORMAT_VERSION})`,
+      `model file format version ${version} is not supported (this build reads versions ${READABLE_VERSIONS.join(' and ')})`,
     );
   }
   const headerLength = buffer.readUInt32LE(8);
@@ -141,7 +168,38 @@ export function decodeModel(bytes: Uint8Array): IpInsightsModel {
       random: floatSection(arrays, 'calibrationRandom'),
     },
     metadata: header.metadata,
+    ...historySections(arrays, knownEntities.length),
   });
+}
+
+function historySections(
+  arrays: ReadonlyMap<SectionName, Float32Array | Uint32Array>,
+  entities: number,
+): Pick<ModelParts, 'history'> {
+  if (!HISTORY_SECTIONS.some(([name]) => arrays.has(name))) return {};
+  const uint = (name: SectionName, length?: number): Uint32Array => {
+    const array = arrays.get(name);
+    if (!(array instanceof Uint32Array)) throw missing(name);
+    if (length !== undefined && array.length !== length) {
+      throw new ModelFormatError(
+        `model file section ${name} has ${array.length} values for ${entities} entities`,
+      );
+    }
+    return array;
+  };
+  const history = {
+    pairs: uint('historyPairs', entities),
+    quantiles: floatSection(arrays, 'historyQuantiles', entities * HISTORY_PROBABILITIES.length),
+    networkOffsets: uint('historyNetworkOffsets', entities + 1),
+    networkPrefixes: uint('historyNetworkPrefixes'),
+    networkCounts: uint('historyNetworkCounts'),
+    networkOther: uint('historyNetworkOther', entities),
+  };
+  const networks = history.networkOffsets[entities] ?? 0;
+  if (history.networkPrefixes.length !== networks || history.networkCounts.length !== networks) {
+    throw new ModelFormatError('model file history sections disagree on the number of networks');
+  }
+  return { history };
 }
 
 function parseHeader(text: string): z.infer<typeof headerSchema> {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ipv4ToNumber } from './ip';
-import { unscoredIpReason } from './embeddedScorer';
+import { unscoredIp } from './embeddedScorer';
 import type { ScoreResult, Scorer, Tuple } from './scorer';
 
 /** One InvokeEndpoint call as IP Insights takes it; src/aws/sagemaker.ts sends it. */
@@ -61,9 +61,7 @@ export class SageMakerScorer implements Scorer {
 
   async score(tuples: readonly Tuple[]): Promise<ScoreResult[]> {
     const results: ScoreResult[] = tuples.map((tuple) =>
-      ipv4ToNumber(tuple.ip) < 0
-        ? { kind: 'unscored', reason: unscoredIpReason(tuple.ip) }
-        : { kind: 'unscored', reason: 'pending' },
+      ipv4ToNumber(tuple.ip) < 0 ? unscoredIp(tuple.ip) : { kind: 'unscored', reason: 'pending' },
     );
     // Only IPv4 tuples go to the endpoint: the algorithm rejects anything else for the whole call.
     const sendable = tuples.flatMap((tuple, index) => (ipv4ToNumber(tuple.ip) < 0 ? [] : [index]));
@@ -83,6 +81,7 @@ export class SageMakerScorer implements Scorer {
       batch.map(() => ({
         kind: 'unscored',
         reason: `SageMaker endpoint ${this.endpointName} ${why}`,
+        cause: 'scorer-failed',
       }));
     let body: string;
     const signal = AbortSignal.timeout(this.timeoutMs);

@@ -1,3 +1,4 @@
+import type { NetworkSeen } from './history';
 import type { ModelMetadata } from './model';
 
 /** One (entity, IP address) pair, as IP Insights scores it. */
@@ -14,7 +15,19 @@ export interface Calibration {
   readonly unusualVsRandom: number;
   /** False when the entity never appeared in training: its embedding is untrained. */
   readonly knownEntity: boolean;
+  /** Share of this entity's own training pairs that scored higher, 0..1 (models with history). */
+  readonly unusualVsOwn?: number;
+  /** What the entity did in training (models with history). */
+  readonly history?: {
+    /** Its training pairs. */
+    readonly pairs: number;
+    /** How often it was seen from this IP's /16. */
+    readonly network: NetworkSeen;
+  };
 }
+
+/** Why a tuple has no score, for the words of the reading. */
+export type UnscoredCause = 'unknown-entity' | 'ipv6' | 'not-an-ip' | 'no-model' | 'scorer-failed';
 
 export type ScoreResult =
   | {
@@ -23,7 +36,7 @@ export type ScoreResult =
       readonly score: number;
       readonly calibration?: Calibration;
     }
-  | { readonly kind: 'unscored'; readonly reason: string };
+  | { readonly kind: 'unscored'; readonly reason: string; readonly cause?: UnscoredCause };
 
 /** Scores tuples in one call; the result has one entry per tuple, in order. Never throws for a bad tuple. */
 export interface Scorer {
@@ -38,6 +51,8 @@ export class NoModelScorer implements Scorer {
   readonly description = 'no model configured';
 
   score(tuples: readonly Tuple[]): Promise<ScoreResult[]> {
-    return Promise.resolve(tuples.map(() => ({ kind: 'unscored', reason: 'no model configured' })));
+    return Promise.resolve(
+      tuples.map(() => ({ kind: 'unscored', reason: 'no model configured', cause: 'no-model' })),
+    );
   }
 }

@@ -1,6 +1,14 @@
 import { CALIBRATION_QUANTILES, quantiles } from './calibration';
 import type { Hyperparameters } from './hyperparameters';
-import { IP_LEVELS, IpInsightsModel, entityFingerprint, entityRow, ipRows } from './model';
+import { buildEntityHistory } from './history';
+import {
+  IP_LEVELS,
+  IpInsightsModel,
+  binarySearch,
+  entityFingerprint,
+  entityRow,
+  ipRows,
+} from './model';
 import { randomInt, seededRandom, type Random } from './random';
 import type { TrainingSet } from './trainingSet';
 import { CodedError, ErrorCode } from '../shared/errors';
@@ -116,8 +124,26 @@ export function trainModel(set: TrainingSet, options: TrainingOptions): Training
   const model = new IpInsightsModel({
     ...partial.parts,
     calibration: calibrationTable(partial, set, random),
+    history: historyOf(partial, set),
   });
   return { model, epochLosses };
+}
+
+/** Every training pair scored by the trained model, grouped by entity (history.ts). */
+function historyOf(model: IpInsightsModel, set: TrainingSet) {
+  const known = model.parts.knownEntities;
+  const slotOfEntity = Uint32Array.from(set.entities, (entity) =>
+    Math.max(0, binarySearch(known, entityFingerprint(entity))),
+  );
+  const pairs = set.ipOfPair.length;
+  const entityOfPair = new Uint32Array(pairs);
+  const scores = new Float32Array(pairs);
+  for (let i = 0; i < pairs; i++) {
+    const entityIndex = set.entityOfPair[i] ?? 0;
+    entityOfPair[i] = slotOfEntity[entityIndex] ?? 0;
+    scores[i] = model.scoreIpv4(set.entities[entityIndex] ?? '', set.ipOfPair[i] ?? 0);
+  }
+  return buildEntityHistory(known.length, entityOfPair, set.ipOfPair, scores);
 }
 
 /** The optimiser state and the two embedding tables; `step` is the allocation-free hot loop. */

@@ -58,9 +58,9 @@ describe('findings handler, end to end on loopback', () => {
     const [post] = h.slack.callsTo('chat.postMessage');
     const blocks = JSON.stringify(slackArgs(post).blocks);
     expect(blocks).toContain(
-      ':mag: *IP Insights* for `AIDA123456789EXAMPLE` from `203.0.113.77`: *-',
+      ':mag: *IP Insights* for `AIDA123456789EXAMPLE` from `203.0.113.77`: Never seen from this network: more unusual than',
     );
-    expect(blocks).toContain('More unusual than');
+    expect(blocks).toContain(':rotating_light: *Never seen from this network*');
   });
 
   it('updates the same message when the finding is re-published with a higher count', async () => {

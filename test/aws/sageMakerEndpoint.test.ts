@@ -58,7 +58,11 @@ describe('SageMaker scorer over InvokeEndpoint', () => {
     ]);
     expect(results).toEqual([
       { kind: 'scored', score: 1 },
-      { kind: 'unscored', reason: 'IPv6 address: IP Insights models score IPv4 only' },
+      {
+        kind: 'unscored',
+        reason: 'IPv6 address: IP Insights models score IPv4 only',
+        cause: 'ipv6',
+      },
       { kind: 'scored', score: 2 },
       { kind: 'scored', score: 3 },
     ]);
@@ -79,6 +83,7 @@ describe('SageMaker scorer over InvokeEndpoint', () => {
         kind: 'unscored',
         reason:
           'SageMaker endpoint ipinsights-prod failed: ModelError: Received client error (400) from primary',
+        cause: 'scorer-failed',
       },
     ]);
   });

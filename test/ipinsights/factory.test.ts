@@ -14,7 +14,7 @@ describe('createScorer', () => {
     const scorer = await createScorer({}, {});
     expect(scorer).toBeInstanceOf(NoModelScorer);
     await expect(scorer.score([{ entity: 'a', ip: '10.0.0.1' }])).resolves.toEqual([
-      { kind: 'unscored', reason: 'no model configured' },
+      { kind: 'unscored', reason: 'no model configured', cause: 'no-model' },
     ]);
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { EmbeddedScorer } from '../../src/ipinsights/embeddedScorer';
 import { resolveHyperparameters } from '../../src/ipinsights/hyperparameters';
 import { ipv4ToNumber } from '../../src/ipinsights/ip';
+import { IpInsightsModel } from '../../src/ipinsights/model';
 import { decodeModel, encodeModel, ModelFormatError } from '../../src/ipinsights/modelFile';
 import { loadModel, ModelNotFoundError, saveModel } from '../../src/ipinsights/modelStore';
 import { seededRandom } from '../../src/ipinsights/random';
@@ -60,13 +61,33 @@ describe('trained model', () => {
     );
   });
 
-  it('flags an entity never seen in training', async () => {
+  it('does not score an entity never seen in training: its number would mean nothing', async () => {
     const [seen, unseen] = await scorer.score([
       { entity: 'alice-0', ip: '10.1.0.1' },
       { entity: 'carol', ip: '10.1.0.1' },
     ]);
     expect(seen?.kind === 'scored' && seen.calibration?.knownEntity).toBe(true);
-    expect(unseen?.kind === 'scored' && unseen.calibration?.knownEntity).toBe(false);
+    expect(unseen).toEqual({
+      kind: 'unscored',
+      reason: 'no history in training',
+      cause: 'unknown-entity',
+    });
+  });
+
+  it("keeps each entity's history: its own percentiles and the /16s it was seen from", async () => {
+    const [own, foreign] = await scorer.score([
+      { entity: 'alice-2', ip: '10.1.200.7' },
+      { entity: 'alice-2', ip: '172.20.200.7' },
+    ]);
+    expect(own?.kind === 'scored' && own.calibration).toMatchObject({
+      unusualVsOwn: expect.any(Number) as number,
+      history: { pairs: 400, network: { network: '10.1.0.0/16', count: 400, complete: true } },
+    });
+    expect(own?.kind === 'scored' && own.calibration?.unusualVsOwn).toBeLessThan(0.9);
+    expect(foreign?.kind === 'scored' && foreign.calibration).toMatchObject({
+      unusualVsOwn: 1,
+      history: { pairs: 400, network: { network: '172.20.0.0/16', count: 0, complete: true } },
+    });
   });
 
   it('reports IPv6 and non-addresses as unscored, never throwing', async () => {
@@ -76,8 +97,12 @@ describe('trained model', () => {
         { entity: 'alice-0', ip: 'ec2.amazonaws.com' },
       ]),
     ).resolves.toEqual([
-      { kind: 'unscored', reason: 'IPv6 address: IP Insights models score IPv4 only' },
-      { kind: 'unscored', reason: 'not an IP address: ec2.amazonaws.com' },
+      {
+        kind: 'unscored',
+        reason: 'IPv6 address: IP Insights models score IPv4 only',
+        cause: 'ipv6',
+      },
+      { kind: 'unscored', reason: 'not an IP address: ec2.amazonaws.com', cause: 'not-an-ip' },
     ]);
   });
 
@@ -128,6 +153,24 @@ describe('model file', () => {
     expect(loaded.hyperparameters).toEqual(model.hyperparameters);
   });
 
+  it('reads a version 1 file (no history): scores alike, readings from the account alone', () => {
+    const { history: _history, ...v1Parts } = model.parts;
+    const v1 = Buffer.from(encodeModel(new IpInsightsModel(v1Parts)));
+    v1.writeUInt32LE(1, 4);
+    const decoded = decodeModel(v1);
+    expect(decoded.history).toBeUndefined();
+    const result = new EmbeddedScorer(decoded).scoreOne({ entity: 'alice-2', ip: '10.1.3.4' });
+    expect(result).toEqual({
+      kind: 'scored',
+      score: model.scoreIpv4('alice-2', ipv4ToNumber('10.1.3.4')),
+      calibration: {
+        unusualVsNormal: expect.any(Number) as number,
+        unusualVsRandom: expect.any(Number) as number,
+        knownEntity: true,
+      },
+    });
+  });
+
   it('decodes from a buffer at an odd byte offset', () => {
     const bytes = encodeModel(model);
     const shifted = new Uint8Array(bytes.length + 1);
@@ -143,7 +186,7 @@ describe('model file', () => {
     bytes.writeUInt32LE(7, 4);
     expect(() => decodeModel(bytes)).toThrow(
       new ModelFormatError(
-        'model file format version 7 is not supported (this build reads version 1)',
+        'model file format version 7 is not supported (this build reads versions 1 and 2)',
       ),
     );
   });

@@ -33,7 +33,11 @@ describe('SageMakerScorer', () => {
     );
     const scorer = new SageMakerScorer('ipi', hanging.fake, { timeoutMs: 20 });
     await expect(scorer.score([tuple])).resolves.toEqual([
-      { kind: 'unscored', reason: 'SageMaker endpoint ipi did not answer within 20 ms' },
+      {
+        kind: 'unscored',
+        reason: 'SageMaker endpoint ipi did not answer within 20 ms',
+        cause: 'scorer-failed',
+      },
     ]);
   });
 
@@ -56,7 +60,7 @@ describe('SageMakerScorer', () => {
   ])('leaves tuples unscored when the response is %s', async (_name, body, why) => {
     const scorer = new SageMakerScorer('ipi', invoker(() => Promise.resolve(body)).fake);
     await expect(scorer.score([tuple])).resolves.toEqual([
-      { kind: 'unscored', reason: `SageMaker endpoint ipi ${why}` },
+      { kind: 'unscored', reason: `SageMaker endpoint ipi ${why}`, cause: 'scorer-failed' },
     ]);
   });
 
@@ -68,8 +72,12 @@ describe('SageMakerScorer', () => {
     ]);
     expect(requests).toEqual([]);
     expect(results).toEqual([
-      { kind: 'unscored', reason: 'IPv6 address: IP Insights models score IPv4 only' },
-      { kind: 'unscored', reason: 'not an IP address: not-an-ip' },
+      {
+        kind: 'unscored',
+        reason: 'IPv6 address: IP Insights models score IPv4 only',
+        cause: 'ipv6',
+      },
+      { kind: 'unscored', reason: 'not an IP address: not-an-ip', cause: 'not-an-ip' },
     ]);
   });
 

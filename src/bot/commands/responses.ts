@@ -1,7 +1,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { Actor, AuditEntry, RequestOutcome } from '../../actions/contract';
 import type { ScoreResult } from '../../ipinsights/scorer';
-import { describeScore } from '../../ipinsights/reading';
+import { readScore } from '../../ipinsights/reading';
 import { LIMITS } from '../render/limits';
 import { code, fitLines, ours, prose } from '../render/text';
 import { formatUtc } from '../render/time';
@@ -135,13 +135,17 @@ export interface ScoreAnswer {
 }
 
 export function renderScore(answer: ScoreAnswer): CommandResponse {
-  const value = answer.result.kind === 'scored' ? ` *${answer.result.score.toFixed(3)}*` : '';
-  const line = `:mag: *IP Insights* for ${code(answer.entity, 140)} from ${code(answer.ip, 60)}:${value} ${ours(describeScore(answer.result), 600)}`;
+  const reading = readScore(answer.result, answer.entity);
+  const why = reading.why === undefined ? '' : `; ${ours(reading.why, 300)}`;
+  const detail = reading.detail === undefined ? '' : `: ${ours(reading.detail, 600)}`;
+  const line = `:mag: *IP Insights* for ${code(answer.entity, 140)} from ${code(answer.ip, 60)}: *${ours(reading.label, 100)}*${detail}${why}`;
   const notes = [`Scorer: ${ours(answer.scorer, 300)}`];
   if (answer.entity !== answer.principal) {
     notes.push(`${code(answer.principal, 140)} is scored as its role ${code(answer.entity, 140)}`);
   }
-  notes.push('Raw score: higher is more usual');
+  if (answer.result.kind === 'scored') {
+    notes.push(`Raw score ${answer.result.score.toFixed(3)}: higher is more usual`);
+  }
   return response([section(line), context(notes.join(' · '))], line);
 }
 

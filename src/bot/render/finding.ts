@@ -9,6 +9,7 @@ import {
   type RemoteIpDetails,
   type SeverityBand,
 } from '../../findings';
+import type { ReadingLevel } from '../../ipinsights/reading';
 import { LIMITS } from './limits';
 import { code, fitLines, ours, prose } from './text';
 import { formatUtc } from './time';
@@ -16,11 +17,26 @@ import { formatUtc } from './time';
 /** The IP Insights part of a message: the tuple shown (the most unusual) and its reading. */
 export interface ScoreView {
   readonly tuple?: FindingTuple;
-  /** Raw dot product of the shown tuple, when scored. */
+  /** Raw dot product of the shown tuple, when scored: shown, but second to the reading. */
   readonly score?: number;
-  /** Plain words: "More unusual than 99% …", "Unscored: …", "Not scorable: …". */
+  /** The level that stands out next to the remote IP (absent in messages stored before it). */
+  readonly level?: ReadingLevel;
+  /** The level in a few words: "Usual", "Rare", "Never seen from this network", … */
+  readonly label?: string;
+  /** Plain words: "Rare: more unusual than 97% of …", "Not scored: …", "Not scorable: …". */
   readonly reading: string;
+  /** Why, where training says: "seen 14 times from 54.240.0.0/16 in training". */
+  readonly why?: string;
 }
+
+const LEVEL_BADGE: Readonly<Record<ReadingLevel, string>> = {
+  usual: ':large_green_circle:',
+  rare: ':warning:',
+  'never-seen': ':rotating_light:',
+  'no-history': ':grey_question:',
+  uncalibrated: ':grey_question:',
+  unscored: ':grey_question:',
+};
 
 export interface FindingMessageOptions {
   readonly score: ScoreView;
@@ -181,6 +197,10 @@ function remoteLines(finding: Finding, score: ScoreView): string[] {
   if (shown === undefined) return ['No remote IP'];
   const others = extraction.tuples.filter((t) => t.ip !== shown.ip).map((t) => code(t.ip, 60));
   const lines = describeRemote(shown.ip, shown.remote);
+  // The IP Insights level goes right under the address it is about.
+  if (score.level !== undefined && score.label !== undefined && score.tuple !== undefined) {
+    lines.splice(1, 0, `${LEVEL_BADGE[score.level]} *${ours(score.label, 100)}*`);
+  }
   if (others.length > 0) {
     const listed = others.slice(0, 5).join(', ');
     lines.push(`and ${others.length} more: ${listed}${others.length > 5 ? ', …' : ''}`);
@@ -197,13 +217,18 @@ function seenLines(finding: Finding): string[] {
   ];
 }
 
+/** The reading in full, with why, and the raw dot product last: it is for the curious. */
 function scoreLine(score: ScoreView): string {
   const pair =
     score.tuple === undefined
       ? ''
       : ` for ${code(score.tuple.entity, 120)} from ${code(score.tuple.ip, 60)}`;
-  const value = score.score === undefined ? '' : ` *${score.score.toFixed(3)}*`;
-  return `:mag: *IP Insights*${pair}:${value} ${ours(score.reading, 600)}`;
+  const why = score.why === undefined ? '' : `; ${ours(score.why, 300)}`;
+  const raw =
+    score.score === undefined
+      ? ''
+      : ` _(raw score ${score.score.toFixed(3)}, higher is more usual)_`;
+  return `:mag: *IP Insights*${pair}: ${ours(score.reading, 600)}${why}${raw}`;
 }
 
 function isSample(finding: Finding): boolean {

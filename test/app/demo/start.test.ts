@@ -56,7 +56,7 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
     const message = messageFor(demo, DEV_ALICE.id);
     const scoreLine = JSON.stringify(message?.blocks);
     expect(scoreLine).toMatch(
-      /:mag: \*IP Insights\* for `AIDA123456789EXAMPLE` from `203\.0\.113\.77`: \*-?\d+\.\d{3}\* More unusual than/,
+      /:mag: \*IP Insights\* for `AIDA123456789EXAMPLE` from `203\.0\.113\.77`: Never seen from this network: more unusual than .*_\(raw score -?\d+\.\d{3}, higher is more usual\)_/,
     );
   });
 

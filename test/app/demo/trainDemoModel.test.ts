@@ -1,7 +1,7 @@
 import { extractTuples } from '../../../src/findings';
 import { trainDemoModel } from '../../../src/app/demo/trainDemoModel';
 import { encodeModel } from '../../../src/ipinsights/modelFile';
-import { describeScore, scoreMostUnusual } from '../../../src/ipinsights/reading';
+import { readScore, scoreMostUnusual, type Reading } from '../../../src/ipinsights/reading';
 import { generateSyntheticCloudTrail } from '../../../src/app/demo/syntheticCloudTrail';
 import { seededRandom } from '../../../src/ipinsights/random';
 import { fixtureFinding } from '../../../harness/fixtures';
@@ -9,38 +9,35 @@ import { fixtureFinding } from '../../../harness/fixtures';
 const NOW = new Date('2026-11-25T08:00:00Z');
 const demo = trainDemoModel({ now: () => NOW });
 
-async function readingFor(fixture: string): Promise<string> {
+async function readingFor(fixture: string): Promise<Reading> {
   const extraction = extractTuples(fixtureFinding(fixture));
   if (!extraction.scorable) throw new Error(extraction.reason);
   const picked = await scoreMostUnusual(demo.scorer, extraction.tuples);
-  return picked === undefined ? 'none' : describeScore(picked.result);
+  if (picked === undefined) throw new Error('no tuple');
+  return readScore(picked.result, picked.tuple.entity);
 }
 
 describe('demo model', () => {
-  it("reads dev-alice's call from 203.0.113.77 as unusual", async () => {
-    await expect(readingFor('Synthetic_Discovery_IAMUser_AnomalousBehavior.json')).resolves.toMatch(
-      /^More unusual than (any|9\d(\.\d)?%) of this account's normal activity/,
+  it("reads dev-alice's call from 203.0.113.77 as never seen from that network", async () => {
+    const reading = await readingFor('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
+    expect(reading).toMatchObject({ level: 'never-seen', label: 'Never seen from this network' });
+    expect(reading.text).toMatch(
+      /^Never seen from this network: more unusual than (all|9\d(\.\d)?%) of this principal's own history and (all|9\d(\.\d)?%) of the account's normal activity$/,
     );
+    expect(reading.why).toMatch(/^never seen from 203\.0\.0\.0\/16 in [\d,]+ training pairs$/);
   });
 
-  it("reads the ec2-app role's credentials used from 198.51.100.23 as unusual", async () => {
-    await expect(
-      readingFor(
-        'Synthetic_UnauthorizedAccess_IAMUser_InstanceCredentialExfiltration.OutsideAWS.json',
-      ),
-    ).resolves.toMatch(/^More unusual than /);
+  it("reads the ec2-app role's credentials used from 198.51.100.23 as never seen", async () => {
+    const reading = await readingFor(
+      'Synthetic_UnauthorizedAccess_IAMUser_InstanceCredentialExfiltration.OutsideAWS.json',
+    );
+    expect(reading.level).toBe('never-seen');
   });
 
-  it("reads the sample findings' GeneratedFindingPrincipalId at 198.51.100.0 as typical", async () => {
-    await expect(readingFor('UnauthorizedAccess_IAMUser_TorIPCaller.json')).resolves.toBe(
-      'Typical for this principal',
-    );
-  });
-
-  it('flags an instance as never seen in training', async () => {
-    await expect(readingFor('Recon_EC2_PortProbeUnprotectedPort.json')).resolves.toMatch(
-      /this principal was never seen in training$/,
-    );
+  it("reads the sample findings' GeneratedFindingPrincipalId at 198.51.100.0 as usual", async () => {
+    const reading = await readingFor('UnauthorizedAccess_IAMUser_TorIPCaller.json');
+    expect(reading.level).toBe('usual');
+    expect(reading.why).toMatch(/^seen [\d,]+ times from 198\.51\.0\.0\/16 in training$/);
   });
 
   it('skips AWS service calls and counts IPv6 from the synthetic trail', () => {

@@ -540,7 +540,9 @@ describe('/guardduty show', () => {
       score: {
         tuple,
         score: -1.25,
-        reading: "More unusual than 99.5% of this account's normal activity",
+        level: 'rare',
+        label: 'Rare',
+        reading: "Rare: more unusual than 99.5% of the account's normal activity",
       },
       buttons: [archiveButton(finding)],
     });
@@ -675,14 +677,14 @@ describe('/guardduty score', () => {
     const { ack } = await h.run('score AROAEXAMPLE:alice 198.51.100.7');
     expect(scorer.calls).toEqual([[{ entity: 'AROAEXAMPLE', ip: '198.51.100.7' }]]);
     const line =
-      ":mag: *IP Insights* for `AROAEXAMPLE` from `198.51.100.7`: *-1.250* More unusual than 99.5% of this account's normal activity";
+      ":mag: *IP Insights* for `AROAEXAMPLE` from `198.51.100.7`: *Rare*: more unusual than 99.5% of the account's normal activity";
     expect(ack).toEqual({
       response_type: 'ephemeral',
       text: line,
       blocks: [
         section(line),
         contextBlock(
-          'Scorer: test scorer · `AROAEXAMPLE:alice` is scored as its role `AROAEXAMPLE` · Raw score: higher is more usual',
+          'Scorer: test scorer · `AROAEXAMPLE:alice` is scored as its role `AROAEXAMPLE` · Raw score -1.250: higher is more usual',
         ),
       ],
     });
@@ -696,7 +698,7 @@ describe('/guardduty score', () => {
     try {
       const { ack } = await h.run('score AIDA1 2001:db8::1');
       const line =
-        ':mag: *IP Insights* for `AIDA1` from `2001:db8::1`: Unscored: IPv6 address: IP Insights models score IPv4 only';
+        ':mag: *IP Insights* for `AIDA1` from `2001:db8::1`: *Not scored*: IPv6 address: IP Insights models score IPv4 only';
       expect(ack).toMatchObject({ text: line, blocks: [section(line), expect.anything()] });
     } finally {
       scorer.result = {
@@ -718,7 +720,7 @@ describe('/guardduty score', () => {
     gate.release();
     const [answer] = (await h.responses(before + 1)).slice(before);
     expect(answer?.text).toBe(
-      ":mag: *IP Insights* for `AIDA1` from `10.0.0.1`: *-1.250* More unusual than 99.5% of this account's normal activity",
+      ":mag: *IP Insights* for `AIDA1` from `10.0.0.1`: *Rare*: more unusual than 99.5% of the account's normal activity",
     );
   });
 });

@@ -18,7 +18,11 @@ describe('renderFinding', () => {
       score: {
         tuple,
         score: -2.5,
-        reading: "More unusual than 99% of this account's normal activity",
+        level: 'never-seen',
+        label: 'Never seen from this network',
+        reading:
+          "Never seen from this network: more unusual than 99% of this principal's own history and 99.4% of the account's normal activity",
+        why: 'never seen from 203.0.0.0/16 in 1,598 training pairs',
       },
     });
     expect(message).toEqual({
@@ -61,7 +65,7 @@ describe('renderFinding', () => {
             {
               type: 'mrkdwn',
               verbatim: true,
-              text: '*Remote IP*\n`203.0.113.77`\nSao Paulo, Brazil\nAS64497 Example Telecom SA',
+              text: '*Remote IP*\n`203.0.113.77`\n:rotating_light: *Never seen from this network*\nSao Paulo, Brazil\nAS64497 Example Telecom SA',
             },
             {
               type: 'mrkdwn',
@@ -75,7 +79,7 @@ describe('renderFinding', () => {
           text: {
             type: 'mrkdwn',
             verbatim: true,
-            text: ":mag: *IP Insights* for `AIDA123456789EXAMPLE` from `203.0.113.77`: *-2.500* More unusual than 99% of this account's normal activity",
+            text: ":mag: *IP Insights* for `AIDA123456789EXAMPLE` from `203.0.113.77`: Never seen from this network: more unusual than 99% of this principal's own history and 99.4% of the account's normal activity; never seen from 203.0.0.0/16 in 1,598 training pairs _(raw score -2.500, higher is more usual)_",
           },
         },
         {
