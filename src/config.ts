@@ -43,7 +43,7 @@ export interface Config {
 }
 
 /** Which parts a command needs; everything else may be absent. */
-export type ConfigNeed = 'slack' | 'channel';
+export type ConfigNeed = 'slack' | 'slackBot' | 'channel';
 
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -108,6 +108,8 @@ const NEEDS: Readonly<Record<ConfigNeed, readonly [keyof z.infer<typeof EnvSchem
     ['SLACK_SIGNING_SECRET', 'the Slack app signing secret'],
     ['SLACK_BOT_TOKEN', 'the Slack bot token (xoxb-…)'],
   ],
+  /** Posting only: the bot token, not the signing secret of requests Slack sends. */
+  slackBot: [['SLACK_BOT_TOKEN', 'the Slack bot token (xoxb-…)']],
   channel: [['SLACK_CHANNEL_ID', 'the security channel findings go to']],
 };
 

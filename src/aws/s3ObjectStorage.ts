@@ -1,9 +1,30 @@
 import { PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { ObjectStorage, S3Location } from '../ipinsights/objectStorage';
+import { CodedError, ErrorCode } from '../shared/errors';
 import { S3ObjectReader } from './s3ObjectReader';
+
+/** No region for S3 in the environment or the AWS profile: nothing can be read or written. */
+export class S3RegionMissingError extends CodedError {
+  override readonly name = 'S3RegionMissingError';
+  readonly code = ErrorCode.AwsRegionMissing;
+}
 
 /** Lists, reads and writes S3 objects: what `train` needs (CloudTrail under a prefix, the model out). */
 export class S3ObjectStorage extends S3ObjectReader implements ObjectStorage {
+  /**
+   * The region S3 calls go to, resolved now (the SDK resolves it at the first call, which for
+   * `train --out s3://…` comes after the training): one line naming the fix when there is none.
+   */
+  async region(): Promise<string> {
+    try {
+      return await this.client.config.region();
+    } catch {
+      throw new S3RegionMissingError(
+        'no AWS region for S3: set AWS_REGION, or a region in your AWS profile',
+      );
+    }
+  }
+
   async *list(prefix: S3Location): AsyncIterable<string> {
     const pages = paginateListObjectsV2(
       { client: this.client },

@@ -1,5 +1,27 @@
-import { LogLevel, WebClient } from '@slack/web-api';
+import { ErrorCode as SlackErrorCode, LogLevel, WebClient } from '@slack/web-api';
+import { CodedError, ErrorCode, errorMessage } from '../shared/errors';
 import type { SlackMessage } from './render/finding';
+
+/** Slack's Web API could not be reached at all (DNS, refused, timeout), after the retries. */
+export class SlackUnreachableError extends CodedError {
+  override readonly name = 'SlackUnreachableError';
+  readonly code = ErrorCode.SlackUnreachable;
+}
+
+/** A call that names the URL it tried when the network, not Slack, said no. */
+async function reaching<T>(client: WebClient, method: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== SlackErrorCode.RequestError) throw error;
+    const original = (error as { original?: unknown }).original;
+    throw new SlackUnreachableError(
+      `could not reach Slack at ${client.slackApiUrl}${method}: ${errorMessage(original ?? error)}`,
+      { cause: error },
+    );
+  }
+}
 
 export interface SlackClientOptions {
   readonly token: string;
@@ -51,27 +73,31 @@ export class WebApiChannelMessages implements ChannelMessages {
   constructor(private readonly client: WebClient) {}
 
   async post(channel: string, message: SlackMessage): Promise<{ ts: string }> {
-    const result = await this.client.chat.postMessage({
-      channel,
-      text: message.text,
-      blocks: message.blocks,
-      ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
-      ...SAFE_POSTING,
-    });
+    const result = await reaching(this.client, 'chat.postMessage', () =>
+      this.client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
+        ...SAFE_POSTING,
+      }),
+    );
     if (result.ts === undefined) throw new Error('chat.postMessage returned no ts');
     return { ts: result.ts };
   }
 
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
-    await this.client.chat.update({
-      channel,
-      ts,
-      text: message.text,
-      blocks: message.blocks,
-      ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
-      link_names: false,
-      parse: 'none',
-    });
+    await reaching(this.client, 'chat.update', () =>
+      this.client.chat.update({
+        channel,
+        ts,
+        text: message.text,
+        blocks: message.blocks,
+        ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
+        link_names: false,
+        parse: 'none',
+      }),
+    );
   }
 
   async findFindingMessage(
@@ -82,13 +108,15 @@ export class WebApiChannelMessages implements ChannelMessages {
   ): Promise<string | undefined> {
     let cursor: string | undefined;
     do {
-      const page = await this.client.conversations.history({
-        channel,
-        oldest: (oldestMs / 1000).toFixed(6),
-        include_all_metadata: true,
-        limit: 200,
-        ...(cursor === undefined ? {} : { cursor }),
-      });
+      const page = await reaching(this.client, 'conversations.history', () =>
+        this.client.conversations.history({
+          channel,
+          oldest: (oldestMs / 1000).toFixed(6),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor === undefined ? {} : { cursor }),
+        }),
+      );
       for (const message of page.messages ?? []) {
         const metadata = message.metadata;
         // The response type leaves event_payload untyped; read it as the record it is.

@@ -5,6 +5,7 @@ import type { AuditEntry } from '../actions/contract';
 import type { AuditRepository } from '../actions/ports/repositories';
 import { openStore } from '../app/embeddedStore';
 import { auditLog } from '../app/remediationRepositories';
+import { asksForHelp, joinNegativeValues } from './args';
 import { ExitCode } from './exitCodes';
 import { cliConfig, UsageError, type CliCommand, type CliIo } from './io';
 
@@ -68,7 +69,7 @@ async function list(args: readonly string[], io: CliIo): Promise<ExitCode> {
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...args],
+      args: joinNegativeValues(args, ['limit']),
       options: {
         finding: { type: 'string' },
         user: { type: 'string' },
@@ -102,6 +103,10 @@ async function list(args: readonly string[], io: CliIo): Promise<ExitCode> {
 
 /** `audit verify` checks the hash chain; `audit list` prints records, newest first. */
 export const audit: CliCommand = async (args, io) => {
+  if (asksForHelp(args)) {
+    io.stdout.write(`${USAGE}\n`);
+    return ExitCode.ok;
+  }
   const [sub, ...rest] = args;
   if (sub === 'verify') {
     if (rest.length > 0) throw new UsageError(`audit verify takes no arguments (${USAGE})`);

@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { DemoStartError } from '../app/demo/errors';
 import { startDemo, type RunningDemo } from '../app/demo/start';
 import type { Log } from '../shared/log';
+import { joinNegativeValues } from './args';
 import { ExitCode } from './exitCodes';
 import { UsageError, type CliCommand } from './io';
 import { argumentError } from './score';
@@ -37,7 +38,7 @@ function parseDemoArgs(args: readonly string[], env: NodeJS.ProcessEnv): DemoArg
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...args],
+      args: joinNegativeValues(args, ['port']),
       options: {
         port: { type: 'string' },
         data: { type: 'string' },

@@ -20,6 +20,7 @@ const BAD_USAGE_OR_INPUT: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.TrainingSetEmpty,
   ErrorCode.ScorerConfigInvalid,
   ErrorCode.CommandArgumentInvalid,
+  ErrorCode.AwsRegionMissing,
 ]);
 
 /** The exit code for an error that ended a command: by its code, never by its message. */

@@ -2,16 +2,20 @@
 import { errorMessage } from '../shared/errors';
 import { ExitCode, exitCodeFor } from './exitCodes';
 import { processIo, type CliCommand, type CliIo } from './io';
+import { version } from '../../package.json';
 
 const USAGE = `usage: guardduty-chatops <command> [options]
 
 commands:
   serve                      Bolt app on PORT (default 3000), POST /slack/events
   demo                       local sandbox: fake workspace page + bot + sample findings
-  post FILE...               post findings / EventBridge events from JSON files
+  post FILE...               post findings, EventBridge events, get-findings output (JSON or lines)
   train --cloudtrail PATH... --out MODEL   (or --tuples FILE.csv)
   score --model MODEL [FILE.csv]
-  audit verify|list          check the audit hash chain / print records`;
+  audit verify|list          check the audit hash chain / print records
+
+  --help, -h                 this usage; COMMAND --help for one command
+  --version, -V              the version`;
 
 // Loaded on demand so `score` does not pay for Bolt and the AWS SDK at start-up.
 const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
@@ -25,9 +29,18 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
 
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // Nothing asked: the usage is the error message, so it goes where errors go.
+    io.stderr.write(`${USAGE}\n`);
+    return ExitCode.usage;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${USAGE}\n`);
-    return name === undefined ? ExitCode.usage : ExitCode.ok;
+    return ExitCode.ok;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`guardduty-chatops ${version}\n`);
+    return ExitCode.ok;
   }
   const load = COMMANDS[name];
   if (load === undefined) {

@@ -1,10 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseFindingsJson, FindingValidationError, type ParsedFinding } from '../findings';
+import { FindingValidationError, type ParsedFinding } from '../findings';
+import { parseFindingFile } from '../app/findingFiles';
 import { silentLog } from '../shared/log';
 import { openProcessRuntime } from '../app/processRuntime';
+import { asksForHelp } from './args';
 import { ExitCode } from './exitCodes';
 import { cliConfig, UsageError, type CliCommand } from './io';
+
+const POST_USAGE =
+  'usage: post FILE...   (findings, EventBridge events or `aws guardduty get-findings` output; JSON or JSON lines)';
 
 async function readFindings(files: readonly string[], cwd: string): Promise<ParsedFinding[]> {
   const all: ParsedFinding[] = [];
@@ -18,7 +23,7 @@ async function readFindings(files: readonly string[], cwd: string): Promise<Pars
       );
     }
     try {
-      all.push(...parseFindingsJson(text));
+      all.push(...parseFindingFile(text));
     } catch (error) {
       if (error instanceof FindingValidationError)
         throw new UsageError(`${file}: ${error.message}`);
@@ -30,11 +35,15 @@ async function readFindings(files: readonly string[], cwd: string): Promise<Pars
 
 /** `post FILE...`: every file is checked before anything is posted, so bad input changes nothing. */
 export const post: CliCommand = async (args, io) => {
-  if (args.length === 0) throw new UsageError('usage: guardduty-chatops post FILE...');
+  if (asksForHelp(args)) {
+    io.stdout.write(`${POST_USAGE}\n`);
+    return ExitCode.ok;
+  }
+  if (args.length === 0) throw new UsageError(POST_USAGE);
   const option = args.find((a) => a.startsWith('-'));
   if (option !== undefined) throw new UsageError(`unknown option ${option}`);
   const parsed = await readFindings(args, io.cwd);
-  const config = cliConfig(io, ['slack', 'channel']);
+  const config = cliConfig(io, ['slackBot', 'channel']);
   // Posting never remediates: no AWS gateway.
   const runtime = await openProcessRuntime(config, { log: silentLog, live: false });
   try {

@@ -13,6 +13,7 @@ import { isS3Uri, type ObjectStorage } from '../ipinsights/objectStorage';
 import { trainModel, type TrainingProgress } from '../ipinsights/train';
 import { TrainingSetBuilder } from '../ipinsights/trainingSet';
 import { addCloudTrail, addTupleCsv, type CsvStats } from '../ipinsights/trainingInput';
+import { joinNegativeValues } from './args';
 import { ExitCode } from './exitCodes';
 import { UsageError, type CliCommand, type CliIo } from './io';
 import {
@@ -56,6 +57,8 @@ export function createTrainCommand(deps: TrainCommandDeps): CliCommand {
       io.stdout.write(`${TRAIN_USAGE}\n`);
       return ExitCode.ok;
     }
+    // Out-of-range values are named before anything is read (the entity count comes later).
+    withDefaults(options.hyperparameters, 1);
     const started = deps.elapsedMs();
     const out = isS3Uri(options.out) ? options.out : resolve(io.cwd, options.out);
     await checkModelDestination(out);
@@ -208,7 +211,7 @@ function parseTrainArgs(args: readonly string[]): TrainOptions | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...args],
+      args: joinNegativeValues(args, HYPERPARAMETER_FLAGS),
       options: {
         cloudtrail: { type: 'string', multiple: true },
         tuples: { type: 'string' },

@@ -25,6 +25,7 @@ export const ErrorCode = {
   StoreUnavailable: 'store_unavailable',
   StoreLocked: 'store_locked',
   PortUnavailable: 'port_unavailable',
+  SlackUnreachable: 'slack_unreachable',
   DemoStartFailed: 'demo_start_failed',
   DemoDataInvalid: 'demo_data_invalid',
   BotIdentityFailed: 'bot_identity_failed',

@@ -5,6 +5,7 @@ import { startLocalSlack, type LocalSlack } from '@guardduty-chatops/slack-sandb
 import { main } from '../../src/cli/main';
 import { localSlackIo, memoryIo } from '../helpers/cliIo';
 import { FIXTURE_DIR, fixtureNames, rawFinding, rawFixture } from '../../harness/fixtures';
+import { sdkFixture } from '../../harness/sdkFindings';
 
 let slack: LocalSlack;
 let dir: string;
@@ -68,12 +69,12 @@ describe('guardduty-chatops post', () => {
     [
       'not JSON',
       () => '{"source": "aws.guardduty",',
-      /^guardduty-chatops post: bad\.json: not valid JSON: /,
+      /^guardduty-chatops post: bad\.json: not JSON, nor JSON lines \(one finding or event per line\): /,
     ],
     [
       'the wrong source',
       () => ({ ...good(), source: 'aws.ec2' }),
-      /^guardduty-chatops post: bad\.json: source: must be "aws\.guardduty", got "aws\.ec2"\n$/,
+      /^guardduty-chatops post: bad\.json: read as a finding or EventBridge event: source: must be "aws\.guardduty", got "aws\.ec2"\n$/,
     ],
     [
       'a finding without id',
@@ -82,12 +83,12 @@ describe('guardduty-chatops post', () => {
         delete finding.id;
         return finding;
       },
-      /^guardduty-chatops post: bad\.json: id: missing \(expected string\)\n$/,
+      /^guardduty-chatops post: bad\.json: read as a finding or EventBridge event: id: missing \(expected string\)\n$/,
     ],
     [
       'severity out of range',
       () => ({ ...rawFinding('Recon_EC2_Portscan.json'), severity: 42 }),
-      /^guardduty-chatops post: bad\.json: severity: must be between 0 and 10\n$/,
+      /^guardduty-chatops post: bad\.json: read as a finding or EventBridge event: severity: must be between 0 and 10\n$/,
     ],
   ])(
     'exits 2 on %s with one line, posting and storing nothing',
@@ -110,7 +111,9 @@ describe('guardduty-chatops post', () => {
     expect(cli.err()).toBe('guardduty-chatops post: nope.json: cannot read (ENOENT)\n');
     const none = io();
     expect(await main(['post'], none)).toBe(2);
-    expect(none.err()).toBe('guardduty-chatops post: usage: guardduty-chatops post FILE...\n');
+    expect(none.err()).toBe(
+      'guardduty-chatops post: usage: post FILE...   (findings, EventBridge events or `aws guardduty get-findings` output; JSON or JSON lines)\n',
+    );
     const option = io();
     expect(await main(['post', '--force', 'x.json'], option)).toBe(2);
     expect(option.err()).toBe('guardduty-chatops post: unknown option --force\n');
@@ -118,8 +121,60 @@ describe('guardduty-chatops post', () => {
     const path = await file('ok.json', good());
     expect(await main(['post', path], unconfigured)).toBe(2);
     expect(unconfigured.err()).toBe(
-      'guardduty-chatops post: invalid configuration: SLACK_SIGNING_SECRET: missing (the Slack app signing secret); SLACK_BOT_TOKEN: missing (the Slack bot token (xoxb-…)); SLACK_CHANNEL_ID: missing (the security channel findings go to)\n',
+      'guardduty-chatops post: invalid configuration: SLACK_BOT_TOKEN: missing (the Slack bot token (xoxb-…)); SLACK_CHANNEL_ID: missing (the security channel findings go to)\n',
     );
+  });
+
+  it('posts `aws guardduty get-findings` output and JSON lines of events as they are', async () => {
+    const cliOutput = JSON.stringify({ Findings: [sdkFixture('Recon_EC2_Portscan.json')] });
+    const eventLines = [
+      'Synthetic_Discovery_IAMUser_AnomalousBehavior.json',
+      'Trojan_EC2_DropPoint.json',
+    ]
+      .map((name) => JSON.stringify(rawFixture(name)))
+      .join('\n');
+    await file('get-findings.json', cliOutput);
+    await file('events.jsonl', eventLines);
+    const cli = io();
+    expect(await main(['post', 'get-findings.json', 'events.jsonl'], cli)).toBe(0);
+    expect(
+      cli
+        .out()
+        .split('\n')
+        .filter((l) => l.startsWith('posted\t')),
+    ).toHaveLength(3);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.ok)).toHaveLength(3);
+  });
+
+  it('needs the bot token and channel only, not the signing secret', async () => {
+    const path = await file('ok.json', good());
+    const cli = io();
+    delete cli.env.SLACK_SIGNING_SECRET;
+    expect(await main(['post', path], cli)).toBe(0);
+    expect(cli.err()).toBe('');
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('names the URL it tried when Slack cannot be reached', async () => {
+    const path = await file('ok.json', good());
+    const cli = io();
+    const url = `http://127.0.0.1:${slack.port}/api/`;
+    await slack.close();
+    expect(await main(['post', path], cli)).toBe(1);
+    expect(cli.err()).toMatch(
+      new RegExp(
+        `^guardduty-chatops post: could not reach Slack at ${url.replace(/[.]/g, '\\.')}chat\\.postMessage: .+\n$`,
+      ),
+    );
+  });
+
+  it('prints its usage for --help and -h, exit 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const cli = memoryIo({ cwd: dir });
+      expect(await main(['post', flag], cli)).toBe(0);
+      expect(cli.out()).toMatch(/^usage: post FILE\.\.\./);
+      expect(cli.err()).toBe('');
+    }
   });
 
   it('exits 1 when Slack fails, after retrying', async () => {

@@ -196,3 +196,31 @@ describe('train command', () => {
     await expect(readdir(cwd)).resolves.toEqual([]);
   });
 });
+
+describe('train --out s3://… with no AWS region', () => {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    delete process.env.AWS_PROFILE;
+    // No profile either: the SDK finds no region anywhere.
+    process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('fails with one line before reading or training, not with "Region is missing" after', async () => {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'pairs.csv'), 'AIDAEXAMPLE,198.51.100.7\n');
+    const io = memoryIo({ cwd });
+    await expect(
+      main(['train', '--tuples', 'pairs.csv', '--out', 's3://models/m.ipim'], io),
+    ).resolves.toBe(2);
+    expect(io.err()).toBe(
+      'guardduty-chatops train: no AWS region for S3: set AWS_REGION, or a region in your AWS profile\n',
+    );
+    expect(io.out()).toBe('');
+  });
+});
