@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SKIP_REASONS, type CloudTrailStats, type SkipReason } from '../ipinsights/cloudTrail';
+import { SKIP_REASONS, type CloudTrailStats } from '../ipinsights/cloudTrail';
+import {
+  FLOW_SKIP_REASONS,
+  type FlowLogStats,
+  type NetworkInterface,
+  type NetworkInterfaceLister,
+} from '../ipinsights/flowLogs';
+import { seededRandom } from '../ipinsights/random';
+import { readTupleCsv } from '../ipinsights/tupleCsv';
 import type { FileCounts } from '../ipinsights/logFiles';
 import {
   HyperparameterError,
@@ -12,7 +20,12 @@ import { checkModelDestination, saveModel } from '../ipinsights/modelStore';
 import { isS3Uri, type ObjectStorage } from '../ipinsights/objectStorage';
 import { trainModel, type TrainingProgress } from '../ipinsights/train';
 import { TrainingSetBuilder } from '../ipinsights/trainingSet';
-import { addCloudTrail, addTupleCsv, type CsvStats } from '../ipinsights/trainingInput';
+import {
+  addCloudTrail,
+  addFlowLogs,
+  addTupleCsv,
+  type CsvStats,
+} from '../ipinsights/trainingInput';
 import { joinNegativeValues } from './args';
 import { ExitCode } from './exitCodes';
 import { UsageError, type CliCommand, type CliIo } from './io';
@@ -24,7 +37,7 @@ import {
 } from './score';
 
 const TRAIN_USAGE =
-  'usage: train (--cloudtrail PATH... | --tuples FILE.csv) --out MODEL [--strict] [--epochs N] [--vector_dim N] [--seed N] …';
+  'usage: train (--cloudtrail PATH... [--flow-logs PATH... [--eni-map FILE.csv] [--private-peers] [--sample RATE]] | --tuples FILE.csv) --out MODEL [--strict] [--epochs N] [--vector_dim N] [--seed N] …';
 
 /** Hyperparameters settable on the command line, under their SageMaker names. */
 const HYPERPARAMETER_FLAGS = [
@@ -41,6 +54,8 @@ const HYPERPARAMETER_FLAGS = [
 ] as const satisfies readonly (keyof Hyperparameters)[];
 
 export interface TrainCommandDeps extends IpInsightsCliDeps {
+  /** The account's ENIs (EC2), for flow logs without `instance-id`; created only when listed. */
+  readonly interfaces: () => Promise<NetworkInterfaceLister>;
   /** Wall clock: the model's "trained at". */
   readonly now: () => Date;
   /** Monotonic milliseconds, for the time in the summary. */
@@ -62,14 +77,15 @@ export function createTrainCommand(deps: TrainCommandDeps): CliCommand {
     const started = deps.elapsedMs();
     const out = isS3Uri(options.out) ? options.out : resolve(io.cwd, options.out);
     await checkModelDestination(out);
-    const needsS3 = [...options.cloudtrail, options.out].some(isS3Uri);
+    const needsS3 = [...options.cloudtrail, ...options.flowLogs, options.out].some(isS3Uri);
     const storage = needsS3 ? await deps.storage() : undefined;
     const progress = new ProgressLine(io);
 
     const builder = new TrainingSetBuilder();
-    const stats = await readTuples(options, io, builder, storage, progress);
+    const summaries = await readTuples(options, io, deps, builder, storage, progress);
     if (builder.size === 0) {
-      throw new UsageError(`no (entity, IPv4) pairs in the input (${readSummary(stats)})`);
+      const said = summaries.map((summary) => readSummary(summary)).join('; ');
+      throw new UsageError(`no (entity, IPv4) pairs in the input (${said})`);
     }
     const set = builder.build();
     const readSeconds = (deps.elapsedMs() - started) / 1000;
@@ -87,8 +103,10 @@ export function createTrainCommand(deps: TrainCommandDeps): CliCommand {
     const last = epochLosses[epochLosses.length - 1] ?? Number.NaN;
     io.stdout.write(
       [
-        `tuples read   ${readSummary(stats)}`,
-        ...filesSummary(stats.fileCounts),
+        ...summaries.flatMap((summary) => [
+          `${summary.label.padEnd(14)}${readSummary(summary)}`,
+          ...filesSummary(summary.fileCounts, summary.records),
+        ]),
         `entities      ${number(set.entities.length)}`,
         `epochs        ${hyperparameters.epochs} (loss ${first.toFixed(4)} → ${last.toFixed(4)})`,
         `time          ${readSeconds.toFixed(1)} s reading, ${trainSeconds.toFixed(1)} s training`,
@@ -102,67 +120,145 @@ export function createTrainCommand(deps: TrainCommandDeps): CliCommand {
 
 interface TrainOptions {
   readonly cloudtrail: readonly string[];
+  readonly flowLogs: readonly string[];
+  readonly eniMap?: string;
+  readonly privatePeers: boolean;
+  readonly sample?: number;
   readonly tuples?: string;
   readonly out: string;
   readonly strict: boolean;
   readonly hyperparameters: Partial<Hyperparameters>;
 }
 
-/** What reading saw: CloudTrail's record counts, or the CSV's line counts in the same shape. */
+/** What reading one kind of source saw, in the same shape for CloudTrail, flow logs and CSV. */
 interface ReadStats {
+  readonly label: string;
+  /** What the files held ("CloudTrail record", "flow log record"), for "held no …". */
+  readonly records: string;
   readonly fileCounts?: FileCounts;
   readonly files: number;
   readonly pairs: number;
   readonly ipv6: number;
-  readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
+  /** Skipped records, already in words. */
+  readonly skipped: readonly (readonly [string, number])[];
 }
 
 async function readTuples(
   options: TrainOptions,
   io: CliIo,
+  deps: TrainCommandDeps,
   builder: TrainingSetBuilder,
   storage: ObjectStorage | undefined,
   progress: ProgressLine,
-): Promise<ReadStats> {
+): Promise<ReadStats[]> {
   const onProgress = (pairs: number): void => progress.show(`reading… ${number(pairs)} pairs`);
+  const here = (p: string) => (isS3Uri(p) ? p : resolve(io.cwd, p));
   if (options.tuples !== undefined) {
     const source = options.tuples;
     const input = await openInputFile(resolve(io.cwd, source));
     const csv = await addTupleCsv(builder, input, source, { strict: options.strict, onProgress });
-    return csvReadStats(csv);
+    return [csvReadStats(csv)];
   }
-  const paths = options.cloudtrail.map((p) => (isS3Uri(p) ? p : resolve(io.cwd, p)));
-  const stats = await addCloudTrail(builder, paths, {
-    ...(storage === undefined ? {} : { storage }),
-    strict: options.strict,
-    onProgress,
-  });
-  return cloudTrailReadStats(stats);
+  const summaries: ReadStats[] = [];
+  const s3 = storage === undefined ? {} : { storage };
+  if (options.cloudtrail.length > 0) {
+    const stats = await addCloudTrail(builder, options.cloudtrail.map(here), {
+      ...s3,
+      strict: options.strict,
+      onProgress,
+    });
+    summaries.push(cloudTrailReadStats(stats));
+  }
+  if (options.flowLogs.length > 0) {
+    const interfaces =
+      options.eniMap === undefined
+        ? lazyInterfaces(deps)
+        : await interfacesFromCsv(resolve(io.cwd, options.eniMap), options.eniMap);
+    const stats = await addFlowLogs(builder, options.flowLogs.map(here), {
+      ...s3,
+      interfaces,
+      includePrivatePeers: options.privatePeers,
+      ...(options.sample === undefined
+        ? {}
+        : { sample: options.sample, random: seededRandom(options.hyperparameters.seed ?? 1) }),
+      strict: options.strict,
+      onProgress,
+    });
+    summaries.push(flowLogReadStats(stats));
+  }
+  return summaries;
+}
+
+/** EC2 is asked only when a flow log without `instance-id` is read. */
+function lazyInterfaces(deps: TrainCommandDeps): NetworkInterfaceLister {
+  return {
+    async *list() {
+      yield* (await deps.interfaces()).list();
+    },
+  };
+}
+
+/** `interface-id,instance-id` lines: the ENI map without calling EC2. */
+async function interfacesFromCsv(path: string, source: string): Promise<NetworkInterfaceLister> {
+  const enis: NetworkInterface[] = [];
+  for await (const line of readTupleCsv(await openInputFile(path), source)) {
+    enis.push({ interfaceId: line.entity, instanceId: line.ip, privateIps: [] });
+  }
+  return {
+    async *list() {
+      yield* enis;
+      await Promise.resolve();
+    },
+  };
+}
+
+function words<R extends string>(
+  skipped: Readonly<Record<R, number>>,
+  labels: Readonly<Record<R, string>>,
+): (readonly [string, number])[] {
+  return (Object.keys(skipped) as R[]).map((reason) => [labels[reason], skipped[reason]] as const);
 }
 
 function cloudTrailReadStats(stats: CloudTrailStats): ReadStats {
   return {
+    label: 'tuples read',
+    records: 'CloudTrail record',
     fileCounts: stats,
     files: stats.files,
     pairs: stats.ipv4,
     ipv6: stats.ipv6,
-    skipped: stats.skipped,
+    skipped: words(stats.skipped, SKIP_REASONS),
+  };
+}
+
+function flowLogReadStats(stats: FlowLogStats): ReadStats {
+  return {
+    label: 'flow logs',
+    records: 'flow log record',
+    fileCounts: stats,
+    files: stats.files,
+    pairs: stats.ipv4,
+    ipv6: stats.ipv6,
+    skipped: words(stats.skipped, FLOW_SKIP_REASONS),
   };
 }
 
 function csvReadStats(csv: CsvStats): ReadStats {
   return {
+    label: 'tuples read',
+    records: 'line',
     files: 1,
     pairs: csv.pairs,
     ipv6: csv.ipv6,
-    skipped: { 'leading-zero': csv.leadingZero, 'not-an-ip': csv.notAnIp },
+    skipped: [
+      [SKIP_REASONS['leading-zero'], csv.leadingZero],
+      [SKIP_REASONS['not-an-ip'], csv.notAnIp],
+    ],
   };
 }
 
 function readSummary(stats: ReadStats): string {
-  const skipped = Object.entries(stats.skipped)
-    .filter(([, n]) => n > 0)
-    .map(([reason, n]) => `${number(n)} ${SKIP_REASONS[reason as SkipReason]}`);
+  const skipped = stats.skipped.filter(([, n]) => n > 0).map(([what, n]) => `${number(n)} ${what}`);
   if (stats.ipv6 > 0) skipped.push(`${number(stats.ipv6)} IPv6, not trained`);
   const files = stats.files === 1 ? '1 file' : `${number(stats.files)} files`;
   return `${number(stats.pairs)} from ${files}${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}`;
@@ -171,7 +267,7 @@ function readSummary(stats: ReadStats): string {
 const NAMED_FILES = 3;
 
 /** "3 files unreadable: a (why), b (why), c (why)" and the files that held no record. */
-function filesSummary(counts: FileCounts | undefined): string[] {
+function filesSummary(counts: FileCounts | undefined, records: string): string[] {
   if (counts === undefined) return [];
   const lines: string[] = [];
   const { unreadable, withoutRecords } = counts;
@@ -184,7 +280,7 @@ function filesSummary(counts: FileCounts | undefined): string[] {
   if (withoutRecords.length > 0) {
     const named = withoutRecords.slice(0, NAMED_FILES);
     lines.push(
-      `no records    ${plural(withoutRecords.length, 'file')} not empty but held no CloudTrail record: ${named.join('; ')}${more(withoutRecords.length)}`,
+      `no records    ${plural(withoutRecords.length, 'file')} not empty but held no ${records}: ${named.join('; ')}${more(withoutRecords.length)}`,
     );
   }
   return lines;
@@ -217,6 +313,10 @@ function parseTrainArgs(args: readonly string[]): TrainOptions | 'help' {
         tuples: { type: 'string' },
         out: { type: 'string' },
         strict: { type: 'boolean' },
+        'flow-logs': { type: 'string', multiple: true },
+        'eni-map': { type: 'string' },
+        'private-peers': { type: 'boolean' },
+        sample: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(HYPERPARAMETER_FLAGS.map((name) => [name, { type: 'string' }])),
       },
@@ -228,10 +328,18 @@ function parseTrainArgs(args: readonly string[]): TrainOptions | 'help' {
   const { values, positionals } = parsed;
   if (values.help === true) return 'help';
   const cloudtrail = [...(values.cloudtrail ?? []), ...positionals];
+  const flowLogs = values['flow-logs'] ?? [];
   const tuples = values.tuples;
   const out = values.out;
-  if (cloudtrail.length > 0 === (tuples !== undefined)) {
-    throw new UsageError(`give either --cloudtrail PATH... or --tuples FILE.csv (${TRAIN_USAGE})`);
+  if (cloudtrail.length + flowLogs.length > 0 === (tuples !== undefined)) {
+    throw new UsageError(
+      `give either --cloudtrail PATH... and/or --flow-logs PATH..., or --tuples FILE.csv (${TRAIN_USAGE})`,
+    );
+  }
+  const sampleText = values.sample;
+  const sample = sampleText === undefined ? undefined : Number(sampleText);
+  if (sample !== undefined && !(sample > 0 && sample <= 1)) {
+    throw new UsageError(`--sample: a share of records to keep, in (0, 1]: "${sampleText ?? ''}"`);
   }
   if (out === undefined || out === '') throw new UsageError(`missing --out MODEL (${TRAIN_USAGE})`);
   const hyperparameters: Partial<Record<keyof Hyperparameters, number>> = {};
@@ -245,7 +353,17 @@ function parseTrainArgs(args: readonly string[]): TrainOptions | 'help' {
     }
     hyperparameters[name] = value;
   }
-  return { cloudtrail, tuples, out, strict: values.strict === true, hyperparameters };
+  return {
+    cloudtrail,
+    flowLogs,
+    ...(values['eni-map'] === undefined ? {} : { eniMap: values['eni-map'] }),
+    privatePeers: values['private-peers'] === true,
+    ...(sample === undefined ? {} : { sample }),
+    tuples,
+    out,
+    strict: values.strict === true,
+    hyperparameters,
+  };
 }
 
 function trainingBar(p: TrainingProgress): string {
@@ -274,6 +392,7 @@ function number(value: number): string {
 
 export const train: CliCommand = createTrainCommand({
   ...defaultIpInsightsCliDeps,
+  interfaces: async () => (await import('../app/networkInterfaces')).ec2NetworkInterfaces(),
   now: () => new Date(),
   elapsedMs: () => performance.now(),
 });

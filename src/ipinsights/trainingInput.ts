@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { CloudTrailStats } from './cloudTrail';
 import { cloudTrailTuples, type CloudTrailReadOptions } from './cloudTrailFiles';
+import { FlowLogStats, flowLogTuples, type FlowLogOptions } from './flowLogs';
 import { parseIp } from './ip';
 import type { TrainingSetBuilder } from './trainingSet';
 import { MalformedInputError, readTupleCsv } from './tupleCsv';
@@ -28,6 +29,23 @@ export async function addCloudTrail(
     const ip = parseIp(tuple.ip);
     if (ip.kind !== 'ipv4') continue; // IPv6: counted by stats, not trained
     builder.add(tuple.entity, ip.value);
+    if (builder.size % PROGRESS_EVERY === 0) options.onProgress?.(builder.size);
+  }
+  return stats;
+}
+
+/**
+ * VPC Flow Logs (files, folders, `s3://` prefixes) into the same builder: instances become
+ * entities beside the principals, so one model scores both kinds of finding.
+ */
+export async function addFlowLogs(
+  builder: TrainingSetBuilder,
+  paths: readonly string[],
+  options: FlowLogOptions & { readonly onProgress?: ReadProgress } = {},
+): Promise<FlowLogStats> {
+  const stats = new FlowLogStats();
+  for await (const tuple of flowLogTuples(paths, stats, options)) {
+    builder.add(tuple.entity, tuple.ip);
     if (builder.size % PROGRESS_EVERY === 0) options.onProgress?.(builder.size);
   }
   return stats;

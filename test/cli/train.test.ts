@@ -11,9 +11,11 @@ import { MemoryStorage, memoryIo, tempDir } from '../ipinsights/support';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
 let clock = 0;
+const noEc2 = () => Promise.reject(new Error('EC2 must not be called'));
 const train = (storage = new MemoryStorage()) =>
   createTrainCommand({
     storage: () => Promise.resolve(storage),
+    interfaces: noEc2,
     now: () => NOW,
     elapsedMs: () => (clock += 250),
   });
@@ -80,10 +82,17 @@ describe('train command', () => {
   });
 
   it.each([
-    [['--out', 'm.ipim'], 'give either --cloudtrail PATH... or --tuples FILE.csv'],
+    [
+      ['--out', 'm.ipim'],
+      'give either --cloudtrail PATH... and/or --flow-logs PATH..., or --tuples FILE.csv',
+    ],
     [
       ['--tuples', 'a.csv', '--cloudtrail', 'logs', '--out', 'm.ipim'],
-      'give either --cloudtrail PATH... or --tuples FILE.csv',
+      'give either --cloudtrail PATH... and/or --flow-logs PATH..., or --tuples FILE.csv',
+    ],
+    [
+      ['--flow-logs', 'f', '--out', 'm.ipim', '--sample', '0'],
+      '--sample: a share of records to keep, in (0, 1]: "0"',
     ],
     [['--tuples', 'a.csv'], 'missing --out MODEL'],
     [['--tuples', 'a.csv', '--out', 'm.ipim', '--epochs', 'ten'], '--epochs: not a number: "ten"'],
@@ -194,6 +203,44 @@ describe('train command', () => {
       ),
     );
     await expect(readdir(cwd)).resolves.toEqual([]);
+  });
+
+  it('trains principals from CloudTrail and instances from flow logs into one model', async () => {
+    const cwd = await trail();
+    const flows = [
+      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status',
+      ...Array.from(
+        { length: 200 },
+        (_, i) =>
+          `2 123456789012 eni-0a1b2c3d4e5f60718 172.31.16.139 52.94.${i % 4}.${i % 250} 40112 443 6 12 3120 1418530010 1418530070 ACCEPT OK`,
+      ),
+      '2 123456789012 eni-0a1b2c3d4e5f60718 198.51.100.7 172.31.16.139 49761 3389 6 20 4249 1418530010 1418530070 REJECT OK',
+    ];
+    await writeFile(join(cwd, 'flows.log'), `${flows.join('\n')}\n`);
+    await writeFile(join(cwd, 'enis.csv'), 'eni-0a1b2c3d4e5f60718,i-0abcd1234ef567890\n');
+    const io = memoryIo({ cwd });
+    await expect(
+      train()(
+        [
+          '--cloudtrail',
+          'logs',
+          '--flow-logs',
+          'flows.log',
+          '--eni-map',
+          'enis.csv',
+          '--out',
+          'model.ipim',
+          '--epochs',
+          '2',
+        ],
+        io,
+      ),
+    ).resolves.toBe(0);
+    const summary = io.out().split('\n');
+    expect(summary[1]).toBe('flow logs     200 from 1 file; skipped 1 rejected flows');
+    const model = await loadModel(join(cwd, 'model.ipim'));
+    expect(model.isKnownEntity('i-0abcd1234ef567890')).toBe(true);
+    expect(model.isKnownEntity('AIDA123456789EXAMPLE')).toBe(true);
   });
 });
 
