@@ -7,91 +7,88 @@ import { CloudTrailStats } from '../src/ipinsights/cloudTrail';
 import { cloudTrailTuples } from '../src/ipinsights/cloudTrailFiles';
 import { writeCloudTrailFiles } from '../src/app/demo/trainDemoModel';
 import { EmbeddedScorer } from '../src/ipinsights/embeddedScorer';
-import { auc } from '../src/ipinsights/evaluation';
-import { resolveHyperparameters } from '../src/ipinsights/hyperparameters';
+import { auc, recallAtFalsePositiveRate } from '../src/ipinsights/evaluation';
+import { resolveHyperparameters, type Hyperparameters } from '../src/ipinsights/hyperparameters';
 import { numberToIpv4 } from '../src/ipinsights/ip';
 import type { IpInsightsModel } from '../src/ipinsights/model';
 import { encodeModel } from '../src/ipinsights/modelFile';
 import { saveModel } from '../src/ipinsights/modelStore';
 import { randomInt, seededRandom, type Random } from '../src/ipinsights/random';
 import { generateSyntheticCloudTrail } from '../src/app/demo/syntheticCloudTrail';
-import {
-  randomAsnIp,
-  syntheticAsns,
-  syntheticUser,
-  userLoginIp,
-  type AsnRange,
-} from '../src/app/demo/syntheticLogins';
 import { trainModel } from '../src/ipinsights/train';
-import { TrainingSetBuilder, type TrainingSet } from '../src/ipinsights/trainingSet';
+import type { TrainingSet } from '../src/ipinsights/trainingSet';
+import { HARDER, SlashSixteenBaseline, generateHarderData, networksOf } from './ipinsightsHarder';
+import { generateInstanceData, mergedSets } from './ipinsightsInstances';
+import { TUTORIAL, generateTutorialData, loadAsnTable } from './ipinsightsTutorial';
 import { formatNumber, type BenchRow } from './table';
 
 /**
- * IP Insights on synthetic logins generated as the SageMaker tutorial does (users with home and
- * work ASNs, some travelling, IPs drawn from ASN ranges): held-out real pairs against random-IP
- * and shuffled pairs (AUC), training and scoring throughput, model size, peak memory.
+ * IP Insights, measured side by side in one run:
+ * - the harder generator (ipinsightsHarder.ts): held-out real pairs against random-IP and
+ *   shuffled pairs, for the model and for a per-principal /16-frequency baseline;
+ * - AWS's tutorial benchmark (ipinsightsTutorial.ts): recall at SageMaker's published FPR;
+ * - instances from flow logs (ipinsightsInstances.ts) in the principals' model or a second one;
+ * - training and scoring throughput, model size, peak memory.
  */
-const ASNS = 20_000;
-const HOLD_OUT = 0.1;
 const SEED = 2026;
 
-interface Dataset {
-  readonly asns: readonly AsnRange[];
-  readonly train: TrainingSet;
-  readonly test: { readonly entities: string[]; readonly ips: Uint32Array };
+interface PairSet {
+  readonly entities: readonly string[];
+  readonly ips: Uint32Array;
 }
 
-function generate(targetPairs: number, random: Random): Dataset {
-  const asns = syntheticAsns(ASNS, random);
-  const builder = new TrainingSetBuilder();
-  const testEntities: string[] = [];
-  const testIps: number[] = [];
-  for (let user = 0; builder.size + testIps.length < targetPairs; user++) {
-    const profile = syntheticUser(asns.length, random, { maxLogins: 10_000, homeWorkWindow: 1600 });
-    const name = `user_${user}`;
-    for (let i = 0; i < profile.logins; i++) {
-      const ip = userLoginIp(profile, asns, random);
-      if (random.next() < HOLD_OUT) {
-        testEntities.push(name);
-        testIps.push(ip);
-      } else builder.add(name, ip);
-    }
-  }
-  return {
-    asns,
-    train: builder.build(),
-    test: { entities: testEntities, ips: Uint32Array.from(testIps) },
-  };
-}
-
-function evaluate(model: IpInsightsModel, data: Dataset, random: Random) {
-  const { entities, ips } = data.test;
-  const n = ips.length;
+/** Held-out real pairs against uniform random IPv4, random routed addresses and shuffled pairs. */
+function separation(
+  score: (entity: string, ip: number) => number,
+  test: PairSet,
+  known: (entity: string) => boolean,
+  randomRouted: (random: Random) => number,
+) {
+  const random = seededRandom(SEED + 1);
+  const n = test.ips.length;
   const real = new Float64Array(n);
-  const randomAsn = new Float64Array(n);
-  const randomUniform = new Float64Array(n);
+  const uniform = new Float64Array(n);
+  const routed = new Float64Array(n);
   const shuffled = new Float64Array(n);
+  let m = 0;
   for (let i = 0; i < n; i++) {
-    const entity = entities[i] ?? '';
-    real[i] = model.scoreIpv4(entity, ips[i] ?? 0);
-    randomAsn[i] = model.scoreIpv4(entity, randomAsnIp(data.asns, random));
-    randomUniform[i] = model.scoreIpv4(entity, random.nextUint32());
-    // Another held-out pair's IP, of a different user: the "shuffled" negatives.
+    const entity = test.entities[i] ?? '';
+    if (!known(entity)) continue;
+    real[m] = score(entity, test.ips[i] ?? 0);
+    uniform[m] = score(entity, random.nextUint32());
+    routed[m] = score(entity, randomRouted(random));
+    // Another held-out pair's IP, of another entity: that entity's real address.
     let other = randomInt(random, n);
-    while (entities[other] === entity) other = randomInt(random, n);
-    shuffled[i] = model.scoreIpv4(entity, ips[other] ?? 0);
+    while (test.entities[other] === entity) other = randomInt(random, n);
+    shuffled[m] = score(entity, test.ips[other] ?? 0);
+    m++;
   }
+  const pairs = real.subarray(0, m);
   return {
-    randomAsn: auc(real, randomAsn),
-    randomUniform: auc(real, randomUniform),
-    shuffled: auc(real, shuffled),
+    uniform: auc(pairs, uniform.subarray(0, m)),
+    routed: auc(pairs, routed.subarray(0, m)),
+    shuffled: auc(pairs, shuffled.subarray(0, m)),
   };
 }
 
-async function scoringThroughput(model: IpInsightsModel, data: Dataset) {
+function timedTraining(set: TrainingSet, overrides: Partial<Hyperparameters> = {}) {
+  const hyperparameters = resolveHyperparameters({ seed: SEED, ...overrides }, set.entities.length);
+  const started = performance.now();
+  const { model, epochLosses } = trainModel(set, { hyperparameters, now: () => new Date() });
+  return { model, epochLosses, hyperparameters, seconds: (performance.now() - started) / 1000 };
+}
+
+const pairOf = (model: IpInsightsModel) => (entity: string, ip: number) =>
+  model.scoreIpv4(entity, ip);
+
+function sideBySide(model: number, baseline: number): string {
+  return `model ${formatNumber(model, 4)} · /16 baseline ${formatNumber(baseline, 4)}`;
+}
+
+async function scoringThroughput(model: IpInsightsModel, test: PairSet) {
   const scorer = new EmbeddedScorer(model);
-  const tuples = Array.from(data.test.ips, (ip, i) => ({
-    entity: data.test.entities[i] ?? '',
+  const tuples = Array.from(test.ips, (ip, i) => ({
+    entity: test.entities[i] ?? '',
     ip: numberToIpv4(ip),
   }));
   await scorer.score(tuples.slice(0, 10_000)); // warm-up
@@ -146,59 +143,129 @@ async function cloudTrailThroughput(quick: boolean) {
 }
 
 export async function ipinsightsBench(options: { readonly quick: boolean }): Promise<BenchRow[]> {
-  const random = seededRandom(SEED);
-  const targetPairs = options.quick ? 110_000 : 1_110_000; // ~1,000,000 after the 10 % hold-out
-  const data = generate(targetPairs, random);
-  const pairs = data.train.ipOfPair.length;
-  const hyperparameters = resolveHyperparameters({ seed: SEED }, data.train.entities.length);
-  const started = performance.now();
-  const { model, epochLosses } = trainModel(data.train, {
-    hyperparameters,
-    now: () => new Date(),
-  });
-  const trainSeconds = (performance.now() - started) / 1000;
-  const quality = evaluate(model, data, random);
-  const scoring = await scoringThroughput(model, data);
+  const table = await loadAsnTable();
+  const networks = networksOf(table, HARDER.networks);
+
+  // 1. The harder generator, model and baseline on the same pairs.
+  const harder = generateHarderData(
+    networks,
+    options.quick ? 220_000 : 1_110_000, // ~1,000,000 training pairs after the 10 % hold-out
+    seededRandom(SEED),
+  );
+  const trained = timedTraining(harder.train);
+  const { model, hyperparameters } = trained;
+  const baseline = new SlashSixteenBaseline(harder.train);
+  const known = (entity: string) => model.isKnownEntity(entity);
+  const ours = separation(pairOf(model), harder.test, known, harder.randomRoutedIp);
+  const base = separation(
+    (e, ip) => baseline.score(e, ip),
+    harder.test,
+    known,
+    harder.randomRoutedIp,
+  );
+  const pairs = harder.train.ipOfPair.length;
+  const perMillion = (trained.seconds * 1_000_000) / pairs;
+
+  // 2. AWS's tutorial benchmark, on a fresh draw.
+  const tutorial = generateTutorialData(
+    table,
+    seededRandom(SEED + 2),
+    options.quick ? 2_000 : TUTORIAL.users,
+  );
+  const tutorialRun = timedTraining(tutorial.train);
+  const scoreSet = (set: PairSet) =>
+    Float64Array.from(set.ips, (ip, i) => tutorialRun.model.scoreIpv4(set.entities[i] ?? '', ip));
+  const normal = scoreSet(tutorial.normal);
+  const attacks = scoreSet(tutorial.attacks);
+  const point = recallAtFalsePositiveRate(normal, attacks, TUTORIAL.falsePositiveRate);
+  const tutorialPairs = tutorial.train.ipOfPair.length;
+  const tutorialPerMillion = (tutorialRun.seconds * 1_000_000) / tutorialPairs;
+
+  // 3. Instances: in the principals' model, or in a second model of their own.
+  const instances = generateInstanceData(
+    networks,
+    options.quick ? 100 : 400,
+    seededRandom(SEED + 3),
+  );
+  const together = timedTraining(mergedSets(harder.train, instances.train)).model;
+  const alone = timedTraining(instances.train).model;
+  const instanceKnown = (entity: string) => alone.isKnownEntity(entity);
+  const routed = harder.randomRoutedIp;
+  const inOne = separation(pairOf(together), instances.test, instanceKnown, routed);
+  const inTwo = separation(pairOf(alone), instances.test, instanceKnown, routed);
+  const usersInOne = separation(pairOf(together), harder.test, known, routed);
+
+  const scoring = await scoringThroughput(model, harder.test);
   const trail = await cloudTrailThroughput(options.quick);
   const modelBytes = encodeModel(model).length;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  const scaledTo1M = (trainSeconds * 1_000_000) / pairs;
+  const gain = ours.shuffled - base.shuffled;
 
   return [
     {
-      metric: 'training pairs (held-out pairs)',
-      value: `${formatNumber(pairs)} (${formatNumber(data.test.ips.length)})`,
-    },
-    { metric: 'entities (users)', value: formatNumber(data.train.entities.length) },
-    {
-      metric: 'hyperparameters',
-      value: `vector_dim ${hyperparameters.vector_dim}, epochs ${hyperparameters.epochs}, rates ${hyperparameters.random_negative_sampling_rate}+${hyperparameters.shuffled_negative_sampling_rate}`,
+      metric: 'harder generator: training pairs (held-out), users',
+      value: `${formatNumber(pairs)} (${formatNumber(harder.test.ips.length)}), ${formatNumber(harder.train.entities.length)}`,
     },
     {
-      metric: 'final training loss',
-      value: formatNumber(epochLosses[epochLosses.length - 1] ?? Number.NaN, 4),
-    },
-    {
-      metric: 'AUC real vs random IP (random ASN)',
-      value: formatNumber(quality.randomAsn, 4),
-      target: '>= 0.95',
-      ok: quality.randomAsn >= 0.95,
+      metric: 'default hyperparameters',
+      value: `vector_dim ${hyperparameters.vector_dim}, epochs ${hyperparameters.epochs}, learning_rate ${hyperparameters.learning_rate}, negatives ${hyperparameters.random_negative_sampling_rate} random + ${hyperparameters.shuffled_negative_sampling_rate} shuffled`,
     },
     {
       metric: 'AUC real vs random IP (uniform IPv4)',
-      value: formatNumber(quality.randomUniform, 4),
-    },
-    { metric: 'AUC real vs shuffled pairs', value: formatNumber(quality.shuffled, 4) },
-    { metric: 'training time', value: `${formatNumber(trainSeconds, 1)} s` },
-    {
-      metric: 'training time per 1M tuples',
-      value: `${formatNumber(scaledTo1M, 1)} s`,
-      target: '< 300 s',
-      ok: scaledTo1M < 300,
+      value: sideBySide(ours.uniform, base.uniform),
+      target: 'model >= 0.99',
+      ok: ours.uniform >= 0.99,
     },
     {
-      metric: 'training throughput (pairs x epochs / s)',
-      value: formatNumber((pairs * hyperparameters.epochs) / trainSeconds),
+      metric: 'AUC real vs random routed IP (random network)',
+      value: sideBySide(ours.routed, base.routed),
+    },
+    {
+      metric: "AUC real vs shuffled (another user's real IP)",
+      value: sideBySide(ours.shuffled, base.shuffled),
+      target: 'model >= 0.96',
+      ok: ours.shuffled >= 0.96,
+    },
+    {
+      metric: 'model minus baseline, shuffled',
+      value: formatNumber(gain, 4),
+      target: '>= 0.03',
+      ok: gain >= 0.03,
+    },
+    {
+      metric: 'training time (harder, 1 thread)',
+      value: `${formatNumber(trained.seconds, 1)} s, ${formatNumber(perMillion, 1)} s per 1M pairs`,
+      target: '< 60 s per 1M',
+      ok: perMillion < 60,
+    },
+    {
+      metric: 'tutorial: login events, training pairs, users',
+      value: `${formatNumber(tutorial.events)}, ${formatNumber(tutorialPairs)}, ${formatNumber(tutorial.train.entities.length)}`,
+    },
+    {
+      metric: `tutorial: recall at FPR ${TUTORIAL.falsePositiveRate} (100,000 normal + 100,000 draw_ip)`,
+      value: `${formatNumber(point.recall, 4)} (FPR ${formatNumber(point.falsePositiveRate, 4)})`,
+      target: '>= 0.985',
+      ok: point.recall >= 0.985,
+    },
+    { metric: 'tutorial: AUC normal vs draw_ip', value: formatNumber(auc(normal, attacks), 4) },
+    {
+      metric: 'tutorial: training time',
+      value: `${formatNumber(tutorialRun.seconds, 1)} s, ${formatNumber(tutorialPerMillion, 1)} s per 1M pairs`,
+      target: '< 60 s per 1M',
+      ok: tutorialPerMillion < 60,
+    },
+    {
+      metric: 'instances (flow logs): AUC shuffled, one model with users · own model',
+      value: `${formatNumber(inOne.shuffled, 4)} · ${formatNumber(inTwo.shuffled, 4)}`,
+    },
+    {
+      metric: 'instances (flow logs): AUC random routed, one model · own model',
+      value: `${formatNumber(inOne.routed, 4)} · ${formatNumber(inTwo.routed, 4)}`,
+    },
+    {
+      metric: 'users: AUC shuffled, with instances in the model · without',
+      value: `${formatNumber(usersInOne.shuffled, 4)} · ${formatNumber(ours.shuffled, 4)}`,
     },
     {
       metric: 'scoring throughput, Scorer API (tuples/s)',

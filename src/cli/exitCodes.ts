@@ -20,6 +20,8 @@ const BAD_USAGE_OR_INPUT: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.TrainingSetEmpty,
   ErrorCode.ScorerConfigInvalid,
   ErrorCode.CommandArgumentInvalid,
+  ErrorCode.SageMakerSetupInvalid,
+  ErrorCode.AthenaQueryInvalid,
   ErrorCode.AwsRegionMissing,
 ]);
 

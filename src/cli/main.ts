@@ -11,6 +11,8 @@ commands:
   demo                       local sandbox: fake workspace page + bot + sample findings
   post FILE...               post findings, EventBridge events, get-findings output (JSON or lines)
   train --cloudtrail PATH... --out MODEL   (or --tuples FILE.csv)
+  train ... --sagemaker --role-arn ARN --data s3://…/   SageMaker's built-in IP Insights
+  tuples --athena --database DB --table T --out s3://…/  pairs of an org trail by Athena CTAS
   score --model MODEL [FILE.csv]
   audit verify|list          check the audit hash chain / print records
 
@@ -23,6 +25,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   post: async () => (await import('./post')).post,
   train: async () => (await import('./train')).train,
   score: async () => (await import('./score')).score,
+  tuples: async () => (await import('./tuples')).tuples,
   audit: async () => (await import('./audit')).audit,
   serve: async () => (await import('./serve')).serve,
 };

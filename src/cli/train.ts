@@ -27,6 +27,13 @@ import {
   type CsvStats,
 } from '../ipinsights/trainingInput';
 import { joinNegativeValues } from './args';
+import {
+  isS3Tuples,
+  sageMakerOptions,
+  trainWithSageMaker,
+  type SageMakerCliDeps,
+  type SageMakerOptions,
+} from './trainSageMaker';
 import { ExitCode } from './exitCodes';
 import { UsageError, type CliCommand, type CliIo } from './io';
 import {
@@ -37,7 +44,7 @@ import {
 } from './score';
 
 const TRAIN_USAGE =
-  'usage: train (--cloudtrail PATH... [--flow-logs PATH... [--eni-map FILE.csv] [--private-peers] [--sample RATE]] | --tuples FILE.csv) --out MODEL [--strict] [--epochs N] [--vector_dim N] [--seed N] …';
+  'usage: train (--cloudtrail PATH... [--flow-logs PATH... [--eni-map FILE.csv] [--private-peers] [--sample RATE]] | --tuples FILE.csv) (--out MODEL | --sagemaker --role-arn ARN --data s3://…/ [--endpoint NAME] [--region R] [--instance-type T]) [--strict] [--epochs N] [--vector_dim N] [--seed N] …';
 
 /** Hyperparameters settable on the command line, under their SageMaker names. */
 const HYPERPARAMETER_FLAGS = [
@@ -53,7 +60,7 @@ const HYPERPARAMETER_FLAGS = [
   'seed',
 ] as const satisfies readonly (keyof Hyperparameters)[];
 
-export interface TrainCommandDeps extends IpInsightsCliDeps {
+export interface TrainCommandDeps extends IpInsightsCliDeps, SageMakerCliDeps {
   /** The account's ENIs (EC2), for flow logs without `instance-id`; created only when listed. */
   readonly interfaces: () => Promise<NetworkInterfaceLister>;
   /** Wall clock: the model's "trained at". */
@@ -63,6 +70,38 @@ export interface TrainCommandDeps extends IpInsightsCliDeps {
 }
 
 const PROGRESS_WIDTH = 24;
+
+/** `train --sagemaker`: the same reading, then SageMaker's built-in algorithm instead of ours. */
+async function sageMakerTraining(
+  options: TrainOptions,
+  sageMaker: SageMakerOptions,
+  deps: TrainCommandDeps,
+  io: CliIo,
+): Promise<void> {
+  if (isS3Tuples(options.tuples)) {
+    await trainWithSageMaker(
+      sageMaker,
+      { s3: options.tuples },
+      options.hyperparameters,
+      undefined,
+      deps,
+      io,
+    );
+    return;
+  }
+  const storage = await deps.storage();
+  const builder = new TrainingSetBuilder();
+  const summaries = await readTuples(options, io, deps, builder, storage, new ProgressLine(io));
+  if (builder.size === 0) {
+    const said = summaries.map((summary) => readSummary(summary)).join('; ');
+    throw new UsageError(`no (entity, IPv4) pairs in the input (${said})`);
+  }
+  io.stdout.write(
+    summaries.map((summary) => `${summary.label.padEnd(14)}${readSummary(summary)}\n`).join(''),
+  );
+  const set = builder.build();
+  await trainWithSageMaker(sageMaker, { set }, options.hyperparameters, storage, deps, io);
+}
 
 /** `train`: reads tuples (CloudTrail or CSV), trains the embedded model, writes the model file. */
 export function createTrainCommand(deps: TrainCommandDeps): CliCommand {
@@ -74,6 +113,10 @@ export function createTrainCommand(deps: TrainCommandDeps): CliCommand {
     }
     // Out-of-range values are named before anything is read (the entity count comes later).
     withDefaults(options.hyperparameters, 1);
+    if (options.sagemaker !== undefined) {
+      await sageMakerTraining(options, sageMakerOptions(options.sagemaker, io.env), deps, io);
+      return ExitCode.ok;
+    }
     const started = deps.elapsedMs();
     const out = isS3Uri(options.out) ? options.out : resolve(io.cwd, options.out);
     await checkModelDestination(out);
@@ -128,6 +171,8 @@ interface TrainOptions {
   readonly out: string;
   readonly strict: boolean;
   readonly hyperparameters: Partial<Hyperparameters>;
+  /** The raw `--sagemaker` flags, read with the environment (the region) by sageMakerOptions. */
+  readonly sagemaker?: Readonly<Record<string, unknown>>;
 }
 
 /** What reading one kind of source saw, in the same shape for CloudTrail, flow logs and CSV. */
@@ -317,6 +362,16 @@ function parseTrainArgs(args: readonly string[]): TrainOptions | 'help' {
         'eni-map': { type: 'string' },
         'private-peers': { type: 'boolean' },
         sample: { type: 'string' },
+        sagemaker: { type: 'boolean' },
+        'role-arn': { type: 'string' },
+        data: { type: 'string' },
+        output: { type: 'string' },
+        region: { type: 'string' },
+        'instance-type': { type: 'string' },
+        'job-name': { type: 'string' },
+        'max-runtime': { type: 'string' },
+        endpoint: { type: 'string' },
+        'endpoint-instance-type': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(HYPERPARAMETER_FLAGS.map((name) => [name, { type: 'string' }])),
       },
@@ -341,7 +396,10 @@ function parseTrainArgs(args: readonly string[]): TrainOptions | 'help' {
   if (sample !== undefined && !(sample > 0 && sample <= 1)) {
     throw new UsageError(`--sample: a share of records to keep, in (0, 1]: "${sampleText ?? ''}"`);
   }
-  if (out === undefined || out === '') throw new UsageError(`missing --out MODEL (${TRAIN_USAGE})`);
+  const sagemaker = values.sagemaker === true;
+  if (!sagemaker && (out === undefined || out === '')) {
+    throw new UsageError(`missing --out MODEL (${TRAIN_USAGE})`);
+  }
   const hyperparameters: Partial<Record<keyof Hyperparameters, number>> = {};
   const flags: Readonly<Record<string, unknown>> = values;
   for (const name of HYPERPARAMETER_FLAGS) {
@@ -360,9 +418,10 @@ function parseTrainArgs(args: readonly string[]): TrainOptions | 'help' {
     privatePeers: values['private-peers'] === true,
     ...(sample === undefined ? {} : { sample }),
     tuples,
-    out,
+    out: out ?? '',
     strict: values.strict === true,
     hyperparameters,
+    ...(sagemaker ? { sagemaker: values } : {}),
   };
 }
 
@@ -393,6 +452,8 @@ function number(value: number): string {
 export const train: CliCommand = createTrainCommand({
   ...defaultIpInsightsCliDeps,
   interfaces: async () => (await import('../app/networkInterfaces')).ec2NetworkInterfaces(),
+  sageMaker: async (region) => (await import('../app/sageMaker')).sageMakerJobs(region),
+  sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
   now: () => new Date(),
   elapsedMs: () => performance.now(),
 });

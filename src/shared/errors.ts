@@ -20,6 +20,8 @@ export const ErrorCode = {
   TrainingSetEmpty: 'training_set_empty',
   ScorerConfigInvalid: 'scorer_config_invalid',
   CommandArgumentInvalid: 'command_argument_invalid',
+  SageMakerSetupInvalid: 'sagemaker_setup_invalid',
+  AthenaQueryInvalid: 'athena_query_invalid',
   SlackRequestMalformed: 'slack_request_malformed',
   // The world said no, or broke: retrying later or fixing the environment may help.
   StoreUnavailable: 'store_unavailable',
@@ -44,6 +46,8 @@ export const ErrorCode = {
   AwsCallUnsupported: 'aws_call_unsupported',
   AwsRegionMissing: 'aws_region_missing',
   NoAwsGateway: 'no_aws_gateway',
+  SageMakerTrainingFailed: 'sagemaker_training_failed',
+  AthenaQueryFailed: 'athena_query_failed',
   FindingRecordsReadOnly: 'finding_records_read_only',
 } as const;
 

@@ -16,6 +16,8 @@ const train = (storage = new MemoryStorage()) =>
   createTrainCommand({
     storage: () => Promise.resolve(storage),
     interfaces: noEc2,
+    sageMaker: () => Promise.reject(new Error('SageMaker must not be called')),
+    sleep: () => Promise.resolve(),
     now: () => NOW,
     elapsedMs: () => (clock += 250),
   });

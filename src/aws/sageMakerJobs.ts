@@ -1,0 +1,139 @@
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  CreateTrainingJobCommand,
+  DescribeEndpointCommand,
+  DescribeTrainingJobCommand,
+  SageMakerClient,
+  UpdateEndpointCommand,
+  type ProductionVariantInstanceType,
+  type TrainingInstanceType,
+} from '@aws-sdk/client-sagemaker';
+import type {
+  SageMakerJobs,
+  TrainingJobPlan,
+  TrainingJobStatus,
+} from '../ipinsights/sageMakerTraining';
+
+/**
+ * SageMaker's control plane for `train --sagemaker`. The caller needs `sagemaker:
+ * CreateTrainingJob`, `DescribeTrainingJob`, and with an endpoint `CreateModel`,
+ * `CreateEndpointConfig`, `DescribeEndpoint`, `CreateEndpoint`, `UpdateEndpoint`, plus
+ * `iam:PassRole` on the job's role (which reads the tuples and writes the model in S3).
+ */
+export class SageMakerTrainingJobs implements SageMakerJobs {
+  constructor(private readonly client: SageMakerClient) {}
+
+  static inRegion(region: string): SageMakerTrainingJobs {
+    return new SageMakerTrainingJobs(new SageMakerClient({ region }));
+  }
+
+  async createTrainingJob(plan: TrainingJobPlan, image: string): Promise<void> {
+    await this.client.send(
+      new CreateTrainingJobCommand({
+        TrainingJobName: plan.jobName,
+        AlgorithmSpecification: { TrainingImage: image, TrainingInputMode: 'File' },
+        RoleArn: plan.roleArn,
+        HyperParameters: { ...plan.hyperparameters },
+        InputDataConfig: [
+          {
+            ChannelName: 'train',
+            ContentType: 'text/csv',
+            DataSource: {
+              S3DataSource: {
+                S3DataType: 'S3Prefix',
+                S3Uri: plan.trainData,
+                S3DataDistributionType: 'FullyReplicated',
+              },
+            },
+          },
+        ],
+        OutputDataConfig: { S3OutputPath: plan.outputPath },
+        // SageMaker names the instance type it does not know in a ValidationException.
+        ResourceConfig: {
+          InstanceType: plan.instanceType as TrainingInstanceType,
+          InstanceCount: 1,
+          VolumeSizeInGB: 30,
+        },
+        StoppingCondition: { MaxRuntimeInSeconds: plan.maxRuntimeSeconds },
+      }),
+    );
+  }
+
+  async describeTrainingJob(jobName: string): Promise<TrainingJobStatus> {
+    const job = await this.client.send(
+      new DescribeTrainingJobCommand({ TrainingJobName: jobName }),
+    );
+    switch (job.TrainingJobStatus) {
+      case 'Completed': {
+        const artifacts = job.ModelArtifacts?.S3ModelArtifacts;
+        if (artifacts === undefined) {
+          return { status: 'Failed', reason: 'completed without model artifacts' };
+        }
+        return { status: 'Completed', modelArtifacts: artifacts };
+      }
+      case 'Failed':
+      case 'Stopped':
+        return { status: job.TrainingJobStatus, reason: job.FailureReason ?? 'no reason given' };
+      case 'Stopping':
+        return { status: 'Stopping' };
+      default:
+        return { status: 'InProgress' };
+    }
+  }
+
+  async createModel(
+    name: string,
+    image: string,
+    modelArtifacts: string,
+    roleArn: string,
+  ): Promise<void> {
+    await this.client.send(
+      new CreateModelCommand({
+        ModelName: name,
+        PrimaryContainer: { Image: image, ModelDataUrl: modelArtifacts },
+        ExecutionRoleArn: roleArn,
+      }),
+    );
+  }
+
+  async createEndpointConfig(name: string, modelName: string, instanceType: string): Promise<void> {
+    await this.client.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: name,
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            ModelName: modelName,
+            InitialInstanceCount: 1,
+            InstanceType: instanceType as ProductionVariantInstanceType,
+          },
+        ],
+      }),
+    );
+  }
+
+  async endpointExists(name: string): Promise<boolean> {
+    try {
+      await this.client.send(new DescribeEndpointCommand({ EndpointName: name }));
+      return true;
+    } catch (error) {
+      // SageMaker answers a missing endpoint with a ValidationException "Could not find endpoint".
+      if (error instanceof Error && /Could not find endpoint/i.test(error.message)) return false;
+      throw error;
+    }
+  }
+
+  async createEndpoint(name: string, configName: string): Promise<void> {
+    await this.client.send(
+      new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: configName }),
+    );
+  }
+
+  async updateEndpoint(name: string, configName: string): Promise<void> {
+    await this.client.send(
+      new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: configName }),
+    );
+  }
+}
