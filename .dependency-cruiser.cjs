@@ -14,13 +14,14 @@ const allowed = {
   shared: [],
   findings: ['shared'],
   ipinsights: ['shared'],
+  routing: ['findings', 'shared'],
   actions: ['findings', 'ipinsights', 'shared'],
-  bot: ['actions', 'findings', 'ipinsights', 'shared'],
+  bot: ['actions', 'findings', 'ipinsights', 'routing', 'shared'],
   aws: ['actions', 'findings', 'ipinsights', 'shared'],
   store: ['actions', 'shared'],
-  app: ['actions', 'aws', 'bot', 'findings', 'ipinsights', 'shared', 'store', 'config'],
+  app: ['actions', 'aws', 'bot', 'findings', 'ipinsights', 'routing', 'shared', 'store', 'config'],
   handlers: ['app'],
-  cli: ['app', 'actions', 'bot', 'findings', 'ipinsights', 'shared', 'config'],
+  cli: ['app', 'actions', 'bot', 'findings', 'ipinsights', 'routing', 'shared', 'config'],
 };
 
 const folderRules = Object.entries(allowed).map(([from, to]) => ({

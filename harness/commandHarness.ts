@@ -1,3 +1,4 @@
+import { defaultRoutingTable, type RoutingTable } from '../src/routing/routes';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogLevel, type App } from '@slack/bolt';
@@ -121,6 +122,8 @@ export interface CommandHarnessOptions {
   readonly dryRun?: boolean;
   readonly ackBudgetMs?: number;
   readonly detectorId?: string;
+  /** The routes `status` lists (default: the built-in ones for the test channel). */
+  readonly routes?: RoutingTable;
 }
 
 export interface SlashResult {
@@ -221,6 +224,7 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
     openSuppressModal,
     channel: CHANNEL,
     dryRun,
+    routes: options.routes ?? defaultRoutingTable(CHANNEL),
     clock: options.clock,
     log: silentLog,
     ...(options.decorate === undefined ? {} : { decorate: options.decorate }),

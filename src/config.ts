@@ -16,6 +16,12 @@ export type StoreConfig =
   | { readonly kind: 'dynamodb'; readonly tables: TableNames }
   | { readonly kind: 'local'; readonly dir: string; readonly tables: TableNames };
 
+/** Where the routing file is: a file (laptop), an SSM parameter (Lambda), or none (defaults). */
+export type RoutesConfig =
+  | { readonly kind: 'defaults' }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'parameter'; readonly name: string };
+
 export type IpInsightsConfig =
   | { readonly kind: 'none' }
   | { readonly kind: 'model'; readonly location: string }
@@ -32,6 +38,7 @@ export interface Config {
   /** Slack user ids (U…/W…) and user-group ids (S…) allowed to remediate. */
   readonly responders: { readonly users: readonly string[]; readonly groups: readonly string[] };
   readonly minSeverity: number;
+  readonly routes: RoutesConfig;
   readonly ipInsights: IpInsightsConfig;
   readonly store: StoreConfig;
   readonly dryRun: boolean;
@@ -81,7 +88,12 @@ const EnvSchema = z.object({
     .number({ error: 'must be a number' })
     .min(0, 'must be between 0 and 10')
     .max(10, 'must be between 0 and 10')
-    .default(4),
+    .default(0),
+  ROUTES_FILE: z.string().min(1).optional(),
+  ROUTES_PARAMETER: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.\-/]{1,2048}$/, 'must be an SSM parameter name')
+    .optional(),
   IPINSIGHTS_MODEL: z.string().min(1).optional(),
   IPINSIGHTS_ENDPOINT: z
     .string()
@@ -140,7 +152,16 @@ export function loadConfig(
   if (set.IPINSIGHTS_MODEL !== undefined && set.IPINSIGHTS_ENDPOINT !== undefined) {
     problems.push('IPINSIGHTS_MODEL and IPINSIGHTS_ENDPOINT: set one, not both');
   }
+  if (set.ROUTES_FILE !== undefined && set.ROUTES_PARAMETER !== undefined) {
+    problems.push('ROUTES_FILE and ROUTES_PARAMETER: set one, not both');
+  }
   if (problems.length > 0 || e === undefined) throw new ConfigError(problems);
+  const routes: RoutesConfig =
+    e.ROUTES_FILE !== undefined
+      ? { kind: 'file', path: resolve(cwd, e.ROUTES_FILE) }
+      : e.ROUTES_PARAMETER !== undefined
+        ? { kind: 'parameter', name: e.ROUTES_PARAMETER }
+        : { kind: 'defaults' };
 
   const tables: TableNames = {
     findings: e.FINDINGS_TABLE,
@@ -172,6 +193,7 @@ export function loadConfig(
       groups: e.RESPONDERS.filter((id) => id.startsWith('S')),
     },
     minSeverity: e.MIN_SEVERITY,
+    routes,
     ipInsights,
     store,
     dryRun: e.DRY_RUN === 'true' || e.DRY_RUN === '1',

@@ -27,7 +27,8 @@ describe('loadConfig', () => {
         channelId: 'C0SECURITY',
       },
       responders: { users: [], groups: [] },
-      minSeverity: 4,
+      minSeverity: 0,
+      routes: { kind: 'defaults' },
       ipInsights: { kind: 'none' },
       store: {
         kind: 'local',

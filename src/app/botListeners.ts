@@ -36,6 +36,7 @@ export function commandDeps(wiring: BotWiring): CommandDeps {
     responders: config.responders,
     channel: config.slack.channelId,
     dryRun: config.dryRun,
+    routes: runtime.routes,
     clock: runtime.clock,
     log,
     ...(wiring.detectorId === undefined ? {} : { detectorId: wiring.detectorId }),

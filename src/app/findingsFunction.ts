@@ -6,6 +6,7 @@ import type { Log } from '../shared/log';
 import { createLogger } from './logging';
 import { coldStartOnce } from './coldStart';
 import { createPipeline, type Pipeline } from './pipeline';
+import { loadRoutingTable } from './routes';
 import { scorerFromConfig } from './scorer';
 import { openDynamoStore } from './store';
 import { findingRecords } from './findingRecordWriter';
@@ -63,6 +64,7 @@ export function findingsFunction() {
       log,
       store,
       findings: findingRecords(store),
+      routes: await loadRoutingTable(config),
       scorer: await scorerFromConfig(config),
     });
   });

@@ -10,6 +10,8 @@ import { createSlackClient, WebApiChannelMessages } from '../bot/slackClient';
 import type { Config } from '../config';
 import type { Scorer } from '../ipinsights/scorer';
 import type { Log } from '../shared/log';
+import { routeFinding } from '../routing/match';
+import { defaultRoutingTable, type RoutingTable } from '../routing/routes';
 import { remediationStates } from './findingRepositories';
 import type { OpenedStore } from './store';
 
@@ -22,6 +24,8 @@ export interface Pipeline {
   readonly publisher: FindingPublisher;
   /** The remediation state the messages' buttons and status lines are drawn from (read only). */
   readonly state: RemediationStateRepository;
+  /** The routes in force (`/guardduty status` lists them). */
+  readonly routes: RoutingTable;
   readonly clock: () => Date;
   close(): Promise<void>;
 }
@@ -44,6 +48,8 @@ export interface PipelineOptions {
    */
   readonly findings: FindingRecordRepository;
   readonly decorate?: MessageDecorator;
+  /** The routing table (`loadRoutingTable(config)`); default: the built-in routes. */
+  readonly routes?: RoutingTable;
   readonly clock?: () => Date;
 }
 
@@ -54,16 +60,27 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
   const { findings } = options;
   const state = remediationStates(store);
   const clock = options.clock ?? (() => new Date());
+  const routes = options.routes ?? defaultRoutingTable(config.slack.channelId);
   const publisher = new FindingPublisher({
     store: findings,
     messages: new WebApiChannelMessages(slack),
     scorer,
-    channel: config.slack.channelId,
+    route: (finding) => routeFinding(routes, finding),
     minSeverity: config.minSeverity,
     clock,
     newToken: randomUUID,
     log: options.log,
     decorate: options.decorate ?? createRemediationDecorator(state),
   });
-  return { store, slack, scorer, findings, publisher, state, clock, close: () => store.close() };
+  return {
+    store,
+    slack,
+    scorer,
+    findings,
+    publisher,
+    state,
+    routes,
+    clock,
+    close: () => store.close(),
+  };
 }

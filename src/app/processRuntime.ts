@@ -6,6 +6,7 @@ import { createAwsGateway } from './awsGateway';
 import { openStore } from './embeddedStore';
 import { findingRecords } from './findingRecordWriter';
 import { createRuntime, type Runtime } from './runtime';
+import { loadRoutingTable } from './routes';
 import { scorerFromConfig } from './scorer';
 
 export interface ProcessRuntimeOptions {
@@ -22,12 +23,14 @@ export async function openProcessRuntime(
   config: Config,
   options: ProcessRuntimeOptions,
 ): Promise<Runtime> {
+  const routes = await loadRoutingTable(config);
   const store = await openStore(config);
   try {
     return createRuntime(config, {
       log: options.log,
       store,
       findings: findingRecords(store),
+      routes,
       scorer: await scorerFromConfig(config),
       ...(options.live ? { remediation: { aws: createAwsGateway() } } : {}),
     });

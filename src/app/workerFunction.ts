@@ -11,6 +11,7 @@ import type { Log } from '../shared/log';
 import { createLogger } from './logging';
 import { coldStartOnce } from './coldStart';
 import { createRuntime, type Runtime } from './runtime';
+import { loadRoutingTable } from './routes';
 import { scorerFromConfig } from './scorer';
 import { openDynamoStore } from './store';
 import { findingReader } from './findingRepositories';
@@ -74,6 +75,8 @@ export function workerFunction() {
       log,
       store,
       findings: findingReader(store),
+      // `/guardduty status` lists the routes: the worker answers it.
+      routes: await loadRoutingTable(config),
       scorer: await scorerFromConfig(config),
       remediation: { aws: createAwsGateway() },
     });

@@ -2,12 +2,17 @@ import { parseStoredFinding, type Finding } from '../findings';
 import type { Scorer } from '../ipinsights/scorer';
 import type { Log } from '../shared/log';
 import {
+  channelsOf,
   isNewerVersion,
+  messagesOf,
+  SCORE_PENDING,
   type FindingContent,
   type FindingRecord,
   type FindingVersion,
+  type MessageRef,
 } from '../actions/findingRecords';
 import type { FindingRecordRepository } from '../actions/ports/repositories';
+import type { RouteDecision } from '../routing/match';
 import {
   FINDING_EVENT_TYPE,
   renderFinding,
@@ -22,19 +27,24 @@ import { CodedError, ErrorCode } from '../shared/errors';
 export type MessageDecorator = (
   finding: Finding,
   record: FindingRecord | undefined,
+  /** `fresh`: a message posted for the first time, whose state is the initial one (no read). */
+  options?: { readonly fresh?: boolean },
 ) => Promise<Pick<Parameters<typeof renderFinding>[1], 'buttons' | 'status'>>;
 
 export type PublishOutcome =
   | { readonly kind: 'posted'; readonly ts: string }
   | { readonly kind: 'updated'; readonly ts: string }
   | { readonly kind: 'unchanged'; readonly reason: 'not newer than the posted finding' }
-  | { readonly kind: 'below-threshold'; readonly minSeverity: number };
+  | { readonly kind: 'below-threshold'; readonly minSeverity: number }
+  | { readonly kind: 'dropped'; readonly route: string; readonly reason: string }
+  | { readonly kind: 'gathered'; readonly channel: string; readonly route: string };
 
 export interface FindingPublisherDeps {
   readonly store: FindingRecordRepository;
   readonly messages: ChannelMessages;
   readonly scorer: Scorer;
-  readonly channel: string;
+  /** Where each finding goes (the routing table in force). */
+  readonly route: (finding: Finding) => RouteDecision;
   readonly minSeverity: number;
   readonly clock: () => Date;
   readonly newToken: () => string;
@@ -54,16 +64,24 @@ export class PublishInProgressError extends CodedError {
 }
 
 const DEFAULT_STALE_CLAIM_MS = 60_000;
+const UNCHANGED = { kind: 'unchanged', reason: 'not newer than the posted finding' } as const;
 
 function versionOf(finding: Finding): FindingVersion {
   return { count: finding.service.count, updatedAtMs: Date.parse(finding.updatedAt) };
 }
 
+function scoreOf(record: FindingRecord): ScoreView | undefined {
+  return record.score === SCORE_PENDING ? undefined : (JSON.parse(record.score) as ScoreView);
+}
+
 /**
- * Posts each finding once and keeps its message current. The state write comes first and is
- * conditional, so retries, redeliveries and concurrent invocations never post twice: a Slack or
- * store failure throws (the invocation is retried) and leaves either no claim or a claim that the
- * next attempt can resolve by looking for the message in the channel.
+ * Posts each finding once where its route says and keeps its messages current. The claim comes
+ * first and is conditional, so retries, redeliveries and concurrent invocations never post twice:
+ * a Slack or store failure throws (the invocation is retried) and leaves either no claim or a
+ * claim that the next attempt can resolve by looking for the messages in the channels.
+ *
+ * Store round trips: a new finding costs two (claim, record), an unchanged replay one (the lost
+ * claim answers with the stored record), a finding for the digest one.
  */
 export class FindingPublisher {
   private readonly staleClaimMs: number;
@@ -87,16 +105,23 @@ export class FindingPublisher {
       });
       return { kind: 'below-threshold', minSeverity: deps.minSeverity };
     }
-    const existing = await deps.store.get(finding.id);
-    if (existing?.status === 'posted') return this.updateIfNewer(finding, existing);
-    if (existing === undefined) {
-      return this.postNew(finding, await scoreFinding(finding, deps.scorer, deps.log));
+    const decision = deps.route(finding);
+    if (decision.kind === 'drop') {
+      deps.log.info('finding dropped by its route', {
+        findingId: finding.id,
+        route: decision.route,
+        reason: decision.reason,
+      });
+      return { kind: 'dropped', route: decision.route, reason: decision.reason };
     }
-    return this.resolveUnfinishedClaim(finding, existing);
+    if (decision.channels.length > 0) return this.post(finding, decision.route, decision.channels);
+    if (decision.digest !== undefined) return this.gather(finding, decision.route, decision.digest);
+    deps.log.info('finding routed to no channel', { findingId: finding.id, route: decision.route });
+    return { kind: 'dropped', route: decision.route, reason: 'the route posts to no channel' };
   }
 
   /**
-   * Re-renders a posted finding's message from the stored finding and the remediation layer's
+   * Re-renders a posted finding's messages from the stored finding and the remediation layer's
    * current buttons and status (after an action, an undo or a failure). False when the finding
    * has no posted message.
    */
@@ -104,23 +129,42 @@ export class FindingPublisher {
     const record = await this.deps.store.get(findingId);
     if (record?.status !== 'posted' || record.ts === undefined) return false;
     const finding = parseStoredFinding(record.finding);
-    const score = JSON.parse(record.score) as ScoreView;
-    await this.deps.messages.update(
-      record.channel,
-      record.ts,
-      await this.render(finding, score, record),
-    );
+    const score = scoreOf(record) ?? (await scoreFinding(finding, this.deps.scorer, this.deps.log));
+    const message = await this.render(finding, score, record);
+    for (const ref of messagesOf(record))
+      await this.deps.messages.update(ref.channel, ref.ts, message);
     return true;
   }
 
-  private content(finding: Finding, score: ScoreView): FindingContent {
+  private content(finding: Finding, score: string): FindingContent {
     return {
       ...versionOf(finding),
       severity: finding.severity,
       type: finding.type,
       title: finding.title,
       finding: JSON.stringify(finding),
-      score: JSON.stringify(score),
+      score,
+    };
+  }
+
+  private claimRecord(
+    finding: Finding,
+    route: string,
+    channels: readonly string[],
+  ): FindingRecord & { readonly channel: string } {
+    const first = channels[0];
+    if (first === undefined) throw new Error('unreachable: a claim without a channel');
+    return {
+      findingId: finding.id,
+      status: 'posting',
+      claimToken: this.deps.newToken(),
+      claimedAt: this.deps.clock().getTime(),
+      channel: first,
+      ...(channels.length > 1 ? { channels } : {}),
+      route,
+      accountId: finding.accountId,
+      region: finding.region,
+      ...this.content(finding, SCORE_PENDING),
     };
   }
 
@@ -128,68 +172,135 @@ export class FindingPublisher {
     finding: Finding,
     score: ScoreView,
     record: FindingRecord | undefined,
+    options: { readonly fresh?: boolean } = {},
   ): Promise<SlackMessage> {
     const extras =
-      this.deps.decorate === undefined ? {} : await this.deps.decorate(finding, record);
+      this.deps.decorate === undefined ? {} : await this.deps.decorate(finding, record, options);
     return renderFinding(finding, { score, ...extras });
   }
 
-  private async postNew(finding: Finding, score: ScoreView): Promise<PublishOutcome> {
-    const { deps } = this;
-    const claimToken = deps.newToken();
-    const record: FindingRecord = {
-      findingId: finding.id,
-      status: 'posting',
-      claimToken,
-      claimedAt: deps.clock().getTime(),
-      channel: deps.channel,
-      accountId: finding.accountId,
-      region: finding.region,
-      ...this.content(finding, score),
-    };
-    if (!(await deps.store.claim(record))) {
-      // Someone else claimed it between our read and our write: decide again from their state.
-      return this.publish(finding);
+  private async post(
+    finding: Finding,
+    route: string,
+    channels: readonly string[],
+  ): Promise<PublishOutcome> {
+    const claim = this.claimRecord(finding, route, channels);
+    const existing = await this.deps.store.claimOrRead(claim);
+    if (existing === undefined) {
+      const score = await scoreFinding(finding, this.deps.scorer, this.deps.log);
+      return this.postUnderClaim(finding, score, claim, []);
     }
-    return this.postUnderClaim(finding, score, claimToken);
+    switch (existing.status) {
+      case 'posted':
+        return this.updateIfNewer(finding, existing);
+      case 'posting':
+        return this.resolveUnfinishedClaim(finding, existing);
+      case 'digest':
+        return this.leaveDigest(finding, route, channels);
+    }
   }
 
-  private async postUnderClaim(
+  /** A finding waiting for the digest now routes to a channel (its severity rose): post it now. */
+  private async leaveDigest(
     finding: Finding,
-    score: ScoreView,
-    claimToken: string,
+    route: string,
+    channels: readonly string[],
   ): Promise<PublishOutcome> {
     const { deps } = this;
-    let ts: string;
-    try {
-      ({ ts } = await deps.messages.post(
-        deps.channel,
-        await this.render(finding, score, undefined),
-      ));
-    } catch (error) {
-      await deps.store.release(finding.id, claimToken);
-      throw error;
+    const claim = this.claimRecord(finding, route, channels);
+    if (!(await deps.store.leaveDigest(finding.id, { ...claim, channels, route }))) {
+      // A digest took it meanwhile, or another delivery did this: decide again from the store.
+      return this.publish(finding);
     }
-    const marked = await deps.store.markPosted(finding.id, claimToken, {
-      channel: deps.channel,
-      ts,
-      postedAt: deps.clock().getTime(),
+    deps.log.info('finding leaves the digest to be posted on its own', {
+      findingId: finding.id,
+      route,
+      severity: finding.severity,
     });
-    if (!marked) {
-      // Our claim was taken over after it went stale; the other delivery adopts our message.
-      deps.log.warn('claim lost after posting; the taking-over delivery adopts this message', {
-        findingId: finding.id,
-        ts,
-      });
+    // The claim kept the waiting record's content: this publication is written with the posts.
+    const score = await scoreFinding(finding, deps.scorer, deps.log);
+    const outcome = await this.postUnderClaim(finding, score, { ...claim, channels }, []);
+    await deps.store.replaceWithNewer(finding.id, this.content(finding, JSON.stringify(score)));
+    return outcome;
+  }
+
+  /** Waits for the channel's next digest: one conditional write, whether new or a replay. */
+  private async gather(finding: Finding, route: string, channel: string): Promise<PublishOutcome> {
+    const { deps } = this;
+    const record: FindingRecord = {
+      ...this.claimRecord(finding, route, [channel]),
+      status: 'digest',
+      digestChannel: channel,
+    };
+    const existing = await deps.store.claimOrRead(record);
+    if (existing === undefined) {
+      deps.log.info('finding waits for the digest', { findingId: finding.id, route, channel });
+      return { kind: 'gathered', channel, route };
     }
-    deps.log.info('finding posted', { findingId: finding.id, ts, severity: finding.severity });
-    return { kind: 'posted', ts };
+    if (existing.status === 'posted') return this.updateIfNewer(finding, existing);
+    if (existing.status === 'posting') return this.resolveUnfinishedClaim(finding, existing);
+    if (!isNewerVersion(versionOf(finding), existing)) return UNCHANGED;
+    await deps.store.replaceWithNewer(finding.id, this.content(finding, SCORE_PENDING));
+    return { kind: 'gathered', channel: existing.channel, route };
   }
 
   /**
-   * A claim exists but no message was recorded: another delivery is posting now, or one crashed
-   * between posting and recording. Only a stale claim is resolved, by asking Slack whether the
-   * message exists before posting it.
+   * Posts in every channel of the claim not posted yet (`posted` holds those already done), then
+   * records them all. A failure after some channels keeps those and hands the rest to the retry.
+   */
+  private async postUnderClaim(
+    finding: Finding,
+    score: ScoreView,
+    claim: {
+      readonly claimToken: string;
+      readonly channel: string;
+      readonly channels?: readonly string[];
+    },
+    already: readonly MessageRef[],
+  ): Promise<PublishOutcome> {
+    const channelList = claim.channels ?? [claim.channel];
+    const { deps } = this;
+    const message = await this.render(finding, score, undefined, { fresh: true });
+    const posted = [...already];
+    for (const channel of channelList) {
+      if (posted.some((ref) => ref.channel === channel)) continue;
+      try {
+        posted.push({ channel, ts: (await deps.messages.post(channel, message)).ts });
+      } catch (error) {
+        if (posted.length === 0) await deps.store.release(finding.id, claim.claimToken);
+        else await deps.store.releasePartial(finding.id, claim.claimToken, posted);
+        throw error;
+      }
+    }
+    const [first, ...copies] = posted;
+    if (first === undefined) throw new Error('unreachable: posted to no channel');
+    const after = await deps.store.markPosted(finding.id, claim.claimToken, {
+      channel: first.channel,
+      ts: first.ts,
+      postedAt: deps.clock().getTime(),
+      ...(copies.length > 0 ? { copies } : {}),
+      score: JSON.stringify(score),
+    });
+    if (after === undefined) {
+      // Our claim was taken over after it went stale; the other delivery adopts our messages.
+      deps.log.warn('claim lost after posting; the taking-over delivery adopts this message', {
+        findingId: finding.id,
+        ts: first.ts,
+      });
+    }
+    deps.log.info('finding posted', {
+      findingId: finding.id,
+      ts: first.ts,
+      channels: posted.map((ref) => ref.channel),
+      severity: finding.severity,
+    });
+    return { kind: 'posted', ts: first.ts };
+  }
+
+  /**
+   * A claim exists but its messages were not all recorded: another delivery is posting now, one
+   * crashed between posting and recording, or one failed after some channels. Only a stale claim
+   * is resolved, by asking Slack which messages exist before posting the others.
    */
   private async resolveUnfinishedClaim(
     finding: Finding,
@@ -202,25 +313,43 @@ export class FindingPublisher {
     if (!(await deps.store.takeOverClaim(finding.id, existing.claimToken, claimToken, now))) {
       return this.publish(finding);
     }
-    const found = await deps.messages.findFindingMessage(
-      existing.channel,
-      FINDING_EVENT_TYPE,
-      finding.id,
-      existing.claimedAt - this.staleClaimMs,
-    );
-    if (found === undefined) {
-      // Scored only now: a claim still in progress is turned away above without the work.
-      const score = await scoreFinding(finding, deps.scorer, deps.log);
-      return this.postUnderClaim(finding, score, claimToken);
+    const recorded = messagesOf(existing);
+    const found: MessageRef[] = [...recorded];
+    for (const channel of channelsOf(existing)) {
+      if (found.some((ref) => ref.channel === channel)) continue;
+      const ts = await deps.messages.findFindingMessage(
+        channel,
+        FINDING_EVENT_TYPE,
+        finding.id,
+        (existing.claimedAt === 0 ? (existing.postedAt ?? now) : existing.claimedAt) -
+          this.staleClaimMs,
+      );
+      if (ts !== undefined) found.push({ channel, ts });
     }
+    const missing = channelsOf(existing).filter((c) => !found.some((ref) => ref.channel === c));
+    const claim = { claimToken, channel: existing.channel, channels: channelsOf(existing) };
+    if (missing.length > 0) {
+      // Scored only now: a claim still in progress is turned away above without the work.
+      const score = scoreOf(existing) ?? (await scoreFinding(finding, deps.scorer, deps.log));
+      const outcome = await this.postUnderClaim(finding, score, claim, found);
+      if (found.length > recorded.length) {
+        deps.log.info('adopted messages posted by an unfinished delivery', {
+          findingId: finding.id,
+        });
+      }
+      return outcome;
+    }
+    const [first, ...copies] = found;
+    if (first === undefined) throw new Error('unreachable: no message found or posted');
     await deps.store.markPosted(finding.id, claimToken, {
-      channel: existing.channel,
-      ts: found,
+      channel: first.channel,
+      ts: first.ts,
       postedAt: now,
+      ...(copies.length > 0 ? { copies } : {}),
     });
     deps.log.info('adopted a message posted by an unfinished delivery', {
       findingId: finding.id,
-      ts: found,
+      ts: first.ts,
     });
     const adopted = await deps.store.get(finding.id);
     if (adopted?.status !== 'posted') throw new PublishInProgressError(finding.id);
@@ -236,20 +365,17 @@ export class FindingPublisher {
         count: version.count,
         storedCount: existing.count,
       });
-      return { kind: 'unchanged', reason: 'not newer than the posted finding' };
+      return UNCHANGED;
     }
     const score = await scoreFinding(finding, deps.scorer, deps.log);
-    const content = this.content(finding, score);
+    const content = this.content(finding, JSON.stringify(score));
     const previous = await deps.store.replaceWithNewer(finding.id, content);
-    if (previous === undefined) {
-      return { kind: 'unchanged', reason: 'not newer than the posted finding' };
-    }
+    if (previous === undefined) return UNCHANGED;
     try {
-      await deps.messages.update(
-        existing.channel,
-        existing.ts,
-        await this.render(finding, score, existing),
-      );
+      const message = await this.render(finding, score, existing);
+      for (const ref of messagesOf(existing)) {
+        await deps.messages.update(ref.channel, ref.ts, message);
+      }
     } catch (error) {
       await deps.store.restore(finding.id, version, previous);
       throw error;

@@ -78,11 +78,16 @@ function stderrLog(stream: Writable): Log {
 }
 
 function countOutcomes(demo: RunningDemo): string {
-  const posted = demo.samples.filter((s) => s.outcome.kind === 'posted').length;
-  const kept = demo.samples.filter((s) => s.outcome.kind !== 'posted').length;
-  if (kept === 0) return `posted ${posted} sample findings to #security`;
-  if (posted === 0) return `${kept} sample findings already in #security (from the last run)`;
-  return `posted ${posted} sample findings to #security; ${kept} were already there`;
+  const count = (kind: string) => demo.samples.filter((s) => s.outcome.kind === kind).length;
+  const posted = count('posted');
+  const gathered = count('gathered');
+  const kept = demo.samples.length - posted - gathered;
+  const digest = gathered === 0 ? '' : `; ${gathered} Low ones wait for the digest`;
+  if (kept === 0) return `posted ${posted} sample findings to #security${digest}`;
+  if (posted === 0 && gathered === 0) {
+    return `${kept} sample findings already in #security (from the last run)`;
+  }
+  return `posted ${posted} sample findings to #security${digest}; ${kept} were already there`;
 }
 
 /** What the newcomer reads first: where things are, the URL, and what to try. */

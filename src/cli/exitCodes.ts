@@ -23,6 +23,7 @@ const BAD_USAGE_OR_INPUT: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.SageMakerSetupInvalid,
   ErrorCode.AthenaQueryInvalid,
   ErrorCode.AwsRegionMissing,
+  ErrorCode.RoutesInvalid,
 ]);
 
 /** The exit code for an error that ended a command: by its code, never by its message. */

@@ -5,6 +5,7 @@ import { parseFindingFile } from '../app/findingFiles';
 import { silentLog } from '../shared/log';
 import { openProcessRuntime } from '../app/processRuntime';
 import { asksForHelp } from './args';
+import type { PublishOutcome } from '../bot/findingPublisher';
 import { ExitCode } from './exitCodes';
 import { cliConfig, UsageError, type CliCommand } from './io';
 
@@ -49,16 +50,28 @@ export const post: CliCommand = async (args, io) => {
   try {
     for (const { finding } of parsed) {
       const outcome = await runtime.publisher.publish(finding);
-      const detail =
-        outcome.kind === 'posted' || outcome.kind === 'updated'
-          ? `ts ${outcome.ts}`
-          : outcome.kind === 'below-threshold'
-            ? `severity ${finding.severity} < MIN_SEVERITY ${outcome.minSeverity}`
-            : outcome.reason;
-      io.stdout.write(`${outcome.kind}\t${finding.id}\t${detail}\n`);
+      io.stdout.write(
+        `${outcome.kind}\t${finding.id}\t${outcomeDetail(outcome, finding.severity)}\n`,
+      );
     }
   } finally {
     await runtime.close();
   }
   return ExitCode.ok;
 };
+
+function outcomeDetail(outcome: PublishOutcome, severity: number): string {
+  switch (outcome.kind) {
+    case 'posted':
+    case 'updated':
+      return `ts ${outcome.ts}`;
+    case 'below-threshold':
+      return `severity ${severity} < MIN_SEVERITY ${outcome.minSeverity}`;
+    case 'dropped':
+      return `route ${outcome.route}: ${outcome.reason}`;
+    case 'gathered':
+      return `route ${outcome.route}: waits for the digest of ${outcome.channel}`;
+    case 'unchanged':
+      return outcome.reason;
+  }
+}

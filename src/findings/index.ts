@@ -3,3 +3,4 @@ export * from './parse';
 export * from './severity';
 export * from './tuples';
 export * from './console';
+export * from './typePattern';

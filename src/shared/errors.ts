@@ -23,6 +23,7 @@ export const ErrorCode = {
   SageMakerSetupInvalid: 'sagemaker_setup_invalid',
   AthenaQueryInvalid: 'athena_query_invalid',
   SlackRequestMalformed: 'slack_request_malformed',
+  RoutesInvalid: 'routes_invalid',
   // The world said no, or broke: retrying later or fixing the environment may help.
   StoreUnavailable: 'store_unavailable',
   StoreLocked: 'store_locked',

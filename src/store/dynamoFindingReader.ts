@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { FindingContent, FindingRecord } from '../actions/findingRecords';
-import type { FindingRecordRepository } from '../actions/ports/repositories';
+import type { FindingContent, FindingRecord, MessageRef } from '../actions/findingRecords';
+import type { FindingRecordRepository, PostedMessages } from '../actions/ports/repositories';
 import { CodedError, ErrorCode } from '../shared/errors';
 
 /** A write reached a function that only reads finding records: a wiring bug, never user input. */
@@ -13,6 +13,13 @@ export class FindingRecordsReadOnlyError extends CodedError {
 }
 
 const readOnly = (operation: string) => Promise.reject(new FindingRecordsReadOnlyError(operation));
+
+/** An item is a finding record once claimed; other writers may add fields to it before that. */
+export function asRecord(item: Record<string, unknown> | undefined): FindingRecord | undefined {
+  return item === undefined || typeof item.status !== 'string'
+    ? undefined
+    : (item as unknown as FindingRecord);
+}
 
 /**
  * The finding records as the Slack function and the worker see them: read only. Neither bundle
@@ -29,7 +36,11 @@ export class DynamoFindingReader implements FindingRecordRepository {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { findingId }, ConsistentRead: true }),
     );
-    return Item as FindingRecord | undefined;
+    return asRecord(Item);
+  }
+
+  claimOrRead(_record: FindingRecord): Promise<FindingRecord | undefined> {
+    return readOnly('claimOrRead');
   }
 
   claim(_record: FindingRecord): Promise<boolean> {
@@ -48,13 +59,33 @@ export class DynamoFindingReader implements FindingRecordRepository {
   markPosted(
     _findingId: string,
     _claimToken: string,
-    _message: { channel: string; ts: string; postedAt: number },
-  ): Promise<boolean> {
+    _message: PostedMessages,
+  ): Promise<FindingRecord | undefined> {
     return readOnly('markPosted');
   }
 
   release(_findingId: string, _claimToken: string): Promise<void> {
     return readOnly('release');
+  }
+
+  releasePartial(
+    _findingId: string,
+    _claimToken: string,
+    _posted: readonly MessageRef[],
+  ): Promise<void> {
+    return readOnly('releasePartial');
+  }
+
+  leaveDigest(
+    _findingId: string,
+    _claim: {
+      readonly claimToken: string;
+      readonly claimedAt: number;
+      readonly channels: readonly string[];
+      readonly route: string;
+    },
+  ): Promise<boolean> {
+    return readOnly('leaveDigest');
   }
 
   replaceWithNewer(

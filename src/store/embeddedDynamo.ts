@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import dynalite from 'dynalite';
 import { Level } from 'level';
+import { conditionFailureProxy } from './conditionFailureItems';
 import { CodedError, ErrorCode } from '../shared/errors';
 
 export interface EmbeddedDynamo {
@@ -63,29 +65,42 @@ export async function startEmbeddedDynamo(options: { dir?: string; port?: number
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
+  const listen = (target: Server, port: number) =>
+    new Promise<void>((resolve, reject) => {
+      target.once('error', reject);
+      target.listen(port, '127.0.0.1', () => {
+        target.off('error', reject);
         resolve();
       });
     });
+  const closeServer = (target: Server) =>
+    new Promise<void>((resolve, reject) => {
+      target.close((error?: Error | null) => (error == null ? resolve() : reject(error)));
+      target.closeAllConnections();
+    });
+  let proxy: Server | undefined;
+  try {
+    await listen(server, 0);
+    // What the SDK reaches: dynalite behind a proxy that adds the failed item to a lost condition.
+    proxy = conditionFailureProxy((server.address() as AddressInfo).port);
+    await listen(proxy, options.port ?? 0);
   } catch (error) {
+    if (server.listening) await closeServer(server);
     release();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
+  const front = proxy;
+  const { port } = front.address() as AddressInfo;
   const embedded: EmbeddedDynamo = {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error?: Error | null) => {
-          release();
-          if (error == null) resolve();
-          else reject(error);
-        });
-      }),
+    close: async () => {
+      try {
+        await closeServer(front);
+        await closeServer(server);
+      } finally {
+        release();
+      }
+    },
   };
   return embedded;
 }

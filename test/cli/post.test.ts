@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { startLocalSlack, type LocalSlack } from '@guardduty-chatops/slack-sandbox';
 import { main } from '../../src/cli/main';
 import { localSlackIo, memoryIo } from '../helpers/cliIo';
-import { FIXTURE_DIR, fixtureNames, rawFinding, rawFixture } from '../../harness/fixtures';
+import {
+  FIXTURE_DIR,
+  fixtureFinding,
+  fixtureNames,
+  rawFinding,
+  rawFixture,
+} from '../../harness/fixtures';
 import { sdkFixture } from '../../harness/sdkFindings';
 
 let slack: LocalSlack;
@@ -27,13 +33,22 @@ async function file(name: string, content: unknown): Promise<string> {
 }
 
 describe('guardduty-chatops post', () => {
-  it('posts every fixture, then changes nothing when run again on the same store', async () => {
-    const files = fixtureNames().map((name) => join(FIXTURE_DIR, name));
+  it('posts every Medium-and-above fixture, keeps Low ones for the digest, then changes nothing when run again', async () => {
+    const names = fixtureNames();
+    const files = names.map((name) => join(FIXTURE_DIR, name));
     const first = io();
     expect(await main(['post', ...files], first)).toBe(0);
     const lines = first.out().trim().split('\n');
     expect(lines).toHaveLength(files.length);
-    for (const line of lines) expect(line).toMatch(/^posted\t[0-9a-f]+\tts \d+\.\d{6}$/);
+    for (const [i, line] of lines.entries()) {
+      const finding = fixtureFinding(names[i]!);
+      expect(line).toMatch(
+        finding.severity < 4
+          ? /^gathered\t[0-9a-f]+\troute default-low: waits for the digest of C0SECURITY$/
+          : /^posted\t[0-9a-f]+\tts \d+\.\d{6}$/,
+      );
+    }
+    const posted = names.filter((name) => fixtureFinding(name).severity >= 4).length;
     expect(first.err()).toBe('');
     expect(await readdir(join(dir, 'store'))).not.toHaveLength(0);
 
@@ -46,7 +61,7 @@ describe('guardduty-chatops post', () => {
         .split('\n')
         .every((l) => l.startsWith('unchanged\t')),
     ).toBe(true);
-    expect(slack.callsTo('chat.postMessage').filter((c) => c.ok)).toHaveLength(files.length);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.ok)).toHaveLength(posted);
   });
 
   it('reports findings below MIN_SEVERITY without posting them', async () => {
@@ -61,6 +76,40 @@ describe('guardduty-chatops post', () => {
       'below-threshold\tb2c3d4e5f60718293a4b5c6d7e8f90a1\tseverity 5 < MIN_SEVERITY 7\n',
     );
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('routes by the file ROUTES_FILE names: a dropped finding is reported with its route and reason', async () => {
+    const cli = io();
+    cli.env.ROUTES_FILE = await file(
+      'routes.yml',
+      'routes:\n  - name: discovery\n    match: { type: "Discovery:*" }\n    drop: noisy in this account\n',
+    );
+    const path = await file(
+      'f.json',
+      rawFixture('Synthetic_Discovery_IAMUser_AnomalousBehavior.json'),
+    );
+    expect(await main(['post', path], cli)).toBe(0);
+    expect(cli.out()).toBe(
+      'dropped\tb2c3d4e5f60718293a4b5c6d7e8f90a1\troute discovery: noisy in this account\n',
+    );
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('stops before posting anything on a bad routing file, with one line naming the rule and field', async () => {
+    const cli = io();
+    cli.env.ROUTES_FILE = await file(
+      'routes.yml',
+      'routes:\n  - name: ok\n    to: { page: true }\n  - name: typo\n    match: { severity: hgih }\n    to: { channels: C0SECURITY }\n',
+    );
+    const path = await file(
+      'f.json',
+      rawFixture('Synthetic_Discovery_IAMUser_AnomalousBehavior.json'),
+    );
+    expect(await main(['post', path], cli)).toBe(2);
+    expect(cli.err()).toBe(
+      `guardduty-chatops post: routes (${cli.env.ROUTES_FILE}): rule 2 (typo), match.severity: must be low, medium, high or critical\n`,
+    );
+    expect(slack.calls).toHaveLength(0);
   });
 
   const good = () => rawFixture('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');

@@ -10,6 +10,7 @@ import { runColdStart } from './support/coldStart';
 import { lambdaFunctions, ROOT } from '../../harness/deploy/functions';
 import {
   slackSecretAnswer,
+  ssmParameterAnswer,
   startRecordingServer,
   type Answer,
   type RecordedCall,
@@ -32,8 +33,16 @@ let build: BuildOutput;
 let dynamo: EmbeddedDynamo;
 let fakes: RecordingServer;
 
-/** Secrets Manager's GetSecretValue and Slack's chat.postMessage. */
+/** The routes the operator put in the stack's parameter: one drop rule before the defaults. */
+const ROUTES = `routes:
+  - name: canary
+    match: { type: "Canary:*" }
+    drop: integration-test canaries
+`;
+
+/** Secrets Manager's GetSecretValue, SSM's GetParameter and Slack's chat.postMessage. */
 function answer(call: RecordedCall): Answer {
+  if (call.target === 'AmazonSSM.GetParameter') return ssmParameterAnswer(call, ROUTES);
   if (call.target === 'secretsmanager.GetSecretValue') {
     return slackSecretAnswer(call, { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
   }
@@ -103,6 +112,23 @@ describe('the findings bundle with the template’s environment', () => {
       reason: 'not newer than the posted finding',
     });
     expect(fakes.recorded.filter((r) => r.target === '/api/chat.postMessage')).toHaveLength(1);
+  });
+
+  test('routes by the parameter the template names: a dropped finding posts nothing', async () => {
+    const before = fakes.recorded.filter((r) => r.target === '/api/chat.postMessage').length;
+    const canary = rawFixture('Canary_EC2_Stateless.IntegTest.json');
+    const { result } = await invoke(canary, 'req-canary');
+    expect(result).toEqual({
+      kind: 'dropped',
+      route: 'canary',
+      reason: 'integration-test canaries',
+    });
+    const reads = fakes.recorded.filter((r) => r.target === 'AmazonSSM.GetParameter');
+    expect(JSON.parse(reads.at(-1)!.body)).toEqual({
+      Name: findingsFunction.environment.ROUTES_PARAMETER,
+      WithDecryption: true,
+    });
+    expect(fakes.recorded.filter((r) => r.target === '/api/chat.postMessage')).toHaveLength(before);
   });
 
   test('logs JSON lines with the finding id and the request id, and never a secret', async () => {

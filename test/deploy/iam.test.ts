@@ -97,7 +97,7 @@ describe('IAM grants match the code, per function', () => {
     });
   }
 
-  test('the findings function calls its state table, the Slack secret and the IP Insights model or endpoint', () => {
+  test('the findings function calls its state table, the Slack secret, the routes parameter and the IP Insights model or endpoint', () => {
     const findings = functions.find((fn) => fn.logicalId === 'FindingsFunction')!;
     expect([...callsByAction(findings).keys()].sort()).toEqual([
       'dynamodb:DeleteItem',
@@ -107,6 +107,7 @@ describe('IAM grants match the code, per function', () => {
       's3:GetObject',
       'sagemaker:InvokeEndpoint',
       'secretsmanager:GetSecretValue',
+      'ssm:GetParameter',
     ]);
   });
 

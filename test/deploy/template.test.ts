@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { loadConfig } from '../../src/config';
 import { DEFAULT_TABLE_NAMES, tableDefinitions } from '../../src/store/tables';
+import { parseRoutes } from '../../src/routing/parseRoutes';
+import { defaultRoutes } from '../../src/routing/routes';
 import { buildBundles, type BuildOutput } from '../../harness/deploy/build';
 import { evaluate, loadTemplate, stackOf, type JsonObject } from '../../harness/deploy/cfn';
 import { lambdaFunctions, ROOT, valueOf } from '../../harness/deploy/functions';
@@ -224,8 +226,15 @@ describe('configuration', () => {
         },
       });
       expect(config.slack.channelId).toBe('C0SECURITY1');
-      expect(config.minSeverity).toBe(4);
+      expect(config.minSeverity).toBe(0);
       expect(fn.environment.SLACK_SECRET_ARN).toBe(valueOf(stack, 'SlackSecret'));
+      // The functions that route or list the routes read them from the stack's parameter.
+      if (fn.logicalId !== 'SlackFunction') {
+        expect(config.routes).toEqual({
+          kind: 'parameter',
+          name: valueOf(stack, 'RoutesParameter'),
+        });
+      }
     },
   );
 
@@ -336,5 +345,13 @@ describe('Slack endpoint, detector and outputs', () => {
     expect(holds({ IpInsightsModel: 's3://b/m' })).toBe(true);
     expect(holds({ IpInsightsEndpoint: 'ip-insights' })).toBe(true);
     expect(holds({ IpInsightsModel: 's3://b/m', IpInsightsEndpoint: 'ip-insights' })).toBe(false);
+  });
+});
+
+describe('routes', () => {
+  test('the routes parameter the stack creates holds a valid routing file: the defaults alone', () => {
+    const value = template.Resources.RoutesParameter?.Properties?.Value as string;
+    const table = parseRoutes(value, 'RoutesParameter', 'C0SECURITY1');
+    expect(table.routes).toEqual(defaultRoutes('C0SECURITY1'));
   });
 });

@@ -24,6 +24,8 @@ import { openedStore } from '../../src/app/store';
 import { findingRecords } from '../../src/app/findingRecordWriter';
 import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
 import { startTestStore, type TestStore } from '../../harness/store';
+import type { RoutingTable } from '../../src/routing/routes';
+import { parseRoutes } from '../../src/routing/parseRoutes';
 
 export const CHANNEL = 'C0SECURITY';
 /** A responder named in RESPONDERS. */
@@ -35,6 +37,13 @@ export const CAROL = 'U0CAROL';
 export const ONCALL_GROUP = 'S0ONCALL';
 /** The runtime's clock: status lines read "14:02 UTC". */
 export const NOW = new Date('2026-11-21T14:02:00.000Z');
+
+/** A routing table that posts every finding to CHANNEL (no digest, no paging). */
+export const EVERYTHING_TO_CHANNEL = parseRoutes(
+  `routes: [{ name: everything, to: { channels: ${CHANNEL} } }]`,
+  'test routes',
+  CHANNEL,
+);
 
 export interface AwsMocks {
   readonly guardduty: AwsClientStub<GuardDutyClient>;
@@ -67,6 +76,8 @@ export interface BotHarness {
 }
 
 export interface BotHarnessOptions {
+  /** The routes (startBotHarness: EVERYTHING_TO_CHANNEL; startRuntimeHarness: the defaults). */
+  readonly routes?: RoutingTable;
   readonly dryRun?: boolean;
   readonly protectedPrincipals?: string;
   readonly clock?: () => Date;
@@ -89,11 +100,14 @@ export async function startRuntimeHarness(
     readonly env?: NodeJS.ProcessEnv;
     readonly dispatcher?: Dispatcher;
     readonly scorer?: Scorer;
+    readonly routes?: RoutingTable;
+    /** More channels the local Slack knows, besides CHANNEL. */
+    readonly channels?: readonly string[];
   } = {},
 ): Promise<RuntimeHarness> {
   const store = await startTestStore();
   const slack = await startLocalSlack({
-    channels: [{ id: CHANNEL, name: 'security' }],
+    channels: [{ id: CHANNEL, name: 'security' }, ...(options.channels ?? [])],
     users: [
       { id: ALICE, name: 'alice', real_name: 'Alice' },
       { id: BOB, name: 'bob' },
@@ -126,6 +140,7 @@ export async function startRuntimeHarness(
     findings: findingRecords(opened),
     scorer: options.scorer ?? (await createScorer({}, {})),
     clock: options.clock ?? (() => NOW),
+    ...(options.routes === undefined ? {} : { routes: options.routes }),
     // Region and credentials are irrelevant: the mocks answer before any request is signed.
     remediation: {
       aws: createAwsGateway(),
@@ -156,7 +171,8 @@ export async function startRuntimeHarness(
  * AWS is mocked at the SDK client boundary only (aws-sdk-client-mock on the client classes).
  */
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
-  const harness = await startRuntimeHarness(options);
+  // Remediation is tried on findings of every severity: all of them are posted here.
+  const harness = await startRuntimeHarness({ routes: EVERYTHING_TO_CHANNEL, ...options });
   const { slack, store, runtime, config, aws } = harness;
   const receiver = slackHttpReceiver({ signingSecret: slack.signingSecret, logger: silentLogger });
   const app = createBoltApp({

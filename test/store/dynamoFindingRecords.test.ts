@@ -1,4 +1,5 @@
 import { isNewerVersion, type FindingRecord } from '../../src/actions/findingRecords';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoFindingRecords } from '../../src/store/dynamoFindingRecords';
 import { startTestStore, type TestStore } from '../../harness/store';
 
@@ -58,14 +59,14 @@ describe('DynamoFindingRecords', () => {
         ts: '1.1',
         postedAt: 2,
       }),
-    ).toBe(false);
+    ).toBeUndefined();
     expect(
       await findings.markPosted('f-mark', 'token-1', {
         channel: 'C0SECURITY',
         ts: '1.2',
         postedAt: 2,
       }),
-    ).toBe(true);
+    ).toMatchObject({ findingId: 'f-mark', status: 'posted', ts: '1.2' });
     expect(await findings.get('f-mark')).toMatchObject({
       status: 'posted',
       ts: '1.2',
@@ -75,6 +76,68 @@ describe('DynamoFindingRecords', () => {
     await findings.release('f-mark', 'token-1');
     expect(await findings.takeOverClaim('f-mark', 'token-1', 'token-2', 3)).toBe(false);
     expect(await findings.get('f-mark')).toMatchObject({ status: 'posted', claimToken: 'token-1' });
+  });
+
+  it('answers a lost claim with the record that won, in the same request', async () => {
+    const sent: string[] = [];
+    const counting = new DynamoFindingRecords(store.client, store.tables.findings);
+    store.client.middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countForTest' },
+    );
+    try {
+      expect(await counting.claimOrRead(record('f-read', { title: 'first' }))).toBeUndefined();
+      const lost = await counting.claimOrRead(
+        record('f-read', { claimToken: 't2', title: 'second' }),
+      );
+      expect(lost).toMatchObject({ findingId: 'f-read', claimToken: 'token-1', title: 'first' });
+      expect(sent).toEqual(['UpdateItemCommand', 'UpdateItemCommand']);
+    } finally {
+      store.client.middlewareStack.remove('countForTest');
+    }
+  });
+
+  it('keeps what an earlier writer put on the item when the finding is claimed', async () => {
+    await store.client.send(
+      new UpdateCommand({
+        TableName: store.tables.findings,
+        Key: { findingId: 'f-early' },
+        UpdateExpression: 'SET earlier = :x',
+        ExpressionAttributeValues: { ':x': 'kept' },
+      }),
+    );
+    expect(await findings.get('f-early')).toBeUndefined();
+    expect(await findings.claimOrRead(record('f-early'))).toBeUndefined();
+    expect(await findings.get('f-early')).toMatchObject({ status: 'posting', earlier: 'kept' });
+  });
+
+  it('keeps the channels posted before a failure and lets the retry take the claim at once', async () => {
+    await findings.claim(record('f-partial', { channels: ['C1', 'C2', 'C3'], channel: 'C1' }));
+    await findings.releasePartial('f-partial', 'token-1', [
+      { channel: 'C1', ts: '1.1' },
+      { channel: 'C2', ts: '1.2' },
+    ]);
+    expect(await findings.get('f-partial')).toMatchObject({
+      status: 'posting',
+      claimedAt: 0,
+      channel: 'C1',
+      ts: '1.1',
+      copies: [{ channel: 'C2', ts: '1.2' }],
+    });
+    expect(await findings.takeOverClaim('f-partial', 'token-1', 'token-2', 9)).toBe(true);
+  });
+
+  it('takes a finding out of the digest once, and not after a digest took it', async () => {
+    await findings.claim(record('f-digest', { status: 'digest', digestChannel: 'C0LOW' }));
+    const claim = { claimToken: 'token-9', claimedAt: 7, channels: ['C0HIGH'], route: 'high' };
+    expect(await findings.leaveDigest('f-digest', claim)).toBe(true);
+    expect(await findings.leaveDigest('f-digest', claim)).toBe(false);
+    const left = await findings.get('f-digest');
+    expect(left).toMatchObject({ status: 'posting', channel: 'C0HIGH', claimToken: 'token-9' });
+    expect(left?.digestChannel).toBeUndefined();
   });
 
   it('releases an unfinished claim so a retry starts clean', async () => {

@@ -1,6 +1,6 @@
 import type { AuditDraft, AuditRecord } from '../audit/record';
 import type { AuditReader } from '../contract';
-import type { FindingContent, FindingRecord, FindingVersion } from '../findingRecords';
+import type { FindingContent, FindingRecord, FindingVersion, MessageRef } from '../findingRecords';
 import type { Intent, IntentOutcome, IntentStatus } from '../intents';
 import type { AppliedChange, IntentSummary, RemediationState } from '../remediationState';
 import type { ActionFamily } from '../kinds';
@@ -11,9 +11,27 @@ import type { ActionFamily } from '../kinds';
  * conditional write, so the boolean answers below are "did our condition hold".
  */
 
-/** The finding → Slack message map. */
+/** The messages and score recorded when a finding's posts are done. */
+export interface PostedMessages {
+  readonly channel: string;
+  readonly ts: string;
+  readonly postedAt: number;
+  readonly copies?: readonly MessageRef[];
+  /** The IP Insights view shown (JSON), when scored after the claim. */
+  readonly score?: string;
+}
+
+/**
+ * The finding → Slack message map. Every write is one round trip: a lost condition answers with
+ * the record that won (DynamoDB's ReturnValuesOnConditionCheckFailure), never a second read.
+ */
 export interface FindingRecordRepository {
   get(findingId: string): Promise<FindingRecord | undefined>;
+  /**
+   * Claims a finding never seen before: undefined when our record was written, otherwise the
+   * record already there (read by the same request).
+   */
+  claimOrRead(record: FindingRecord): Promise<FindingRecord | undefined>;
   /** Claims the right to post a finding never seen before. False when a record already exists. */
   claim(record: FindingRecord): Promise<boolean>;
   /** Takes over a claim left by an attempt that never finished. False if someone else moved first. */
@@ -23,17 +41,42 @@ export interface FindingRecordRepository {
     claimToken: string,
     claimedAt: number,
   ): Promise<boolean>;
-  /** Records the posted message under our claim. False when the claim is no longer ours. */
+  /**
+   * Records the posted messages under our claim: the record as it now is (with anything others
+   * wrote meanwhile), or undefined when the claim is no longer ours.
+   */
   markPosted(
     findingId: string,
     claimToken: string,
-    message: { channel: string; ts: string; postedAt: number },
-  ): Promise<boolean>;
+    message: PostedMessages,
+  ): Promise<FindingRecord | undefined>;
   /** Drops our claim after a failed post, so a retry starts clean. */
   release(findingId: string, claimToken: string): Promise<void>;
   /**
-   * Stores a newer publication of a posted finding. Returns the content it replaced, or undefined
-   * when the stored one is already as new (nothing written).
+   * Keeps the messages posted before a later channel failed and gives the claim up at once, so
+   * the retry takes it over and posts only the channels still missing.
+   */
+  releasePartial(
+    findingId: string,
+    claimToken: string,
+    posted: readonly MessageRef[],
+  ): Promise<void>;
+  /**
+   * Takes a finding waiting for a digest out of it, to be posted on its own now: our claim when
+   * it was still waiting, false when a digest took it first.
+   */
+  leaveDigest(
+    findingId: string,
+    claim: {
+      readonly claimToken: string;
+      readonly claimedAt: number;
+      readonly channels: readonly string[];
+      readonly route: string;
+    },
+  ): Promise<boolean>;
+  /**
+   * Stores a newer publication of a posted or waiting finding. Returns the content it replaced,
+   * or undefined when the stored one is already as new (nothing written).
    */
   replaceWithNewer(findingId: string, content: FindingContent): Promise<FindingContent | undefined>;
   /** Puts back what `replaceWithNewer` replaced, if our write is still the stored one. */

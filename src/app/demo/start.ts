@@ -104,6 +104,7 @@ function demoConfig(options: {
     responders: { users: DEMO_RESPONDERS, groups: [] },
     // Every sample is shown, the low-severity ones too.
     minSeverity: 0,
+    routes: { kind: 'defaults' },
     ipInsights: { kind: 'model', location: options.modelPath },
     store: { kind: 'local', dir: join(options.dataDir, 'store'), tables: DEFAULT_TABLE_NAMES },
     dryRun: !options.live,

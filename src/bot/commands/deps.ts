@@ -6,6 +6,7 @@ import type { Log } from '../../shared/log';
 import type { FindingRecord } from '../../actions/findingRecords';
 import type { MessageDecorator } from '../findingPublisher';
 import type { ResponderList } from '../interactions/words';
+import type { RoutingTable } from '../../routing/routes';
 
 /** What the commands read from the finding → message map (the findings table). */
 export interface FindingRecords {
@@ -33,6 +34,8 @@ export interface CommandDeps {
   /** The security channel findings are posted to (for `status`). */
   readonly channel: string;
   readonly dryRun: boolean;
+  /** The routes in force, for `status`. */
+  readonly routes: RoutingTable;
   readonly clock: () => Date;
   readonly log: Log;
   /** Pins the GuardDuty detector; otherwise the region's detector from ListDetectors. */

@@ -353,6 +353,7 @@ class CommandHandler {
       findings: this.deps.findings,
       scorer: this.deps.scorer,
       dryRun: this.deps.dryRun,
+      routes: this.deps.routes,
       clock: this.deps.clock,
       latestMessage: () => latestFindingMessage(client, this.deps.channel),
     });

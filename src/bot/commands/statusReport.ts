@@ -8,6 +8,8 @@ import { code, ours, prose } from '../render/text';
 import { formatUtc } from '../render/time';
 import type { FindingRecords } from './deps';
 import { messageLink, NoDetectorError } from './queries';
+import { routesLines } from './routesReport';
+import type { RoutingTable } from '../../routing/routes';
 import { context, response, sections, type CommandResponse } from './responses';
 
 /** The newest finding message in the channel, found by the metadata the publisher attaches. */
@@ -48,6 +50,7 @@ export interface StatusReport {
   }>;
   readonly scorer: { readonly description: string; readonly metadata?: ModelMetadata };
   readonly dryRun: boolean;
+  readonly routes: RoutingTable;
   readonly now: Date;
 }
 
@@ -72,6 +75,7 @@ export interface StatusDeps {
   readonly findings: FindingRecords;
   readonly scorer: Scorer;
   readonly dryRun: boolean;
+  readonly routes: RoutingTable;
   readonly clock: () => Date;
   readonly latestMessage: () => Promise<{ findingId: string; ts: string } | undefined>;
 }
@@ -102,6 +106,7 @@ export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
       ...(metadata === undefined ? {} : { metadata }),
     },
     dryRun: deps.dryRun,
+    routes: deps.routes,
     now: deps.clock(),
   };
 }
@@ -169,6 +174,7 @@ export function renderStatus(report: StatusReport): CommandResponse {
     lastPostedLine(report.lastPosted, report.now),
     scorerLine(report.scorer, report.now),
     mode,
+    ...routesLines(report.routes),
   ];
   return response(
     [...sections(lines), context(`Checked ${formatUtc(report.now)}`)],

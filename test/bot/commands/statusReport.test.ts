@@ -20,6 +20,15 @@ import {
 } from '../../../harness/commandHarness';
 import { fixtureFinding } from '../../../harness/fixtures';
 
+/** What `status` says about the built-in routes, to the test channel. */
+const DEFAULT_ROUTE_LINES = [
+  ':twisted_rightwards_arrows: *Routes* from built-in defaults, the first that matches decides:',
+  `1. \`default-critical-high\` _(default)_: severity Critical or High → <#${CHANNEL}> + page on-call`,
+  `2. \`default-medium\` _(default)_: severity Medium → <#${CHANNEL}>`,
+  `3. \`default-low\` _(default)_: severity Low → daily digest in <#${CHANNEL}>`,
+  'Bursts: 5 or more findings of one type and account within 5 min share one message and its thread.',
+];
+
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const EXFIL = 'Synthetic_UnauthorizedAccess_IAMUser_InstanceCredentialExfiltration.OutsideAWS.json';
@@ -85,6 +94,7 @@ describe('/guardduty status, healthy and dry-run', () => {
             `:white_check_mark: *Last finding posted* ${formatUtc(postedMs)} (2 h ago): Credentials for instance role ec2-app used from external IP address. (8.0) \`${finding.id}\` · <${link}|message>`,
             `:white_check_mark: *IP Insights*: embedded model trained 2026-11-20 00:00 UTC (${ageDays} days old), 14,558 training pairs, 44 principals`,
             ':test_tube: *Dry run*: remediation is planned and audited; AWS is not changed',
+            ...DEFAULT_ROUTE_LINES,
           ].join('\n'),
         ),
         contextBlock(`Checked ${formatUtc(now)}`),
@@ -119,6 +129,7 @@ describe('/guardduty status, with parts failing and live', () => {
           ':x: *Last finding posted*: could not read the channel: WebAPIPlatformError: An API error occurred: not_in_channel',
           ':warning: *IP Insights*: no model configured',
           ':zap: *Live*: remediation changes AWS',
+          ...DEFAULT_ROUTE_LINES,
         ].join('\n'),
       ),
     );

@@ -57,6 +57,17 @@ export function startRecordingServer(
   });
 }
 
+/** SSM's GetParameter (JSON protocol) answering with a String parameter's value. */
+export function ssmParameterAnswer(call: RecordedCall, value: string): Answer {
+  const { Name } = JSON.parse(call.body) as { Name: string };
+  return {
+    contentType: 'application/x-amz-json-1.1',
+    body: JSON.stringify({
+      Parameter: { Name, Type: 'String', Value: value, Version: 1, DataType: 'text' },
+    }),
+  };
+}
+
 /** Secrets Manager's GetSecretValue (JSON protocol) answering with the Slack secret. */
 export function slackSecretAnswer(
   call: RecordedCall,

@@ -99,6 +99,8 @@ function actionsFor(module: string, name: string): string[] {
     if (callsNothing(name)) return [];
     throw new UnmappedImportError(`${name} from ${module}`);
   }
+  // Converts DynamoDB items to plain objects: data only.
+  if (module === '@aws-sdk/util-dynamodb') return [];
   if (module === '@aws-sdk/lib-dynamodb') {
     const operation = DOCUMENT_CLIENT_OPERATION[name];
     if (operation !== undefined) return [`dynamodb:${operation}`];
