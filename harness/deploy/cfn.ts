@@ -179,6 +179,9 @@ function resourceValue(stack: Stack, id: string, attribute?: string): string {
       return text(evaluate(stack, resource.Properties?.LogGroupName ?? physical));
     case 'AWS::Logs::LogGroup.Arn':
       return arn(stack, 'logs', `log-group:${resourceValue(stack, id)}:*`);
+    case 'AWS::SSM::Parameter':
+      // Ref is the parameter's name.
+      return text(evaluate(stack, resource.Properties?.Name ?? physical));
     case 'AWS::Events::Rule.Arn':
       return arn(stack, 'events', `rule/${physical}`);
     case 'AWS::IAM::Role':

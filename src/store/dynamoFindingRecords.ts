@@ -227,7 +227,11 @@ export class DynamoFindingRecords extends DynamoFindingReader {
   }
 
   /** Puts back what `replaceWithNewer` replaced, if our write is still the stored one. */
-  override async restore(findingId: string, ours: FindingVersion, previous: FindingContent): Promise<void> {
+  override async restore(
+    findingId: string,
+    ours: FindingVersion,
+    previous: FindingContent,
+  ): Promise<void> {
     await this.conditionalUpdate({
       Key: { findingId },
       UpdateExpression: SET_CONTENT,

@@ -12,6 +12,7 @@ import { lambdaFunctions, ROOT } from '../../harness/deploy/functions';
 import { runColdStart } from './support/coldStart';
 import {
   slackSecretAnswer,
+  ssmParameterAnswer,
   startRecordingServer,
   type Answer,
   type RecordedCall,
@@ -45,6 +46,8 @@ let fakes: RecordingServer;
 
 /** Secrets Manager, every Slack method, GuardDuty's ArchiveFindings and the response_url. */
 function answer(call: RecordedCall): Answer {
+  // The stack's routing file as created: the built-in routes alone.
+  if (call.target === 'AmazonSSM.GetParameter') return ssmParameterAnswer(call, 'routes: []');
   if (call.target === 'secretsmanager.GetSecretValue') {
     return slackSecretAnswer(call, { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
   }

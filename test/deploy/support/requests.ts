@@ -88,6 +88,14 @@ const slackSecret: FunctionRequest = {
   why: 'Slack credentials at cold start',
 };
 
+/** The routing file, read at cold start by the functions that route or list the routes. */
+const routesParameter: FunctionRequest = {
+  action: 'ssm:GetParameter',
+  resource: (s) =>
+    `arn:aws:ssm:${s.region}:${s.accountId}:parameter/guardduty-chatops/${s.stackName}/routes`,
+  why: 'the routing file at cold start',
+};
+
 const scoring: FunctionRequest[] = [
   {
     action: 's3:GetObject',
@@ -158,6 +166,7 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
   FindingsFunction: [
     ...platform('findings', 'FindingsDeadLetterQueue'),
     slackSecret,
+    routesParameter,
     ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((operation): FunctionRequest => ({
       action: `dynamodb:${operation}`,
       resource: findingsTable,
@@ -184,6 +193,7 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
   WorkerFunction: [
     ...platform('worker', 'WorkerDeadLetterQueue'),
     ...remediationBookkeeping,
+    routesParameter,
     ...['ListDetectors', 'ListFindings', 'GetFindings', 'GetFindingsStatistics'].map(
       (operation): FunctionRequest => ({
         action: `guardduty:${operation}`,
