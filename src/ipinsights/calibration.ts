@@ -39,15 +39,15 @@ export function calibrate(
   ip: number,
 ): Calibration {
   const table = model.parts.calibration;
-  const account = {
-    unusualVsNormal: shareHigher(table.normal, score),
-    unusualVsRandom: shareHigher(table.random, score),
-    knownEntity: true,
-  };
+  const unusualVsNormal = shareHigher(table.normal, score);
+  const unusualVsRandom = shareHigher(table.random, score);
   const history = model.history;
-  if (history === undefined) return account;
+  if (history === undefined) return { unusualVsNormal, unusualVsRandom, knownEntity: true };
+  // One literal, not a spread: this runs for every tuple scored.
   return {
-    ...account,
+    unusualVsNormal,
+    unusualVsRandom,
+    knownEntity: true,
     unusualVsOwn: history.unusualVsOwn(entity, score),
     history: { pairs: history.pairs(entity), network: history.network(entity, ip) },
   };

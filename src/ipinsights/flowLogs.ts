@@ -195,6 +195,17 @@ class InterfaceMap {
 
   constructor(private readonly lister: NetworkInterfaceLister | undefined) {}
 
+  static of(enis: readonly NetworkInterface[]): InterfaceMap {
+    const map = new InterfaceMap(undefined);
+    map.map = new Map(enis.map((eni) => [eni.interfaceId, eni]));
+    return map;
+  }
+
+  /** True once listed, or when there is nothing to list. */
+  get loaded(): boolean {
+    return this.map !== undefined || this.lister === undefined;
+  }
+
   async load(): Promise<void> {
     if (this.map !== undefined || this.lister === undefined) return;
     const map = new Map<string, NetworkInterface>();
@@ -264,6 +275,94 @@ function skippedIp(): Outcome {
 }
 
 /**
+ * One file's lines, in order: the first non-empty one sets the format (a header line naming the
+ * fields, or a record of the default format). Collects the file's pairs and counts.
+ */
+class FlowLogLines {
+  private cols: Columns | undefined;
+  private number = 0;
+  private pending: { readonly line: string; readonly number: number } | undefined;
+  readonly tuples: FlowTuple[] = [];
+  readonly stats = new FlowLogStats();
+
+  constructor(
+    private readonly interfaces: InterfaceMap,
+    private readonly options: FlowLogOptions,
+  ) {}
+
+  /**
+   * Reads one line. Returns 'needs-interfaces' when it set a format without `instance-id`
+   * and the ENI list is not loaded yet: load it, then `resume()`.
+   */
+  line(raw: string): 'needs-interfaces' | undefined {
+    this.number++;
+    const line = this.number === 1 ? withoutBom(raw) : raw;
+    if (line.trim() === '') return undefined;
+    if (this.cols === undefined) {
+      const header = headerFields(line);
+      const cols = columns(header ?? DEFAULT_FLOW_LOG_FIELDS);
+      this.cols = cols;
+      const needs = cols.instance === undefined && !this.interfaces.loaded;
+      if (header === undefined) {
+        if (needs) {
+          this.pending = { line, number: this.number };
+          return 'needs-interfaces';
+        }
+        this.record(line, this.number);
+      }
+      return needs ? 'needs-interfaces' : undefined;
+    }
+    this.record(line, this.number);
+    return undefined;
+  }
+
+  /** Reads the record that waited for the ENI list, if one did. */
+  resume(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending !== undefined) this.record(pending.line, pending.number);
+  }
+
+  private record(line: string, number: number): void {
+    const cols = this.cols ?? columns(DEFAULT_FLOW_LOG_FIELDS);
+    const values = line.trim().split(/\s+/);
+    if (values.length !== cols.count) {
+      throw new FlowLogFormatError(
+        `line ${number}: ${values.length} fields, the format has ${cols.count}`,
+      );
+    }
+    this.stats.records++;
+    const outcome = recordOutcome(values, cols, this.interfaces, this.options);
+    if (outcome.kind === 'tuple') {
+      this.stats.ipv4++;
+      this.tuples.push(outcome.tuple);
+    } else if (outcome.kind === 'ipv6') this.stats.ipv6++;
+    else this.stats.skipped[outcome.reason]++;
+  }
+}
+
+/**
+ * The pairs of one flow log file's text, read synchronously (the demo's synthetic logs): the
+ * same rules as `flowLogTuples`, with the ENIs given as a list rather than listed from EC2.
+ */
+export function flowLogTextTuples(
+  text: string,
+  stats: FlowLogStats,
+  options: Omit<FlowLogOptions, 'interfaces' | 'storage'> & {
+    readonly interfaces?: readonly NetworkInterface[];
+  } = {},
+): FlowTuple[] {
+  const { interfaces: enis = [], ...rest } = options;
+  const lines = new FlowLogLines(InterfaceMap.of(enis), rest);
+  for (const raw of text.split('\n')) {
+    if (lines.line(raw) === 'needs-interfaces') lines.resume();
+  }
+  stats.files++;
+  stats.add(lines.stats);
+  return lines.tuples;
+}
+
+/**
  * Every (instance, remote IPv4) pair of every file, streamed line by line (gzip by its magic
  * bytes). A file that cannot be read, or whose format cannot be used, adds nothing and is named
  * in `stats.unreadable` (unless `strict`); a file's pairs are released once it is read to the end.
@@ -275,37 +374,15 @@ export async function* flowLogTuples(
 ): AsyncIterable<FlowTuple> {
   const interfaces = new InterfaceMap(options.interfaces);
   for await (const file of logFiles(paths, isFlowLogFileName, options.storage)) {
-    const fileStats = new FlowLogStats();
-    const tuples: FlowTuple[] = [];
+    const lines = new FlowLogLines(interfaces, options);
     try {
       const decoded = await decodedStream(file);
       try {
-        let cols: Columns | undefined;
-        let number = 0;
         for await (const raw of createInterface({ input: decoded, crlfDelay: Infinity })) {
-          number++;
-          const line = number === 1 ? withoutBom(raw) : raw;
-          if (line.trim() === '') continue;
-          if (cols === undefined) {
-            const header = headerFields(line);
-            cols = columns(header ?? DEFAULT_FLOW_LOG_FIELDS);
-            // Without instance-id, the ENIs say which instance (and which side is its own).
-            if (cols.instance === undefined) await interfaces.load();
-            if (header !== undefined) continue;
+          if (lines.line(raw) === 'needs-interfaces') {
+            await interfaces.load();
+            lines.resume();
           }
-          const values = line.trim().split(/\s+/);
-          if (values.length !== cols.count) {
-            throw new FlowLogFormatError(
-              `line ${number}: ${values.length} fields, the format has ${cols.count}`,
-            );
-          }
-          fileStats.records++;
-          const outcome = recordOutcome(values, cols, interfaces, options);
-          if (outcome.kind === 'tuple') {
-            fileStats.ipv4++;
-            tuples.push(outcome.tuple);
-          } else if (outcome.kind === 'ipv6') fileStats.ipv6++;
-          else fileStats.skipped[outcome.reason]++;
         }
       } finally {
         decoded.destroy();
@@ -319,7 +396,7 @@ export async function* flowLogTuples(
       continue;
     }
     stats.files++;
-    stats.add(fileStats);
-    yield* tuples;
+    stats.add(lines.stats);
+    yield* lines.tuples;
   }
 }

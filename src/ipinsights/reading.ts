@@ -30,6 +30,7 @@ export function entityNoun(entity: string): string {
 
 function percent(share: number): string {
   if (share >= 1) return 'all';
+  if (share <= 0) return 'none';
   const value = share * 100;
   // Keep one decimal in the far tail (99.4 %), where whole numbers would all read "99 %".
   return value >= 99 ? `${Math.floor(value * 10) / 10}%` : `${Math.floor(value)}%`;

@@ -16,6 +16,9 @@ import { openDemo, type DemoInBrowser, type TestBrowser } from './browser';
  */
 
 const SCREENSHOT = join(__dirname, '..', '..', 'test-output', 'demo.png');
+const READINGS_SCREENSHOT = join(__dirname, '..', '..', 'test-output', 'ipinsights-readings.png');
+/** The three levels a reading can have, as the Remote IP field shows them (bold). */
+const LEVELS = ['Usual', 'Rare', 'Never seen from this network'] as const;
 const DEV_ALICE_TITLE = 'dev-alice is performing API requests';
 
 /** Finding text an attacker controls, trying to become markup on the page. */
@@ -172,6 +175,50 @@ describe('the demo in a browser', () => {
       await expect(page.locator('#composer-input').inputValue()).resolves.toBe('');
     },
   );
+
+  it('shows all three IP Insights readings next to the remote IP, and keeps a screenshot of them', async () => {
+    const withLevel = (label: string) =>
+      page.locator('#messages > article.message:not(.ephemeral)', {
+        has: page.locator('b', { hasText: new RegExp(`^${label}$`) }),
+      });
+    for (const label of LEVELS) {
+      await expect(withLevel(label).count()).resolves.toBeGreaterThan(0);
+    }
+    // GuardDuty's sample instance, trained from flow logs, from a network it seldom sees.
+    const rare = withLevel('Rare').filter({ hasText: 'i-99999999' }).first();
+    await expect(rare.textContent()).resolves.toMatch(
+      /Rare: more unusual than (all|9\d(\.\d)?%) of this instance's own history .*; seen [\d,]+ times from 198\.51\.0\.0\/16 in training/,
+    );
+    const usual = withLevel('Usual').filter({ hasText: 'GeneratedFindingPrincipalId' }).first();
+    await expect(usual.textContent()).resolves.toMatch(/seen [\d,]+ times from 198\.51\.0\.0\/16/);
+    const never = withLevel('Never seen from this network').filter({
+      hasText: 'i-0fedc9876ba543210',
+    });
+    await expect(never.first().textContent()).resolves.toContain('never seen from 198.18.0.0/16');
+    // One message of each level alone on the page, for the picture; then the channel as it was.
+    const shown = [usual, rare, never.first()];
+    const ids = await Promise.all(shown.map((m) => m.getAttribute('data-ts')));
+    await page.evaluate(
+      (keep) => {
+        for (const article of document.querySelectorAll<HTMLElement>('#messages > article')) {
+          if (!keep.includes(article.dataset.ts ?? '')) article.style.display = 'none';
+        }
+      },
+      ids.map((id) => id ?? ''),
+    );
+    await mkdir(join(READINGS_SCREENSHOT, '..'), { recursive: true });
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: viewport?.width ?? 1440, height: 1900 });
+    await page.evaluate(() => document.querySelector('#messages')?.scrollTo(0, 0));
+    await page.screenshot({ path: READINGS_SCREENSHOT });
+    if (viewport !== null) await page.setViewportSize(viewport);
+    await page.evaluate(() => {
+      for (const article of document.querySelectorAll<HTMLElement>('#messages > article')) {
+        article.style.display = '';
+      }
+    });
+    expect(existsSync(READINGS_SCREENSHOT)).toBe(true);
+  });
 
   it('takes a screenshot into the test output, with no error on the page', async () => {
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
   FlowLogStats,
+  flowLogTextTuples,
   flowLogTuples,
   headerFields,
   type FlowLogOptions,
@@ -196,5 +197,17 @@ describe('headerFields', () => {
       'interface-id',
     ]);
     expect(headerFields(DEFAULT_LINES[0] ?? '')).toBeUndefined();
+  });
+});
+
+describe('flowLogTextTuples', () => {
+  it('reads one file of text with the same rules, the ENIs given as a list', () => {
+    const stats = new FlowLogStats();
+    const tuples = flowLogTextTuples(DEFAULT_LINES.join('\n'), stats, { interfaces: ENIS });
+    expect(tuples).toEqual([
+      pair('i-0abcd1234ef567890', '203.0.113.12'),
+      pair('i-0abcd1234ef567890', '54.239.28.85'),
+    ]);
+    expect(stats).toMatchObject({ files: 1, records: 9, ipv4: 2, ipv6: 1 });
   });
 });

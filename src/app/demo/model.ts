@@ -3,6 +3,8 @@ import { EmbeddedScorer } from '../../ipinsights/embeddedScorer';
 import { loadModel, ModelNotFoundError, saveModel } from '../../ipinsights/modelStore';
 
 export const DEMO_MODEL_FILE = 'demo-model.ipim';
+/** GuardDuty's sample instance, which the demo's flow logs train. */
+const DEMO_INSTANCE = 'i-99999999';
 
 export interface DemoScorer {
   readonly scorer: EmbeddedScorer;
@@ -17,7 +19,11 @@ export interface DemoScorer {
  */
 export async function demoScorer(path: string, now: () => Date): Promise<DemoScorer> {
   try {
-    return { scorer: new EmbeddedScorer(await loadModel(path)), path, trained: false };
+    const model = await loadModel(path);
+    // A model kept from before the demo learned instances from flow logs is trained again.
+    if (model.history !== undefined && model.isKnownEntity(DEMO_INSTANCE)) {
+      return { scorer: new EmbeddedScorer(model), path, trained: false };
+    }
   } catch (error) {
     if (!(error instanceof ModelNotFoundError)) throw error;
   }

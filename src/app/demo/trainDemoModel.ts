@@ -9,6 +9,8 @@ import { ipv4ToNumber } from '../../ipinsights/ip';
 import type { IpInsightsModel } from '../../ipinsights/model';
 import { seededRandom } from '../../ipinsights/random';
 import { generateSyntheticCloudTrail, type CloudTrailLogFile } from './syntheticCloudTrail';
+import { generateSyntheticFlowLogs, type FlowLogFile } from './syntheticFlowLogs';
+import { FlowLogStats, flowLogTextTuples } from '../../ipinsights/flowLogs';
 import { trainModel } from '../../ipinsights/train';
 import { TrainingSetBuilder } from '../../ipinsights/trainingSet';
 
@@ -24,6 +26,8 @@ export interface DemoModel {
   readonly scorer: EmbeddedScorer;
   readonly stats: CloudTrailStats;
   readonly files: readonly CloudTrailLogFile[];
+  readonly flowStats: FlowLogStats;
+  readonly flowFiles: readonly FlowLogFile[];
 }
 
 export interface DemoModelOptions {
@@ -33,7 +37,8 @@ export interface DemoModelOptions {
 
 /**
  * What `npm run demo` calls at start: generates two weeks of synthetic CloudTrail (with the demo
- * findings' principals), extracts tuples exactly as `train --cloudtrail` does, and trains a model.
+ * findings' principals) and VPC Flow Logs (with the demo findings' instances), extracts tuples
+ * exactly as `train --cloudtrail … --flow-logs …` does, and trains one model of both.
  */
 export function trainDemoModel(options: DemoModelOptions): DemoModel {
   const seed = options.seed ?? 42;
@@ -50,13 +55,19 @@ export function trainDemoModel(options: DemoModelOptions): DemoModel {
       if (ip >= 0) builder.add(outcome.tuple.entity, ip);
     }
   }
+  const flowFiles = generateSyntheticFlowLogs({ end: options.now() }, seededRandom(seed + 1));
+  const flowStats = new FlowLogStats();
+  for (const file of flowFiles) {
+    for (const tuple of flowLogTextTuples(file.text, flowStats))
+      builder.add(tuple.entity, tuple.ip);
+  }
   const set = builder.build();
   const hyperparameters = resolveHyperparameters(
     { ...DEMO_HYPERPARAMETERS, seed },
     set.entities.length,
   );
   const { model } = trainModel(set, { hyperparameters, now: options.now });
-  return { model, scorer: new EmbeddedScorer(model), stats, files };
+  return { model, scorer: new EmbeddedScorer(model), stats, files, flowStats, flowFiles };
 }
 
 /** Writes log files under `folder` the way CloudTrail lays them out in S3 (gzipped JSON). */

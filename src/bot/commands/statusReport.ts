@@ -162,7 +162,7 @@ function scorerLine(scorer: StatusReport['scorer'], now: Date): string {
   }
   const age = now.getTime() - Date.parse(m.trainedAt);
   const days = Math.floor(age / 86_400_000);
-  return `:white_check_mark: *IP Insights*: embedded model trained ${formatUtc(m.trainedAt)} (${Number.isNaN(days) ? 'unknown age' : `${days} days old`}), ${m.trainingPairs.toLocaleString('en-US')} training pairs, ${m.entityCount.toLocaleString('en-US')} principals`;
+  return `:white_check_mark: *IP Insights*: embedded model trained ${formatUtc(m.trainedAt)} (${Number.isNaN(days) ? 'unknown age' : `${days} days old`}), ${m.trainingPairs.toLocaleString('en-US')} training pairs, ${m.entityCount.toLocaleString('en-US')} principals and instances`;
 }
 
 export function renderStatus(report: StatusReport): CommandResponse {

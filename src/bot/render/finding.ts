@@ -30,12 +30,12 @@ export interface ScoreView {
 }
 
 const LEVEL_BADGE: Readonly<Record<ReadingLevel, string>> = {
-  usual: ':large_green_circle:',
+  usual: ':white_check_mark:',
   rare: ':warning:',
   'never-seen': ':rotating_light:',
-  'no-history': ':grey_question:',
-  uncalibrated: ':grey_question:',
-  unscored: ':grey_question:',
+  'no-history': ':information_source:',
+  uncalibrated: ':information_source:',
+  unscored: ':information_source:',
 };
 
 export interface FindingMessageOptions {

@@ -40,10 +40,52 @@ describe('demo model', () => {
     expect(reading.why).toMatch(/^seen [\d,]+ times from 198\.51\.0\.0\/16 in training$/);
   });
 
+  it('reads a port probe of the web server from a network it rarely sees as rare', async () => {
+    const reading = await readingFor(
+      'Synthetic_Recon_EC2_PortProbeUnprotectedPort.MultiSource.json',
+    );
+    expect(reading).toMatchObject({ level: 'rare', label: 'Rare' });
+    expect(reading.why).toMatch(/^seen [\d,]+ times from 192\.0\.0\.0\/16 in training$/);
+  });
+
+  it("reads GuardDuty's sample instance from a network it seldom sees as rare, learned from flow logs", async () => {
+    const reading = await readingFor('UnauthorizedAccess_EC2_TorClient.json');
+    expect(reading.level).toBe('rare');
+    expect(reading.why).toMatch(/^seen [\d,]+ times from 198\.51\.0\.0\/16 in training$/);
+  });
+
+  it('reads the worker calling a mining pool as never seen from that network', async () => {
+    const reading = await readingFor('Synthetic_CryptoCurrency_EC2_BitcoinTool.B.Outbound.json');
+    expect(reading.level).toBe('never-seen');
+    expect(reading.why).toMatch(/^never seen from 198\.18\.0\.0\/16 in [\d,]+ training pairs$/);
+  });
+
+  it('reads a database user it has no history for as not scored', async () => {
+    await expect(readingFor('Discovery_RDS_TorIPCaller.json')).resolves.toMatchObject({
+      level: 'no-history',
+      text: 'No history for this database user — not scored',
+    });
+  });
+
+  it('trains the instances from its synthetic VPC Flow Logs, as train --flow-logs reads them', () => {
+    expect(demo.flowFiles[0]?.key).toMatch(
+      /^AWSLogs\/123456789012\/vpcflowlogs\/us-east-1\/2026\/11\/12\/123456789012_vpcflowlogs_us-east-1_fl-0123456789abcdef0_20261112T0000Z_\w+\.log\.gz$/,
+    );
+    expect(demo.flowFiles[0]?.text.split('\n')[0]).toBe(
+      'version account-id interface-id instance-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status flow-direction',
+    );
+    expect(demo.flowStats.ipv4).toBeGreaterThan(7000);
+    expect(demo.flowStats.skipped.rejected).toBeGreaterThan(0);
+    expect(demo.flowStats.skipped['not-ok']).toBeGreaterThan(0);
+    for (const instance of ['i-99999999', 'i-0abcd1234ef567890', 'i-0fedc9876ba543210']) {
+      expect(demo.model.isKnownEntity(instance)).toBe(true);
+    }
+  });
+
   it('skips AWS service calls and counts IPv6 from the synthetic trail', () => {
     expect(demo.stats.skipped['aws-service']).toBeGreaterThan(0);
     expect(demo.stats.ipv6).toBeGreaterThan(0);
-    expect(demo.model.metadata.entityCount).toBe(44);
+    expect(demo.model.metadata.entityCount).toBe(47);
   });
 
   it('is the same model on every start', () => {

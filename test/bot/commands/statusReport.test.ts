@@ -92,7 +92,7 @@ describe('/guardduty status, healthy and dry-run', () => {
           [
             ':white_check_mark: *GuardDuty*: detector `d1` enabled; updated findings are exported every 15 minutes',
             `:white_check_mark: *Last finding posted* ${formatUtc(postedMs)} (2 h ago): Credentials for instance role ec2-app used from external IP address. (8.0) \`${finding.id}\` · <${link}|message>`,
-            `:white_check_mark: *IP Insights*: embedded model trained 2026-11-20 00:00 UTC (${ageDays} days old), 14,558 training pairs, 44 principals`,
+            `:white_check_mark: *IP Insights*: embedded model trained 2026-11-20 00:00 UTC (${ageDays} days old), 23,107 training pairs, 47 principals and instances`,
             ':test_tube: *Dry run*: remediation is planned and audited; AWS is not changed',
             ...DEFAULT_ROUTE_LINES,
           ].join('\n'),
