@@ -16,6 +16,7 @@ import type {
   RemediationService,
   RequestOutcome,
 } from '../src/actions/contract';
+import { chainOf } from '../src/actions/audit/record';
 import type { GuardDutyReader } from '../src/actions/ports/guardDutyReader';
 import { createBoltApp } from '../src/bot/app';
 import { slackHttpReceiver } from '../src/bot/server';
@@ -81,7 +82,7 @@ export class FakeRemediation implements RemediationService {
     });
   }
 
-  private entry(request: ActionRequest, at: string): Omit<AuditEntry, 'seq' | 'type'> {
+  private entry(request: ActionRequest, at: string): Omit<AuditEntry, 'seq' | 'chain' | 'type'> {
     return {
       at,
       actor: request.actor,
@@ -98,8 +99,11 @@ export class MemoryAudit implements AuditReader {
   readonly entries: AuditEntry[] = [];
   readonly queries: Parameters<AuditReader['list']>[0][] = [];
 
-  append(entry: Omit<AuditEntry, 'seq'>): void {
-    this.entries.push({ ...entry, seq: this.entries.length + 1 });
+  /** Appends to the entry's finding's chain, as the real log does. */
+  append(entry: Omit<AuditEntry, 'seq' | 'chain'>): void {
+    const chain = chainOf(entry);
+    const seq = this.entries.filter((e) => e.chain === chain).length + 1;
+    this.entries.push({ ...entry, chain, seq });
   }
 
   list(query: Parameters<AuditReader['list']>[0]): Promise<AuditEntry[]> {

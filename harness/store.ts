@@ -1,4 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord } from '../src/actions/audit/record';
+import { DynamoAuditScan } from '../src/store/dynamoAuditScan';
 import { createDocumentClient } from '../src/store/documentClient';
 import { startEmbeddedDynamo } from '../src/store/embeddedDynamo';
 import { ensureTables } from '../src/store/ensureTables';
@@ -28,4 +30,13 @@ export async function startTestStore(dir?: string): Promise<TestStore> {
         await dynamo.close();
       })()),
   };
+}
+
+/** Every audit record of a store, oldest first across every finding's chain (tests only). */
+export async function allAuditRecords(
+  client: DynamoDBDocumentClient,
+  tables: TableNames,
+): Promise<AuditRecord[]> {
+  const chains = await new DynamoAuditScan(client, tables.audit).chains();
+  return [...chains.values()].flat().sort((a, b) => a.sortKey.localeCompare(b.sortKey));
 }

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { DEFAULT_TABLE_NAMES, type TableNames } from './store/tables';
 import { CodedError, ErrorCode } from './shared/errors';
@@ -22,6 +22,11 @@ export type RoutesConfig =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'parameter'; readonly name: string };
 
+export type AuditAnchorsConfig =
+  | { readonly kind: 's3'; readonly bucket: string }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'none' };
+
 export type IpInsightsConfig =
   | { readonly kind: 'none' }
   | { readonly kind: 'model'; readonly location: string }
@@ -41,6 +46,8 @@ export interface Config {
   readonly routes: RoutesConfig;
   readonly ipInsights: IpInsightsConfig;
   readonly store: StoreConfig;
+  /** Where audit chain heads are anchored outside the table (AUDIT_ANCHOR_BUCKET on AWS). */
+  readonly auditAnchors: AuditAnchorsConfig;
   readonly dryRun: boolean;
   /** Principals remediation refuses to touch: ids, ARNs or IAM user names. */
   readonly protectedPrincipals: readonly string[];
@@ -106,6 +113,10 @@ const EnvSchema = z.object({
   FINDINGS_TABLE: z.string().min(3).default(DEFAULT_TABLE_NAMES.findings),
   AUDIT_TABLE: z.string().min(3).default(DEFAULT_TABLE_NAMES.audit),
   IDEMPOTENCY_TABLE: z.string().min(3).default(DEFAULT_TABLE_NAMES.idempotency),
+  AUDIT_ANCHOR_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
   DRY_RUN: z
     .enum(['true', 'false', '1', '0', ''], { error: 'must be "true" or "false"' })
     .optional(),
@@ -174,6 +185,12 @@ export function loadConfig(
     storeSetting === 'dynamodb'
       ? { kind: 'dynamodb', tables }
       : { kind: 'local', dir: resolve(cwd, storeSetting.slice('local:'.length)), tables };
+  const auditAnchors: AuditAnchorsConfig =
+    e.AUDIT_ANCHOR_BUCKET !== undefined
+      ? { kind: 's3', bucket: e.AUDIT_ANCHOR_BUCKET }
+      : store.kind === 'local'
+        ? { kind: 'file', path: join(store.dir, 'audit-anchors.jsonl') }
+        : { kind: 'none' };
   const ipInsights: IpInsightsConfig =
     e.IPINSIGHTS_MODEL !== undefined
       ? { kind: 'model', location: e.IPINSIGHTS_MODEL }
@@ -196,6 +213,7 @@ export function loadConfig(
     routes,
     ipInsights,
     store,
+    auditAnchors,
     dryRun: e.DRY_RUN === 'true' || e.DRY_RUN === '1',
     protectedPrincipals: e.PROTECTED_PRINCIPALS,
     port: e.PORT,

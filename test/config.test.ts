@@ -39,10 +39,22 @@ describe('loadConfig', () => {
           idempotency: 'guardduty-chatops-idempotency',
         },
       },
+      // The embedded store keeps the audit anchors beside it.
+      auditAnchors: { kind: 'file', path: '/srv/.local/store/audit-anchors.jsonl' },
       dryRun: false,
       protectedPrincipals: [],
       port: 3000,
     });
+  });
+
+  it('anchors the audit log in the bucket AUDIT_ANCHOR_BUCKET names, and refuses a bad name', () => {
+    expect(
+      loadConfig({ AUDIT_ANCHOR_BUCKET: 'gd-anchors-1', STORE: 'dynamodb' }).auditAnchors,
+    ).toEqual({ kind: 's3', bucket: 'gd-anchors-1' });
+    expect(loadConfig({ STORE: 'dynamodb' }).auditAnchors).toEqual({ kind: 'none' });
+    expect(() => loadConfig({ AUDIT_ANCHOR_BUCKET: 'Not_A_Bucket' })).toThrow(
+      'AUDIT_ANCHOR_BUCKET: must be an S3 bucket name',
+    );
   });
 
   it('uses DynamoDB by default on Lambda, with table names from the environment', () => {

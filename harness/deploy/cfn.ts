@@ -184,6 +184,11 @@ function resourceValue(stack: Stack, id: string, attribute?: string): string {
       return text(evaluate(stack, resource.Properties?.Name ?? physical));
     case 'AWS::Events::Rule.Arn':
       return arn(stack, 'events', `rule/${physical}`);
+    // Bucket names are lower case, at most 63 characters.
+    case 'AWS::S3::Bucket':
+      return physical.toLowerCase().slice(0, 63);
+    case 'AWS::S3::Bucket.Arn':
+      return `arn:aws:s3:::${resourceValue(stack, id)}`;
     case 'AWS::IAM::Role':
       return generatedName(stack, id, resource.Properties?.RoleName);
     case 'AWS::IAM::Role.Arn': {

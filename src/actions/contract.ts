@@ -82,6 +82,8 @@ export interface RemediationService {
 
 /** One audit record as listings show it; the stored record carries more (hashes, before/after). */
 export interface AuditEntry {
+  /** The record's hash chain (its finding) and its place in it. */
+  readonly chain: string;
   readonly seq: number;
   readonly at: string;
   readonly type: 'request' | 'outcome' | 'refusal' | 'undo';

@@ -43,6 +43,8 @@ export interface FindingRecord extends FindingVersion {
   readonly title: string;
   readonly accountId: string;
   readonly region: string;
+  /** The IAM or EC2 subject the finding is about (`resourceSubject`), indexed for redraws. */
+  readonly resource?: string;
   /** The finding as last rendered (JSON), to re-render the message and for `/guardduty show`. */
   readonly finding: string;
   /** The IP Insights view shown in the message (JSON). */

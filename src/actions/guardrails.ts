@@ -40,13 +40,18 @@ function principalNames(finding: Finding): string[] {
   return names;
 }
 
-/** An ARN entry with a path (role/service-role/foo) matches the name at its end. */
+/**
+ * IAM user and role names are unique ignoring case (IAM refuses `Admin` beside `admin`), so a
+ * protected entry matches in any case; ids and ARNs are compared the same way, which can only
+ * protect more. An ARN entry with a path (role/service-role/foo) matches the name at its end.
+ */
 function matchesEntry(entry: string, names: readonly string[], finding: Finding): boolean {
-  if (names.includes(entry)) return true;
-  const arn = /^arn:[^:]+:iam::(\d{12}):(user|role)\/(?:.*\/)?([^/]+)$/.exec(entry);
+  const wanted = entry.trim().toLowerCase();
+  if (names.some((name) => name.toLowerCase() === wanted)) return true;
+  const arn = /^arn:[^:]+:iam::(\d{12}):(user|role)\/(?:.*\/)?([^/]+)$/i.exec(entry.trim());
   if (arn === null) return false;
   const userName = finding.resource?.accessKeyDetails?.userName;
-  return arn[1] === finding.accountId && arn[3] === userName;
+  return arn[1] === finding.accountId && arn[3]?.toLowerCase() === userName?.toLowerCase();
 }
 
 function isRoot(finding: Finding): boolean {

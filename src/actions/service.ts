@@ -1,57 +1,64 @@
-import { errorMessage } from '../shared/errors';
 import type { Finding } from '../findings';
+import { errorMessage } from '../shared/errors';
 import type { Log } from '../shared/log';
 import type { JsonObject } from './audit/record';
-import type { Authorizer } from './responders';
 import type {
   ActionRequest,
   RemediationService,
   RequestOutcome,
   SuppressionCriteria,
 } from './contract';
-import type { Dispatcher } from './ports/dispatch';
 import { DispatchError } from './errors';
-import type { FindingSource } from './postedFindings';
 import { guardrailRefusal, type GuardrailConfig } from './guardrails';
-import { auditSubject, intentId, type Intent } from './intents';
+import { intentId, type Intent, type IntentRequest } from './intents';
 import { KINDS } from './kinds';
-import { inProgress, type IntentSummary, type RemediationState } from './remediationState';
+import type { Dispatcher } from './ports/dispatch';
+import type { RefusalLimiter } from './ports/refusalLimiter';
 import type {
   AuditAppender,
   IntentRepository,
-  RemediationStateRepository,
+  SubjectKey,
+  SubjectStateRepository,
 } from './ports/repositories';
-import { intendedTarget, resolveTarget } from './targets';
+import { isOwnWorkspace, type WorkspaceDirectory } from './ports/workspace';
+import type { FindingSource } from './postedFindings';
+import type { IntentSummary, SubjectState } from './remediationState';
+import { familySubject, resolveTarget } from './targets';
 
 export interface RemediationServiceDeps {
   readonly findings: FindingSource;
-  readonly intents: IntentRepository;
-  readonly state: RemediationStateRepository;
+  readonly intents: Pick<IntentRepository, 'create' | 'get'>;
+  readonly subjects: Pick<SubjectStateRepository, 'get'>;
   readonly audit: AuditAppender;
-  readonly authorizer: Pick<Authorizer, 'isResponder'>;
+  readonly authorizer: { isResponder(userId: string): Promise<boolean> };
+  readonly workspace: WorkspaceDirectory;
+  readonly refusals: RefusalLimiter;
   readonly dispatcher: Dispatcher;
   readonly config: GuardrailConfig;
   readonly clock: () => Date;
   readonly log: Log;
-  /** An intent pending or running longer than this was lost with its worker (crash, timeout). */
-  readonly stuckAfterMs?: number;
+  /** A request still pending this long after it was made is handed to the worker again. */
+  readonly redispatchAfterMs?: number;
 }
 
-/** Longer than a worker can live (Lambda's 15-minute maximum). */
-const DEFAULT_STUCK_AFTER_MS = 16 * 60_000;
+const DEFAULT_REDISPATCH_AFTER_MS = 60_000;
 
-const NOT_A_RESPONDER = 'only responders may remediate findings';
+/** The Slack side adds who can act instead ("ask a responder: @security-oncall"). */
+export const NOT_A_RESPONDER = 'only responders may remediate findings';
 
-const STALE_MESSAGE =
+export const OTHER_WORKSPACE =
+  'this bot acts for its own Slack workspace only; the request came from another one';
+
+export const STALE_MESSAGE =
   'this message was out of date (another action finished since); it now shows the current state — look again before you click';
 
 type Decision =
   | { readonly outcome: RequestOutcome }
   | {
       readonly finding: Finding;
-      readonly state: RemediationState;
+      readonly key: SubjectKey;
+      readonly state: SubjectState;
       readonly target: string;
-      readonly version: number;
       readonly id: string;
     };
 
@@ -69,46 +76,64 @@ export function summaryOf(intent: Intent, finishedAt?: string, error?: string): 
   };
 }
 
-function criteriaJson(criteria: SuppressionCriteria | undefined): JsonObject | undefined {
+/** Criteria as audit JSON (no undefined members). */
+export function criteriaJson(criteria: SuppressionCriteria | undefined): JsonObject | undefined {
   return criteria === undefined ? undefined : (JSON.parse(JSON.stringify(criteria)) as JsonObject);
 }
 
 /**
- * The one path from a click, a modal or a command to AWS: authorise, check the action fits the
- * finding and its state, apply the guardrails, then write the intent conditionally — the single
- * gate, so retries, double clicks and concurrent clicks record one intent — audit it and hand it
- * to the worker. Nothing here calls AWS.
+ * The one path from a click, a modal or a command to AWS, on the side that faces Slack: the
+ * checks a responder should hear about at once (workspace, responder, the action fits the
+ * finding and its subject, guardrails), then the intent written conditionally — the single gate,
+ * so retries, double clicks and concurrent clicks record one per subject and version — and
+ * handed to the worker, which makes every check again before it calls AWS. Accepting writes no
+ * audit record (the worker writes the request's), so an acknowledgement never waits for the
+ * audit chain; refusals are audited here, a few per user and minute.
  */
 export class DefaultRemediationService implements RemediationService {
-  private readonly stuckAfterMs: number;
+  private readonly redispatchAfterMs: number;
 
   constructor(private readonly deps: RemediationServiceDeps) {
-    this.stuckAfterMs = deps.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
+    this.redispatchAfterMs = deps.redispatchAfterMs ?? DEFAULT_REDISPATCH_AFTER_MS;
   }
 
   async request(request: ActionRequest): Promise<RequestOutcome> {
     const decision = await this.evaluate(request);
     if ('outcome' in decision) return decision.outcome;
-    const { finding, state, target, version, id } = decision;
     const { deps } = this;
-    return this.record(request, finding, state, {
-      id,
-      findingId: finding.id,
+    const intent: IntentRequest = {
+      id: decision.id,
+      findingId: decision.finding.id,
       kind: request.kind,
-      target,
-      version,
-      status: 'pending',
+      subject: decision.key.subject,
+      target: decision.target,
+      version: decision.state.version,
       actor: request.actor,
       source: request.source,
-      dryRun: deps.config.dryRun,
       requestedAt: deps.clock().toISOString(),
-      finding: JSON.stringify(finding),
+      dryRun: deps.config.dryRun,
       ...(request.kind === 'suppress' && request.criteria !== undefined
         ? { criteria: request.criteria }
         : {}),
       ...(request.kind === 'quarantine' ? { snapshot: request.snapshot === true } : {}),
       ...(request.responseUrl === undefined ? {} : { responseUrl: request.responseUrl }),
+    };
+    if (!(await deps.intents.create(intent))) return this.duplicate(intent.id);
+    try {
+      await deps.dispatcher.dispatch(intent.id);
+    } catch (error) {
+      // The intent stays pending: the next click on the button hands it over again.
+      throw new DispatchError(
+        `could not hand ${intent.kind} to the remediation worker: ${errorMessage(error)}`,
+      );
+    }
+    deps.log.info('remediation accepted', {
+      intentId: intent.id,
+      findingId: intent.findingId,
+      action: intent.kind,
+      userId: intent.actor.userId,
     });
+    return { kind: 'accepted', intentId: intent.id, dryRun: intent.dryRun };
   }
 
   /**
@@ -122,19 +147,16 @@ export class DefaultRemediationService implements RemediationService {
 
   private async evaluate(request: ActionRequest): Promise<Decision> {
     const { deps } = this;
-    const finding = request.finding ?? (await deps.findings.get(request.findingId));
-    const state = finding === undefined ? undefined : await deps.state.get(finding.id);
-    const resolved =
-      finding === undefined || state === undefined
-        ? undefined
-        : resolveTarget(finding, request.kind, state, request.criteria);
-    const target = resolved?.ok === true ? resolved.target : request.findingId;
-
+    const own = await deps.workspace.workspace();
+    if (!isOwnWorkspace(own, request.actor)) {
+      return { outcome: await this.refuse(request, request.findingId, OTHER_WORKSPACE) };
+    }
     if (!(await deps.authorizer.isResponder(request.actor.userId))) {
-      const refusal = await this.refuse(request, target, NOT_A_RESPONDER);
+      const refusal = await this.refuse(request, request.findingId, NOT_A_RESPONDER);
       return { outcome: { ...refusal, askResponders: true } };
     }
-    if (finding === undefined || state === undefined || resolved === undefined) {
+    const finding = request.finding ?? (await deps.findings.get(request.findingId));
+    if (finding === undefined) {
       return {
         outcome: {
           kind: 'invalid',
@@ -142,209 +164,95 @@ export class DefaultRemediationService implements RemediationService {
         },
       };
     }
-    // Before the target check: a redelivered click whose action already finished (the state moved
-    // on since its button was drawn) is a duplicate, never "already done (undo it first)".
-    const earlier = await this.earlierIntent(request, finding, state);
-    if (earlier !== undefined) return { outcome: this.duplicateOf(earlier) };
-    const busy = inProgress(state, KINDS[request.kind].family);
-    if (busy !== undefined) {
-      if (deps.clock().getTime() - Date.parse(busy.requestedAt) > this.stuckAfterMs) {
-        return { outcome: await this.closeStuck(busy) };
-      }
+    const family = KINDS[request.kind].family;
+    const subject = familySubject(finding, family);
+    if (subject === undefined) {
+      const resolved = resolveTarget(finding, request.kind, undefined, request.criteria);
       return {
-        outcome: { kind: 'duplicate', by: busy.by, at: busy.requestedAt, status: busy.status },
+        outcome: resolved.ok
+          ? { kind: 'invalid', reason: `${KINDS[request.kind].label} does not fit this finding` }
+          : resolved.refusal === true
+            ? await this.refuse(request, request.findingId, resolved.reason)
+            : { kind: 'invalid', reason: resolved.reason },
       };
     }
+    const key = { family, subject };
+    const state = await deps.subjects.get(key);
+    if (state.running !== undefined) {
+      return { outcome: this.duplicateOf(state.running) };
+    }
+    if (request.version !== undefined && request.version !== state.version) {
+      // An older click: a redelivery of it finds its own intent, anything else is stale.
+      const earlier = await deps.intents.get(intentId(request.kind, subject, request.version));
+      // The family's intent at that version: the same click again only if it asked the same.
+      if (earlier?.kind === request.kind) return { outcome: this.duplicateOf(earlier) };
+      return { outcome: { kind: 'invalid', reason: STALE_MESSAGE } };
+    }
+    const resolved = resolveTarget(finding, request.kind, state.applied, request.criteria);
     if (!resolved.ok) {
       return {
         outcome:
           resolved.refusal === true
-            ? await this.refuse(request, target, resolved.reason)
+            ? await this.refuse(request, request.findingId, resolved.reason)
             : { kind: 'invalid', reason: resolved.reason },
       };
     }
     const guardrail = guardrailRefusal(finding, request.kind, deps.config);
-    if (guardrail !== undefined) return { outcome: await this.refuse(request, target, guardrail) };
-
-    const version = request.version ?? state.version;
-    const id = intentId(finding.id, request.kind, target, version);
-    if (version !== state.version) {
-      const earlier = await deps.intents.get(id);
-      if (earlier !== undefined) return { outcome: this.duplicateOf(earlier) };
-      return { outcome: { kind: 'invalid', reason: STALE_MESSAGE } };
+    if (guardrail !== undefined) {
+      return { outcome: await this.refuse(request, resolved.target, guardrail) };
     }
-    return { finding, state, target, version, id };
+    const id = intentId(request.kind, subject, state.version);
+    return { finding, key, state, target: resolved.target, id };
   }
 
-  /**
-   * The intent a request drawn at an older state version already created: the same finding,
-   * action, target and version. Undefined for a current request or one never accepted.
-   */
-  private async earlierIntent(
-    request: ActionRequest,
-    finding: Finding,
-    state: RemediationState,
-  ): Promise<Intent | undefined> {
-    const version = request.version;
-    if (version === undefined || version === state.version) return undefined;
-    const target = intendedTarget(finding, request.kind, state, request.criteria);
-    const summary = state.latest[request.kind];
-    const ids = [
-      ...(target === undefined ? [] : [intentId(finding.id, request.kind, target, version)]),
-      // An undo's target was in force then and may be gone now: its summary names the intent.
-      ...(summary?.version === version && target === undefined ? [summary.intentId] : []),
-    ];
-    for (const id of ids) {
-      const intent = await this.deps.intents.get(id);
-      if (intent !== undefined) return intent;
+  /** Someone asked first: their request's status, handed to the worker again if it stalled. */
+  private async duplicate(id: string): Promise<RequestOutcome> {
+    const existing = await this.deps.intents.get(id);
+    if (existing === undefined) throw new Error(`intent ${id} vanished`);
+    const stalled =
+      existing.status === 'pending' &&
+      this.deps.clock().getTime() - Date.parse(existing.requestedAt) > this.redispatchAfterMs;
+    if (stalled) {
+      this.deps.log.warn('handing a stalled intent to the worker again', { intentId: id });
+      await this.deps.dispatcher.dispatch(id);
     }
-    return undefined;
+    return this.duplicateOf(existing);
   }
 
-  private async record(
-    request: ActionRequest,
-    finding: Finding,
-    state: RemediationState,
-    intent: Intent,
-  ): Promise<RequestOutcome> {
-    const { deps } = this;
-    if (state.version === 0 && Object.keys(state.latest).length === 0) {
-      await deps.state.ensure(finding.id);
-    }
-    if (!(await deps.intents.create(intent))) {
-      const existing = await deps.intents.get(intent.id);
-      if (existing === undefined) throw new Error(`intent ${intent.id} vanished`);
-      return this.duplicateOf(existing);
-    }
-    try {
-      const criteria = criteriaJson(intent.criteria);
-      await deps.audit.append({
-        at: intent.requestedAt,
-        type: KINDS[intent.kind].undo ? 'undo' : 'request',
-        ...auditSubject(intent),
-        source: request.source,
-        ...(criteria === undefined && intent.snapshot === undefined
-          ? {}
-          : {
-              before: {
-                ...(criteria === undefined ? {} : { criteria }),
-                ...(intent.snapshot === undefined ? {} : { snapshot: intent.snapshot }),
-              },
-            }),
-      });
-      await deps.state.setLatest(intent.findingId, summaryOf(intent));
-      await deps.dispatcher.dispatch(intent.id);
-    } catch (error) {
-      await this.abandon(intent, error);
-      throw new DispatchError(
-        `could not hand ${intent.kind} to the remediation worker: ${errorMessage(error)}`,
-      );
-    }
-    deps.log.info('remediation accepted', {
-      intentId: intent.id,
-      findingId: intent.findingId,
-      action: intent.kind,
-      userId: intent.actor.userId,
-      dryRun: intent.dryRun,
-    });
-    return { kind: 'accepted', intentId: intent.id, dryRun: intent.dryRun };
-  }
-
-  /** The intent never reached the worker: mark it failed so the button comes back for a retry. */
-  private async abandon(intent: Intent, cause: unknown): Promise<void> {
-    const error = `never started: ${errorMessage(cause)}`;
-    try {
-      await this.closeFailed(intent, 'pending', error);
-    } catch (secondary) {
-      this.deps.log.error('could not mark an abandoned intent failed', {
-        intentId: intent.id,
-        error: errorMessage(secondary),
-      });
-    }
-  }
-
-  /**
-   * A worker that died mid-run (timeout, crash) leaves its intent running forever. Past any
-   * worker's lifetime it is closed as failed, outcome unknown, so the buttons come back.
-   */
-  private async closeStuck(summary: IntentSummary): Promise<RequestOutcome> {
-    const intent = await this.deps.intents.get(summary.intentId);
-    const label = KINDS[summary.kind].label;
-    if (intent?.status === 'pending' || intent?.status === 'running') {
-      await this.closeFailed(
-        intent,
-        intent.status,
-        'the worker stopped without a result (timed out or crashed); the outcome is unknown — check AWS and the audit log before retrying',
-      );
-      this.deps.log.error('closed a stuck intent', { intentId: intent.id, status: intent.status });
-    }
-    return {
-      kind: 'invalid',
-      reason: `the earlier ${label} never reported a result; the message now offers the button again — check AWS and the audit log before retrying`,
-    };
-  }
-
-  /** Ends an intent as failed if it is still `from`; then audited, and the state moves on. */
-  private async closeFailed(intent: Intent, from: 'pending' | 'running', error: string) {
-    const { deps } = this;
-    const finishedAt = deps.clock().toISOString();
-    const finished = await deps.intents.finish(intent.id, from, {
-      status: 'failed',
-      finishedAt,
-      // No audit position yet: this outcome is recorded after the intent is ours to close.
-      outcome: {
-        status: 'failed',
-        refused: false,
-        calls: [],
-        before: {},
-        after: {},
-        error,
-        auditSeq: 0,
-        auditHash: '',
-      },
-    });
-    if (!finished) return;
-    await deps.audit.append({
-      at: finishedAt,
-      type: 'outcome',
-      ...auditSubject(intent),
-      result: 'failed',
-      error,
-    });
-    await deps.state.recordOutcome(
-      intent.findingId,
-      KINDS[intent.kind].family,
-      summaryOf({ ...intent, status: 'failed' }, finishedAt, error),
-      { keep: true },
-    );
-  }
-
-  private duplicateOf(intent: Intent): RequestOutcome {
-    return { kind: 'duplicate', by: intent.actor, at: intent.requestedAt, status: intent.status };
+  private duplicateOf(intent: Intent | IntentSummary): RequestOutcome {
+    const by = 'actor' in intent ? intent.actor : intent.by;
+    return { kind: 'duplicate', by, at: intent.requestedAt, status: intent.status };
   }
 
   private async refuse(
     request: ActionRequest,
     target: string,
     reason: string,
-  ): Promise<Extract<RequestOutcome, { kind: 'refused' }>> {
-    await this.deps.audit.append({
-      at: this.deps.clock().toISOString(),
-      type: 'refusal',
-      actor: request.actor,
-      action: request.kind,
-      findingId: request.findingId,
-      target,
-      dryRun: this.deps.config.dryRun,
-      source: request.source,
-      result: reason,
-    });
-    this.deps.log.warn('remediation refused', {
+  ): Promise<{ readonly kind: 'refused'; readonly reason: string }> {
+    const { deps } = this;
+    deps.log.warn('remediation refused', {
       findingId: request.findingId,
       action: request.kind,
       userId: request.actor.userId,
       reason,
     });
+    const verdict = await deps.refusals.take(request.actor.userId);
+    if (verdict !== 'count-only') {
+      await deps.audit.append({
+        at: deps.clock().toISOString(),
+        type: 'refusal',
+        actor: request.actor,
+        action: request.kind,
+        findingId: request.findingId,
+        target,
+        dryRun: deps.config.dryRun,
+        source: request.source,
+        result:
+          verdict === 'record'
+            ? reason
+            : `${reason} (more refusals of this user in this minute are counted, not recorded)`,
+      });
+    }
     return { kind: 'refused', reason };
   }
 }

@@ -4,7 +4,8 @@ import canonicalize from 'canonicalize';
 import { extractTuples, type Finding } from '../findings';
 import type { ActionKind, SuppressionCriteria } from './contract';
 import { KINDS } from './kinds';
-import type { RemediationState } from './remediationState';
+import type { AppliedAction } from './remediationState';
+import type { ActionFamily } from './kinds';
 
 /** What an action acts on, or why it does not fit the finding. */
 export type TargetResolution =
@@ -13,6 +14,13 @@ export type TargetResolution =
 
 const invalid = (reason: string): TargetResolution => ({ ok: false, reason });
 const refused = (reason: string): TargetResolution => ({ ok: false, reason, refusal: true });
+
+/** "quarantined by alice at 10:42 UTC": who did it and when, for a refused second action. */
+function alreadyDone(progressive: string, applied: AppliedAction): string {
+  const who = applied.by.userName === undefined ? applied.by.userId : applied.by.userName;
+  const when = applied.at.slice(11, 16);
+  return `${progressive} by ${who} at ${when} UTC${applied.dryRun ? ' (dry run)' : ''}`;
+}
 
 export const QUARANTINE_GROUP_NAME = 'guardduty-chatops-quarantine';
 /**
@@ -79,54 +87,103 @@ function keyTarget(finding: Finding, kind: ActionKind): TargetResolution {
 }
 
 /**
- * What an action names as its target, whether or not it fits the state now (a redelivered click
- * is matched to the intent it created by this); undefined when the finding names none.
+ * What a family acts on for a finding, shared by every finding about it: the finding itself for
+ * archive and suppress, the access key, the role, or the instance (within its account and
+ * region). The remediation state, the in-flight lock and the undo details are kept per subject,
+ * so a second finding about a quarantined instance shows it quarantined and cannot quarantine it
+ * again.
  */
-export function intendedTarget(
-  finding: Finding,
-  kind: ActionKind,
-  state: RemediationState,
-  criteria?: SuppressionCriteria,
-): string | undefined {
-  switch (kind) {
+export function subjectOf(finding: Finding, family: ActionFamily, target: string): string {
+  switch (family) {
     case 'archive':
-    case 'unarchive':
-      return finding.id;
     case 'suppress':
-      return suppressionFilterName(criteria ?? defaultCriteria(finding));
-    case 'delete-suppression':
-      return state.applied.suppress?.target;
+      return `finding:${finding.id}`;
     case 'disable-key':
-    case 'enable-key':
+      return `${finding.accountId}:access-key:${target}`;
     case 'revoke-sessions':
-    case 'restore-sessions': {
-      const resolved = keyTarget(finding, kind);
-      return resolved.ok ? resolved.target : undefined;
-    }
+      return `${finding.accountId}:role:${target}`;
     case 'quarantine':
-    case 'release':
-      return finding.resource?.instanceDetails?.instanceId;
+      return `${finding.accountId}:${finding.region}:instance:${target}`;
+  }
+}
+
+/** The subject a family would act on for this finding, or undefined when the family does not fit. */
+export function familySubject(finding: Finding, family: ActionFamily): string | undefined {
+  const key = finding.resource?.accessKeyDetails;
+  switch (family) {
+    case 'archive':
+    case 'suppress':
+      return subjectOf(finding, family, finding.id);
+    case 'disable-key':
+      return key?.accessKeyId === undefined
+        ? undefined
+        : subjectOf(finding, family, key.accessKeyId);
+    case 'revoke-sessions':
+      return key?.userName === undefined ? undefined : subjectOf(finding, family, key.userName);
+    case 'quarantine': {
+      const instanceId = finding.resource?.instanceDetails?.instanceId;
+      return instanceId === undefined ? undefined : subjectOf(finding, family, instanceId);
+    }
+  }
+}
+
+/** Which families fit a finding (its buttons); the service checks the same again on every click. */
+export function familyFits(finding: Finding, family: ActionFamily): boolean {
+  const key = finding.resource?.accessKeyDetails;
+  switch (family) {
+    case 'archive':
+    case 'suppress':
+      return finding.service.detectorId !== undefined;
+    case 'disable-key':
+      return (
+        key?.userName !== undefined &&
+        key.accessKeyId !== undefined &&
+        !key.accessKeyId.startsWith('ASIA')
+      );
+    case 'revoke-sessions':
+      return (
+        key?.userName !== undefined &&
+        key.accessKeyId?.startsWith('ASIA') === true &&
+        key.principalId?.startsWith('AROA') === true
+      );
+    case 'quarantine':
+      return (
+        finding.resource?.resourceType === 'Instance' &&
+        finding.resource.instanceDetails?.instanceId !== undefined
+      );
   }
 }
 
 /**
- * The target of an action on this finding and state, or why it cannot run: invalid when the
- * action does not fit (no key, nothing to undo), a refusal when it would act on the wrong kind
- * of credential.
+ * The IAM or EC2 subject a finding is about (an instance, an IAM user's key, a role), which the
+ * findings table indexes so every message about it is redrawn when one of them is acted on.
+ */
+export function resourceSubject(finding: Finding): string | undefined {
+  if (finding.resource?.resourceType === 'Instance') return familySubject(finding, 'quarantine');
+  const keyId = finding.resource?.accessKeyDetails?.accessKeyId;
+  if (keyId === undefined) return undefined;
+  return TEMPORARY_KEY.test(keyId)
+    ? familySubject(finding, 'revoke-sessions')
+    : familySubject(finding, 'disable-key');
+}
+
+/**
+ * The target of an action on this finding, given what the family has in force on the subject,
+ * or why it cannot run: invalid when the action does not fit (no key, nothing to undo, already
+ * done), a refusal when it would act on the wrong kind of credential.
  */
 export function resolveTarget(
   finding: Finding,
   kind: ActionKind,
-  state: RemediationState,
+  applied: AppliedAction | undefined,
   criteria?: SuppressionCriteria,
 ): TargetResolution {
   const info = KINDS[kind];
-  const applied = state.applied[info.family];
   if (info.undo && applied === undefined && !(kind === 'unarchive' && finding.service.archived)) {
     return invalid(`there is nothing to undo: the finding was not ${info.progressive} here`);
   }
   if (!info.undo && applied !== undefined) {
-    return invalid(`already ${info.progressive} (undo it first)`);
+    return invalid(`already ${alreadyDone(info.progressive, applied)} (undo it first)`);
   }
   switch (kind) {
     case 'archive':

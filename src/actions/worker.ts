@@ -1,37 +1,71 @@
-import type { Finding } from '../findings';
+import { isIP } from 'node:net';
+import { extractTuples, type Finding } from '../findings';
+import { CodedError, ErrorCode, errorMessage } from '../shared/errors';
 import type { Log } from '../shared/log';
-import type { CallRecord, JsonObject } from './audit/record';
-import type { AwsCall, AwsCallResult, AwsGateway } from './ports/awsGateway';
+import type { CallRecord, JsonObject, JsonValue } from './audit/record';
+import type { SuppressionCriteria } from './contract';
 import {
   AlreadyInStateError,
   CallFailedError,
   RemediationRefusedError,
   TargetNotFoundError,
 } from './errors';
-import { callRecord, executeCalls } from './execute';
-import { parseStoredFinding } from '../findings';
-import { auditSubject, type Intent, type IntentOutcome } from './intents';
+import { callOf, callRecord, executeCalls, outputField } from './execute';
+import { guardrailRefusal, type GuardrailConfig } from './guardrails';
+import {
+  auditSubject,
+  intentOf,
+  IntentRequestSchema,
+  type ExecutedCallRecord,
+  type IntentOutcome,
+  type IntentRequest,
+  type IntentRun,
+  type RunProgress,
+} from './intents';
 import { KINDS } from './kinds';
-import { PLANNERS, type Execution, type Plan } from './plans';
-import { summaryOf } from './service';
+import { PLANNERS, type ExecutedCall, type Execution, type Plan, type PlanContext } from './plans';
+import type { AwsCall, AwsCallResult, AwsGateway } from './ports/awsGateway';
 import type { RemediationReporter } from './ports/reporter';
-import type { AppliedChange } from './remediationState';
 import type {
   AuditAppender,
   IntentRepository,
-  RemediationStateRepository,
+  SubjectKey,
+  SubjectStateRepository,
 } from './ports/repositories';
-import { CodedError, ErrorCode, errorMessage } from '../shared/errors';
+import { isOwnWorkspace, type WorkspaceDirectory } from './ports/workspace';
+import type { FindingSource } from './postedFindings';
+import type { AppliedChange, SubjectState } from './remediationState';
+import {
+  criteriaJson,
+  NOT_A_RESPONDER,
+  OTHER_WORKSPACE,
+  STALE_MESSAGE,
+  summaryOf,
+} from './service';
+import { defaultCriteria, familySubject, resolveTarget } from './targets';
 
 export interface RemediationWorkerDeps {
   readonly intents: IntentRepository;
-  readonly state: RemediationStateRepository;
+  readonly subjects: SubjectStateRepository;
+  /** The findings as posted (the findings table, which the Slack function cannot write). */
+  readonly findings: FindingSource;
+  /** GuardDuty itself, for intents of `/guardduty` commands on findings never posted. */
+  readonly guardduty?: FindingSource;
+  readonly authorizer: { isResponder(userId: string): Promise<boolean> };
+  readonly workspace: WorkspaceDirectory;
   readonly audit: AuditAppender;
-  /** Live AWS; never used for dry-run intents. */
+  /** Live AWS; never used in a dry run. */
   readonly aws?: AwsGateway;
   readonly reporter: RemediationReporter;
+  /** The worker's own configuration: nothing in an intent can make a dry-run worker go live. */
+  readonly config: GuardrailConfig;
   readonly clock: () => Date;
+  readonly newToken: () => string;
   readonly log: Log;
+  /** How long a run may hold its intent before a retry takes it over (past the function timeout). */
+  readonly leaseMs?: number;
+  /** A request older than this is not run: the responder who asked has moved on. */
+  readonly maxRequestAgeMs?: number;
 }
 
 /** The live AWS gateway is missing (e.g. a sandbox started without --live got a live intent). */
@@ -40,71 +74,247 @@ export class NoAwsGatewayError extends CodedError {
   readonly code = ErrorCode.NoAwsGateway;
 }
 
+const DEFAULT_LEASE_MS = 6 * 60_000;
+const DEFAULT_MAX_REQUEST_AGE_MS = 15 * 60_000;
+/** A request dated this far ahead of the worker's clock is forged or from a broken clock. */
+const FUTURE_SKEW_MS = 60_000;
+
 interface Attempt {
   readonly plan?: Plan;
   readonly execution: Execution;
-  readonly calls: CallRecord[];
+  readonly calls: readonly CallRecord[];
   readonly error?: string;
   readonly refused: boolean;
 }
 
+interface Run {
+  readonly request: IntentRequest;
+  readonly run: IntentRun;
+  readonly key: SubjectKey;
+}
+
+/** Why the worker will not run a request, found by re-checking everything itself. */
+interface Refusal {
+  readonly reason: string;
+  /** A malformed or forged request: nothing in it is trusted, not even for the thread reply. */
+  readonly untrusted?: boolean;
+}
+
+function emptyExecution(dryRun: boolean): Execution {
+  return { executed: [], complete: false, dryRun };
+}
+
+function outputJson(result: AwsCallResult, call: AwsCall): JsonObject {
+  // Only what later calls and the undo read: the captured fields, each under its path.
+  const paths = Object.values(call.captures ?? {});
+  return Object.fromEntries(
+    paths.flatMap((path) => {
+      const value = outputField(result.output, path);
+      return typeof value === 'string' ? [[path, value]] : [];
+    }),
+  );
+}
+
 /**
- * Runs one intent: pending → running (conditional, so a retried or duplicated invocation runs
- * nothing), plan, execute (or only plan, in a dry run), audit the outcome, record the new state
- * and report to Slack. A failure ends the intent `failed` with words for the responder; the
- * next version of the message offers the button again.
+ * Runs one intent. The worker is handed only an intent id and decides everything itself: it
+ * validates the request item, re-reads the finding from the findings table (or GuardDuty),
+ * re-runs authorisation, the workspace check, the target and the guardrails with its own
+ * configuration, and takes dry run from that configuration; undo details come only from the
+ * subject state it wrote itself. A refused request makes no AWS call and is audited as refused.
+ *
+ * Runs are resumable: the facts of the plan, every call (before and after it is made) and the
+ * settlement are saved as they happen, under a lease. A retry after a failure resumes where the
+ * run stopped and never repeats a call; a call whose outcome is unknown is reported as such.
  */
 export class RemediationWorker {
-  constructor(private readonly deps: RemediationWorkerDeps) {}
+  private readonly leaseMs: number;
+  private readonly maxRequestAgeMs: number;
+
+  constructor(private readonly deps: RemediationWorkerDeps) {
+    this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+    this.maxRequestAgeMs = deps.maxRequestAgeMs ?? DEFAULT_MAX_REQUEST_AGE_MS;
+  }
 
   async run(intentId: string): Promise<void> {
     const { deps } = this;
-    const intent = await deps.intents.get(intentId);
-    if (intent === undefined) {
+    const raw = await deps.intents.request(intentId);
+    if (raw === undefined) {
       deps.log.warn('no such intent; nothing to run', { intentId });
       return;
     }
-    if (intent.status === 'succeeded' || intent.status === 'failed') {
-      if (intent.reported !== true && intent.outcome !== undefined) {
-        await this.report(intent, intent.outcome);
+    const existing = await deps.intents.run(intentId);
+    if (existing !== undefined && existing.status !== 'running') {
+      if (existing.reported !== true && existing.outcome !== undefined) {
+        const request = IntentRequestSchema.safeParse(raw);
+        if (request.success && request.data.id === intentId) {
+          await this.report(request.data, existing, existing.outcome);
+        }
       }
       return;
     }
-    const startedAt = deps.clock().toISOString();
-    if (intent.status !== 'pending' || !(await deps.intents.start(intent.id, startedAt))) {
-      deps.log.info('intent already taken by another run', { intentId, status: intent.status });
-      return;
+    const taken = await this.take(intentId, existing);
+    if (taken === undefined) return;
+    try {
+      await this.carryOut(intentId, raw, taken);
+    } catch (error) {
+      // Thrown for Lambda to retry: let the retry take the run over at once.
+      await deps.intents.releaseLease(intentId, taken.leaseToken).catch(() => undefined);
+      throw error;
     }
-    const running: Intent = { ...intent, status: 'running', startedAt };
-    await deps.state.setLatest(intent.findingId, summaryOf(running));
-    await this.bestEffort('progress', () => deps.reporter.progress(running));
-
-    const finding = parseStoredFinding(intent.finding);
-    const attempt = await this.attempt(running, finding);
-    const outcome = await this.settle(running, attempt);
-    await this.report({ ...running, status: outcome.status }, outcome, finding);
   }
 
-  private async attempt(intent: Intent, finding: Finding): Promise<Attempt> {
+  /** A run of our own: a new one, or one whose holder died or gave it up. */
+  private async take(intentId: string, existing: IntentRun | undefined) {
     const { deps } = this;
-    const calls: CallRecord[] = [];
-    const failed = (error: string, refused = false, plan?: Plan, execution?: Execution) => ({
-      ...(plan === undefined ? {} : { plan }),
-      execution: execution ?? { executed: [], complete: false, dryRun: intent.dryRun },
-      calls,
+    const now = deps.clock();
+    if (existing !== undefined && existing.leaseUntil > now.getTime()) {
+      deps.log.info('intent already taken by another run', { intentId });
+      return undefined;
+    }
+    const run: IntentRun = {
+      ...(existing ?? {}),
+      intentId,
+      status: 'running',
+      startedAt: existing?.startedAt ?? now.toISOString(),
+      leaseToken: deps.newToken(),
+      leaseUntil: now.getTime() + this.leaseMs,
+      dryRun: existing?.dryRun ?? deps.config.dryRun,
+    };
+    const ours =
+      existing === undefined
+        ? await deps.intents.startRun(run)
+        : await deps.intents.takeOverRun(intentId, existing.leaseToken, run);
+    if (!ours) {
+      deps.log.info('intent already taken by another run', { intentId });
+      return undefined;
+    }
+    if (existing !== undefined) deps.log.warn('resuming an interrupted run', { intentId });
+    return run;
+  }
+
+  private async carryOut(intentId: string, raw: unknown, run: IntentRun): Promise<void> {
+    const parsed = IntentRequestSchema.safeParse(raw);
+    if (!parsed.success || parsed.data.id !== intentId) {
+      const reason = parsed.success
+        ? 'the intent item names another intent'
+        : `the intent item is malformed (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'})`;
+      await this.refuseUntrusted(intentId, raw, run, reason);
+      return;
+    }
+    const request = parsed.data;
+    const key: SubjectKey = { family: KINDS[request.kind].family, subject: request.subject };
+    const current: Run = { request, run, key };
+    if (run.progress !== undefined) {
+      const finding = await this.findingOf(request);
+      if (finding === undefined) {
+        await this.settle(current, undefined, {
+          execution: emptyExecution(run.dryRun),
+          calls: [],
+          error: 'the finding is no longer known here; the interrupted action was not resumed',
+          refused: false,
+        });
+        return;
+      }
+      await this.resume(current, finding, run.progress);
+      return;
+    }
+    await this.appendRequestRecord(current);
+    const checked = await this.check(current);
+    if ('reason' in checked) {
+      await this.settle(current, checked.finding, {
+        execution: emptyExecution(run.dryRun),
+        calls: [],
+        error: checked.reason,
+        refused: true,
+      });
+      return;
+    }
+    const { finding, state } = checked;
+    await this.deps.subjects.setRunning(key, summaryOf(intentOf(request, run)));
+    await this.bestEffort('progress', () =>
+      this.deps.reporter.progress(intentOf(request, run), finding),
+    );
+    const attempt = await this.attempt(current, finding, state);
+    await this.settle(current, finding, attempt);
+  }
+
+  /**
+   * Every check again, with the worker's own data and configuration: a request the Slack side
+   * wrote is a claim, not a decision.
+   */
+  private async check(
+    current: Run,
+  ): Promise<
+    | { readonly finding: Finding; readonly state: SubjectState }
+    | (Refusal & { readonly finding?: Finding })
+  > {
+    const { deps } = this;
+    const { request } = current;
+    const now = deps.clock().getTime();
+    const requestedAt = Date.parse(request.requestedAt);
+    if (requestedAt > now + FUTURE_SKEW_MS) {
+      return { reason: 'the request is dated in the future; it was not made by this bot' };
+    }
+    if (now - requestedAt > this.maxRequestAgeMs) {
+      return {
+        reason: `the request is ${Math.round((now - requestedAt) / 60_000)} minutes old; nothing was done — click again if it is still wanted`,
+      };
+    }
+    if (!isOwnWorkspace(await deps.workspace.workspace(), request.actor)) {
+      return { reason: OTHER_WORKSPACE };
+    }
+    if (!(await deps.authorizer.isResponder(request.actor.userId))) {
+      return { reason: NOT_A_RESPONDER };
+    }
+    const finding = await this.findingOf(request);
+    if (finding === undefined) {
+      return { reason: `finding ${request.findingId} is not known here (it was never posted)` };
+    }
+    const family = KINDS[request.kind].family;
+    if (familySubject(finding, family) !== request.subject) {
+      return { finding, reason: 'the intent names another subject than the finding has' };
+    }
+    const state = await deps.subjects.get(current.key);
+    if (state.version !== request.version) return { finding, reason: STALE_MESSAGE };
+    if (state.running !== undefined && state.running.intentId !== request.id) {
+      return { finding, reason: 'another action on the same subject is running' };
+    }
+    const criteriaProblem =
+      request.kind === 'suppress' && request.criteria !== undefined
+        ? criteriaMismatch(finding, request.criteria)
+        : undefined;
+    if (criteriaProblem !== undefined) return { finding, reason: criteriaProblem };
+    const resolved = resolveTarget(finding, request.kind, state.applied, request.criteria);
+    if (!resolved.ok) return { finding, reason: resolved.reason };
+    if (resolved.target !== request.target) {
+      return { finding, reason: 'the intent names another target than the finding has' };
+    }
+    const guardrail = guardrailRefusal(finding, request.kind, deps.config);
+    if (guardrail !== undefined) return { finding, reason: guardrail };
+    return { finding, state };
+  }
+
+  private async findingOf(request: IntentRequest): Promise<Finding | undefined> {
+    const posted = await this.deps.findings.get(request.findingId);
+    if (posted !== undefined) return posted;
+    // A command may act on a finding never posted; then GuardDuty itself is asked, never the intent.
+    return request.source === 'command' ? this.deps.guardduty?.get(request.findingId) : undefined;
+  }
+
+  private async attempt(current: Run, finding: Finding, state: SubjectState): Promise<Attempt> {
+    const { deps } = this;
+    const { request, run } = current;
+    const dryRun = run.dryRun;
+    const observed: CallRecord[] = [];
+    const failed = (error: string, refused = false): Attempt => ({
+      execution: emptyExecution(dryRun),
+      calls: observed,
       error,
       refused,
     });
-    const state = await deps.state.get(intent.findingId);
-    const applied = state.applied[KINDS[intent.kind].family];
-    const context = {
-      finding,
-      intent,
-      ...(applied === undefined ? {} : { applied }),
-      now: deps.clock(),
-    };
+    const context = this.planContext(request, finding, state);
     const aws = deps.aws;
-    if (!intent.dryRun && aws === undefined) {
+    if (!dryRun && aws === undefined) {
       return failed(
         new NoAwsGatewayError('no AWS access is configured for live remediation').message,
       );
@@ -113,15 +323,16 @@ export class RemediationWorker {
       if (aws === undefined) throw new NoAwsGatewayError('no AWS gateway');
       try {
         const result = await aws.call(call);
-        calls.push(callRecord(call, result.requestId));
+        observed.push(callRecord(call, result.requestId));
         return result;
       } catch (error) {
         throw new CallFailedError(call, error);
       }
     };
-    let plan: Plan;
+    const planner = PLANNERS[request.kind];
+    let facts: JsonValue;
     try {
-      plan = await PLANNERS[intent.kind].observeAndPlan(context, intent.dryRun ? undefined : read);
+      facts = await planner.facts(context, dryRun ? undefined : read);
     } catch (error) {
       if (error instanceof RemediationRefusedError) return failed(error.message, true);
       if (
@@ -131,27 +342,115 @@ export class RemediationWorker {
       ) {
         return failed(error.message);
       }
-      deps.log.error('planning failed', { intentId: intent.id, error: errorMessage(error) });
+      deps.log.error('planning failed', { intentId: request.id, error: errorMessage(error) });
       return failed(`could not plan the action: ${errorMessage(error)}`);
     }
-    if (intent.dryRun || aws === undefined) {
-      calls.push(...plan.calls.map((call) => callRecord(call)));
+    const progress: RunProgress = { facts: JSON.stringify(facts), observed, executed: [] };
+    await this.save(current, progress);
+    return this.execute(current, planner.plan(context, facts), progress, []);
+  }
+
+  /** Makes the plan's calls (none in a dry run), saving the run before and after each. */
+  private async execute(
+    current: Run,
+    plan: Plan,
+    progress: RunProgress,
+    done: readonly ExecutedCall[],
+  ): Promise<Attempt> {
+    const { run } = current;
+    if (run.dryRun) {
       return {
         plan,
         execution: { executed: [], complete: true, dryRun: true },
-        calls,
+        calls: [...progress.observed, ...plan.calls.map((call) => callRecord(call))],
         refused: false,
       };
     }
-    const { execution, failure } = await executeCalls(plan.calls, aws);
-    calls.push(...execution.executed.map((e) => callRecord(e.call, e.result.requestId)));
-    if (failure !== undefined) return failed(failure.message, false, plan, execution);
+    const aws = this.deps.aws;
+    if (aws === undefined) throw new NoAwsGatewayError('no AWS gateway');
+    let saved: RunProgress = progress;
+    const { execution, failure } = await executeCalls(
+      plan.calls,
+      aws,
+      {
+        beforeCall: async (call) => {
+          saved = { ...saved, calling: callRecord(call) };
+          await this.save(current, saved);
+        },
+        afterCall: async ({ call, result }) => {
+          const made: ExecutedCallRecord = {
+            record: callRecord(call, result.requestId),
+            output: outputJson(result, call),
+          };
+          const { calling: _calling, ...rest } = saved;
+          saved = { ...rest, executed: [...saved.executed, made] };
+          await this.save(current, saved);
+        },
+      },
+      done,
+    );
+    const calls = [
+      ...progress.observed,
+      ...execution.executed.map((e) => callRecord(e.call, e.result.requestId)),
+    ];
+    if (failure !== undefined) {
+      return { plan, execution, calls, error: failure.message, refused: false };
+    }
     return { plan, execution, calls, refused: false };
   }
 
-  /** Audit, intent and state, in that order: the audit record exists before anything says done. */
-  private async settle(intent: Intent, attempt: Attempt): Promise<IntentOutcome> {
+  /** A run that stopped half-way: rebuilt from what it saved, and finished without repeating a call. */
+  private async resume(current: Run, finding: Finding, progress: RunProgress): Promise<void> {
+    const { request } = current;
+    const state = await this.deps.subjects.get(current.key);
+    const context = this.planContext(request, finding, state);
+    const plan = PLANNERS[request.kind].plan(context, JSON.parse(progress.facts) as JsonValue);
+    const done: ExecutedCall[] = progress.executed.map((made) => ({
+      call: callOf(made.record),
+      result: {
+        ...(made.record.requestId === undefined ? {} : { requestId: made.record.requestId }),
+        output: made.output,
+      },
+    }));
+    if (progress.calling !== undefined) {
+      const what = `${progress.calling.service}:${progress.calling.command}`;
+      await this.settle(current, finding, {
+        plan,
+        execution: { executed: done, complete: false, dryRun: false },
+        calls: [...progress.observed, ...progress.executed.map((m) => m.record)],
+        error: `the worker stopped while calling ${what}; whether AWS made that change is unknown — check it in AWS and in the audit log before retrying`,
+        refused: false,
+      });
+      return;
+    }
+    const attempt = await this.execute(current, plan, progress, done);
+    await this.settle(current, finding, attempt);
+  }
+
+  private planContext(request: IntentRequest, finding: Finding, state: SubjectState): PlanContext {
+    return {
+      finding,
+      intent: request,
+      ...(state.applied === undefined ? {} : { applied: state.applied }),
+      now: this.deps.clock(),
+    };
+  }
+
+  private async save(current: Run, progress: RunProgress): Promise<void> {
+    const { run, request } = current;
+    if (!(await this.deps.intents.saveProgress(request.id, run.leaseToken, progress))) {
+      throw new Error(`lost the lease on intent ${request.id} while it ran`);
+    }
+  }
+
+  /**
+   * Audit, subject state, run, report, in that order, each idempotent: a retry after a failure
+   * anywhere here finds what is done and does the rest. The audit record exists before anything
+   * says done.
+   */
+  private async settle(current: Run, finding: Finding | undefined, attempt: Attempt) {
     const { deps } = this;
+    const { request, run, key } = current;
     const status = attempt.error === undefined ? 'succeeded' : 'failed';
     const settlement = attempt.plan?.settle(attempt.execution) ?? {
       after: {},
@@ -163,9 +462,10 @@ export class RemediationWorker {
       c.requestId === undefined ? [] : [c.requestId],
     );
     const record = await deps.audit.append({
+      recordId: `${request.id}#outcome`,
       at: finishedAt,
       type: attempt.refused ? 'refusal' : 'outcome',
-      ...auditSubject(intent),
+      ...auditSubject(request, run.dryRun),
       result: attempt.refused ? (attempt.error ?? 'refused') : status,
       calls: attempt.calls,
       awsRequestIds: requestIds,
@@ -183,37 +483,115 @@ export class RemediationWorker {
       auditSeq: record.seq,
       auditHash: record.hash,
     };
-    if (!(await deps.intents.finish(intent.id, 'running', { status, finishedAt, outcome }))) {
-      // Closed as stuck meanwhile; what AWS did still decides the state below.
-      deps.log.error('intent was closed by someone else while it ran', { intentId: intent.id });
-    }
-    await deps.state.recordOutcome(
-      intent.findingId,
-      KINDS[intent.kind].family,
-      summaryOf({ ...intent, status }, finishedAt, attempt.error),
+    const finished = intentOf(request, { ...run, status, finishedAt, outcome });
+    await deps.subjects.settle(
+      key,
+      request.version,
       settlement.change,
+      summaryOf(finished, finishedAt, attempt.error),
     );
+    if (
+      !(await deps.intents.finishRun(request.id, run.leaseToken, { status, finishedAt, outcome }))
+    ) {
+      throw new Error(`lost the lease on intent ${request.id} before it finished`);
+    }
     deps.log.info('remediation finished', {
-      intentId: intent.id,
-      findingId: intent.findingId,
-      action: intent.kind,
+      intentId: request.id,
+      findingId: request.findingId,
+      action: request.kind,
       status,
-      dryRun: intent.dryRun,
+      refused: attempt.refused,
+      dryRun: run.dryRun,
       // The chain head, outside the table: what `audit verify` must agree with.
+      auditChain: record.chain,
       auditSeq: record.seq,
       auditHash: record.hash,
     });
-    return outcome;
+    await this.report(request, { ...run, status, finishedAt, outcome }, outcome, finding);
+  }
+
+  /** The request record: written by the worker, from the request it validated. */
+  private async appendRequestRecord(current: Run): Promise<void> {
+    const { request, run } = current;
+    const criteria = criteriaJson(request.criteria);
+    await this.deps.audit.append({
+      recordId: `${request.id}#request`,
+      at: request.requestedAt,
+      type: KINDS[request.kind].undo ? 'undo' : 'request',
+      ...auditSubject(request, run.dryRun),
+      source: request.source,
+      ...(criteria === undefined && request.snapshot === undefined
+        ? {}
+        : {
+            before: {
+              ...(criteria === undefined ? {} : { criteria }),
+              ...(request.snapshot === undefined ? {} : { snapshot: request.snapshot }),
+            },
+          }),
+    });
+  }
+
+  /**
+   * A request item the worker cannot read as a request: audited as refused with what can be
+   * read of it, the run closed, nothing reported to Slack (its response_url is not trusted).
+   */
+  private async refuseUntrusted(
+    intentId: string,
+    raw: unknown,
+    run: IntentRun,
+    reason: string,
+  ): Promise<void> {
+    const { deps } = this;
+    const item = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 256) : '');
+    const actor = (
+      typeof item.actor === 'object' && item.actor !== null ? item.actor : {}
+    ) as Record<string, unknown>;
+    const kind = typeof item.kind === 'string' && item.kind in KINDS ? item.kind : 'archive';
+    const finishedAt = deps.clock().toISOString();
+    const record = await deps.audit.append({
+      recordId: `${intentId}#outcome`,
+      at: finishedAt,
+      type: 'refusal',
+      actor: { userId: text(actor.userId) || 'unknown', teamId: text(actor.teamId) },
+      action: kind as IntentRequest['kind'],
+      findingId: text(item.findingId),
+      target: text(item.target),
+      dryRun: run.dryRun,
+      intentId,
+      result: reason,
+    });
+    const outcome: IntentOutcome = {
+      status: 'failed',
+      refused: true,
+      calls: [],
+      before: {},
+      after: {},
+      error: reason,
+      auditSeq: record.seq,
+      auditHash: record.hash,
+    };
+    await deps.intents.finishRun(intentId, run.leaseToken, {
+      status: 'failed',
+      finishedAt,
+      outcome,
+    });
+    await deps.intents.markReported(intentId);
+    deps.log.error('refused a malformed intent', { intentId, reason });
   }
 
   /** Slack failures throw (the invocation is retried and reports again); the action stays done. */
-  private async report(intent: Intent, outcome: IntentOutcome, finding?: Finding): Promise<void> {
-    await this.deps.reporter.finished(
-      intent,
-      finding ?? parseStoredFinding(intent.finding),
-      outcome,
-    );
-    await this.deps.intents.markReported(intent.id);
+  private async report(
+    request: IntentRequest,
+    run: IntentRun,
+    outcome: IntentOutcome,
+    finding?: Finding,
+  ): Promise<void> {
+    const known = finding ?? (await this.findingOf(request));
+    if (known !== undefined) {
+      await this.deps.reporter.finished(intentOf(request, run), known, outcome);
+    }
+    await this.deps.intents.markReported(request.id);
   }
 
   private async bestEffort(what: string, action: () => Promise<void>): Promise<void> {
@@ -223,4 +601,32 @@ export class RemediationWorker {
       this.deps.log.warn(`could not report ${what} to Slack`, { error: errorMessage(error) });
     }
   }
+}
+
+/**
+ * Suppression criteria must describe the finding they came from: the type, and if given the
+ * principal, key, instance and one of its remote IPs. Anything else would suppress findings the
+ * responder never saw.
+ */
+function criteriaMismatch(finding: Finding, criteria: SuppressionCriteria): string | undefined {
+  const fromFinding = defaultCriteria(finding);
+  const key = finding.resource?.accessKeyDetails;
+  if (criteria.findingType !== finding.type) return 'the rule names another finding type';
+  if (criteria.principalId !== undefined && criteria.principalId !== key?.principalId) {
+    return 'the rule names another principal than the finding';
+  }
+  if (criteria.accessKeyId !== undefined && criteria.accessKeyId !== key?.accessKeyId) {
+    return 'the rule names another access key than the finding';
+  }
+  if (criteria.instanceId !== undefined && criteria.instanceId !== fromFinding.instanceId) {
+    return 'the rule names another instance than the finding';
+  }
+  if (criteria.remoteIp !== undefined) {
+    const extraction = extractTuples(finding);
+    const ips = extraction.scorable ? extraction.tuples.map((t) => t.ip) : [];
+    if (isIP(criteria.remoteIp) === 0 || !ips.includes(criteria.remoteIp)) {
+      return 'the rule names a remote IP the finding does not have';
+    }
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
 import type { Config } from '../config';
 import type { Log } from '../shared/log';
-import type { Runtime } from './runtime';
+import type { Runtime } from './intakeRuntime';
 import type { CommandDeps } from '../bot/commands/deps';
 import type { DeferCommand } from '../bot/commands/defer';
 import { registerCommands } from '../bot/commands/register';

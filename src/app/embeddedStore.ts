@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from '../config';
 import { createDocumentClient } from '../store/documentClient';
 import { startEmbeddedDynamo } from '../store/embeddedDynamo';
@@ -10,6 +12,30 @@ import { openDynamoStore, openedStore, type OpenedStore } from './store';
 export class StoreUnavailableError extends CodedError {
   override readonly name = 'StoreUnavailableError';
   readonly code = ErrorCode.StoreUnavailable;
+}
+
+/** `STORE` names a folder with no embedded store in it (a typo, or the demo's data folder). */
+export class StoreNotFoundError extends CodedError {
+  override readonly name = 'StoreNotFoundError';
+  readonly code = ErrorCode.StoreNotFound;
+}
+
+/**
+ * The store to read, for commands that only read it (`audit verify`, `audit list`): like
+ * `openStore`, but a folder without an embedded store in it is an error, and nothing is created.
+ */
+export async function openExistingStore(config: Config): Promise<OpenedStore> {
+  if (config.store.kind === 'local') {
+    const { dir } = config.store;
+    // LevelDB keeps a CURRENT file in every database folder.
+    if (!existsSync(join(dir, 'CURRENT'))) {
+      const demoStore = join(dir, 'store');
+      throw new StoreNotFoundError(
+        `no store in ${dir} (STORE=local:${dir})${existsSync(join(demoStore, 'CURRENT')) ? `; the demo keeps its store in ${demoStore}` : ''}`,
+      );
+    }
+  }
+  return openStore(config);
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type {
   FindingRecordRepository,
-  RemediationStateRepository,
+  SubjectStateRepository,
 } from '../actions/ports/repositories';
 import { FindingPublisher, type MessageDecorator } from '../bot/findingPublisher';
 import { createRemediationDecorator } from '../bot/interactions/decorator';
@@ -12,7 +12,7 @@ import type { Scorer } from '../ipinsights/scorer';
 import type { Log } from '../shared/log';
 import { routeFinding } from '../routing/match';
 import { defaultRoutingTable, type RoutingTable } from '../routing/routes';
-import { remediationStates } from './findingRepositories';
+import { subjectStates } from './findingRepositories';
 import type { OpenedStore } from './store';
 
 /** The finding pipeline: what the findings function needs, and nothing of the remediation layer. */
@@ -23,7 +23,7 @@ export interface Pipeline {
   readonly findings: FindingRecordRepository;
   readonly publisher: FindingPublisher;
   /** The remediation state the messages' buttons and status lines are drawn from (read only). */
-  readonly state: RemediationStateRepository;
+  readonly subjects: SubjectStateRepository;
   /** The routes in force (`/guardduty status` lists them). */
   readonly routes: RoutingTable;
   readonly clock: () => Date;
@@ -58,7 +58,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
   const { store, scorer } = options;
   const slack = createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
   const { findings } = options;
-  const state = remediationStates(store);
+  const subjects = subjectStates(store);
   const clock = options.clock ?? (() => new Date());
   const routes = options.routes ?? defaultRoutingTable(config.slack.channelId);
   const publisher = new FindingPublisher({
@@ -70,7 +70,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     clock,
     newToken: randomUUID,
     log: options.log,
-    decorate: options.decorate ?? createRemediationDecorator(state),
+    decorate: options.decorate ?? createRemediationDecorator(subjects),
   });
   return {
     store,
@@ -78,7 +78,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     scorer,
     findings,
     publisher,
-    state,
+    subjects,
     routes,
     clock,
     close: () => store.close(),

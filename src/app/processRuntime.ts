@@ -26,13 +26,14 @@ export async function openProcessRuntime(
   const routes = await loadRoutingTable(config);
   const store = await openStore(config);
   try {
+    const guardduty = { reader: sdkGuardDutyReader() };
     return createRuntime(config, {
       log: options.log,
       store,
       findings: findingRecords(store),
       routes,
       scorer: await scorerFromConfig(config),
-      ...(options.live ? { remediation: { aws: createAwsGateway() } } : {}),
+      remediation: options.live ? { aws: createAwsGateway(), guardduty } : { guardduty },
     });
   } catch (error) {
     await store.close();

@@ -1,51 +1,35 @@
-import type { App } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { randomUUID } from 'node:crypto';
 import { InProcessDispatcher } from '../actions/dispatch';
 import type { AwsGateway } from '../actions/ports/awsGateway';
 import type { Dispatcher } from '../actions/ports/dispatch';
-import type {
-  AuditRepository,
-  IntentRepository,
-  RemediationStateRepository,
-} from '../actions/ports/repositories';
+import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
 import { postedFindings } from '../actions/postedFindings';
-import { Authorizer } from '../actions/responders';
-import { DefaultRemediationService } from '../actions/service';
 import { RemediationWorker } from '../actions/worker';
-import { slackGroupDirectory } from '../bot/interactions/directory';
-import {
-  registerRemediationListeners,
-  suppressModalOpener,
-  type OpenSuppressModal,
-} from '../bot/interactions/listeners';
 import { SlackReporter } from '../bot/interactions/reporter';
 import type { Config } from '../config';
+import { guardDutyFindingSource } from './guardDutyFindingSource';
+import { remediationIntake, type Remediation } from './intakeRuntime';
 import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline';
-import { auditLog, intents as intentsOf } from './remediationRepositories';
+import { findingsBySubject } from './remediationRepositories';
 
 export { createPipeline, type Pipeline, type PipelineOptions } from './pipeline';
+export type { Remediation } from './intakeRuntime';
 
-/** The remediation layer: buttons, service, worker and audit log, wired to one store. */
-export interface Remediation {
-  readonly service: DefaultRemediationService;
+/** The remediation layer with its worker: what runs intents (the worker function, serve, the demo). */
+export interface WorkingRemediation extends Remediation {
   readonly worker: RemediationWorker;
-  readonly dispatcher: Dispatcher;
-  readonly audit: AuditRepository;
-  readonly state: RemediationStateRepository;
-  readonly intents: IntentRepository;
-  /** Registers the button and modal listeners on a Bolt app (for `createBoltApp`'s `register`). */
-  readonly listeners: (app: App) => void;
-  /** Opens the suppress modal (for `/guardduty suppress`), with the client of the listener. */
-  openSuppressModal(client: WebClient): OpenSuppressModal;
-  /** Resolves when the in-process worker has no run left (tests, benchmarks, shutdown). */
-  idle(): Promise<void>;
 }
 
 export interface RemediationOptions {
   /** Live AWS for the worker (`createAwsGateway()`); without it only dry-run intents can run. */
   readonly aws?: AwsGateway;
-  /** Where accepted intents go (the worker Lambda on AWS); default: the worker in this process. */
+  /** Where accepted intents go; default: the worker in this process, after the answer to Slack. */
   readonly dispatcher?: Dispatcher;
+  /**
+   * GuardDuty's read API, for the worker to fetch a finding a `/guardduty` command acts on that
+   * was never posted (the worker never takes a finding from the intent).
+   */
+  readonly guardduty?: { readonly reader: GuardDutyReader; readonly detectorId?: string };
 }
 
 export interface RuntimeOptions extends PipelineOptions {
@@ -53,70 +37,47 @@ export interface RuntimeOptions extends PipelineOptions {
 }
 
 export interface Runtime extends Pipeline {
-  readonly remediation: Remediation;
+  readonly remediation: WorkingRemediation;
 }
 
-/** The pipeline plus the remediation layer: what the Slack function, worker, CLI and demo run. */
+/** The pipeline plus the remediation layer and its worker, wired to one store. */
 export function createRuntime(config: Config, options: RuntimeOptions): Runtime {
   const pipeline = createPipeline(config, options);
-  return { ...pipeline, remediation: createRemediation(config, options, pipeline) };
-}
-
-function createRemediation(config: Config, options: RuntimeOptions, parts: Pipeline): Remediation {
-  const { store, slack, findings, publisher, state, clock } = parts;
+  const { store, slack, findings, publisher, subjects, clock } = pipeline;
   const { log } = options;
-  const audit = auditLog(store);
-  const intents = intentsOf(store);
-  const worker = new RemediationWorker({
-    intents,
-    state,
-    audit,
-    ...(options.remediation?.aws === undefined ? {} : { aws: options.remediation.aws }),
-    reporter: new SlackReporter({ publisher, findings, client: slack, log }),
-    clock,
-    log,
-  });
+  // Runs after the answer to Slack, by which time the worker below exists.
   const inProcess =
     options.remediation?.dispatcher === undefined
       ? new InProcessDispatcher((id) => worker.run(id), log)
       : undefined;
   const dispatcher = options.remediation?.dispatcher ?? inProcess;
   if (dispatcher === undefined) throw new Error('unreachable: no dispatcher');
-  const service = new DefaultRemediationService({
+  const intake = remediationIntake(config, options, pipeline, dispatcher, () =>
+    inProcess === undefined ? Promise.resolve() : inProcess.idle(),
+  );
+  const guardduty = options.remediation?.guardduty;
+  const worker = new RemediationWorker({
+    intents: intake.intents,
+    subjects,
     findings: postedFindings(findings),
-    intents,
-    state,
-    audit,
-    authorizer: new Authorizer({
-      users: config.responders.users,
-      groups: config.responders.groups,
-      directory: slackGroupDirectory(slack),
-      clock,
+    ...(guardduty === undefined
+      ? {}
+      : { guardduty: guardDutyFindingSource(guardduty.reader, guardduty.detectorId) }),
+    authorizer: intake.authorizer,
+    workspace: intake.workspace,
+    audit: intake.trail,
+    ...(options.remediation?.aws === undefined ? {} : { aws: options.remediation.aws }),
+    reporter: new SlackReporter({
+      publisher,
+      findings,
+      bySubject: findingsBySubject(store),
+      client: slack,
       log,
     }),
-    dispatcher,
     config: { dryRun: config.dryRun, protectedPrincipals: config.protectedPrincipals },
     clock,
+    newToken: randomUUID,
     log,
   });
-  const interactionDeps = {
-    service,
-    findings: postedFindings(findings),
-    state,
-    publisher,
-    responders: config.responders,
-    clock,
-    log,
-  };
-  return {
-    service,
-    worker,
-    dispatcher,
-    audit,
-    state,
-    intents,
-    listeners: registerRemediationListeners(interactionDeps),
-    openSuppressModal: (client) => suppressModalOpener(interactionDeps, client),
-    idle: () => inProcess?.idle() ?? Promise.resolve(),
-  };
+  return { ...pipeline, remediation: { ...intake, worker } };
 }

@@ -15,7 +15,7 @@ import { botListeners } from './botListeners';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger } from './logging';
 import { coldStartOnce } from './coldStart';
-import { createRuntime } from './runtime';
+import { createIntakeRuntime } from './intakeRuntime';
 import { openDynamoStore } from './store';
 import { findingReader } from './findingRepositories';
 import { withSlackSecrets } from '../aws/slackSecrets';
@@ -140,12 +140,13 @@ export function slackFunction(): SlackHandler {
     const invoker = new LambdaAsyncInvoker();
     const worker = workerFunctionName(config);
     const store = openDynamoStore(config);
-    const runtime = createRuntime(config, {
+    // No worker in this function: intents go to the worker function, which re-checks them.
+    const runtime = createIntakeRuntime(config, {
       log,
       store,
       findings: findingReader(store),
       scorer: WORKER_ONLY_SCORER,
-      remediation: { dispatcher: new LambdaInvokeDispatcher(invoker, worker) },
+      dispatcher: new LambdaInvokeDispatcher(invoker, worker),
     });
     return createSlackHandler(
       config,

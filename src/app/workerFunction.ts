@@ -71,6 +71,7 @@ export function workerFunction() {
   const parts = coldStartOnce(async (): Promise<WorkerParts> => {
     const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
     const store = openDynamoStore(config);
+    const guardduty = new SdkGuardDutyReader();
     const runtime = createRuntime(config, {
       log,
       store,
@@ -78,9 +79,9 @@ export function workerFunction() {
       // `/guardduty status` lists the routes: the worker answers it.
       routes: await loadRoutingTable(config),
       scorer: await scorerFromConfig(config),
-      remediation: { aws: createAwsGateway() },
+      remediation: { aws: createAwsGateway(), guardduty: { reader: guardduty } },
     });
-    return { config, runtime, guardduty: new SdkGuardDutyReader() };
+    return { config, runtime, guardduty };
   });
   const handle = createWorkerHandler(parts, log);
   // Every log line of an invocation carries its request id and cold-start flag (Lambda context).

@@ -12,6 +12,7 @@ import {
   type MessageRef,
 } from '../actions/findingRecords';
 import type { FindingRecordRepository } from '../actions/ports/repositories';
+import { resourceSubject } from '../actions/targets';
 import type { RouteDecision } from '../routing/match';
 import {
   FINDING_EVENT_TYPE,
@@ -23,11 +24,17 @@ import { scoreFinding } from './scoreFinding';
 import type { ChannelMessages } from './slackClient';
 import { CodedError, ErrorCode } from '../shared/errors';
 
+/** What the remediation layer adds to a finding's message: buttons, status lines. */
+type Decorations = Awaited<ReturnType<MessageDecorator>>;
+
 /** Adds what the remediation layer owns (buttons, status lines) to a finding's message. */
 export type MessageDecorator = (
   finding: Finding,
   record: FindingRecord | undefined,
-  /** `fresh`: a message posted for the first time, whose state is the initial one (no read). */
+  /**
+   * `fresh`: a message posted for the first time. Only what it shares with other findings (an
+   * instance, a key, a role) can be in force already; the finding itself is untouched.
+   */
   options?: { readonly fresh?: boolean },
 ) => Promise<Pick<Parameters<typeof renderFinding>[1], 'buttons' | 'status'>>;
 
@@ -154,6 +161,7 @@ export class FindingPublisher {
   ): FindingRecord & { readonly channel: string } {
     const first = channels[0];
     if (first === undefined) throw new Error('unreachable: a claim without a channel');
+    const resource = resourceSubject(finding);
     return {
       findingId: finding.id,
       status: 'posting',
@@ -164,8 +172,17 @@ export class FindingPublisher {
       route,
       accountId: finding.accountId,
       region: finding.region,
+      ...(resource === undefined ? {} : { resource }),
       ...this.content(finding, SCORE_PENDING),
     };
+  }
+
+  private async decorations(
+    finding: Finding,
+    record: FindingRecord | undefined,
+    options: { readonly fresh?: boolean } = {},
+  ): Promise<Decorations> {
+    return this.deps.decorate === undefined ? {} : this.deps.decorate(finding, record, options);
   }
 
   private async render(
@@ -173,9 +190,9 @@ export class FindingPublisher {
     score: ScoreView,
     record: FindingRecord | undefined,
     options: { readonly fresh?: boolean } = {},
+    decorated?: Decorations,
   ): Promise<SlackMessage> {
-    const extras =
-      this.deps.decorate === undefined ? {} : await this.deps.decorate(finding, record, options);
+    const extras = decorated ?? (await this.decorations(finding, record, options));
     return renderFinding(finding, { score, ...extras });
   }
 
@@ -187,8 +204,13 @@ export class FindingPublisher {
     const claim = this.claimRecord(finding, route, channels);
     const existing = await this.deps.store.claimOrRead(claim);
     if (existing === undefined) {
-      const score = await scoreFinding(finding, this.deps.scorer, this.deps.log);
-      return this.postUnderClaim(finding, score, claim, []);
+      // A new message shows what is in force on the instance, key or role it is about: that read
+      // runs while the finding is scored, not after.
+      const [score, decorated] = await Promise.all([
+        scoreFinding(finding, this.deps.scorer, this.deps.log),
+        this.decorations(finding, undefined, { fresh: true }),
+      ]);
+      return this.postUnderClaim(finding, score, claim, [], decorated);
     }
     switch (existing.status) {
       case 'posted':
@@ -257,10 +279,11 @@ export class FindingPublisher {
       readonly channels?: readonly string[];
     },
     already: readonly MessageRef[],
+    decorated?: Decorations,
   ): Promise<PublishOutcome> {
     const channelList = claim.channels ?? [claim.channel];
     const { deps } = this;
-    const message = await this.render(finding, score, undefined, { fresh: true });
+    const message = await this.render(finding, score, undefined, { fresh: true }, decorated);
     const posted = [...already];
     for (const channel of channelList) {
       if (posted.some((ref) => ref.channel === channel)) continue;

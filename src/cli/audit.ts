@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import type { AuditRecord } from '../actions/audit/record';
-import { verifyChain } from '../actions/audit/verify';
+import { verifyTrail } from '../actions/audit/verify';
 import type { AuditEntry } from '../actions/contract';
-import type { AuditRepository } from '../actions/ports/repositories';
-import { openStore } from '../app/embeddedStore';
+import type { AuditAnchorHistory } from '../actions/ports/auditAnchors';
+import type { AuditChains, AuditRepository } from '../actions/ports/repositories';
+import { auditAnchorHistory, auditChains } from '../app/auditVerification';
+import { openExistingStore } from '../app/embeddedStore';
 import { auditLog } from '../app/remediationRepositories';
 import { asksForHelp, joinNegativeValues } from './args';
 import { ExitCode } from './exitCodes';
@@ -12,32 +13,54 @@ import { cliConfig, UsageError, type CliCommand, type CliIo } from './io';
 const USAGE =
   'usage: guardduty-chatops audit verify | audit list [--finding ID] [--user U…] [--limit N]';
 
-async function withAuditLog<T>(io: CliIo, use: (log: AuditRepository) => Promise<T>): Promise<T> {
+interface AuditReading {
+  readonly log: AuditRepository;
+  readonly chains: AuditChains;
+  readonly anchors: AuditAnchorHistory;
+}
+
+/** The audit log of an existing store (nothing is created where there is none). */
+async function withAuditLog<T>(io: CliIo, use: (audit: AuditReading) => Promise<T>): Promise<T> {
   const config = cliConfig(io);
-  const store = await openStore(config);
+  const store = await openExistingStore(config);
   try {
-    return await use(auditLog(store));
+    return await use({
+      log: auditLog(store),
+      chains: auditChains(store),
+      anchors: auditAnchorHistory(config),
+    });
   } finally {
     await store.close();
   }
 }
 
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/**
+ * Every chain's hash links, and every chain against its anchors outside the table: an edited,
+ * reordered or removed record, records removed from a chain's end and removed chains fail it.
+ */
 async function verify(io: CliIo): Promise<ExitCode> {
-  return withAuditLog(io, async (log) => {
-    const records: AuditRecord[] = [];
-    for await (const record of log.records()) records.push(record);
-    const verdict = verifyChain(records);
+  return withAuditLog(io, async ({ chains, anchors }) => {
+    const verdict = verifyTrail(await chains.chains(), await anchors.history());
     if (!verdict.ok) {
-      io.stderr.write(
-        `guardduty-chatops audit: verify failed at record #${verdict.seq}: ${verdict.problem}\n`,
-      );
+      for (const problem of verdict.problems) {
+        io.stderr.write(`guardduty-chatops audit: verify failed: ${problem}\n`);
+      }
       return ExitCode.failure;
     }
+    if (verdict.records === 0) {
+      io.stdout.write('audit trail intact: no records yet\n');
+      return ExitCode.ok;
+    }
     io.stdout.write(
-      verdict.count === 0
-        ? 'audit chain intact: no records yet\n'
-        : `audit chain intact: ${verdict.count} records, head #${verdict.headSeq} sha256 ${verdict.headHash}\n`,
+      `audit trail intact: ${plural(verdict.records, 'record')} in ${plural(verdict.chains, 'chain')}, heads checked against ${anchors.description}\n`,
     );
+    for (const { chain, records } of verdict.unanchored) {
+      io.stdout.write(
+        `warning: chain ${chain}: the newest ${plural(records, 'record')} ${records === 1 ? 'has' : 'have'} no anchor outside the table; removing ${records === 1 ? 'it' : 'them'} would go unnoticed\n`,
+      );
+    }
     return ExitCode.ok;
   });
 }
@@ -90,7 +113,7 @@ async function list(args: readonly string[], io: CliIo): Promise<ExitCode> {
   if (values.user !== undefined && !/^[UW][A-Z0-9]+$/.test(values.user)) {
     throw new UsageError(`--user: not a Slack user id (U…): "${values.user}"`);
   }
-  return withAuditLog(io, async (log) => {
+  return withAuditLog(io, async ({ log }) => {
     const entries = await log.list({
       limit,
       ...(values.finding === undefined ? {} : { findingId: values.finding }),

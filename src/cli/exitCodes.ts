@@ -24,6 +24,7 @@ const BAD_USAGE_OR_INPUT: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.AthenaQueryInvalid,
   ErrorCode.AwsRegionMissing,
   ErrorCode.RoutesInvalid,
+  ErrorCode.StoreNotFound,
 ]);
 
 /** The exit code for an error that ended a command: by its code, never by its message. */

@@ -24,6 +24,7 @@ export const ErrorCode = {
   AthenaQueryInvalid: 'athena_query_invalid',
   SlackRequestMalformed: 'slack_request_malformed',
   RoutesInvalid: 'routes_invalid',
+  StoreNotFound: 'store_not_found',
   // The world said no, or broke: retrying later or fixing the environment may help.
   StoreUnavailable: 'store_unavailable',
   StoreLocked: 'store_locked',

@@ -13,8 +13,14 @@ export const DEFAULT_TABLE_NAMES: TableNames = {
   idempotency: 'guardduty-chatops-idempotency',
 };
 
+/** Findings by the IAM or EC2 subject they are about, newest first. */
+export const FINDINGS_BY_RESOURCE_INDEX = 'byResource';
 /** Index of audit records by finding, for `/guardduty audit FINDING_ID`. */
 export const AUDIT_BY_FINDING_INDEX = 'byFinding';
+/** By the acting Slack user, newest first: `/guardduty audit @user` reads only that user's records. */
+export const AUDIT_BY_USER_INDEX = 'byUser';
+/** By day, newest first: listings across every finding's chain. */
+export const AUDIT_BY_DAY_INDEX = 'byDay';
 
 /**
  * Key schemas of every table. The embedded store creates tables from these; `template.yaml`
@@ -25,8 +31,22 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
     {
       TableName: names.findings,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'findingId', AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: 'findingId', AttributeType: 'S' },
+        { AttributeName: 'resource', AttributeType: 'S' },
+        { AttributeName: 'claimedAt', AttributeType: 'N' },
+      ],
       KeySchema: [{ AttributeName: 'findingId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: FINDINGS_BY_RESOURCE_INDEX,
+          KeySchema: [
+            { AttributeName: 'resource', KeyType: 'HASH' },
+            { AttributeName: 'claimedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     },
     {
       TableName: names.audit,
@@ -35,6 +55,9 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
         { AttributeName: 'chain', AttributeType: 'S' },
         { AttributeName: 'seq', AttributeType: 'N' },
         { AttributeName: 'findingId', AttributeType: 'S' },
+        { AttributeName: 'userId', AttributeType: 'S' },
+        { AttributeName: 'day', AttributeType: 'S' },
+        { AttributeName: 'sortKey', AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'chain', KeyType: 'HASH' },
@@ -46,6 +69,22 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
           KeySchema: [
             { AttributeName: 'findingId', KeyType: 'HASH' },
             { AttributeName: 'seq', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: AUDIT_BY_USER_INDEX,
+          KeySchema: [
+            { AttributeName: 'userId', KeyType: 'HASH' },
+            { AttributeName: 'sortKey', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: AUDIT_BY_DAY_INDEX,
+          KeySchema: [
+            { AttributeName: 'day', KeyType: 'HASH' },
+            { AttributeName: 'sortKey', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },

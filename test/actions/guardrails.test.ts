@@ -1,5 +1,4 @@
 import { guardrailRefusal } from '../../src/actions/guardrails';
-import { initialState } from '../../src/actions/remediationState';
 import { defaultCriteria, resolveTarget } from '../../src/actions/targets';
 import { parseFindingInput, type Finding } from '../../src/findings';
 import { fixtureFinding, rawFinding } from '../../harness/fixtures';
@@ -85,7 +84,7 @@ describe('guardrailRefusal', () => {
 });
 
 describe('resolveTarget', () => {
-  const state = initialState('f');
+  const state = undefined;
 
   it('targets the key, the role, the instance or the finding', () => {
     expect(resolveTarget(userKey, 'disable-key', state)).toEqual({

@@ -48,32 +48,38 @@ describe('DefaultRemediationService', () => {
     });
   });
 
-  it('closes an intent whose worker died, audited, so the action can be asked again', async () => {
-    const { service, intents, state, audit } = harness.runtime.remediation;
+  it('hands a stalled intent to the worker again; a worker that gets it too late does nothing', async () => {
+    const { service, intents, subjects, audit, worker } = harness.runtime.remediation;
     await service.request(archive);
     now += 17 * 60_000;
 
     expect(await service.request(archive)).toEqual({
-      kind: 'invalid',
-      reason:
-        'the earlier Archive never reported a result; the message now offers the button again — check AWS and the audit log before retrying',
+      kind: 'duplicate',
+      by: archive.actor,
+      at: NOW.toISOString(),
+      status: 'pending',
     });
+    expect(dispatcher.held).toEqual([dispatcher.held[0], dispatcher.held[0]]);
+
+    await worker.run(dispatcher.held[0]!);
+    expect(harness.aws.guardduty.calls()).toHaveLength(0);
     expect(await intents.get(dispatcher.held[0]!)).toMatchObject({
       status: 'failed',
-      error:
-        'the worker stopped without a result (timed out or crashed); the outcome is unknown — check AWS and the audit log before retrying',
+      error: 'the request is 17 minutes old; nothing was done — click again if it is still wanted',
     });
     expect((await audit.list({ limit: 5 })).map((e) => [e.type, e.result])).toEqual([
-      ['outcome', 'failed'],
+      [
+        'refusal',
+        'the request is 17 minutes old; nothing was done — click again if it is still wanted',
+      ],
       ['request', undefined],
     ]);
-    expect((await state.get(finding.id)).version).toBe(1);
-    // A late worker run finds the intent closed and calls nothing.
-    await harness.runtime.remediation.worker.run(dispatcher.held[0]!);
-    expect(harness.aws.guardduty.calls()).toHaveLength(0);
+    expect(
+      (await subjects.get({ family: 'archive', subject: `finding:${finding.id}` })).version,
+    ).toBe(1);
 
     expect(await service.request(archive)).toMatchObject({ kind: 'accepted' });
-    await harness.runtime.remediation.worker.run(dispatcher.held[1]!);
+    await worker.run(dispatcher.held[2]!);
     expect(harness.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
   });
 

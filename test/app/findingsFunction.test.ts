@@ -43,7 +43,7 @@ describe('findings handler, end to end on loopback', () => {
       const finding = fixtureFinding(name);
       const expected = renderFinding(finding, {
         score: await scoreFinding(finding, h.runtime.scorer, silentLog),
-        ...(await createRemediationDecorator(h.runtime.state)(finding, undefined)),
+        ...(await createRemediationDecorator(h.runtime.subjects)(finding, undefined)),
       });
       expect(slackArgs(posts[i])).toMatchObject({
         channel: CHANNEL,

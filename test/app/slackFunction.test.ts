@@ -14,20 +14,22 @@ import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
 import { silentLog } from '../../src/shared/log';
 import { fixtureFinding } from '../../harness/fixtures';
 import { guarddutyCommandBody, signedSlackEvent } from '../helpers/events';
-import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
+import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness, NOW } from '../helpers/bot';
 
 const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
 
 let harness: RuntimeHarness;
 let lambda: AwsClientStub<LambdaClient>;
 let handler: SlackHandler;
+let now: number;
 
 beforeEach(async () => {
+  now = NOW.getTime();
   lambda = mockClient(LambdaClient);
   lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
   const invoker = new LambdaAsyncInvoker(new LambdaClient({ region: 'us-east-2' }));
   const dispatcher = new LambdaInvokeDispatcher(invoker, 'guardduty-chatops-worker');
-  harness = await startRuntimeHarness({ dispatcher });
+  harness = await startRuntimeHarness({ dispatcher, clock: () => new Date(now) });
   await harness.runtime.publisher.publish(finding);
   const listeners = botListeners({
     config: harness.config,
@@ -90,7 +92,7 @@ describe('the Slack Lambda handler', () => {
     const event = JSON.parse(new TextDecoder().decode(invokes[0]!.Payload as Uint8Array)) as {
       intentId: string;
     };
-    expect(event.intentId).toBe(`intent#${finding.id}#archive#${finding.id}#v0`);
+    expect(event.intentId).toBe(`intent#archive#finding:${finding.id}#v0`);
     expect(await harness.runtime.remediation.intents.get(event.intentId)).toMatchObject({
       status: 'pending',
       actor: { userId: ALICE },
@@ -103,9 +105,7 @@ describe('the Slack Lambda handler', () => {
     expect((await handler(clickEvent({ ageSeconds: 360 }), {})).statusCode).toBe(401);
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
     expect(
-      await harness.runtime.remediation.intents.get(
-        `intent#${finding.id}#archive#${finding.id}#v0`,
-      ),
+      await harness.runtime.remediation.intents.get(`intent#archive#finding:${finding.id}#v0`),
     ).toBeUndefined();
   });
 
@@ -131,18 +131,26 @@ describe('the Slack Lambda handler', () => {
     expect(harness.slack.calls).toHaveLength(slackCalls);
   });
 
-  it('marks the intent failed and says so when the worker cannot be invoked', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 500 });
+  it('says so when the worker cannot be invoked, and hands the intent over on the next click', async () => {
+    lambda.on(InvokeCommand).resolvesOnce({ StatusCode: 500 }).resolves({ StatusCode: 202 });
     const response = await handler(clickEvent(), {});
     expect(response.statusCode).toBe(200);
-    const intent = await harness.runtime.remediation.intents.get(
-      `intent#${finding.id}#archive#${finding.id}#v0`,
-    );
-    expect(intent).toMatchObject({ status: 'failed' });
-    expect(intent?.error).toMatch(/^never started: Lambda answered 500/);
+    const id = `intent#archive#finding:${finding.id}#v0`;
+    // Nothing ran, so nothing is decided: the intent waits, still pending, for a hand-over.
+    expect(await harness.runtime.remediation.intents.get(id)).toMatchObject({ status: 'pending' });
     expect(harness.slack.workspace.listEphemerals().at(-1)?.text).toMatch(
       /^:warning: Could not start: could not hand archive to the remediation worker: Lambda answered 500/,
     );
+    // Clicked again a minute later: the same intent, handed to the worker this time.
+    now += 61_000;
+    expect((await handler(clickEvent(), {})).statusCode).toBe(200);
+    const payloads = lambda
+      .commandCalls(InvokeCommand)
+      .map(
+        (c) =>
+          JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)) as unknown,
+      );
+    expect(payloads).toEqual([{ intentId: id }, { intentId: id }]);
   });
 
   it('hands a slow /guardduty subcommand to the worker and acks at once', async () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import {
   ArchiveFindingsCommand,
   GetDetectorCommand,
+  GetFindingsCommand,
   GuardDutyClient,
   ListDetectorsCommand,
 } from '@aws-sdk/client-guardduty';
@@ -11,6 +12,7 @@ import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { createWorkerHandler } from '../../src/app/workerFunction';
 import { silentLog } from '../../src/shared/log';
 import { fixtureFinding } from '../../harness/fixtures';
+import { sdkFindingFromWire } from '../../harness/sdkFindings';
 import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
 
 const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
@@ -136,8 +138,22 @@ describe('the worker Lambda handler', () => {
         responseUrl: endpoint.url,
       });
       expect(outcome).toMatchObject({ kind: 'accepted', dryRun: false });
+      // The worker reads the finding from GuardDuty itself, not from the intent.
+      harness.aws.guardduty.on(GetFindingsCommand).resolves({
+        Findings: [
+          sdkFindingFromWire(JSON.parse(JSON.stringify(unposted)) as Record<string, unknown>),
+        ],
+      });
       const handler = createWorkerHandler(parts, silentLog);
       await handler(queue.events[0]);
+      expect(
+        harness.aws.guardduty.commandCalls(GetFindingsCommand).map((c) => c.args[0].input),
+      ).toEqual([
+        expect.objectContaining({
+          DetectorId: '12abc34d567e8fa901bc2d34e56789f0',
+          FindingIds: [unposted.id],
+        }),
+      ]);
       expect(
         harness.aws.guardduty.commandCalls(ArchiveFindingsCommand).map((c) => c.args[0].input),
       ).toEqual([{ DetectorId: '12abc34d567e8fa901bc2d34e56789f0', FindingIds: [unposted.id] }]);
@@ -242,8 +258,11 @@ describe('a deferred /guardduty archive in the worker', () => {
       expect(
         own.aws.guardduty.commandCalls(ArchiveFindingsCommand).map((c) => c.args[0].input),
       ).toEqual([{ DetectorId: '12abc34d567e8fa901bc2d34e56789f0', FindingIds: [finding.id] }]);
-      const state = await own.runtime.remediation.state.get(finding.id);
-      expect(state.latest.archive).toMatchObject({ status: 'succeeded' });
+      const state = await own.runtime.remediation.subjects.get({
+        family: 'archive',
+        subject: `finding:${finding.id}`,
+      });
+      expect(state.last).toMatchObject({ kind: 'archive', status: 'succeeded' });
       expect(endpoint.posts).toHaveLength(1);
     } finally {
       await endpoint.close();

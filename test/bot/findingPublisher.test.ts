@@ -49,9 +49,21 @@ async function start() {
 describe('publishing by route', () => {
   it('costs two store round trips for a new finding and one for an unchanged replay', async () => {
     const calls = await start();
+    // About a bucket only: nothing it shares with other findings can be in force.
+    const pentest = fixtureFinding('PenTest_S3_ParrotLinux.json');
+    const bucket = {
+      ...pentest,
+      severity: 5,
+      resource: { ...pentest.resource!, accessKeyDetails: undefined },
+    };
+    expect(await h.runtime.publisher.publish(bucket)).toMatchObject({ kind: 'posted' });
+    expect(calls.sent).toEqual(['UpdateItemCommand', 'UpdateItemCommand']);
+    calls.reset();
+    // About an instance: what is in force on it (quarantined by another finding?) is read too,
+    // while the finding is scored.
     const medium = { ...RECON, severity: 5 };
     expect(await h.runtime.publisher.publish(medium)).toMatchObject({ kind: 'posted' });
-    expect(calls.sent).toEqual(['UpdateItemCommand', 'UpdateItemCommand']);
+    expect(calls.sent).toEqual(['UpdateItemCommand', 'BatchGetItemCommand', 'UpdateItemCommand']);
     calls.reset();
     expect(await h.runtime.publisher.publish(medium)).toEqual({
       kind: 'unchanged',
@@ -62,8 +74,8 @@ describe('publishing by route', () => {
     expect(await h.runtime.publisher.publish(republished(medium, 4))).toMatchObject({
       kind: 'updated',
     });
-    // The lost claim, the newer content; the message redraw reads the remediation state.
-    expect(calls.sent).toEqual(['UpdateItemCommand', 'UpdateItemCommand', 'GetItemCommand']);
+    // The lost claim, the newer content; the message redraw reads its subjects' states at once.
+    expect(calls.sent).toEqual(['UpdateItemCommand', 'UpdateItemCommand', 'BatchGetItemCommand']);
     calls.stop();
   });
 

@@ -1,6 +1,9 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { main } from '../../src/cli/main';
-import { DynamoAuditLog } from '../../src/store/dynamoAuditLog';
+import { auditTrail } from '../../src/app/remediationRepositories';
+import { silentLog } from '../../src/shared/log';
 import type { AuditDraft } from '../../src/actions/audit/record';
 import { loadConfig } from '../../src/config';
 import { openStore } from '../../src/app/embeddedStore';
@@ -17,23 +20,32 @@ const draft = (n: number, overrides: Partial<AuditDraft> = {}): AuditDraft => ({
   ...overrides,
 });
 
-/** A store folder with an audit log written by the real DynamoAuditLog, closed again. */
-async function storeWith(drafts: readonly AuditDraft[], tamper = false) {
+/** A store folder with an audit log written as the product writes it, closed again. */
+async function storeWith(drafts: readonly AuditDraft[], tamper?: 'edit' | 'truncate') {
   const cwd = await tempDir();
   const env = { STORE: 'local:store' };
   const config = loadConfig(env, [], cwd);
   const store = await openStore(config);
-  const log = new DynamoAuditLog(store.client, config.store.tables.audit);
-  for (const d of drafts) await log.append(d);
-  if (tamper) {
+  // Written as the product writes: each record, then its chain's head anchored beside the store.
+  const trail = auditTrail(store, config, silentLog);
+  for (const d of drafts) await trail.append(d);
+  if (tamper === 'edit') {
     await store.client.send(
       new UpdateCommand({
         TableName: config.store.tables.audit,
-        Key: { chain: 'audit', seq: 2 },
+        Key: { chain: 'f-1', seq: 2 },
         UpdateExpression: 'SET actor.userId = :u',
         ExpressionAttributeValues: { ':u': 'U0MALLORY' },
       }),
     );
+  }
+  if (tamper === 'truncate') {
+    // The newest records deleted: the links of what is left are intact.
+    for (const seq of [2, 3]) {
+      await store.client.send(
+        new DeleteCommand({ TableName: config.store.tables.audit, Key: { chain: 'f-1', seq } }),
+      );
+    }
   }
   await store.close();
   return { cwd, env };
@@ -56,22 +68,46 @@ const three = [
 ];
 
 describe('audit command', () => {
-  it('verify: exit 0 with a summary of the head on an intact log', async () => {
+  it('verify: exit 0 with a summary, every head checked against its anchor', async () => {
     const where = await storeWith(three);
     const result = await run(['audit', 'verify'], where);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^audit chain intact: 3 records, head #3 sha256 [0-9a-f]{64}\n$/);
+    expect(result.out).toBe(
+      `audit trail intact: 3 records in 1 chain, heads checked against the file ${join(where.cwd, 'store', 'audit-anchors.jsonl')}\n`,
+    );
   });
 
   it('verify: exit 1 naming the tampered record', async () => {
-    const where = await storeWith(three, true);
+    const where = await storeWith(three, 'edit');
     const result = await run(['audit', 'verify'], where);
     expect(result).toEqual({
       code: 1,
       out: '',
-      err: 'guardduty-chatops audit: verify failed at record #2: its content does not match its hash (edited)\n',
+      err: 'guardduty-chatops audit: verify failed: chain f-1: record #2: its content does not match its hash (edited)\n',
     });
+  });
+
+  it('verify: exit 1 when the newest records were deleted, which the hash links alone cannot show', async () => {
+    const where = await storeWith(three, 'truncate');
+    const result = await run(['audit', 'verify'], where);
+    expect(result).toEqual({
+      code: 1,
+      out: '',
+      err: 'guardduty-chatops audit: verify failed: chain f-1: record #2 was anchored at 2026-11-21T14:02:00.000Z but the chain ends at #1 (records removed from its end)\n',
+    });
+  });
+
+  it('verify: exit 2 where there is no store, creating nothing there', async () => {
+    const cwd = await tempDir();
+    const result = await run(['audit', 'verify'], { cwd, env: { STORE: 'local:data' } });
+    expect(result).toEqual({
+      code: 2,
+      out: '',
+      err: `guardduty-chatops audit: no store in ${join(cwd, 'data')} (STORE=local:${join(cwd, 'data')})\n`,
+    });
+    expect(existsSync(join(cwd, 'data'))).toBe(false);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('list: newest first, filtered by finding or user, one tab-separated line each', async () => {
@@ -79,13 +115,13 @@ describe('audit command', () => {
     const all = await run(['audit', 'list', '--limit', '3'], where);
     expect(all.code).toBe(0);
     expect(all.out.split('\n')).toEqual([
-      '#4\t2026-11-21T14:04:00.000Z\trequest\tarchive\tf-2\tf-2\tU0ALICE (alice)\tlive',
+      '#1\t2026-11-21T14:04:00.000Z\trequest\tarchive\tf-2\tf-2\tU0ALICE (alice)\tlive',
       '#3\t2026-11-21T14:03:00.000Z\trefusal\tarchive\tf-1\tf-1\tU0BOB\tlive\tonly responders',
       '#2\t2026-11-21T14:02:00.000Z\toutcome\tarchive\tf-1\tf-1\tU0ALICE (alice)\tlive\tsucceeded',
       '',
     ]);
     expect((await run(['audit', 'list', '--user', 'U0BOB'], where)).out).toMatch(/^#3\t/);
-    expect((await run(['audit', 'list', '--finding', 'f-2'], where)).out).toMatch(/^#4\t[^\n]*\n$/);
+    expect((await run(['audit', 'list', '--finding', 'f-2'], where)).out).toMatch(/^#1\t[^\n]*\n$/);
   });
 
   it('exits 2 with one line for bad usage, touching nothing', async () => {

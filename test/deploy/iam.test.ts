@@ -100,9 +100,9 @@ describe('IAM grants match the code, per function', () => {
   test('the findings function calls its state table, the Slack secret, the routes parameter and the IP Insights model or endpoint', () => {
     const findings = functions.find((fn) => fn.logicalId === 'FindingsFunction')!;
     expect([...callsByAction(findings).keys()].sort()).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
-      'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       's3:GetObject',
       'sagemaker:InvokeEndpoint',

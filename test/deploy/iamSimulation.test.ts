@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTemplate, stackOf, type Stack } from '../../harness/deploy/cfn';
 import { buildBundles, type BuildOutput } from '../../harness/deploy/build';
-import { lambdaFunctions, ROOT, type Statement } from '../../harness/deploy/functions';
+import { lambdaFunctions, ROOT, valueOf, type Statement } from '../../harness/deploy/functions';
 import { fixtureFinding } from '../../harness/fixtures';
 import { revokeSessionsPlanner } from '../../src/actions/plans/roleSessions';
 import type { PlanContext } from '../../src/actions/plans/types';
@@ -216,6 +216,16 @@ function mustDeny(stack: Stack): [string, Request, string][] {
     context = {},
     why = '',
   ): [string, Request, string] => ['WorkerRole', { action, resource, context }, why];
+  const slackWrite = (action: string, key: string): [string, Request, string] => [
+    'SlackRole',
+    {
+      action,
+      resource: arnOf.table(stack, 'IdempotencyTable'),
+      context: { 'dynamodb:LeadingKeys': [key] },
+    },
+    '',
+  ];
+  const anchors = valueOf(stack, 'AuditAnchorBucket', 'Arn');
   return [
     ...roles.flatMap((role) =>
       ['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DeleteRolePolicy'].map((action) =>
@@ -274,22 +284,35 @@ function mustDeny(stack: Stack): [string, Request, string][] {
       arnOf.ec2(stack, 'instance/i-0protected'),
       protectedTag,
     ),
+    // What the worker trusts is out of the internet-facing function's reach: the worker's runs,
+    // the subjects' states with their undo details, and anything but a new intent.
+    ...['run#intent#x', 'subject#quarantine#x', 'state#x'].flatMap((key) =>
+      ['PutItem', 'UpdateItem', 'DeleteItem'].map((operation) =>
+        slackWrite(`dynamodb:${operation}`, key),
+      ),
+    ),
+    slackWrite('dynamodb:UpdateItem', 'intent#x'),
+    slackWrite('dynamodb:DeleteItem', 'intent#x'),
+    ['SlackRole', { action: 's3:DeleteObject', resource: `${anchors}/audit-anchors/x.json` }, ''],
+    ['SlackRole', { action: 's3:ListBucketVersions', resource: anchors }, ''],
     [
-      'SlackRole',
-      {
-        action: 'dynamodb:PutItem',
-        resource: arnOf.table(stack, 'IdempotencyTable'),
-        context: { 'dynamodb:LeadingKeys': ['applied#x'] },
-      },
+      'WorkerRole',
+      { action: 's3:DeleteObjectVersion', resource: `${anchors}/audit-anchors/x.json` },
       '',
     ],
     [
-      'SlackRole',
-      {
-        action: 'dynamodb:UpdateItem',
-        resource: arnOf.table(stack, 'IdempotencyTable'),
-        context: { 'dynamodb:LeadingKeys': ['applied#x'] },
-      },
+      'WorkerRole',
+      { action: 's3:BypassGovernanceRetention', resource: `${anchors}/audit-anchors/x.json` },
+      '',
+    ],
+    [
+      'WorkerRole',
+      { action: 'dynamodb:DeleteItem', resource: arnOf.table(stack, 'AuditTable') },
+      '',
+    ],
+    [
+      'WorkerRole',
+      { action: 'dynamodb:UpdateItem', resource: arnOf.table(stack, 'AuditTable') },
       '',
     ],
     [

@@ -199,9 +199,21 @@ describe('tables', () => {
     });
   });
 
-  test('the idempotency table has no TTL: intents and states are kept, and nothing writes an expiry', () => {
-    // A TTL on an attribute no code writes would only look like cleanup.
-    expect(properties('IdempotencyTable').TimeToLiveSpecification).toBeUndefined();
+  test('the idempotency table expires only what writes an expiry: the refusal counters', () => {
+    // A TTL on an attribute no code writes would only look like cleanup; intents, runs and
+    // subject states carry none and are kept.
+    expect(properties('IdempotencyTable').TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiration',
+      Enabled: true,
+    });
+    const writers = [
+      'src/store/dynamoRefusalLimiter.ts',
+      'src/store/dynamoIntents.ts',
+      'src/store/dynamoSubjectStates.ts',
+    ];
+    expect(
+      writers.filter((file) => readFileSync(join(ROOT, file), 'utf8').includes('expiration')),
+    ).toEqual(['src/store/dynamoRefusalLimiter.ts']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createDocumentClient } from '../../src/store/documentClient';
 import { DynamoIntents } from '../../src/store/dynamoIntents';
-import { DynamoRemediationStates } from '../../src/store/dynamoRemediationStates';
+import { DynamoSubjectStates } from '../../src/store/dynamoSubjectStates';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../src/store/embeddedDynamo';
 import { ensureTables } from '../../src/store/ensureTables';
 import { tableDefinitions } from '../../src/store/tables';
@@ -50,6 +50,13 @@ function answer(call: RecordedCall): Answer {
   if (call.target === 'AmazonSSM.GetParameter') return ssmParameterAnswer(call, 'routes: []');
   if (call.target === 'secretsmanager.GetSecretValue') {
     return slackSecretAnswer(call, { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  }
+  if (call.target === '/api/auth.test') {
+    // The bot's own workspace: the worker refuses intents from any other.
+    return {
+      contentType: 'application/json',
+      body: JSON.stringify({ ok: true, team_id: 'T0LOCAL001', user_id: 'U0BOT', bot_id: 'B0BOT' }),
+    };
   }
   if (call.target.startsWith('/api/')) {
     const ts = '1760000000.000200';
@@ -139,10 +146,11 @@ describe('the worker bundle with the template’s environment', () => {
     const client = documentClient();
     try {
       const env = workerFunction.environment;
-      const state = await new DynamoRemediationStates(client, env.IDEMPOTENCY_TABLE!).get(
-        finding.id,
-      );
-      const summary = state.latest.archive;
+      const state = await new DynamoSubjectStates(client, env.IDEMPOTENCY_TABLE!).get({
+        family: 'archive',
+        subject: `finding:${finding.id}`,
+      });
+      const summary = state.last;
       expect(summary).toMatchObject({ status: 'succeeded', dryRun: false });
       const intent = await new DynamoIntents(client, env.IDEMPOTENCY_TABLE!).get(summary!.intentId);
       expect(intent).toMatchObject({ status: 'succeeded', reported: true });

@@ -108,6 +108,7 @@ function standInBot(app: App): void {
     await ack();
     seen.disables += 1;
     seen.audit.unshift({
+      chain: 'f-page',
       seq: seen.audit.length + 1,
       at: new Date().toISOString(),
       type: 'request',

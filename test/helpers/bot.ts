@@ -11,6 +11,7 @@ import {
   type LocalSlack,
 } from '@guardduty-chatops/slack-sandbox';
 import { createAwsGateway } from '../../src/app/awsGateway';
+import { SdkGuardDutyReader } from '../../src/aws/guardDutyFindings';
 import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { createBoltApp } from '../../src/bot/app';
 import { slackHttpReceiver } from '../../src/bot/server';
@@ -144,6 +145,11 @@ export async function startRuntimeHarness(
     // Region and credentials are irrelevant: the mocks answer before any request is signed.
     remediation: {
       aws: createAwsGateway(),
+      // The worker asks GuardDuty itself for a finding a command acts on that was never posted.
+      guardduty: {
+        reader: new SdkGuardDutyReader(new GuardDutyClient({ region: 'us-east-2' })),
+        detectorId: '12abc34d567e8fa901bc2d34e56789f0',
+      },
       ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     },
   });

@@ -19,6 +19,11 @@ export interface CallRecord {
 
 /** What a caller writes; the log adds the chain fields. */
 export interface AuditDraft {
+  /**
+   * Names the record for idempotent appends (`appendOnce`): a retried step that already wrote its
+   * record finds it instead of writing a second one.
+   */
+  readonly recordId?: string;
   readonly at: string;
   readonly type: AuditEntry['type'];
   readonly actor: Actor;
@@ -38,13 +43,25 @@ export interface AuditDraft {
 }
 
 export interface AuditRecord extends AuditDraft {
+  /** One hash chain per finding, so writers on different findings never contend. */
   readonly chain: string;
   readonly seq: number;
+  /** Copies for the indexes (by user, by day); hashed like every other field. */
+  readonly userId: string;
+  readonly day: string;
+  /** Sorts records across chains: `at`, then the writer's own order of writing. */
+  readonly sortKey: string;
   readonly prevHash: string;
   readonly hash: string;
 }
 
-export const AUDIT_CHAIN = 'audit';
+/** The chain of records that concern no finding (e.g. a request from another workspace). */
+export const REQUESTS_CHAIN = 'requests';
+
+/** Which chain a record belongs to: its finding's. */
+export function chainOf(draft: Pick<AuditDraft, 'findingId'>): string {
+  return draft.findingId === '' ? REQUESTS_CHAIN : draft.findingId;
+}
 /** The prevHash of the first record. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -60,12 +77,26 @@ export function hashRecord(record: Omit<AuditRecord, 'hash'> | AuditRecord): str
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
-/** The record that follows `previous` (or starts the chain), with its hash. */
-export function chainRecord(draft: AuditDraft, previous: AuditRecord | undefined): AuditRecord {
+/**
+ * The record that follows `previous` in the draft's chain (or starts it), with its hash.
+ * `writeOrder` breaks ties between records of one instant (the writer's own counter).
+ */
+export function chainRecord(
+  draft: AuditDraft,
+  previous: AuditRecord | undefined,
+  writeOrder = '',
+): AuditRecord {
+  const chain = chainOf(draft);
+  if (previous !== undefined && previous.chain !== chain) {
+    throw new Error(`record of chain ${chain} cannot follow one of chain ${previous.chain}`);
+  }
   const unhashed = {
     ...stripUndefined(draft),
-    chain: AUDIT_CHAIN,
+    chain,
     seq: (previous?.seq ?? 0) + 1,
+    userId: draft.actor.userId,
+    day: draft.at.slice(0, 10),
+    sortKey: `${draft.at}#${writeOrder}`,
     prevHash: previous?.hash ?? GENESIS_HASH,
   };
   return { ...unhashed, hash: hashRecord(unhashed) };
@@ -79,6 +110,7 @@ function stripUndefined<T>(value: T): T {
 /** The listing view of a record. */
 export function toEntry(record: AuditRecord): AuditEntry {
   return {
+    chain: record.chain,
     seq: record.seq,
     at: record.at,
     type: record.type,

@@ -1,12 +1,13 @@
 import type { Finding } from '../../findings';
-import type { JsonObject } from '../audit/record';
+import type { JsonObject, JsonValue } from '../audit/record';
 import type { AwsCall, AwsCallResult } from '../ports/awsGateway';
-import type { Intent } from '../intents';
+import type { IntentRequest } from '../intents';
 import type { AppliedAction, AppliedChange } from '../remediationState';
 
 export interface PlanContext {
   readonly finding: Finding;
-  readonly intent: Intent;
+  /** The request, checked by the worker against the finding and its configuration. */
+  readonly intent: IntentRequest;
   /** For an undo: what the action it undoes recorded. */
   readonly applied?: AppliedAction;
   readonly now: Date;
@@ -51,20 +52,29 @@ export interface Planner<Facts> {
   plan(context: PlanContext, facts: Facts): Plan;
 }
 
-/** A planner whose facts type is hidden, for the table of planners. */
+/**
+ * A planner whose facts type is hidden, for the table of planners. Facts are JSON, saved with
+ * the run before any call is made, so a retried worker rebuilds exactly the same plan (and its
+ * settlement) from them instead of observing a state its own calls have already changed.
+ */
 export interface AnyPlanner {
   /** `read` undefined = dry run: facts come from the finding, nothing is called. */
-  observeAndPlan(context: PlanContext, read: AwsReader | undefined): Promise<Plan>;
+  facts(context: PlanContext, read: AwsReader | undefined): Promise<JsonValue>;
+  plan(context: PlanContext, facts: JsonValue): Plan;
 }
 
 export function erase<Facts>(planner: Planner<Facts>): AnyPlanner {
   return {
-    async observeAndPlan(context, read) {
+    async facts(context, read) {
       const facts =
         read === undefined || planner.observe === undefined
           ? planner.assume(context)
           : await planner.observe(context, read);
-      return planner.plan(context, facts);
+      // Through JSON now, so a plan made from saved facts is the plan made from fresh ones.
+      return (facts === undefined ? null : JSON.parse(JSON.stringify(facts))) as JsonValue;
+    },
+    plan(context, facts) {
+      return planner.plan(context, (facts === null ? undefined : facts) as Facts);
     },
   };
 }
@@ -82,6 +92,7 @@ export function appliedBy(
     at: context.now.toISOString(),
     dryRun,
     target: context.intent.target,
+    findingId: context.intent.findingId,
     undo,
     ...(partial ? { partial } : {}),
   };

@@ -1,9 +1,9 @@
 import type { AuditDraft, AuditRecord } from '../audit/record';
 import type { AuditReader } from '../contract';
 import type { FindingContent, FindingRecord, FindingVersion, MessageRef } from '../findingRecords';
-import type { Intent, IntentOutcome, IntentStatus } from '../intents';
-import type { AppliedChange, IntentSummary, RemediationState } from '../remediationState';
+import type { Intent, IntentOutcome, IntentRequest, IntentRun, RunProgress } from '../intents';
 import type { ActionFamily } from '../kinds';
+import type { AppliedChange, IntentSummary, SubjectState } from '../remediationState';
 
 /**
  * The tables the core keeps its state in, as the core needs them. `src/store/` implements them
@@ -83,44 +83,78 @@ export interface FindingRecordRepository {
   restore(findingId: string, ours: FindingVersion, previous: FindingContent): Promise<void>;
 }
 
-/** Accepted requests: the single gate between a click and AWS. */
+/** The findings table's index by subject, for redrawing every message about one. */
+export interface FindingsBySubject {
+  /** The posted findings about one IAM or EC2 subject (`resourceSubject`), newest first. */
+  aboutSubject(subject: string, limit: number): Promise<FindingRecord[]>;
+}
+
+/**
+ * Accepted requests (written by whoever accepts them, the Slack function too) and the worker's
+ * runs of them (written by the worker only). The boolean answers are "did our condition hold".
+ */
 export interface IntentRepository {
-  /** Records a new intent; false when one with the same key exists (a duplicate click). */
-  create(intent: Intent): Promise<boolean>;
+  /** Records a new request; false when one with the same key exists (a duplicate click). */
+  create(request: IntentRequest): Promise<boolean>;
+  /** The request item as stored, unchecked: the worker validates it before trusting a field. */
+  request(id: string): Promise<unknown>;
+  run(id: string): Promise<IntentRun | undefined>;
+  /** The request with its run, for Slack-side answers ("already being archived by…"). */
   get(id: string): Promise<Intent | undefined>;
-  /** pending → running; false when another worker took it or it already ended. */
-  start(id: string, at: string): Promise<boolean>;
-  /** running (or pending, when the hand-over failed) → succeeded / failed. */
-  finish(
+  /** Starts the first run of an intent; false when a run exists. */
+  startRun(run: IntentRun): Promise<boolean>;
+  /** Takes over a run whose lease expired or was released; false if someone else moved first. */
+  takeOverRun(id: string, staleToken: string, run: IntentRun): Promise<boolean>;
+  /** Saves how far the run got, under our lease; false when the lease is no longer ours. */
+  saveProgress(id: string, leaseToken: string, progress: RunProgress): Promise<boolean>;
+  /** Ends our lease now (after a failure we throw for), so the retry resumes at once. */
+  releaseLease(id: string, leaseToken: string): Promise<void>;
+  /** running → succeeded / failed, under our lease. */
+  finishRun(
     id: string,
-    from: IntentStatus,
+    leaseToken: string,
     finished: { status: 'succeeded' | 'failed'; finishedAt: string; outcome: IntentOutcome },
   ): Promise<boolean>;
   markReported(id: string): Promise<void>;
 }
 
-/** The remediation state of each finding: latest intents and what is in force. */
-export interface RemediationStateRepository {
-  get(findingId: string): Promise<RemediationState>;
-  /** Creates the item if missing, so later updates can set paths inside it. */
-  ensure(findingId: string): Promise<void>;
-  setLatest(findingId: string, summary: IntentSummary): Promise<void>;
-  /** A finished intent: its summary, what is now in force, and the next version. */
-  recordOutcome(
-    findingId: string,
-    family: ActionFamily,
-    summary: IntentSummary,
-    change: AppliedChange,
-  ): Promise<void>;
+export interface SubjectKey {
+  readonly family: ActionFamily;
+  readonly subject: string;
 }
 
-/** The append-only, hash-chained audit log. */
+/** What each family has done to each subject; written by the worker only. */
+export interface SubjectStateRepository {
+  get(key: SubjectKey): Promise<SubjectState>;
+  /** Several at once (one round trip), in the order asked. */
+  getMany(keys: readonly SubjectKey[]): Promise<SubjectState[]>;
+  /** Marks an intent as running on the subject, for every message about it to show. */
+  setRunning(key: SubjectKey, running: IntentSummary): Promise<void>;
+  /**
+   * A finished intent: what is now in force, its summary and the next version, only if the
+   * subject is still at `fromVersion` (false otherwise: settled already, by us or a retry).
+   */
+  settle(
+    key: SubjectKey,
+    fromVersion: number,
+    change: AppliedChange,
+    last: IntentSummary,
+  ): Promise<boolean>;
+}
+
+/** The append-only audit log: one hash chain per finding (`chainOf`). */
 export interface AuditRepository extends AuditReader {
-  /** Appends the record that follows the current head; concurrent appends never share a seq. */
+  /** Appends the record that follows its chain's head; concurrent appends never share a seq. */
   append(draft: AuditDraft): Promise<AuditRecord>;
-  head(): Promise<AuditRecord | undefined>;
-  /** Every record, oldest first. */
-  records(): AsyncIterable<AuditRecord>;
+  head(chain: string): Promise<AuditRecord | undefined>;
+  /** A record of this id among the chain's newest, for appends a retried step must not repeat. */
+  findRecent(chain: string, recordId: string): Promise<AuditRecord | undefined>;
+}
+
+/** The whole audit log read at once, for `audit verify` (never from a Lambda function). */
+export interface AuditChains {
+  /** Every chain's records in seq order. */
+  chains(): Promise<ReadonlyMap<string, readonly AuditRecord[]>>;
 }
 
 /** What a component that only appends needs. */

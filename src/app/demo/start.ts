@@ -107,6 +107,7 @@ function demoConfig(options: {
     routes: { kind: 'defaults' },
     ipInsights: { kind: 'model', location: options.modelPath },
     store: { kind: 'local', dir: join(options.dataDir, 'store'), tables: DEFAULT_TABLE_NAMES },
+    auditAnchors: { kind: 'file', path: join(options.dataDir, 'store', 'audit-anchors.jsonl') },
     dryRun: !options.live,
     protectedPrincipals: [],
     port: options.port,
@@ -206,6 +207,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 
     const model = await demoScorer(modelPath, clock);
     scorerDescription = model.scorer.description;
+    const findings = freshen(
+      await (options.findings ?? loadSampleFindings)(),
+      await samplesClock(dataDir, clock),
+    );
+    const guardduty = new SampleGuardDuty(findings);
     runtime = createRuntime(config, {
       log: options.log,
       scorer: model.scorer,
@@ -213,13 +219,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       findings: findingRecords(store),
       clock,
       // Dry run plans and audits without AWS; --live uses the machine's AWS credentials.
-      ...(options.live ? { remediation: { aws: createAwsGateway() } } : {}),
+      remediation: {
+        guardduty: { reader: guardduty },
+        ...(options.live ? { aws: createAwsGateway() } : {}),
+      },
     });
-    const findings = freshen(
-      await (options.findings ?? loadSampleFindings)(),
-      await samplesClock(dataDir, clock),
-    );
-    const guardduty = new SampleGuardDuty(findings);
     bot = (options.bot ?? demoBotParts)({ runtime, config, log: options.log, guardduty });
     const boltApp = await startBot(config, bot, slack);
     teardown.add(() => boltApp.stop());

@@ -1,39 +1,12 @@
 import type { Button, ConfirmationDialog } from '@slack/types';
 import type { ActionKind } from '../../actions/contract';
-import { ACTION_FAMILIES, familyKinds, KINDS, type ActionFamily } from '../../actions/kinds';
-import { inProgress, type RemediationState } from '../../actions/remediationState';
-import { suppressionFilterName, defaultCriteria } from '../../actions/targets';
+import { ACTION_FAMILIES, familyKinds, KINDS } from '../../actions/kinds';
+import { inProgress, versionOf, type RemediationState } from '../../actions/remediationState';
+import { defaultCriteria, familyFits, suppressionFilterName } from '../../actions/targets';
 import type { Finding } from '../../findings';
 import { LIMITS } from '../render/limits';
 import { code, ours } from '../render/text';
 import { actionIdFor, buttonValue } from './ids';
-
-/** Which families fit a finding; the service checks the same again on every click. */
-function familyFits(finding: Finding, family: ActionFamily): boolean {
-  const key = finding.resource?.accessKeyDetails;
-  switch (family) {
-    case 'archive':
-    case 'suppress':
-      return finding.service.detectorId !== undefined;
-    case 'disable-key':
-      return (
-        key?.userName !== undefined &&
-        key.accessKeyId !== undefined &&
-        !key.accessKeyId.startsWith('ASIA')
-      );
-    case 'revoke-sessions':
-      return (
-        key?.userName !== undefined &&
-        key.accessKeyId?.startsWith('ASIA') === true &&
-        key.principalId?.startsWith('AROA') === true
-      );
-    case 'quarantine':
-      return (
-        finding.resource?.resourceType === 'Instance' &&
-        finding.resource.instanceDetails?.instanceId !== undefined
-      );
-  }
-}
 
 function confirm(title: string, text: string, yes: string): ConfirmationDialog {
   return {
@@ -123,7 +96,7 @@ function button(
       text: snapshot ? 'Snapshot & quarantine' : KINDS[kind].label,
       emoji: false,
     },
-    value: buttonValue(finding.id, state.version),
+    value: buttonValue(finding.id, versionOf(state, KINDS[kind].family)),
     ...(destructive ? { style: 'danger' as const } : {}),
     ...(dialog === undefined ? {} : { confirm: dialog }),
   };

@@ -1,21 +1,43 @@
-import type { RemediationStateRepository } from '../../actions/ports/repositories';
-import { initialState } from '../../actions/remediationState';
+import { ACTION_FAMILIES, type ActionFamily } from '../../actions/kinds';
+import type { SubjectKey, SubjectStateRepository } from '../../actions/ports/repositories';
+import { findingView, type RemediationState } from '../../actions/remediationState';
+import { familyFits, familySubject } from '../../actions/targets';
+import type { Finding } from '../../findings';
 import type { MessageDecorator } from '../findingPublisher';
 import { remediationButtons } from './buttons';
 import { statusLines } from './statusLines';
 
+/** The families whose subject other findings share (an instance, a key, a role). */
+const SHARED: ReadonlySet<ActionFamily> = new Set(['disable-key', 'revoke-sessions', 'quarantine']);
+
 /**
- * Buttons and status lines of a finding's message, from its remediation state. A message posted
- * for the first time is drawn from the initial state without a read: a finding acted on through
+ * A finding's remediation state: the states of the subjects its families act on, in one read.
+ * `fresh` (a message posted for the first time) reads only the subjects other findings share
+ * (an instance, a key, a role), which may already be quarantined or disabled; archive and
+ * suppress act on the finding itself, which nothing has touched yet (a finding acted on through
  * `/guardduty` before its first post gets buttons of version 0, and the first click on one is
- * refused as stale and redraws the message from the real state.
+ * refused as stale and redraws the message from the real state). A finding with no such subject
+ * costs no read at all.
  */
+export async function remediationStateOf(
+  subjects: Pick<SubjectStateRepository, 'getMany'>,
+  finding: Finding,
+  options: { readonly fresh?: boolean } = {},
+): Promise<RemediationState> {
+  const keys: SubjectKey[] = ACTION_FAMILIES.flatMap((family) => {
+    if (!familyFits(finding, family) || (options.fresh === true && !SHARED.has(family))) return [];
+    const subject = familySubject(finding, family);
+    return subject === undefined ? [] : [{ family, subject }];
+  });
+  return findingView(finding.id, keys.length === 0 ? [] : await subjects.getMany(keys));
+}
+
+/** Buttons and status lines of a finding's message, from its subjects' remediation state. */
 export function createRemediationDecorator(
-  state: Pick<RemediationStateRepository, 'get'>,
+  subjects: Pick<SubjectStateRepository, 'getMany'>,
 ): MessageDecorator {
   return async (finding, _record, options) => {
-    const current =
-      options?.fresh === true ? initialState(finding.id) : await state.get(finding.id);
+    const current = await remediationStateOf(subjects, finding, options);
     return { buttons: remediationButtons(finding, current), status: statusLines(current) };
   };
 }

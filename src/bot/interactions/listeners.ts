@@ -4,7 +4,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Actor, ActionRequest, RequestOutcome } from '../../actions/contract';
 import type { FindingSource } from '../../actions/postedFindings';
 import type { DefaultRemediationService } from '../../actions/service';
-import type { RemediationStateRepository } from '../../actions/ports/repositories';
+import type { SubjectStateRepository } from '../../actions/ports/repositories';
+import { familySubject } from '../../actions/targets';
 import { defaultCriteria } from '../../actions/targets';
 import type { Log } from '../../shared/log';
 import type { FindingPublisher } from '../findingPublisher';
@@ -17,7 +18,7 @@ import { parseMetadata, parseSuppressSubmission, suppressModal } from './suppres
 export interface InteractionDeps {
   readonly service: Pick<DefaultRemediationService, 'request' | 'preflight'>;
   readonly findings: FindingSource;
-  readonly state: Pick<RemediationStateRepository, 'get'>;
+  readonly subjects: Pick<SubjectStateRepository, 'get'>;
   readonly publisher: Pick<FindingPublisher, 'refresh'>;
   /** Who may remediate, named in a refusal so the asker knows whom to ask. */
   readonly responders: ResponderList;
@@ -52,7 +53,12 @@ export function suppressModalOpener(deps: InteractionDeps, client: WebClient): O
     const finding = await deps.findings.get(findingId);
     if (finding === undefined)
       return { kind: 'invalid', reason: `finding ${findingId} is not known here` };
-    const version = options.version ?? (await deps.state.get(findingId)).version;
+    const subject = familySubject(finding, 'suppress');
+    const version =
+      options.version ??
+      (subject === undefined
+        ? 0
+        : (await deps.subjects.get({ family: 'suppress', subject })).version);
     await client.views.open({
       trigger_id: triggerId,
       view: suppressModal(finding, defaultCriteria(finding), {

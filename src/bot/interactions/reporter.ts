@@ -1,20 +1,28 @@
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Intent, IntentOutcome } from '../../actions/intents';
 import type { RemediationReporter } from '../../actions/ports/reporter';
+import { KINDS } from '../../actions/kinds';
+import { resourceSubject } from '../../actions/targets';
 import type { Finding } from '../../findings';
+import { errorMessage } from '../../shared/errors';
 import type { Log } from '../../shared/log';
-import type { FindingRecordRepository } from '../../actions/ports/repositories';
+import type { FindingRecordRepository, FindingsBySubject } from '../../actions/ports/repositories';
 import type { FindingPublisher } from '../findingPublisher';
 import { outcomeThreadReply } from './replies';
 
 export interface SlackReporterDeps {
   readonly publisher: Pick<FindingPublisher, 'refresh'>;
   readonly findings: Pick<FindingRecordRepository, 'get'>;
+  /** Every other message about the same subject, to redraw. */
+  readonly bySubject: FindingsBySubject;
   readonly client: WebClient;
   /** Posts to a response_url (commands on findings without a message). */
   readonly fetch?: typeof fetch;
   readonly log: Log;
 }
+
+/** Messages redrawn per subject change: the newest findings about it (Slack rate-limits updates). */
+const REDRAW_LIMIT = 20;
 
 /** Slack errors that mean the message or its channel no longer exists. */
 const GONE = new Set(['message_not_found', 'channel_not_found', 'is_archived']);
@@ -46,13 +54,35 @@ export class SlackReporter implements RemediationReporter {
     }
   }
 
-  async progress(intent: Intent): Promise<void> {
+  async progress(intent: Intent, finding: Finding): Promise<void> {
     await this.deps.publisher.refresh(intent.findingId);
+    await this.refreshOthers(intent, finding);
+  }
+
+  /**
+   * Every other message about the same instance, key or role shows the new state too (newest
+   * first, at most REDRAW_LIMIT); one that cannot be redrawn is logged, never fails the report.
+   */
+  private async refreshOthers(intent: Intent, finding: Finding): Promise<void> {
+    if (KINDS[intent.kind].touches === 'guardduty') return;
+    const subject = resourceSubject(finding);
+    if (subject === undefined) return;
+    const others = await this.deps.bySubject.aboutSubject(subject, REDRAW_LIMIT + 1);
+    for (const other of others) {
+      if (other.findingId === intent.findingId) continue;
+      await this.deps.publisher.refresh(other.findingId).catch((error: unknown) => {
+        this.deps.log.warn('could not redraw a message about the same subject', {
+          findingId: other.findingId,
+          error: errorMessage(error),
+        });
+      });
+    }
   }
 
   async finished(intent: Intent, finding: Finding, outcome: IntentOutcome): Promise<void> {
     const { deps } = this;
     const reply = outcomeThreadReply(intent, finding, outcome);
+    await this.refreshOthers(intent, finding);
     const refreshed = await this.refreshUnlessGone(intent);
     const record = refreshed ? await deps.findings.get(intent.findingId) : undefined;
     if (record?.ts !== undefined) {

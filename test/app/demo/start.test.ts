@@ -130,6 +130,7 @@ describe('the demo with the bot wiring of a build', () => {
     const contexts: DemoBotContext[] = [];
     const queries: unknown[] = [];
     const entry: AuditEntry = {
+      chain: DEV_ALICE.id,
       seq: 1,
       at: '2026-11-25T08:00:00.000Z',
       type: 'request',

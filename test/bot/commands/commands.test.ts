@@ -898,7 +898,7 @@ describe('/guardduty audit', () => {
     expect(all.blocks?.[1]).toEqual(
       section(
         [
-          `\`#3\` 2026-11-25 07:02 UTC · <@U0BOB> · refusal *quarantine* · finding \`${ID.bitcoin}\` · target \`i-0fedc9876ba543210\` · not a responder`,
+          `\`#1\` 2026-11-25 07:02 UTC · <@U0BOB> · refusal *quarantine* · finding \`${ID.bitcoin}\` · target \`i-0fedc9876ba543210\` · not a responder`,
           `\`#2\` 2026-11-25 07:01 UTC · <@U0ALICE> · outcome *archive* · finding \`${ID.exfil}\` · dry run · failed · error: AccessDenied for &lt;!channel&gt; https[:]//evil[.]example`,
           `\`#1\` 2026-11-25 07:00 UTC · <@U0ALICE> · request *archive* · finding \`${ID.exfil}\` · dry run`,
         ].join('\n'),

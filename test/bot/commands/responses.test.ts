@@ -129,6 +129,7 @@ describe('renderers stay within Block Kit limits and keep hostile text inert', (
     fc.assert(
       fc.property(fc.array(hostile, { minLength: 1, maxLength: 100 }), (texts) => {
         const entries: AuditEntry[] = texts.map((text, i) => ({
+          chain: 'f1',
           seq: i + 1,
           at: '2026-11-25T07:00:00.000Z',
           type: 'outcome',

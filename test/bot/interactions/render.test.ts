@@ -47,7 +47,7 @@ describe('remediation rendering with hostile finding text', () => {
   it('escapes errors, names and parameters in status lines and the thread reply', () => {
     const state: RemediationState = {
       ...initialState(hostile.id),
-      version: 1,
+      versions: { 'disable-key': 1 },
       latest: {
         'disable-key': {
           intentId: 'i-1',
@@ -77,7 +77,7 @@ describe('remediation rendering with hostile finding text', () => {
       source: 'button',
       dryRun: false,
       requestedAt: '2026-11-21T14:02:00.000Z',
-      finding: '{}',
+      subject: `${hostile.accountId}:access-key:AKIA123456789EXAMPLE`,
     } satisfies Intent;
     const outcome: IntentOutcome = {
       status: 'failed',

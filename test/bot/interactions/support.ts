@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../../../src/actions/audit/record';
+import { allAuditRecords } from '../../../harness/store';
 import { CHANNEL, type BotHarness } from '../../helpers/bot';
 
 interface Block {
@@ -35,8 +36,7 @@ export async function threadTexts(bot: BotHarness, findingId: string): Promise<s
     .map((m) => blocksOf(m as unknown as Record<string, unknown>)[0]?.text?.text ?? m.text);
 }
 
-export async function auditRecords(bot: BotHarness): Promise<AuditRecord[]> {
-  const all: AuditRecord[] = [];
-  for await (const record of bot.runtime.remediation.audit.records()) all.push(record);
-  return all;
+/** Every audit record, oldest first, across every finding's chain. */
+export function auditRecords(bot: BotHarness): Promise<AuditRecord[]> {
+  return allAuditRecords(bot.store.client, bot.store.tables);
 }

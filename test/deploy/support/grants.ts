@@ -61,7 +61,7 @@ export function tableArns(stack: Stack): Map<string, string> {
 /** The logical id of the table an ARN (or `ARN/index/*`) belongs to. */
 export function tableOfArn(stack: Stack, arn: string): string | undefined {
   for (const [id, tableArn] of tableArns(stack)) {
-    if (arn === tableArn || arn === `${tableArn}/index/*`) return id;
+    if (arn === tableArn || arn.startsWith(`${tableArn}/index/`)) return id;
   }
   return undefined;
 }

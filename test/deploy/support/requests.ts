@@ -48,8 +48,10 @@ export const revocationPolicyArn = (stack: Stack) =>
 const leading =
   (...keys: string[]) =>
   () => ({ 'dynamodb:LeadingKeys': keys });
-const intentKey = `intent#${FINDING_ID}#archive#${FINDING_ID}#v0`;
-const stateKey = `state#${FINDING_ID}`;
+const intentKey = `intent#archive#finding:${FINDING_ID}#v0`;
+const runKey = `run#${intentKey}`;
+const subjectKey = `subject#archive#finding:${FINDING_ID}`;
+const refusalKey = 'ratelimit#refusal#U0BOB#29399000';
 const QUARANTINE_TAG = 'guardduty-chatops:quarantine-group';
 const INSTANCE_TAG_KEYS = [
   'guardduty-chatops:quarantined-by',
@@ -115,6 +117,11 @@ const findingsTable = (s: Stack) => arnOf.table(s, 'FindingsTable');
 const auditTable = (s: Stack) => arnOf.table(s, 'AuditTable');
 const idempotencyTable = (s: Stack) => arnOf.table(s, 'IdempotencyTable');
 
+const auditIndex = (s: Stack, index: string) => `${auditTable(s)}/index/${index}`;
+const anchorObject = (s: Stack) =>
+  `${valueOf(s, 'AuditAnchorBucket', 'Arn')}/audit-anchors/${FINDING_ID}.json`;
+
+/** What both the Slack function and the worker do: findings read, the audit log, intents read. */
 const remediationBookkeeping: FunctionRequest[] = [
   slackSecret,
   {
@@ -125,41 +132,22 @@ const remediationBookkeeping: FunctionRequest[] = [
   },
   { action: 'dynamodb:PutItem', resource: auditTable, why: 'an audit record' },
   { action: 'dynamodb:Query', resource: auditTable, why: 'the audit chain head, /guardduty audit' },
-  {
+  ...['byFinding', 'byUser', 'byDay'].map((index): FunctionRequest => ({
     action: 'dynamodb:Query',
-    resource: (s) => `${auditTable(s)}/index/byFinding`,
-    why: '/guardduty audit FINDING_ID',
-  },
+    resource: (s) => auditIndex(s, index),
+    why: '/guardduty audit (by finding, by user, newest first)',
+  })),
   {
-    action: 'dynamodb:GetItem',
-    resource: idempotencyTable,
-    context: leading(intentKey),
-    why: 'an intent, a remediation state',
+    action: 's3:PutObject',
+    resource: anchorObject,
+    why: 'the audit chain head anchored outside the table',
   },
-  {
-    action: 'dynamodb:PutItem',
+  ...['GetItem', 'BatchGetItem'].map((operation): FunctionRequest => ({
+    action: `dynamodb:${operation}`,
     resource: idempotencyTable,
-    context: leading(intentKey),
-    why: 'an intent recorded once',
-  },
-  {
-    action: 'dynamodb:PutItem',
-    resource: idempotencyTable,
-    context: leading(stateKey),
-    why: 'the remediation state created',
-  },
-  {
-    action: 'dynamodb:UpdateItem',
-    resource: idempotencyTable,
-    context: leading(intentKey),
-    why: 'an intent moves pending → running → done',
-  },
-  {
-    action: 'dynamodb:UpdateItem',
-    resource: idempotencyTable,
-    context: leading(stateKey),
-    why: 'the remediation state updated',
-  },
+    context: leading(intentKey, runKey, subjectKey),
+    why: 'an intent with its run, the subjects’ states',
+  })),
 ];
 
 export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
@@ -167,23 +155,35 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
     ...platform('findings', 'FindingsDeadLetterQueue'),
     slackSecret,
     routesParameter,
-    ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((operation): FunctionRequest => ({
+    ...['GetItem', 'UpdateItem', 'DeleteItem'].map((operation): FunctionRequest => ({
       action: `dynamodb:${operation}`,
       resource: findingsTable,
       context: leading(FINDING_ID),
       why: 'the finding → message record, claimed and updated conditionally',
     })),
-    {
-      action: 'dynamodb:GetItem',
+    ...['GetItem', 'BatchGetItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
       resource: idempotencyTable,
-      context: leading(stateKey),
-      why: 'the buttons a re-published finding keeps',
-    },
+      context: leading(subjectKey),
+      why: 'the buttons a re-published finding keeps (its subjects’ states)',
+    })),
     ...scoring,
   ],
   SlackFunction: [
     ...platform('slack'),
     ...remediationBookkeeping,
+    {
+      action: 'dynamodb:PutItem',
+      resource: idempotencyTable,
+      context: leading(intentKey),
+      why: 'an intent recorded once',
+    },
+    {
+      action: 'dynamodb:UpdateItem',
+      resource: idempotencyTable,
+      context: leading(refusalKey),
+      why: 'a user’s refusals counted (a few per minute are audited)',
+    },
     {
       action: 'lambda:InvokeFunction',
       resource: (s) => valueOf(s, 'WorkerFunction', 'Arn'),
@@ -194,6 +194,17 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
     ...platform('worker', 'WorkerDeadLetterQueue'),
     ...remediationBookkeeping,
     routesParameter,
+    {
+      action: 'dynamodb:Query',
+      resource: (s) => `${findingsTable(s)}/index/byResource`,
+      why: 'every message about the subject acted on, to redraw',
+    },
+    ...['PutItem', 'UpdateItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: idempotencyTable,
+      context: leading(intentKey, runKey, subjectKey, refusalKey),
+      why: 'intents, the worker’s runs, subjects’ states, refusal counters',
+    })),
     ...['ListDetectors', 'ListFindings', 'GetFindings', 'GetFindingsStatistics'].map(
       (operation): FunctionRequest => ({
         action: `guardduty:${operation}`,

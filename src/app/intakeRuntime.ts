@@ -1,0 +1,123 @@
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { AuditTrail } from '../actions/audit/trail';
+import type { Dispatcher } from '../actions/ports/dispatch';
+import type {
+  AuditRepository,
+  IntentRepository,
+  SubjectStateRepository,
+} from '../actions/ports/repositories';
+import type { WorkspaceDirectory } from '../actions/ports/workspace';
+import { postedFindings } from '../actions/postedFindings';
+import { Authorizer } from '../actions/responders';
+import { DefaultRemediationService } from '../actions/service';
+import { slackGroupDirectory } from '../bot/interactions/directory';
+import {
+  registerRemediationListeners,
+  suppressModalOpener,
+  type OpenSuppressModal,
+} from '../bot/interactions/listeners';
+import { slackWorkspaceDirectory } from '../bot/workspaceDirectory';
+import type { Config } from '../config';
+import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline';
+import { auditLog, auditTrail, intents, refusalLimiter } from './remediationRepositories';
+
+/**
+ * The remediation layer as Slack meets it: the service a click goes through, the listeners, the
+ * audit log. Accepted intents go to a dispatcher; the worker that runs them is not part of this
+ * (the internet-facing Slack function carries no worker code at all).
+ */
+export interface Remediation {
+  readonly service: DefaultRemediationService;
+  readonly dispatcher: Dispatcher;
+  /** The audit log as read (listings). */
+  readonly audit: AuditRepository;
+  /** The audit log as written: each record once, its chain's head anchored. */
+  readonly trail: AuditTrail;
+  readonly subjects: SubjectStateRepository;
+  readonly intents: IntentRepository;
+  readonly authorizer: Authorizer;
+  readonly workspace: WorkspaceDirectory;
+  /** Registers the button and modal listeners on a Bolt app (for `createBoltApp`'s `register`). */
+  readonly listeners: (app: App) => void;
+  /** Opens the suppress modal (for `/guardduty suppress`), with the client of the listener. */
+  openSuppressModal(client: WebClient): OpenSuppressModal;
+  /** Resolves when an in-process worker has no run left (tests, benchmarks, shutdown). */
+  idle(): Promise<void>;
+}
+
+export interface Runtime extends Pipeline {
+  readonly remediation: Remediation;
+}
+
+export interface IntakeOptions extends PipelineOptions {
+  /** Where accepted intents go: the worker function on Lambda. */
+  readonly dispatcher: Dispatcher;
+}
+
+/** The pipeline and the remediation intake, wired to one store. */
+export function createIntakeRuntime(config: Config, options: IntakeOptions): Runtime {
+  const pipeline = createPipeline(config, options);
+  return {
+    ...pipeline,
+    remediation: remediationIntake(config, options, pipeline, options.dispatcher, () =>
+      Promise.resolve(),
+    ),
+  };
+}
+
+export function remediationIntake(
+  config: Config,
+  options: PipelineOptions,
+  parts: Pipeline,
+  dispatcher: Dispatcher,
+  idle: () => Promise<void>,
+): Remediation {
+  const { store, slack, findings, publisher, subjects, clock } = parts;
+  const { log } = options;
+  const authorizer = new Authorizer({
+    users: config.responders.users,
+    groups: config.responders.groups,
+    directory: slackGroupDirectory(slack),
+    clock,
+    log,
+  });
+  const workspace = slackWorkspaceDirectory(slack);
+  const trail = auditTrail(store, config, log);
+  const intentRepository = intents(store);
+  const service = new DefaultRemediationService({
+    findings: postedFindings(findings),
+    intents: intentRepository,
+    subjects,
+    audit: trail,
+    authorizer,
+    workspace,
+    refusals: refusalLimiter(store, clock),
+    dispatcher,
+    config: { dryRun: config.dryRun, protectedPrincipals: config.protectedPrincipals },
+    clock,
+    log,
+  });
+  const interactionDeps = {
+    service,
+    findings: postedFindings(findings),
+    subjects,
+    publisher,
+    responders: config.responders,
+    clock,
+    log,
+  };
+  return {
+    service,
+    dispatcher,
+    audit: auditLog(store),
+    trail,
+    subjects,
+    intents: intentRepository,
+    authorizer,
+    workspace,
+    listeners: registerRemediationListeners(interactionDeps),
+    openSuppressModal: (client) => suppressModalOpener(interactionDeps, client),
+    idle,
+  };
+}
