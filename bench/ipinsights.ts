@@ -74,8 +74,28 @@ function separation(
 function timedTraining(set: TrainingSet, overrides: Partial<Hyperparameters> = {}) {
   const hyperparameters = resolveHyperparameters({ seed: SEED, ...overrides }, set.entities.length);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const { model, epochLosses } = trainModel(set, { hyperparameters, now: () => new Date() });
-  return { model, epochLosses, hyperparameters, seconds: (performance.now() - started) / 1000 };
+  const used = process.cpuUsage(cpu);
+  return {
+    model,
+    epochLosses,
+    hyperparameters,
+    seconds: (performance.now() - started) / 1000,
+    // Training is one thread: its CPU time is the wall time it takes on an idle machine, which
+    // the wall clock of a machine shared with other jobs is not.
+    cpuSeconds: (used.user + used.system) / 1e6,
+  };
+}
+
+function trainingTime(run: { seconds: number; cpuSeconds: number }, pairs: number): BenchRow {
+  const perMillion = (run.cpuSeconds * 1_000_000) / pairs;
+  return {
+    metric: '',
+    value: `${formatNumber(run.cpuSeconds, 1)} s CPU (${formatNumber(run.seconds, 1)} s wall), ${formatNumber(perMillion, 1)} s CPU per 1M pairs`,
+    target: '< 60 s per 1M',
+    ok: perMillion < 60,
+  };
 }
 
 const pairOf = (model: IpInsightsModel) => (entity: string, ip: number) =>
@@ -164,7 +184,6 @@ export async function ipinsightsBench(options: { readonly quick: boolean }): Pro
     harder.randomRoutedIp,
   );
   const pairs = harder.train.ipOfPair.length;
-  const perMillion = (trained.seconds * 1_000_000) / pairs;
 
   // 2. AWS's tutorial benchmark, on a fresh draw.
   const tutorial = generateTutorialData(
@@ -179,7 +198,6 @@ export async function ipinsightsBench(options: { readonly quick: boolean }): Pro
   const attacks = scoreSet(tutorial.attacks);
   const point = recallAtFalsePositiveRate(normal, attacks, TUTORIAL.falsePositiveRate);
   const tutorialPairs = tutorial.train.ipOfPair.length;
-  const tutorialPerMillion = (tutorialRun.seconds * 1_000_000) / tutorialPairs;
 
   // 3. Instances: in the principals' model, or in a second model of their own.
   const instances = generateInstanceData(
@@ -232,12 +250,7 @@ export async function ipinsightsBench(options: { readonly quick: boolean }): Pro
       target: '>= 0.03',
       ok: gain >= 0.03,
     },
-    {
-      metric: 'training time (harder, 1 thread)',
-      value: `${formatNumber(trained.seconds, 1)} s, ${formatNumber(perMillion, 1)} s per 1M pairs`,
-      target: '< 60 s per 1M',
-      ok: perMillion < 60,
-    },
+    { ...trainingTime(trained, pairs), metric: 'training time (harder, 1 thread)' },
     {
       metric: 'tutorial: login events, training pairs, users',
       value: `${formatNumber(tutorial.events)}, ${formatNumber(tutorialPairs)}, ${formatNumber(tutorial.train.entities.length)}`,
@@ -249,12 +262,7 @@ export async function ipinsightsBench(options: { readonly quick: boolean }): Pro
       ok: point.recall >= 0.985,
     },
     { metric: 'tutorial: AUC normal vs draw_ip', value: formatNumber(auc(normal, attacks), 4) },
-    {
-      metric: 'tutorial: training time',
-      value: `${formatNumber(tutorialRun.seconds, 1)} s, ${formatNumber(tutorialPerMillion, 1)} s per 1M pairs`,
-      target: '< 60 s per 1M',
-      ok: tutorialPerMillion < 60,
-    },
+    { ...trainingTime(tutorialRun, tutorialPairs), metric: 'tutorial: training time' },
     {
       metric: 'instances (flow logs): AUC shuffled, one model with users · own model',
       value: `${formatNumber(inOne.shuffled, 4)} · ${formatNumber(inTwo.shuffled, 4)}`,
