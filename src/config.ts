@@ -26,6 +26,11 @@ export type AuditAnchorsConfig =
   | { readonly kind: 's3'; readonly bucket: string }
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'none' };
+/** Paging on-call: none, through the page queue (Lambda), or straight to PagerDuty (one process). */
+export type PagingConfig =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'queue'; readonly queueUrl: string }
+  | { readonly kind: 'pagerduty'; readonly routingKey: string; readonly eventsUrl: string };
 
 export type IpInsightsConfig =
   | { readonly kind: 'none' }
@@ -44,6 +49,7 @@ export interface Config {
   readonly responders: { readonly users: readonly string[]; readonly groups: readonly string[] };
   readonly minSeverity: number;
   readonly routes: RoutesConfig;
+  readonly paging: PagingConfig;
   readonly ipInsights: IpInsightsConfig;
   readonly store: StoreConfig;
   /** Where audit chain heads are anchored outside the table (AUDIT_ANCHOR_BUCKET on AWS). */
@@ -101,6 +107,16 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9_.\-/]{1,2048}$/, 'must be an SSM parameter name')
     .optional(),
+  PAGE_QUEUE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the URL of an SQS queue' })
+    .optional(),
+  PAGERDUTY_ROUTING_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{32}$/, 'must be a 32-character Events API v2 integration key')
+    .optional(),
+  PAGERDUTY_EVENTS_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('https://events.pagerduty.com'),
   IPINSIGHTS_MODEL: z.string().min(1).optional(),
   IPINSIGHTS_ENDPOINT: z
     .string()
@@ -167,6 +183,16 @@ export function loadConfig(
     problems.push('ROUTES_FILE and ROUTES_PARAMETER: set one, not both');
   }
   if (problems.length > 0 || e === undefined) throw new ConfigError(problems);
+  const paging: PagingConfig =
+    e.PAGE_QUEUE_URL !== undefined
+      ? { kind: 'queue', queueUrl: e.PAGE_QUEUE_URL }
+      : e.PAGERDUTY_ROUTING_KEY !== undefined
+        ? {
+            kind: 'pagerduty',
+            routingKey: e.PAGERDUTY_ROUTING_KEY,
+            eventsUrl: e.PAGERDUTY_EVENTS_URL,
+          }
+        : { kind: 'none' };
   const routes: RoutesConfig =
     e.ROUTES_FILE !== undefined
       ? { kind: 'file', path: resolve(cwd, e.ROUTES_FILE) }
@@ -211,6 +237,7 @@ export function loadConfig(
     },
     minSeverity: e.MIN_SEVERITY,
     routes,
+    paging,
     ipInsights,
     store,
     auditAnchors,

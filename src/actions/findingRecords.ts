@@ -1,3 +1,5 @@
+import type { PageState } from '../paging/pageState';
+
 /** Which publication of a finding is newer: GuardDuty raises `count` and `updatedAt` on repeats. */
 export interface FindingVersion {
   readonly count: number;
@@ -38,6 +40,8 @@ export interface FindingRecord extends FindingVersion {
   readonly route?: string;
   /** Set only while the finding waits for a digest: the key of the pending-digest index. */
   readonly digestChannel?: string;
+  /** The on-call page, when the finding was paged (written by the pager only). */
+  readonly page?: PageState;
   readonly severity: number;
   readonly type: string;
   readonly title: string;

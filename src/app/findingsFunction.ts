@@ -11,6 +11,7 @@ import { scorerFromConfig } from './scorer';
 import { openDynamoStore } from './store';
 import { findingRecords } from './findingRecordWriter';
 import { withSlackSecrets } from '../aws/slackSecrets';
+import { queuedPaging } from './queuedPaging';
 
 export type FindingsResult =
   PublishOutcome | { readonly kind: 'rejected'; readonly reason: string };
@@ -61,6 +62,7 @@ export function findingsFunction() {
     const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
     const store = openDynamoStore(config);
     return createPipeline(config, {
+      paging: queuedPaging(config),
       log,
       store,
       findings: findingRecords(store),

@@ -18,6 +18,7 @@ import {
   type OpenSuppressModal,
 } from '../bot/interactions/listeners';
 import { slackWorkspaceDirectory } from '../bot/workspaceDirectory';
+import { registerPagingListeners } from '../bot/paging/listeners';
 import type { Config } from '../config';
 import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline';
 import { auditLog, auditTrail, intents, refusalLimiter } from './remediationRepositories';
@@ -73,7 +74,7 @@ export function remediationIntake(
   dispatcher: Dispatcher,
   idle: () => Promise<void>,
 ): Remediation {
-  const { store, slack, findings, publisher, subjects, clock } = parts;
+  const { store, slack, findings, publisher, subjects, clock, pages } = parts;
   const { log } = options;
   const authorizer = new Authorizer({
     users: config.responders.users,
@@ -116,7 +117,18 @@ export function remediationIntake(
     intents: intentRepository,
     authorizer,
     workspace,
-    listeners: registerRemediationListeners(interactionDeps),
+    listeners: (app) => {
+      registerRemediationListeners(interactionDeps)(app);
+      // "Page on-call" and "Acknowledge", when an on-call tool is configured.
+      if (pages !== undefined) {
+        registerPagingListeners({
+          pages,
+          isResponder: (userId) => authorizer.isResponder(userId),
+          clock,
+          log,
+        })(app);
+      }
+    },
     openSuppressModal: (client) => suppressModalOpener(interactionDeps, client),
     idle,
   };

@@ -14,6 +14,16 @@ import { routeFinding } from '../routing/match';
 import { defaultRoutingTable, type RoutingTable } from '../routing/routes';
 import { subjectStates } from './findingRepositories';
 import type { OpenedStore } from './store';
+import type { PageQueue } from '../paging/ports';
+
+/**
+ * How a function pages: the on-call tool's name (for the messages) and the queue page requests
+ * go to, built once the pipeline exists (the in-process queue redraws messages through it).
+ */
+export interface PagingWiring {
+  readonly tool: string;
+  readonly queue: (pipeline: Omit<Pipeline, 'pages'>) => PageQueue;
+}
 
 /** The finding pipeline: what the findings function needs, and nothing of the remediation layer. */
 export interface Pipeline {
@@ -26,6 +36,9 @@ export interface Pipeline {
   readonly subjects: SubjectStateRepository;
   /** The routes in force (`/guardduty status` lists them). */
   readonly routes: RoutingTable;
+  /** Where page requests go; undefined when no on-call tool is configured. */
+  readonly pages?: PageQueue;
+  readonly pagingTool?: string;
   readonly clock: () => Date;
   close(): Promise<void>;
 }
@@ -50,6 +63,8 @@ export interface PipelineOptions {
   readonly decorate?: MessageDecorator;
   /** The routing table (`loadRoutingTable(config)`); default: the built-in routes. */
   readonly routes?: RoutingTable;
+  /** Paging on-call (`pagingWiring(config)`); default: none. */
+  readonly paging?: PagingWiring;
   readonly clock?: () => Date;
 }
 
@@ -61,6 +76,9 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
   const subjects = subjectStates(store);
   const clock = options.clock ?? (() => new Date());
   const routes = options.routes ?? defaultRoutingTable(config.slack.channelId);
+  // The queue is built from the finished pipeline; the publisher reaches it only when it posts.
+  const built: { pages?: PageQueue } = {};
+  const paging = options.paging;
   const publisher = new FindingPublisher({
     store: findings,
     messages: new WebApiChannelMessages(slack),
@@ -70,9 +88,21 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     clock,
     newToken: randomUUID,
     log: options.log,
-    decorate: options.decorate ?? createRemediationDecorator(subjects),
+    decorate:
+      options.decorate ??
+      createRemediationDecorator(subjects, paging === undefined ? {} : { pagingTool: paging.tool }),
+    ...(paging === undefined
+      ? {}
+      : {
+          pages: {
+            enqueue: (request) => {
+              if (built.pages === undefined) throw new Error('unreachable: paging before wiring');
+              return built.pages.enqueue(request);
+            },
+          },
+        }),
   });
-  return {
+  const pipeline = {
     store,
     slack,
     scorer,
@@ -83,4 +113,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     clock,
     close: () => store.close(),
   };
+  if (paging === undefined) return pipeline;
+  built.pages = paging.queue(pipeline);
+  return { ...pipeline, pages: built.pages, pagingTool: paging.tool };
 }

@@ -8,6 +8,7 @@ import { findingRecords } from './findingRecordWriter';
 import { createRuntime, type Runtime } from './runtime';
 import { loadRoutingTable } from './routes';
 import { scorerFromConfig } from './scorer';
+import { inProcessPaging } from './pageDelivery';
 
 export interface ProcessRuntimeOptions {
   readonly log: Log;
@@ -28,6 +29,7 @@ export async function openProcessRuntime(
   try {
     const guardduty = { reader: sdkGuardDutyReader() };
     return createRuntime(config, {
+      paging: inProcessPaging(config, options.log),
       log: options.log,
       store,
       findings: findingRecords(store),

@@ -6,6 +6,7 @@ import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
 import { postedFindings } from '../actions/postedFindings';
 import { RemediationWorker } from '../actions/worker';
 import { SlackReporter } from '../bot/interactions/reporter';
+import { resolvingPages } from '../bot/paging/resolveOnRemediation';
 import type { Config } from '../config';
 import { guardDutyFindingSource } from './guardDutyFindingSource';
 import { remediationIntake, type Remediation } from './intakeRuntime';
@@ -43,7 +44,7 @@ export interface Runtime extends Pipeline {
 /** The pipeline plus the remediation layer and its worker, wired to one store. */
 export function createRuntime(config: Config, options: RuntimeOptions): Runtime {
   const pipeline = createPipeline(config, options);
-  const { store, slack, findings, publisher, subjects, clock } = pipeline;
+  const { store, slack, findings, publisher, subjects, clock, pages } = pipeline;
   const { log } = options;
   // Runs after the answer to Slack, by which time the worker below exists.
   const inProcess =
@@ -56,6 +57,9 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
     inProcess === undefined ? Promise.resolve() : inProcess.idle(),
   );
   const guardduty = options.remediation?.guardduty;
+  // Archiving or remediating a paged finding resolves its page.
+  const reporting = (reporter: SlackReporter) =>
+    pages === undefined ? reporter : resolvingPages(reporter, pages, clock, log);
   const worker = new RemediationWorker({
     intents: intake.intents,
     subjects,
@@ -67,13 +71,15 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
     workspace: intake.workspace,
     audit: intake.trail,
     ...(options.remediation?.aws === undefined ? {} : { aws: options.remediation.aws }),
-    reporter: new SlackReporter({
-      publisher,
-      findings,
-      bySubject: findingsBySubject(store),
-      client: slack,
-      log,
-    }),
+    reporter: reporting(
+      new SlackReporter({
+        publisher,
+        findings,
+        bySubject: findingsBySubject(store),
+        client: slack,
+        log,
+      }),
+    ),
     config: { dryRun: config.dryRun, protectedPrincipals: config.protectedPrincipals },
     clock,
     newToken: randomUUID,

@@ -19,6 +19,7 @@ import { createIntakeRuntime } from './intakeRuntime';
 import { openDynamoStore } from './store';
 import { findingReader } from './findingRepositories';
 import { withSlackSecrets } from '../aws/slackSecrets';
+import { queuedPaging } from './queuedPaging';
 
 /** Bolt's Lambda handler: API Gateway / Function URL event in, HTTP response out. */
 export type SlackHandler = Awaited<ReturnType<AwsLambdaReceiver['start']>>;
@@ -142,6 +143,7 @@ export function slackFunction(): SlackHandler {
     const store = openDynamoStore(config);
     // No worker in this function: intents go to the worker function, which re-checks them.
     const runtime = createIntakeRuntime(config, {
+      paging: queuedPaging(config),
       log,
       store,
       findings: findingReader(store),

@@ -16,6 +16,7 @@ import { scorerFromConfig } from './scorer';
 import { openDynamoStore } from './store';
 import { findingReader } from './findingRepositories';
 import { withSlackSecrets } from '../aws/slackSecrets';
+import { queuedPaging } from './queuedPaging';
 
 const WorkerEventSchema = z.union([
   z.object({ intentId: z.string().min(1).max(1024) }),
@@ -73,6 +74,7 @@ export function workerFunction() {
     const store = openDynamoStore(config);
     const guardduty = new SdkGuardDutyReader();
     const runtime = createRuntime(config, {
+      paging: queuedPaging(config),
       log,
       store,
       findings: findingReader(store),

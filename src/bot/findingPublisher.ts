@@ -14,6 +14,7 @@ import {
 import type { FindingRecordRepository } from '../actions/ports/repositories';
 import { resourceSubject } from '../actions/targets';
 import type { RouteDecision } from '../routing/match';
+import type { PageQueue } from '../paging/ports';
 import {
   FINDING_EVENT_TYPE,
   renderFinding,
@@ -57,6 +58,8 @@ export interface FindingPublisherDeps {
   readonly newToken: () => string;
   readonly log: Log;
   readonly decorate?: MessageDecorator;
+  /** Where page requests go; without it routes that page only post. */
+  readonly pages?: PageQueue;
   /** How long a claim may stay unfinished before another delivery checks Slack and takes over. */
   readonly staleClaimMs?: number;
 }
@@ -121,7 +124,9 @@ export class FindingPublisher {
       });
       return { kind: 'dropped', route: decision.route, reason: decision.reason };
     }
-    if (decision.channels.length > 0) return this.post(finding, decision.route, decision.channels);
+    if (decision.channels.length > 0) {
+      return this.post(finding, decision.route, decision.channels, decision.page);
+    }
     if (decision.digest !== undefined) return this.gather(finding, decision.route, decision.digest);
     deps.log.info('finding routed to no channel', { findingId: finding.id, route: decision.route });
     return { kind: 'dropped', route: decision.route, reason: 'the route posts to no channel' };
@@ -200,6 +205,7 @@ export class FindingPublisher {
     finding: Finding,
     route: string,
     channels: readonly string[],
+    page: boolean,
   ): Promise<PublishOutcome> {
     const claim = this.claimRecord(finding, route, channels);
     const existing = await this.deps.store.claimOrRead(claim);
@@ -210,16 +216,67 @@ export class FindingPublisher {
         scoreFinding(finding, this.deps.scorer, this.deps.log),
         this.decorations(finding, undefined, { fresh: true }),
       ]);
-      return this.postUnderClaim(finding, score, claim, [], decorated);
+      return this.paging(page, finding, score.reading, () =>
+        this.postUnderClaim(finding, score, claim, [], decorated),
+      );
     }
+    // A page that never went out (a lost request, a severity that rose) goes out now.
+    const pageNow = page && existing.page === undefined;
+    const reading = scoreOf(existing)?.reading;
     switch (existing.status) {
       case 'posted':
-        return this.updateIfNewer(finding, existing);
+        return this.paging(pageNow, finding, reading, () => this.updateIfNewer(finding, existing));
       case 'posting':
         return this.resolveUnfinishedClaim(finding, existing);
       case 'digest':
-        return this.leaveDigest(finding, route, channels);
+        return this.paging(page, finding, reading, () =>
+          this.leaveDigest(finding, route, channels),
+        );
     }
+  }
+
+  /**
+   * Posts, then asks for the page: after the post, so the page links to the message; and after a
+   * failed post too, so a Slack outage never keeps on-call from hearing of the finding.
+   */
+  private async paging(
+    page: boolean,
+    finding: Finding,
+    reading: string | undefined,
+    post: () => Promise<PublishOutcome>,
+  ): Promise<PublishOutcome> {
+    if (!page) return post();
+    let outcome: PublishOutcome;
+    try {
+      outcome = await post();
+    } catch (error) {
+      await this.requestPage(finding, reading).catch((pageError: unknown) => {
+        this.deps.log.error('could not request the page either', {
+          findingId: finding.id,
+          error: pageError instanceof Error ? pageError.message : String(pageError),
+        });
+      });
+      throw error;
+    }
+    await this.requestPage(finding, reading);
+    return outcome;
+  }
+
+  private async requestPage(finding: Finding, reading: string | undefined): Promise<void> {
+    const { deps } = this;
+    if (deps.pages === undefined) {
+      deps.log.info('the route pages on-call, but no on-call tool is configured', {
+        findingId: finding.id,
+      });
+      return;
+    }
+    await deps.pages.enqueue({
+      findingId: finding.id,
+      action: 'trigger',
+      requestedAt: deps.clock().toISOString(),
+      finding: JSON.stringify(finding),
+      ...(reading === undefined ? {} : { reading }),
+    });
   }
 
   /** A finding waiting for the digest now routes to a channel (its severity rose): post it now. */

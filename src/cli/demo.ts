@@ -103,6 +103,7 @@ function demoBanner(demo: RunningDemo): string {
     `  Store        ${resolve(demo.dataDir, 'store')} (embedded, kept between runs)`,
     `  IP Insights  ${model}`,
     `  AWS          ${aws}`,
+    `  On-call      a PagerDuty stand-in on ${demo.pagerDuty.url} (nobody is paged): Critical and High findings open incidents`,
     `  Findings     ${countOutcomes(demo)}`,
     '',
     `Open ${demo.url}`,

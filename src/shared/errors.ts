@@ -34,6 +34,8 @@ export const ErrorCode = {
   DemoDataInvalid: 'demo_data_invalid',
   BotIdentityFailed: 'bot_identity_failed',
   PublishInProgress: 'publish_in_progress',
+  PageRetryable: 'page_retryable',
+  PageRejected: 'page_rejected',
   AuditContention: 'audit_contention',
   DispatchFailed: 'dispatch_failed',
   InvokeRejected: 'invoke_rejected',

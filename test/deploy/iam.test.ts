@@ -10,6 +10,7 @@ import {
 import {
   awsCallsOfBundle,
   grantedActions,
+  eventSourceQueues,
   isPlatformStatement,
   scopeProblems,
   tableOfArn,
@@ -68,9 +69,10 @@ function grantedInAnyScenario(logicalId: string): Set<string> {
 }
 
 describe('IAM grants match the code, per function', () => {
-  test('the template has the findings, Slack and worker functions', () => {
+  test('the template has the findings, pager, Slack and worker functions', () => {
     expect(functions.map((fn) => fn.logicalId).sort()).toEqual([
       'FindingsFunction',
+      'PagerFunction',
       'SlackFunction',
       'WorkerFunction',
     ]);
@@ -97,7 +99,7 @@ describe('IAM grants match the code, per function', () => {
     });
   }
 
-  test('the findings function calls its state table, the Slack secret, the routes parameter and the IP Insights model or endpoint', () => {
+  test('the findings function calls its state table, the Slack secret, the routes parameter, the page queue and the IP Insights model or endpoint', () => {
     const findings = functions.find((fn) => fn.logicalId === 'FindingsFunction')!;
     expect([...callsByAction(findings).keys()].sort()).toEqual([
       'dynamodb:BatchGetItem',
@@ -107,6 +109,7 @@ describe('IAM grants match the code, per function', () => {
       's3:GetObject',
       'sagemaker:InvokeEndpoint',
       'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
       'ssm:GetParameter',
     ]);
   });
@@ -147,9 +150,11 @@ describe('every statement is scoped', () => {
     expect(problems).toEqual([]);
   });
 
-  test('each function writes only its own log group and failure queue', () => {
+  test('each function writes only its own log group and failure queue, reads only its event source, and sends page requests only to the page queue', () => {
+    const pageQueue = valueOf(base, 'PageQueue', 'Arn');
     for (const fn of functions) {
       const platform = fn.statements.filter((s) => isPlatformStatement(base, fn, s));
+      const sources = eventSourceQueues(base, fn);
       const expected = [
         {
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -163,15 +168,22 @@ describe('every statement is scoped', () => {
                 Resource: [valueOf(base, fn.onFailureQueueId, 'Arn')],
               },
             ]),
+        ...sources.map((queue) => ({
+          Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Resource: [queue],
+        })),
       ];
       expect({
         fn: fn.logicalId,
         platform: platform.map((s) => ({ Action: s.Action, Resource: s.Resource })),
       }).toEqual({ fn: fn.logicalId, platform: expected });
+      const pageRequests = (s: (typeof fn.statements)[number]) =>
+        s.Action.every((a) => a === 'sqs:SendMessage') && s.Resource.every((r) => r === pageQueue);
       const otherLogsOrQueues = fn.statements.filter(
         (s) =>
           s.Effect === 'Allow' &&
           !platform.includes(s) &&
+          !pageRequests(s) &&
           s.Action.some((a) => a.startsWith('logs:') || a.startsWith('sqs:')),
       );
       expect(otherLogsOrQueues).toEqual([]);

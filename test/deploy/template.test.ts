@@ -103,7 +103,12 @@ describe('handlers and bundles', () => {
     const timeouts = Object.fromEntries(
       functions.map((fn) => [fn.logicalId, fn.properties.Timeout]),
     );
-    expect(timeouts).toEqual({ FindingsFunction: 60, SlackFunction: 10, WorkerFunction: 300 });
+    expect(timeouts).toEqual({
+      FindingsFunction: 60,
+      PagerFunction: 50,
+      SlackFunction: 10,
+      WorkerFunction: 300,
+    });
   });
 });
 
@@ -241,7 +246,7 @@ describe('configuration', () => {
       expect(config.minSeverity).toBe(0);
       expect(fn.environment.SLACK_SECRET_ARN).toBe(valueOf(stack, 'SlackSecret'));
       // The functions that route or list the routes read them from the stack's parameter.
-      if (fn.logicalId !== 'SlackFunction') {
+      if (fn.logicalId === 'FindingsFunction' || fn.logicalId === 'WorkerFunction') {
         expect(config.routes).toEqual({
           kind: 'parameter',
           name: valueOf(stack, 'RoutesParameter'),
@@ -365,5 +370,62 @@ describe('routes', () => {
     const value = template.Resources.RoutesParameter?.Properties?.Value as string;
     const table = parseRoutes(value, 'RoutesParameter', 'C0SECURITY1');
     expect(table.routes).toEqual(defaultRoutes('C0SECURITY1'));
+  });
+});
+
+describe('paging', () => {
+  const queueUrl = valueOf(stack, 'PageQueue');
+
+  test('the page queue retries a delivery five times, then dead-letters it and the alarm fires', () => {
+    expect(properties('PageQueue')).toMatchObject({
+      VisibilityTimeout: 60,
+      RedrivePolicy: { maxReceiveCount: 5 },
+    });
+    expect(evaluate(stack, properties('PageQueue').RedrivePolicy as JsonObject)).toMatchObject({
+      deadLetterTargetArn: valueOf(stack, 'PageDeadLetterQueue', 'Arn'),
+    });
+    const pager = functions.find((fn) => fn.logicalId === 'PagerFunction')!;
+    expect(pager.environment.PAGE_MAX_RECEIVES).toBe('5');
+    const alarm = evaluate(stack, properties('PageDeadLetterAlarm') as JsonObject) as JsonObject;
+    expect(alarm).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: valueOf(stack, 'PageDeadLetterQueue', 'QueueName') },
+      ],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(pager.properties.Events).toEqual({
+      PageRequests: {
+        Type: 'SQS',
+        Properties: {
+          Queue: { 'Fn::GetAtt': ['PageQueue', 'Arn'] },
+          BatchSize: 10,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        },
+      },
+    });
+  });
+
+  test('only the pager reads the PagerDuty secret; the others page through the queue once enabled', () => {
+    const off = lambdaFunctions(stack);
+    const on = lambdaFunctions(stackOf(template, { PagerDutyEnabled: 'true' }));
+    for (const fn of off) expect(fn.environment.PAGE_QUEUE_URL ?? '').toBe('');
+    const producers = on.filter((fn) => fn.environment.PAGE_QUEUE_URL === queueUrl);
+    expect(producers.map((fn) => fn.logicalId).sort()).toEqual([
+      'FindingsFunction',
+      'SlackFunction',
+      'WorkerFunction',
+    ]);
+    for (const fn of on) {
+      const env = { ...fn.environment, SLACK_BOT_TOKEN: 'xoxb-1', AWS_LAMBDA_FUNCTION_NAME: 'fn' };
+      const config = loadConfig(env, ['slackBot', 'channel']);
+      // The pager's routing key comes from its secret at cold start.
+      expect(config.paging.kind).toBe(fn.logicalId === 'PagerFunction' ? 'none' : 'queue');
+    }
+    const secretReaders = on.filter((fn) =>
+      fn.statements.some((s) => s.Resource.includes(valueOf(stack, 'PagerDutySecret'))),
+    );
+    expect(secretReaders.map((fn) => fn.logicalId)).toEqual(['PagerFunction']);
   });
 });

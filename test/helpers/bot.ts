@@ -26,6 +26,9 @@ import { findingRecords } from '../../src/app/findingRecordWriter';
 import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
 import { startTestStore, type TestStore } from '../../harness/store';
 import type { RoutingTable } from '../../src/routing/routes';
+import { inProcessPaging } from '../../src/app/pageDelivery';
+import type { LocalPagerDuty } from '../../src/app/demo/localPagerDuty';
+import type { InProcessPageQueue } from '../../src/paging/inProcessQueue';
 import { parseRoutes } from '../../src/routing/parseRoutes';
 
 export const CHANNEL = 'C0SECURITY';
@@ -76,7 +79,12 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
+/** A routing key the local PagerDuty accepts (32 characters, as PagerDuty's are). */
+export const ROUTING_KEY = 'R0UTINGKEY0123456789ABCDEFGHIJKL';
+
 export interface BotHarnessOptions {
+  /** Page on-call through this local PagerDuty (in-process page queue, retries without waiting). */
+  readonly pagerDuty?: LocalPagerDuty;
   /** The routes (startBotHarness: EVERYTHING_TO_CHANNEL; startRuntimeHarness: the defaults). */
   readonly routes?: RoutingTable;
   readonly dryRun?: boolean;
@@ -87,6 +95,8 @@ export interface BotHarnessOptions {
 }
 
 export interface RuntimeHarness {
+  /** Resolves once every page request so far was delivered or given up. */
+  pagesIdle(): Promise<void>;
   readonly slack: LocalSlack;
   readonly store: TestStore;
   readonly runtime: Runtime;
@@ -126,8 +136,12 @@ export async function startRuntimeHarness(
     STORE: 'dynamodb',
     DRY_RUN: options.dryRun === true ? 'true' : 'false',
     PROTECTED_PRINCIPALS: options.protectedPrincipals ?? '',
+    ...(options.pagerDuty === undefined
+      ? {}
+      : { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: options.pagerDuty.url }),
     ...options.env,
   });
+  let pageQueue: InProcessPageQueue | undefined;
   const aws: AwsMocks = {
     guardduty: mockClient(GuardDutyClient),
     iam: mockClient(IAMClient),
@@ -142,6 +156,10 @@ export async function startRuntimeHarness(
     scorer: options.scorer ?? (await createScorer({}, {})),
     clock: options.clock ?? (() => NOW),
     ...(options.routes === undefined ? {} : { routes: options.routes }),
+    paging: inProcessPaging(config, silentLog, {
+      onQueue: (queue) => (pageQueue = queue),
+      backoffMs: () => 1,
+    }),
     // Region and credentials are irrelevant: the mocks answer before any request is signed.
     remediation: {
       aws: createAwsGateway(),
@@ -159,8 +177,10 @@ export async function startRuntimeHarness(
     runtime,
     config,
     aws,
+    pagesIdle: () => pageQueue?.idle() ?? Promise.resolve(),
     async close() {
       await runtime.remediation.idle();
+      await pageQueue?.idle();
       await slack.close();
       await runtime.close();
       await store.close();
@@ -179,7 +199,7 @@ export async function startRuntimeHarness(
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
   // Remediation is tried on findings of every severity: all of them are posted here.
   const harness = await startRuntimeHarness({ routes: EVERYTHING_TO_CHANNEL, ...options });
-  const { slack, store, runtime, config, aws } = harness;
+  const { slack, store, runtime, config, aws, pagesIdle } = harness;
   const receiver = slackHttpReceiver({ signingSecret: slack.signingSecret, logger: silentLogger });
   const app = createBoltApp({
     botToken: slack.botToken,
@@ -240,6 +260,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     async idle() {
       while (listening.size > 0) await Promise.allSettled([...listening]);
       await runtime.remediation.idle();
+      await pagesIdle();
     },
     async close() {
       await runtime.remediation.idle();

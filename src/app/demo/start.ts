@@ -22,6 +22,12 @@ import { createDemoPage } from './page';
 import { SampleGuardDuty } from './sampleGuardDuty';
 import { loadSampleFindings } from './samples';
 import { DEMO_CHANNEL, DEMO_RESPONDERS, DEMO_USERS } from './workspace';
+import { startLocalPagerDuty, type LocalPagerDuty } from './localPagerDuty';
+import { inProcessPaging } from '../pageDelivery';
+import type { InProcessPageQueue } from '../../paging/inProcessQueue';
+
+/** The demo pages a stand-in on loopback: nobody is ever paged by a demo. */
+const DEMO_ROUTING_KEY = 'DEMO0ROUTING0KEY0LOCAL0ONLY00000';
 
 export interface DemoOptions {
   /** Where the store, the channel history, the model and the secrets are kept. */
@@ -62,6 +68,8 @@ export interface RunningDemo {
     readonly description: string;
   };
   readonly bot: DemoBotParts;
+  /** The PagerDuty stand-in the demo pages (its incidents show what on-call would see). */
+  readonly pagerDuty: LocalPagerDuty;
   /** Stops everything and saves the channel; calling it again returns the same promise. */
   close(): Promise<void>;
 }
@@ -93,6 +101,7 @@ function demoConfig(options: {
   live: boolean;
   slack: LocalSlack;
   modelPath: string;
+  pagerDutyUrl: string;
 }): Config {
   return {
     slack: {
@@ -105,6 +114,7 @@ function demoConfig(options: {
     // Every sample is shown, the low-severity ones too.
     minSeverity: 0,
     routes: { kind: 'defaults' },
+    paging: { kind: 'pagerduty', routingKey: DEMO_ROUTING_KEY, eventsUrl: options.pagerDutyUrl },
     ipInsights: { kind: 'model', location: options.modelPath },
     store: { kind: 'local', dir: join(options.dataDir, 'store'), tables: DEFAULT_TABLE_NAMES },
     auditAnchors: { kind: 'file', path: join(options.dataDir, 'store', 'audit-anchors.jsonl') },
@@ -194,12 +204,22 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const slack = await startSlack(options, history, page, secrets);
     teardown.add(() => slack.close());
     const modelPath = join(dataDir, DEMO_MODEL_FILE);
-    const config = demoConfig({ ...options, dataDir, slack, modelPath });
+    const pagerDuty = await startLocalPagerDuty({ routingKey: DEMO_ROUTING_KEY });
+    teardown.add(() => pagerDuty.close());
+    const config = demoConfig({
+      ...options,
+      dataDir,
+      slack,
+      modelPath,
+      pagerDutyUrl: pagerDuty.url,
+    });
     const store = await openDemoStore(config, dataDir);
     let runtime: Runtime | undefined = undefined;
+    let pageQueue: InProcessPageQueue | undefined;
     teardown.add(async () => {
       // Let an action that is running finish (and be audited) before the store closes.
       await runtime?.remediation.idle();
+      await pageQueue?.idle();
       await (runtime ?? store).close();
     });
     const keeper = keepHistory(slack, history, options.log);
@@ -218,6 +238,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       store,
       findings: findingRecords(store),
       clock,
+      paging: inProcessPaging(config, options.log, { onQueue: (queue) => (pageQueue = queue) }),
       // Dry run plans and audits without AWS; --live uses the machine's AWS credentials.
       remediation: {
         guardduty: { reader: guardduty },
@@ -232,6 +253,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     for (const finding of findings) {
       samples.push({ finding, outcome: await runtime.publisher.publish(finding) });
     }
+    await pageQueue?.idle();
     await keeper.flush();
 
     let closing: Promise<void> | undefined;
@@ -244,6 +266,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       samples,
       model: { path: model.path, trained: model.trained, description: model.scorer.description },
       bot,
+      pagerDuty,
       close: () => (closing ??= teardown.run()),
     };
   } catch (error) {

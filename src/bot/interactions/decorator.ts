@@ -4,6 +4,7 @@ import { findingView, type RemediationState } from '../../actions/remediationSta
 import { familyFits, familySubject } from '../../actions/targets';
 import type { Finding } from '../../findings';
 import type { MessageDecorator } from '../findingPublisher';
+import { pageButtons, pageLine } from '../paging/pageMessage';
 import { remediationButtons } from './buttons';
 import { statusLines } from './statusLines';
 
@@ -32,12 +33,29 @@ export async function remediationStateOf(
   return findingView(finding.id, keys.length === 0 ? [] : await subjects.getMany(keys));
 }
 
-/** Buttons and status lines of a finding's message, from its subjects' remediation state. */
+export interface DecoratorOptions {
+  /** The on-call tool pages go to ("PagerDuty"); without one, no paging buttons or lines. */
+  readonly pagingTool?: string;
+}
+
+/**
+ * Buttons and status lines of a finding's message, from its subjects' remediation state and its
+ * page (on the record, so no read of its own).
+ */
 export function createRemediationDecorator(
   subjects: Pick<SubjectStateRepository, 'getMany'>,
+  decorator: DecoratorOptions = {},
 ): MessageDecorator {
-  return async (finding, _record, options) => {
+  return async (finding, record, options) => {
     const current = await remediationStateOf(subjects, finding, options);
-    return { buttons: remediationButtons(finding, current), status: statusLines(current) };
+    const tool = decorator.pagingTool;
+    const page = tool === undefined ? undefined : pageLine(record?.page, tool);
+    return {
+      buttons: [
+        ...remediationButtons(finding, current),
+        ...(tool === undefined ? [] : pageButtons(finding.id, record?.page)),
+      ],
+      status: [...statusLines(current), ...(page === undefined ? [] : [page])],
+    };
   };
 }

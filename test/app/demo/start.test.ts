@@ -63,6 +63,25 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
     );
   });
 
+  it('pages the Critical and High samples to its local PagerDuty, and shows each incident on its message', async () => {
+    const critical = fixtureFinding('Synthetic_AttackSequence_IAM_CompromisedCredentials.json');
+    const paged = demo.samples
+      .filter((s) => s.finding.severity >= 7)
+      .map((s) => s.finding.id)
+      .sort();
+    expect([...demo.pagerDuty.incidents.keys()].sort()).toEqual(paged);
+    expect(demo.pagerDuty.incidents.get(critical.id)).toMatchObject({
+      status: 'triggered',
+      severity: 'critical',
+      summary: expect.stringMatching(
+        /^GuardDuty Critical 9\.2: Potential credential compromise/,
+      ) as string,
+    });
+    const blocks = JSON.stringify(messageFor(demo, critical.id)?.blocks);
+    expect(blocks).toContain(':pager: *On-call paged* through PagerDuty at');
+    expect(blocks).toContain('"action_id":"page:acknowledge"');
+  });
+
   it('serves the page, its script and style from the same loopback origin, locked down', async () => {
     const page = await fetch(demo.url);
     expect(page.status).toBe(200);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resourcesOfType, type Stack } from '../../../harness/deploy/cfn';
+import { evaluate, resourcesOfType, type Json, type Stack } from '../../../harness/deploy/cfn';
 import {
   ROOT,
   valueOf,
@@ -21,6 +21,23 @@ export function awsCallsOfBundle(sourceFiles: readonly string[]): AwsCall[] {
  * than a call the code makes: writing the function's own logs, and sending a failed asynchronous
  * invocation to its own on-failure queue.
  */
+const SQS_EVENT_SOURCE_ACTIONS = new Set([
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+]);
+
+/** The ARNs of the SQS queues a function's `Events` read (its event source mappings). */
+export function eventSourceQueues(stack: Stack, fn: LambdaFunction): string[] {
+  const events = fn.properties.Events;
+  if (typeof events !== 'object' || events === null || Array.isArray(events)) return [];
+  return Object.values(
+    events as Record<string, { Type?: unknown; Properties?: { Queue?: unknown } }>,
+  )
+    .filter((event) => event.Type === 'SQS')
+    .map((event) => String(evaluate(stack, event.Properties?.Queue as Json)));
+}
+
 export function isPlatformStatement(stack: Stack, fn: LambdaFunction, statement: Statement) {
   const logs = fn.logGroupId === undefined ? undefined : valueOf(stack, fn.logGroupId, 'Arn');
   const queue =
@@ -31,7 +48,12 @@ export function isPlatformStatement(stack: Stack, fn: LambdaFunction, statement:
   const ownQueue =
     statement.Action.every((a) => a === 'sqs:SendMessage') &&
     statement.Resource.every((r) => r === queue);
-  return ownLogs || ownQueue;
+  // Lambda reads an SQS event source with the function's role.
+  const sources = eventSourceQueues(stack, fn);
+  const readsSource =
+    statement.Action.every((a) => SQS_EVENT_SOURCE_ACTIONS.has(a)) &&
+    statement.Resource.every((r) => sources.includes(r));
+  return ownLogs || ownQueue || readsSource;
 }
 
 /** Actions an Allow statement of the function's role grants for the code (platform ones aside). */

@@ -98,6 +98,13 @@ const routesParameter: FunctionRequest = {
   why: 'the routing file at cold start',
 };
 
+/** A page request for the pager function (the findings, Slack and worker functions send them). */
+const pageRequest: FunctionRequest = {
+  action: 'sqs:SendMessage',
+  resource: (s) => valueOf(s, 'PageQueue', 'Arn'),
+  why: 'a page request (route, Page on-call, Acknowledge, resolve after remediation)',
+};
+
 const scoring: FunctionRequest[] = [
   {
     action: 's3:GetObject',
@@ -155,6 +162,7 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
     ...platform('findings', 'FindingsDeadLetterQueue'),
     slackSecret,
     routesParameter,
+    pageRequest,
     ...['GetItem', 'UpdateItem', 'DeleteItem'].map((operation): FunctionRequest => ({
       action: `dynamodb:${operation}`,
       resource: findingsTable,
@@ -189,6 +197,42 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       resource: (s) => valueOf(s, 'WorkerFunction', 'Arn'),
       why: 'hands an intent or a slow subcommand to the worker',
     },
+    pageRequest,
+  ],
+  PagerFunction: [
+    ...platform('pager'),
+    ...['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes'].map(
+      (operation): FunctionRequest => ({
+        action: `sqs:${operation}`,
+        resource: (s) => valueOf(s, 'PageQueue', 'Arn'),
+        why: 'Lambda reads the page queue for the function',
+        platform: true,
+      }),
+    ),
+    slackSecret,
+    {
+      action: 'secretsmanager:GetSecretValue',
+      resource: (s) => valueOf(s, 'PagerDutySecret'),
+      why: 'the PagerDuty routing key at cold start',
+    },
+    {
+      action: 'dynamodb:GetItem',
+      resource: findingsTable,
+      context: leading(FINDING_ID),
+      why: 'the finding to page about, its message and page',
+    },
+    {
+      action: 'dynamodb:UpdateItem',
+      resource: findingsTable,
+      context: leading(FINDING_ID),
+      why: 'the page state on the finding record',
+    },
+    ...['GetItem', 'BatchGetItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: idempotencyTable,
+      context: leading(subjectKey),
+      why: 'the buttons a redrawn message keeps (its subjects’ states)',
+    })),
   ],
   WorkerFunction: [
     ...platform('worker', 'WorkerDeadLetterQueue'),
@@ -205,6 +249,7 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       context: leading(intentKey, runKey, subjectKey, refusalKey),
       why: 'intents, the worker’s runs, subjects’ states, refusal counters',
     })),
+    pageRequest,
     ...['ListDetectors', 'ListFindings', 'GetFindings', 'GetFindingsStatistics'].map(
       (operation): FunctionRequest => ({
         action: `guardduty:${operation}`,

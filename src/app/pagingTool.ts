@@ -1,0 +1,2 @@
+/** The on-call tool the messages name. */
+export const PAGING_TOOL = 'PagerDuty';
