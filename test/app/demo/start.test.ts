@@ -63,7 +63,7 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
     );
   });
 
-  it('pages the Critical and High samples to its local PagerDuty, and shows each incident on its message', async () => {
+  it('pages the Critical and High samples to its local PagerDuty, and shows each incident on its message', () => {
     const critical = fixtureFinding('Synthetic_AttackSequence_IAM_CompromisedCredentials.json');
     const paged = demo.samples
       .filter((s) => s.finding.severity >= 7)
