@@ -17,6 +17,24 @@ function problems(env: NodeJS.ProcessEnv, needs: ('slack' | 'channel')[] = []): 
 }
 
 describe('loadConfig', () => {
+  it('pages through PagerDuty with a routing key, through the page queue with its URL', () => {
+    expect(
+      loadConfig({ ...VALID, PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY0123456789ABCDEFGHIJKL' }).paging,
+    ).toEqual({
+      kind: 'pagerduty',
+      routingKey: 'R0UTINGKEY0123456789ABCDEFGHIJKL',
+      eventsUrl: 'https://events.pagerduty.com',
+    });
+    const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/pages';
+    expect(loadConfig({ ...VALID, PAGE_QUEUE_URL: queueUrl }).paging).toEqual({
+      kind: 'queue',
+      queueUrl,
+    });
+    expect(() => loadConfig({ ...VALID, PAGERDUTY_ROUTING_KEY: 'short' })).toThrow(
+      'PAGERDUTY_ROUTING_KEY: must be a 32-character Events API v2 integration key',
+    );
+  });
+
   it('applies the documented defaults', () => {
     const config = loadConfig(VALID, ['slack', 'channel'], '/srv');
     expect(config).toEqual({
@@ -29,6 +47,7 @@ describe('loadConfig', () => {
       responders: { users: [], groups: [] },
       minSeverity: 0,
       routes: { kind: 'defaults' },
+      paging: { kind: 'none' },
       ipInsights: { kind: 'none' },
       store: {
         kind: 'local',
