@@ -60,6 +60,8 @@ export interface Config {
   readonly port: number;
   /** Lambda: the remediation worker function invoked asynchronously. */
   readonly workerFunctionName?: string;
+  /** Lambda: the digest function `/guardduty digest` is handed to. */
+  readonly digestFunctionName?: string;
 }
 
 /** Which parts a command needs; everything else may be absent. */
@@ -139,6 +141,7 @@ const EnvSchema = z.object({
   PROTECTED_PRINCIPALS: z.string().optional().transform(list),
   PORT: z.coerce.number().int().min(0).max(65535, 'must be a TCP port').default(3000),
   WORKER_FUNCTION_NAME: z.string().min(1).optional(),
+  DIGEST_FUNCTION_NAME: z.string().min(1).optional(),
   AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
 });
 
@@ -245,5 +248,6 @@ export function loadConfig(
     protectedPrincipals: e.PROTECTED_PRINCIPALS,
     port: e.PORT,
     ...(e.WORKER_FUNCTION_NAME === undefined ? {} : { workerFunctionName: e.WORKER_FUNCTION_NAME }),
+    ...(e.DIGEST_FUNCTION_NAME === undefined ? {} : { digestFunctionName: e.DIGEST_FUNCTION_NAME }),
   };
 }

@@ -31,6 +31,8 @@ export interface FindingRecord extends FindingVersion {
   /** The first channel the route names (its message is `ts`), or the digest's channel. */
   readonly channel: string;
   readonly ts?: string;
+  /** Set when the message is a reply in a thread (a digest's): the thread's parent. */
+  readonly threadTs?: string;
   readonly postedAt?: number;
   /** Every channel the route posts to, first one first (absent: `channel` alone). */
   readonly channels?: readonly string[];

@@ -17,6 +17,8 @@ export interface BotWiring {
   readonly detectorId?: string;
   /** Lambda only: hands slow subcommands to the worker (see `RegisterOptions.defer`). */
   readonly deferCommand?: DeferCommand;
+  /** `/guardduty digest`: in this process, or handed to the digest function (Lambda). */
+  readonly requestDigest?: CommandDeps['requestDigest'];
 }
 
 /**
@@ -37,6 +39,7 @@ export function commandDeps(wiring: BotWiring): CommandDeps {
     channel: config.slack.channelId,
     dryRun: config.dryRun,
     routes: runtime.routes,
+    ...(wiring.requestDigest === undefined ? {} : { requestDigest: wiring.requestDigest }),
     clock: runtime.clock,
     log,
     ...(wiring.detectorId === undefined ? {} : { detectorId: wiring.detectorId }),

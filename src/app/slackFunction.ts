@@ -98,6 +98,17 @@ function workerFunctionName(config: Config): string {
   return config.workerFunctionName;
 }
 
+/**
+ * `/guardduty digest` goes to the digest function, which alone writes digests and answers
+ * through the response URL; the ack says nothing more.
+ */
+function digestByFunction(invoker: AsyncInvoker, functionName: string) {
+  return async (request: { channel: string; userId: string; responseUrl: string }) => {
+    await invoker.invokeAsync(functionName, { digest: request });
+    return undefined;
+  };
+}
+
 /** Slow `/guardduty` subcommands go to the worker, which answers through response_url. */
 export function deferToWorker(invoker: AsyncInvoker, functionName: string): DeferCommand {
   return (command) => invoker.invokeAsync(functionName, { command });
@@ -163,6 +174,9 @@ export function slackFunction(): SlackHandler {
           log,
           guardduty: WORKER_ONLY_GUARDDUTY,
           deferCommand: deferToWorker(invoker, worker),
+          ...(config.digestFunctionName === undefined
+            ? {}
+            : { requestDigest: digestByFunction(invoker, config.digestFunctionName) }),
         }),
       ],
       { log },

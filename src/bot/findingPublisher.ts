@@ -190,6 +190,13 @@ export class FindingPublisher {
     return this.deps.decorate === undefined ? {} : this.deps.decorate(finding, record, options);
   }
 
+  /** A stored finding's message as it would be drawn now (a digest's thread entries). */
+  async messageOf(record: FindingRecord): Promise<{ message: SlackMessage; score: ScoreView }> {
+    const finding = parseStoredFinding(record.finding);
+    const score = scoreOf(record) ?? (await scoreFinding(finding, this.deps.scorer, this.deps.log));
+    return { message: await this.render(finding, score, record), score };
+  }
+
   private async render(
     finding: Finding,
     score: ScoreView,

@@ -50,7 +50,8 @@ export function createSlackClient(options: SlackClientOptions): WebClient {
 
 /** The channel operations the finding pipeline needs. */
 export interface ChannelMessages {
-  post(channel: string, message: SlackMessage): Promise<{ ts: string }>;
+  /** With `threadTs`, a reply in that thread. */
+  post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   /** The ts of the message posted for a finding since `oldestMs`, found by its metadata. */
   findFindingMessage(
@@ -72,10 +73,11 @@ const SAFE_POSTING = {
 export class WebApiChannelMessages implements ChannelMessages {
   constructor(private readonly client: WebClient) {}
 
-  async post(channel: string, message: SlackMessage): Promise<{ ts: string }> {
+  async post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ ts: string }> {
     const result = await reaching(this.client, 'chat.postMessage', () =>
       this.client.chat.postMessage({
         channel,
+        ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
         text: message.text,
         blocks: message.blocks,
         ...(message.metadata === undefined ? {} : { metadata: message.metadata }),

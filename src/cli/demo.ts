@@ -82,7 +82,7 @@ function countOutcomes(demo: RunningDemo): string {
   const posted = count('posted');
   const gathered = count('gathered');
   const kept = demo.samples.length - posted - gathered;
-  const digest = gathered === 0 ? '' : `; ${gathered} Low ones wait for the digest`;
+  const digest = gathered === 0 ? '' : `; ${gathered} Low ones are in today's digest`;
   if (kept === 0) return `posted ${posted} sample findings to #security${digest}`;
   if (posted === 0 && gathered === 0) {
     return `${kept} sample findings already in #security (from the last run)`;

@@ -7,6 +7,7 @@ import { ExitCode } from './exitCodes';
 import { cliConfig, type CliCommand } from './io';
 import { argumentError } from './score';
 import { untilSignal } from './signals';
+import { digestPoster, inProcessDigest } from '../app/digests';
 
 const SERVE_USAGE =
   'usage: serve   (Bolt app on PORT, POST /slack/events; Socket Mode when SLACK_APP_TOKEN is set)';
@@ -43,7 +44,13 @@ export function createServeCommand(deps: ServeDeps): CliCommand {
     const { log } = createLogger('guardduty-chatops-serve');
     const runtime = await openProcessRuntime(config, { log, live: !config.dryRun });
     try {
-      const listeners = botListeners({ config, runtime, log, guardduty: sdkGuardDutyReader() });
+      const listeners = botListeners({
+        config,
+        runtime,
+        log,
+        guardduty: sdkGuardDutyReader(),
+        requestDigest: inProcessDigest(digestPoster(runtime, log)),
+      });
       let bot;
       try {
         bot = await startBotServer({ slack: config.slack, listeners, port: config.port });

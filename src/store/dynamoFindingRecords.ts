@@ -106,6 +106,7 @@ export class DynamoFindingRecords extends DynamoFindingReader {
       channel: message.channel,
       ts: message.ts,
       postedAt: message.postedAt,
+      threadTs: message.threadTs,
       copies: message.copies,
       score: message.score,
     });

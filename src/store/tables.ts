@@ -15,6 +15,8 @@ export const DEFAULT_TABLE_NAMES: TableNames = {
 
 /** Findings by the IAM or EC2 subject they are about, newest first. */
 export const FINDINGS_BY_RESOURCE_INDEX = 'byResource';
+/** Findings waiting for a channel's digest (sparse: only those records carry `digestChannel`). */
+export const FINDINGS_BY_DIGEST_INDEX = 'byDigest';
 /** Index of audit records by finding, for `/guardduty audit FINDING_ID`. */
 export const AUDIT_BY_FINDING_INDEX = 'byFinding';
 /** By the acting Slack user, newest first: `/guardduty audit @user` reads only that user's records. */
@@ -35,6 +37,7 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
         { AttributeName: 'findingId', AttributeType: 'S' },
         { AttributeName: 'resource', AttributeType: 'S' },
         { AttributeName: 'claimedAt', AttributeType: 'N' },
+        { AttributeName: 'digestChannel', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'findingId', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -45,6 +48,14 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
             { AttributeName: 'claimedAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: FINDINGS_BY_DIGEST_INDEX,
+          KeySchema: [
+            { AttributeName: 'digestChannel', KeyType: 'HASH' },
+            { AttributeName: 'claimedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     },

@@ -87,7 +87,7 @@ describe('demo command', () => {
       '  AWS          dry run: remediation shows the AWS calls it would make and makes none (--live to call AWS)\n',
     );
     expect(io.out()).toMatch(
-      / {2}Findings {5}posted \d+ sample findings to #security; \d+ Low ones wait for the digest\n/,
+      / {2}Findings {5}posted \d+ sample findings to #security; \d+ Low ones are in today's digest\n/,
     );
     expect(io.out()).toContain(
       '  - as alice, click "Disable access key" on the dev-alice finding and confirm\n',

@@ -71,6 +71,7 @@ function grantedInAnyScenario(logicalId: string): Set<string> {
 describe('IAM grants match the code, per function', () => {
   test('the template has the findings, pager, Slack and worker functions', () => {
     expect(functions.map((fn) => fn.logicalId).sort()).toEqual([
+      'DigestFunction',
       'FindingsFunction',
       'PagerFunction',
       'SlackFunction',
@@ -210,7 +211,7 @@ describe('every statement is scoped', () => {
     }
   });
 
-  test('the scoring grants are the object or endpoint the parameters name, for the functions that score', () => {
+  test('the scoring grants are the object or endpoint the parameters name, for the functions that score (the digest scores what waited for it)', () => {
     const statementsFor = (stack: Stack) =>
       lambdaFunctions(stack).flatMap((fn) =>
         fn.statements
@@ -225,11 +226,13 @@ describe('every statement is scoped', () => {
     expect(statementsFor(scenarios[1]!)).toEqual([
       { fn: 'FindingsFunction', resource: model },
       { fn: 'WorkerFunction', resource: model },
+      { fn: 'DigestFunction', resource: model },
     ]);
     const endpoint = ['arn:aws:sagemaker:eu-west-1:123456789012:endpoint/ip-insights'];
     expect(statementsFor(scenarios[2]!)).toEqual([
       { fn: 'FindingsFunction', resource: endpoint },
       { fn: 'WorkerFunction', resource: endpoint },
+      { fn: 'DigestFunction', resource: endpoint },
     ]);
   });
 

@@ -104,6 +104,7 @@ describe('handlers and bundles', () => {
       functions.map((fn) => [fn.logicalId, fn.properties.Timeout]),
     );
     expect(timeouts).toEqual({
+      DigestFunction: 900,
       FindingsFunction: 60,
       PagerFunction: 50,
       SlackFunction: 10,
@@ -154,6 +155,13 @@ describe('findings delivery', () => {
       functions.map((fn) => [fn.logicalId, resolved(fn.properties).EventInvokeConfig]),
     );
     expect(configs).toEqual({
+      DigestFunction: {
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: {
+          OnFailure: { Type: 'SQS', Destination: valueOf(stack, 'DigestDeadLetterQueue', 'Arn') },
+        },
+      },
       FindingsFunction: {
         MaximumRetryAttempts: 2,
         MaximumEventAgeInSeconds: 3600,
@@ -161,6 +169,7 @@ describe('findings delivery', () => {
           OnFailure: { Type: 'SQS', Destination: valueOf(stack, 'FindingsDeadLetterQueue', 'Arn') },
         },
       },
+      PagerFunction: undefined,
       SlackFunction: undefined,
       WorkerFunction: {
         MaximumRetryAttempts: 2,
@@ -413,6 +422,7 @@ describe('paging', () => {
     for (const fn of off) expect(fn.environment.PAGE_QUEUE_URL ?? '').toBe('');
     const producers = on.filter((fn) => fn.environment.PAGE_QUEUE_URL === queueUrl);
     expect(producers.map((fn) => fn.logicalId).sort()).toEqual([
+      'DigestFunction',
       'FindingsFunction',
       'SlackFunction',
       'WorkerFunction',

@@ -56,7 +56,11 @@ describe('the demo in a browser', () => {
   it('shows the findings with their IP Insights scores', async () => {
     const messages = page.locator('#messages > article.message');
     const posted = demo.samples.filter((s) => s.outcome.kind === 'posted').length;
-    await expect(messages.count()).resolves.toBe(posted);
+    // Each posted finding, and today's digest (its replies are in its thread).
+    await expect(messages.count()).resolves.toBe(posted + 1);
+    await expect(
+      page.locator('#messages > article.message', { hasText: 'GuardDuty digest' }).count(),
+    ).resolves.toBe(1);
     const devAlice = findingMessage(DEV_ALICE_TITLE);
     await expect(devAlice.locator('.bk-header').textContent()).resolves.toMatch(
       /Medium 5\.0 · The user dev-alice is performing API requests/,

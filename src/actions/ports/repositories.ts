@@ -16,6 +16,8 @@ export interface PostedMessages {
   readonly channel: string;
   readonly ts: string;
   readonly postedAt: number;
+  /** The thread the message is a reply in (a digest's). */
+  readonly threadTs?: string;
   readonly copies?: readonly MessageRef[];
   /** The IP Insights view shown (JSON), when scored after the claim. */
   readonly score?: string;
@@ -81,6 +83,45 @@ export interface FindingRecordRepository {
   replaceWithNewer(findingId: string, content: FindingContent): Promise<FindingContent | undefined>;
   /** Puts back what `replaceWithNewer` replaced, if our write is still the stored one. */
   restore(findingId: string, ours: FindingVersion, previous: FindingContent): Promise<void>;
+}
+
+/** One digest of one channel: claimed once, whoever runs it (schedule, retry, `/guardduty digest`). */
+export interface DigestRun {
+  /** `digest#C…#2026-12-01` for the day's scheduled run, `digest#C…#manual#<ms>` for a command. */
+  readonly runId: string;
+  readonly channel: string;
+  readonly claimedAt: number;
+  readonly runStatus: 'running' | 'posted';
+  /** The findings taken into the run, saved before anything is posted (a retry resumes them). */
+  readonly taken?: readonly string[];
+  /** The summary message, once posted. */
+  readonly ts?: string;
+  readonly count?: number;
+}
+
+/** The findings waiting for digests, and the digests' runs (the findings table). */
+export interface DigestRepository {
+  /** Claims a run: undefined when ours, else the run already there. */
+  claimRun(run: DigestRun): Promise<DigestRun | undefined>;
+  /** Ids of the findings waiting for the channel's digest, oldest first. */
+  waiting(channel: string): Promise<string[]>;
+  /**
+   * Takes a waiting finding into the run (its claim, for the thread reply): the record after, or
+   * undefined when it is no longer waiting (another digest took it, or it was posted on its own).
+   */
+  take(
+    findingId: string,
+    channel: string,
+    runId: string,
+    at: number,
+  ): Promise<FindingRecord | undefined>;
+  /** A run left `running` by a failed attempt: ours now, unless another attempt took it first. */
+  takeOverRun(runId: string, staleClaimedAt: number, claimedAt: number): Promise<boolean>;
+  saveProgress(
+    runId: string,
+    progress: { readonly taken?: readonly string[]; readonly ts?: string },
+  ): Promise<void>;
+  finishRun(runId: string, ts: string | undefined, count: number): Promise<void>;
 }
 
 /** The findings table's index by subject, for redrawing every message about one. */

@@ -5,6 +5,7 @@ import type { Log } from '../../shared/log';
 import type { Runtime } from '../runtime';
 import { botListeners } from '../botListeners';
 import { SAMPLE_DETECTOR_ID, type SampleGuardDuty } from './sampleGuardDuty';
+import { digestPoster, inProcessDigest } from '../digests';
 
 /** What the bot adds to the finding pipeline: its listeners, and the audit log the page shows. */
 export interface DemoBotParts {
@@ -39,6 +40,13 @@ export const DEMO_WIRING: { readonly remediation: boolean; readonly commands: bo
  * answered from the demo's findings.
  */
 export const demoBotParts: DemoBotWiring = ({ runtime, config, log, guardduty }) => ({
-  register: botListeners({ config, runtime, log, guardduty, detectorId: SAMPLE_DETECTOR_ID }),
+  register: botListeners({
+    config,
+    runtime,
+    log,
+    guardduty,
+    detectorId: SAMPLE_DETECTOR_ID,
+    requestDigest: inProcessDigest(digestPoster(runtime, log)),
+  }),
   audit: runtime.remediation.audit,
 });

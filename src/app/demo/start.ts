@@ -24,6 +24,8 @@ import { loadSampleFindings } from './samples';
 import { DEMO_CHANNEL, DEMO_RESPONDERS, DEMO_USERS } from './workspace';
 import { startLocalPagerDuty, type LocalPagerDuty } from './localPagerDuty';
 import { inProcessPaging } from '../pageDelivery';
+import { digestPoster } from '../digests';
+import { scheduledRunId, type DigestOutcome } from '../../bot/digest';
 import type { InProcessPageQueue } from '../../paging/inProcessQueue';
 
 /** The demo pages a stand-in on loopback: nobody is ever paged by a demo. */
@@ -70,6 +72,8 @@ export interface RunningDemo {
   readonly bot: DemoBotParts;
   /** The PagerDuty stand-in the demo pages (its incidents show what on-call would see). */
   readonly pagerDuty: LocalPagerDuty;
+  /** Today's digest of the channel, posted at start (or already there after a restart). */
+  readonly digest: DigestOutcome;
   /** Stops everything and saves the channel; calling it again returns the same promise. */
   close(): Promise<void>;
 }
@@ -254,6 +258,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       samples.push({ finding, outcome: await runtime.publisher.publish(finding) });
     }
     await pageQueue?.idle();
+    // The Low samples waited for the digest: the demo shows today's at once.
+    const digest = await digestPoster(runtime, options.log).run(
+      DEMO_CHANNEL.id,
+      scheduledRunId(DEMO_CHANNEL.id, clock()),
+    );
     await keeper.flush();
 
     let closing: Promise<void> | undefined;
@@ -267,6 +276,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       model: { path: model.path, trained: model.trained, description: model.scorer.description },
       bot,
       pagerDuty,
+      digest,
       close: () => (closing ??= teardown.run()),
     };
   } catch (error) {

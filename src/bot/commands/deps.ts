@@ -7,6 +7,7 @@ import type { FindingRecord } from '../../actions/findingRecords';
 import type { MessageDecorator } from '../findingPublisher';
 import type { ResponderList } from '../interactions/words';
 import type { RoutingTable } from '../../routing/routes';
+import type { CommandResponse } from './responses';
 
 /** What the commands read from the finding → message map (the findings table). */
 export interface FindingRecords {
@@ -36,6 +37,15 @@ export interface CommandDeps {
   readonly dryRun: boolean;
   /** The routes in force, for `status`. */
   readonly routes: RoutingTable;
+  /**
+   * `/guardduty digest`: posts the channel's digest (in this process), or hands it to the digest
+   * function (Lambda), which answers through the response URL; the answer, if any, for the user.
+   */
+  readonly requestDigest?: (request: {
+    readonly channel: string;
+    readonly userId: string;
+    readonly responseUrl: string;
+  }) => Promise<CommandResponse | undefined>;
   readonly clock: () => Date;
   readonly log: Log;
   /** Pins the GuardDuty detector; otherwise the region's detector from ListDetectors. */

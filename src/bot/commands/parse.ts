@@ -52,7 +52,8 @@ export type Command =
   | { readonly kind: 'archive'; readonly findingId: string }
   | { readonly kind: 'suppress'; readonly findingId: string }
   | { readonly kind: 'audit'; readonly subject?: AuditSubject; readonly limit: number }
-  | { readonly kind: 'status' };
+  | { readonly kind: 'status' }
+  | { readonly kind: 'digest' };
 
 export interface ParseError {
   /** One line of safe mrkdwn: which argument, and why. */
@@ -358,6 +359,9 @@ function build(name: SubcommandName, tokens: readonly Token[]): Command {
     case 'status':
       noMorePositionals(spec, positionals);
       return { kind: 'status' };
+    case 'digest':
+      noMorePositionals(spec, positionals);
+      return { kind: 'digest' };
   }
 }
 

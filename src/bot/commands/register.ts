@@ -79,7 +79,7 @@ class CommandHandler {
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return;
     const request = parsed.command;
-    if (request.kind === 'help' || request.kind === 'suppress') return;
+    if (request.kind === 'help' || request.kind === 'suppress' || request.kind === 'digest') return;
     await this.answerLater(respond, describe(request), () =>
       request.kind === 'score'
         ? this.score(request.principal, request.ip)
@@ -128,6 +128,12 @@ class CommandHandler {
           this.suppress(request.findingId, command),
         );
         return;
+      case 'digest':
+        // Posted by whoever writes finding records (the digest function on Lambda), never deferred
+        // to the worker.
+        await ack();
+        await this.answerLater(respond, 'post the digest', () => this.digest(command));
+        return;
       default: {
         const defer = this.defer;
         if (defer === undefined) {
@@ -142,8 +148,18 @@ class CommandHandler {
     }
   }
 
+  private async digest(command: SlashCommand): Promise<CommandResponse | undefined> {
+    const request = this.deps.requestDigest;
+    if (request === undefined) return oneLine('Digests are not set up in this deployment.');
+    return request({
+      channel: command.channel_id,
+      userId: command.user_id,
+      responseUrl: command.response_url,
+    });
+  }
+
   private slow(
-    request: Exclude<Command, { kind: 'help' | 'score' | 'suppress' }>,
+    request: Exclude<Command, { kind: 'help' | 'score' | 'suppress' | 'digest' }>,
     command: SlashCommand,
     client: CommandArgs['client'],
   ): Promise<CommandResponse> {

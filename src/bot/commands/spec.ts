@@ -4,7 +4,16 @@
  */
 
 export type SubcommandName =
-  'help' | 'list' | 'show' | 'stats' | 'score' | 'archive' | 'suppress' | 'audit' | 'status';
+  | 'help'
+  | 'list'
+  | 'show'
+  | 'stats'
+  | 'score'
+  | 'archive'
+  | 'suppress'
+  | 'audit'
+  | 'status'
+  | 'digest';
 
 export interface FlagSpec {
   readonly name: string;
@@ -106,6 +115,14 @@ const SPECS: readonly SubcommandSpec[] = [
     summary:
       'Health: the GuardDuty detector, the last finding posted, the IP Insights model, dry-run or live.',
     examples: ['status'],
+    flags: [],
+  },
+  {
+    name: 'digest',
+    usage: 'digest',
+    summary:
+      'Post this channel’s digest now: the findings waiting for it, counted, each in the thread with its buttons.',
+    examples: ['digest'],
     flags: [],
   },
   {

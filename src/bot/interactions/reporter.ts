@@ -88,7 +88,8 @@ export class SlackReporter implements RemediationReporter {
     if (record?.ts !== undefined) {
       await deps.client.chat.postMessage({
         channel: record.channel,
-        thread_ts: record.ts,
+        // A digest's entry is itself a reply: its details go in the same thread.
+        thread_ts: record.threadTs ?? record.ts,
         text: reply.text,
         blocks: reply.blocks,
         unfurl_links: false,

@@ -52,7 +52,9 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
       demo.samples.map((s) => (s.finding.severity < 4 ? 'gathered' : 'posted')),
     );
     const posted = demo.samples.filter((s) => s.outcome.kind === 'posted').length;
-    expect(demo.slack.callsTo('chat.postMessage')).toHaveLength(posted);
+    const gathered = demo.samples.length - posted;
+    // Each posted sample, then today's digest: its summary and one reply per Low sample.
+    expect(demo.slack.callsTo('chat.postMessage')).toHaveLength(posted + 1 + gathered);
     expect(demo.model).toMatchObject({ trained: true, path: join(dataDir, 'demo-model.ipim') });
     await access(demo.model.path);
 
@@ -80,6 +82,18 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
     const blocks = JSON.stringify(messageFor(demo, critical.id)?.blocks);
     expect(blocks).toContain(':pager: *On-call paged* through PagerDuty at');
     expect(blocks).toContain('"action_id":"page:acknowledge"');
+  });
+
+  it('posts today’s digest of the Low samples, each in its thread', () => {
+    const low = demo.samples.filter((s) => s.outcome.kind === 'gathered').length;
+    expect(low).toBeGreaterThan(0);
+    expect(demo.digest).toMatchObject({ kind: 'posted', count: low });
+    const ts = demo.digest.kind === 'posted' ? demo.digest.ts : '';
+    const replies = demo.slack
+      .history()
+      .flatMap((c) => c.messages)
+      .filter((m) => m.thread_ts === ts && m.ts !== ts);
+    expect(replies).toHaveLength(low);
   });
 
   it('serves the page, its script and style from the same loopback origin, locked down', async () => {

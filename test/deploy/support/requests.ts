@@ -197,7 +197,35 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       resource: (s) => valueOf(s, 'WorkerFunction', 'Arn'),
       why: 'hands an intent or a slow subcommand to the worker',
     },
+    {
+      action: 'lambda:InvokeFunction',
+      resource: (s) => valueOf(s, 'DigestFunction', 'Arn'),
+      why: 'hands /guardduty digest to the digest function',
+    },
     pageRequest,
+  ],
+  DigestFunction: [
+    ...platform('digest', 'DigestDeadLetterQueue'),
+    slackSecret,
+    routesParameter,
+    ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: findingsTable,
+      context: leading(FINDING_ID),
+      why: 'the day’s run claimed once, each waiting finding taken into it and recorded',
+    })),
+    {
+      action: 'dynamodb:Query',
+      resource: (s) => `${findingsTable(s)}/index/byDigest`,
+      why: 'the findings waiting for the channel’s digest',
+    },
+    ...['GetItem', 'BatchGetItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: idempotencyTable,
+      context: leading(subjectKey),
+      why: 'the buttons of each finding in the thread (its subjects’ states)',
+    })),
+    ...scoring,
   ],
   PagerFunction: [
     ...platform('pager'),
