@@ -21,6 +21,7 @@ import type { GuardDutyReader } from '../src/actions/ports/guardDutyReader';
 import { createBoltApp } from '../src/bot/app';
 import { slackHttpReceiver } from '../src/bot/server';
 import type { CommandDeps, OpenSuppressModal } from '../src/bot/commands/deps';
+import { readAccess } from '../src/bot/commands/readAccess';
 import { registerCommands } from '../src/bot/commands/register';
 import type { MessageDecorator } from '../src/bot/findingPublisher';
 import type { ScoreView } from '../src/bot/render/finding';
@@ -32,6 +33,8 @@ import { DynamoFindingRecords } from '../src/store/dynamoFindingRecords';
 import { startTestStore, type TestStore } from './store';
 
 export const CHANNEL = 'C0SECURITY';
+/** A channel that is not the security channel. */
+export const OTHER_CHANNEL = 'C0RANDOM';
 /** A responder (in RESPONDERS). */
 export const ALICE = 'U0ALICE';
 /** Not a responder: read-only. */
@@ -146,7 +149,7 @@ export interface CommandHarness {
   /** A WebClient acting as the bot, to post finding messages for `status`. */
   readonly client: WebClient;
   /** Sends `/guardduty TEXT` as Slack would (signed, over HTTP) and returns the ack. */
-  run(text: string, user?: string): Promise<SlashResult>;
+  run(text: string, user?: string, channel?: string): Promise<SlashResult>;
   /** Runs a command whose answer comes by response_url, and returns that answer. */
   runAndWait(text: string, user?: string): Promise<EphemeralMessage>;
   /** Resolves when `count` answers have arrived by response_url in total. */
@@ -187,7 +190,10 @@ export function waitForResponses(slack: LocalSlack, count: number): Promise<Ephe
 export async function startCommandHarness(options: CommandHarnessOptions): Promise<CommandHarness> {
   const dryRun = options.dryRun ?? true;
   const slack = await startLocalSlack({
-    channels: [{ id: CHANNEL, name: 'security' }],
+    channels: [
+      { id: CHANNEL, name: 'security' },
+      { id: OTHER_CHANNEL, name: 'random' },
+    ],
     users: [
       { id: ALICE, name: 'alice', real_name: 'Alice' },
       { id: BOB, name: 'bob' },
@@ -220,6 +226,12 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
   };
   const deps: CommandDeps = {
     responders: { users: [ALICE], groups: [] },
+    // Alice is a responder; nobody else may read outside the security channel.
+    access: readAccess(
+      CHANNEL,
+      { isResponder: (user) => Promise.resolve(user === ALICE) },
+      { isResponder: () => Promise.resolve(false) },
+    ),
     guardduty: options.guardduty,
     findings,
     scorer: options.scorer,
@@ -252,8 +264,8 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
   slack.setEventsUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`);
 
-  const run = async (text: string, user = ALICE): Promise<SlashResult> => {
-    const answer = await slack.runSlashCommand({ user, channel: CHANNEL, text });
+  const run = async (text: string, user = ALICE, channel = CHANNEL): Promise<SlashResult> => {
+    const answer = await slack.runSlashCommand({ user, channel, text });
     return {
       status: answer.status,
       ack: answer.body.trim() === '' ? undefined : (JSON.parse(answer.body) as unknown),

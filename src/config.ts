@@ -47,6 +47,11 @@ export interface Config {
   };
   /** Slack user ids (U…/W…) and user-group ids (S…) allowed to remediate. */
   readonly responders: { readonly users: readonly string[]; readonly groups: readonly string[] };
+  /**
+   * Slack users and user groups who may read (`/guardduty list`, `show`, `audit`, `status`,
+   * `score`) outside the security channel, besides the responders.
+   */
+  readonly viewers: { readonly users: readonly string[]; readonly groups: readonly string[] };
   readonly minSeverity: number;
   readonly routes: RoutesConfig;
   readonly paging: PagingConfig;
@@ -75,8 +80,28 @@ const list = (value: string | undefined) =>
 
 const SLACK_ID = /^[UWS][A-Z0-9]{2,}$/;
 
+/** Slack's signing secrets have 32 characters; anything shorter is a typo or a test value. */
+const MIN_SIGNING_SECRET_LENGTH = 32;
+
+/** The template's placeholder and the like: a stack started with one would accept forgeries. */
+function isPlaceholder(secret: string): boolean {
+  const plain = secret.trim().toLowerCase();
+  return (
+    /^(replace[_-]?me|change[_-]?me|secret|signing[_-]?secret|todo|test|xxx+|\*+)$/.test(plain) ||
+    /^(.)\1*$/.test(plain)
+  );
+}
+
 const EnvSchema = z.object({
-  SLACK_SIGNING_SECRET: z.string().min(1, 'must not be empty').optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .refine((secret) => !isPlaceholder(secret), {
+      error: 'is a placeholder: put the app’s signing secret here (Slack app → Basic Information)',
+    })
+    .refine((secret) => secret.length >= MIN_SIGNING_SECRET_LENGTH, {
+      error: `is too short to be a Slack signing secret (Slack's have 32 characters)`,
+    })
+    .optional(),
   SLACK_BOT_TOKEN: z
     .string()
     .regex(/^xox[bp]-/, 'must be a bot token (xoxb-…)')
@@ -93,6 +118,13 @@ const EnvSchema = z.object({
     .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…), not a channel name')
     .optional(),
   RESPONDERS: z
+    .string()
+    .optional()
+    .transform(list)
+    .refine((ids) => ids.every((id) => SLACK_ID.test(id)), {
+      error: 'must be comma-separated Slack user ids (U…) or user-group ids (S…)',
+    }),
+  VIEWERS: z
     .string()
     .optional()
     .transform(list)
@@ -237,6 +269,10 @@ export function loadConfig(
     responders: {
       users: e.RESPONDERS.filter((id) => !id.startsWith('S')),
       groups: e.RESPONDERS.filter((id) => id.startsWith('S')),
+    },
+    viewers: {
+      users: e.VIEWERS.filter((id) => !id.startsWith('S')),
+      groups: e.VIEWERS.filter((id) => id.startsWith('S')),
     },
     minSeverity: e.MIN_SEVERITY,
     routes,

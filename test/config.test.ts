@@ -1,7 +1,10 @@
 import { ConfigError, loadConfig } from '../src/config';
 
+/** A signing secret of Slack's length. */
+const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+
 const VALID = {
-  SLACK_SIGNING_SECRET: 'secret',
+  SLACK_SIGNING_SECRET: SECRET,
   SLACK_BOT_TOKEN: 'xoxb-1-2-3',
   SLACK_CHANNEL_ID: 'C0SECURITY',
 };
@@ -39,12 +42,13 @@ describe('loadConfig', () => {
     const config = loadConfig(VALID, ['slack', 'channel'], '/srv');
     expect(config).toEqual({
       slack: {
-        signingSecret: 'secret',
+        signingSecret: SECRET,
         botToken: 'xoxb-1-2-3',
         apiUrl: 'https://slack.com/api/',
         channelId: 'C0SECURITY',
       },
       responders: { users: [], groups: [] },
+      viewers: { users: [], groups: [] },
       minSeverity: 0,
       routes: { kind: 'defaults' },
       paging: { kind: 'none' },
@@ -64,6 +68,17 @@ describe('loadConfig', () => {
       protectedPrincipals: [],
       port: 3000,
     });
+  });
+
+  it('refuses a placeholder or a short signing secret at start, naming the variable', () => {
+    for (const placeholder of ['REPLACE_ME', 'changeme', 'x'.repeat(40)]) {
+      expect(() => loadConfig({ ...VALID, SLACK_SIGNING_SECRET: placeholder })).toThrow(
+        'SLACK_SIGNING_SECRET: is a placeholder: put the app’s signing secret here (Slack app → Basic Information)',
+      );
+    }
+    expect(() => loadConfig({ ...VALID, SLACK_SIGNING_SECRET: 'abc123' })).toThrow(
+      "SLACK_SIGNING_SECRET: is too short to be a Slack signing secret (Slack's have 32 characters)",
+    );
   });
 
   it('anchors the audit log in the bucket AUDIT_ANCHOR_BUCKET names, and refuses a bad name', () => {
@@ -95,6 +110,16 @@ describe('loadConfig', () => {
   it('splits responders into users and user groups', () => {
     const config = loadConfig({ RESPONDERS: 'U123ABC, S0SECOPS ,W999' });
     expect(config.responders).toEqual({ users: ['U123ABC', 'W999'], groups: ['S0SECOPS'] });
+  });
+
+  it('splits viewers the same way, and refuses names', () => {
+    expect(loadConfig({ VIEWERS: 'U0AUDITOR,S0SECREAD' }).viewers).toEqual({
+      users: ['U0AUDITOR'],
+      groups: ['S0SECREAD'],
+    });
+    expect(() => loadConfig({ VIEWERS: 'auditor' })).toThrow(
+      'VIEWERS: must be comma-separated Slack user ids (U…) or user-group ids (S…)',
+    );
   });
 
   it('reads the store, scorer, dry run and severity settings', () => {

@@ -80,6 +80,9 @@ export interface RemediationService {
   request(request: ActionRequest): Promise<RequestOutcome>;
 }
 
+/** What an audit record is about: a remediation, or a Slack request refused before any (another workspace). */
+export type AuditAction = ActionKind | 'slack-request';
+
 /** One audit record as listings show it; the stored record carries more (hashes, before/after). */
 export interface AuditEntry {
   /** The record's hash chain (its finding) and its place in it. */
@@ -88,7 +91,7 @@ export interface AuditEntry {
   readonly at: string;
   readonly type: 'request' | 'outcome' | 'refusal' | 'undo';
   readonly actor: Actor;
-  readonly action: ActionKind;
+  readonly action: AuditAction;
   readonly findingId: string;
   readonly target: string;
   readonly dryRun: boolean;

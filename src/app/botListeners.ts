@@ -6,6 +6,10 @@ import type { Runtime } from './intakeRuntime';
 import type { CommandDeps } from '../bot/commands/deps';
 import type { DeferCommand } from '../bot/commands/defer';
 import { registerCommands } from '../bot/commands/register';
+import { ownWorkspaceOnly } from '../bot/ownWorkspace';
+import { readAccess } from '../bot/commands/readAccess';
+import { slackGroupDirectory } from '../bot/interactions/directory';
+import { Authorizer } from '../actions/responders';
 
 export interface BotWiring {
   readonly config: Config;
@@ -43,6 +47,38 @@ export function commandDeps(wiring: BotWiring): CommandDeps {
     clock: runtime.clock,
     log,
     ...(wiring.detectorId === undefined ? {} : { detectorId: wiring.detectorId }),
+    access: readAccess(config.slack.channelId, runtime.remediation.authorizer, viewers(wiring)),
+  };
+}
+
+/** The configured viewers, their user groups asked from Slack like the responders'. */
+function viewers(wiring: BotWiring): { isResponder(userId: string): Promise<boolean> } {
+  const { config, runtime, log } = wiring;
+  if (config.viewers.users.length === 0 && config.viewers.groups.length === 0) {
+    return { isResponder: () => Promise.resolve(false) };
+  }
+  return new Authorizer({
+    users: config.viewers.users,
+    groups: config.viewers.groups,
+    directory: slackGroupDirectory(runtime.slack),
+    clock: runtime.clock,
+    log,
+  });
+}
+
+/** Refuses, tells and audits a request from another workspace before any listener runs. */
+export function workspaceGuard(runtime: Runtime, log: Log): (app: App) => void {
+  const { remediation } = runtime;
+  return (app) => {
+    app.use(
+      ownWorkspaceOnly({
+        workspace: remediation.workspace,
+        audit: remediation.trail,
+        refusals: remediation.refusals,
+        clock: runtime.clock,
+        log,
+      }),
+    );
   };
 }
 
@@ -52,6 +88,8 @@ export function commandDeps(wiring: BotWiring): CommandDeps {
  */
 export function botListeners(wiring: BotWiring): ReadonlyArray<(app: App) => void> {
   return [
+    // First: a request from another workspace reaches no listener.
+    workspaceGuard(wiring.runtime, wiring.log),
     wiring.runtime.remediation.listeners,
     (app) => {
       registerCommands(

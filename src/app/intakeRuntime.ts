@@ -7,6 +7,7 @@ import type {
   IntentRepository,
   SubjectStateRepository,
 } from '../actions/ports/repositories';
+import type { RefusalLimiter } from '../actions/ports/refusalLimiter';
 import type { WorkspaceDirectory } from '../actions/ports/workspace';
 import { postedFindings } from '../actions/postedFindings';
 import { Authorizer } from '../actions/responders';
@@ -39,6 +40,7 @@ export interface Remediation {
   readonly intents: IntentRepository;
   readonly authorizer: Authorizer;
   readonly workspace: WorkspaceDirectory;
+  readonly refusals: RefusalLimiter;
   /** Registers the button and modal listeners on a Bolt app (for `createBoltApp`'s `register`). */
   readonly listeners: (app: App) => void;
   /** Opens the suppress modal (for `/guardduty suppress`), with the client of the listener. */
@@ -85,6 +87,7 @@ export function remediationIntake(
   });
   const workspace = slackWorkspaceDirectory(slack);
   const trail = auditTrail(store, config, log);
+  const refusals = refusalLimiter(store, clock);
   const intentRepository = intents(store);
   const service = new DefaultRemediationService({
     findings: postedFindings(findings),
@@ -93,7 +96,7 @@ export function remediationIntake(
     audit: trail,
     authorizer,
     workspace,
-    refusals: refusalLimiter(store, clock),
+    refusals,
     dispatcher,
     config: { dryRun: config.dryRun, protectedPrincipals: config.protectedPrincipals },
     clock,
@@ -117,6 +120,7 @@ export function remediationIntake(
     intents: intentRepository,
     authorizer,
     workspace,
+    refusals,
     listeners: (app) => {
       registerRemediationListeners(interactionDeps)(app);
       // "Page on-call" and "Acknowledge", when an on-call tool is configured.

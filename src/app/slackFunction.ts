@@ -9,7 +9,8 @@ import { LambdaAsyncInvoker } from '../aws/lambdaInvoker';
 import { createBoltApp } from '../bot/app';
 import type { DeferCommand } from '../bot/commands/defer';
 import { onSlackRequest } from '../bot/requestLogKeys';
-import { refuseUnroutable, type SlackRequestHeaders } from '../bot/requestShape';
+import { rawBodyProblem, type SlackRequestHeaders } from '../bot/requestShape';
+import { verifyRotatingSignature, type SigningSecretSource } from '../bot/requestSignature';
 import type { Log } from '../shared/log';
 import { botListeners } from './botListeners';
 import { ConfigError, loadConfig, type Config } from '../config';
@@ -18,7 +19,7 @@ import { coldStartOnce } from './coldStart';
 import { createIntakeRuntime } from './intakeRuntime';
 import { openDynamoStore } from './store';
 import { findingReader } from './findingRepositories';
-import { withSlackSecrets } from '../aws/slackSecrets';
+import { rotatingSigningSecret, withSlackSecrets } from '../aws/slackSecrets';
 import { queuedPaging } from './queuedPaging';
 
 /** Bolt's Lambda handler: API Gateway / Function URL event in, HTTP response out. */
@@ -33,10 +34,18 @@ export type SlackHandler = Awaited<ReturnType<AwsLambdaReceiver['start']>>;
 export function createSlackHandler(
   config: Config,
   listeners: ReadonlyArray<(app: App) => void>,
-  options: { readonly logger?: AwsLambdaReceiverOptions['logger']; readonly log?: Log } = {},
+  options: {
+    readonly logger?: AwsLambdaReceiverOptions['logger'];
+    readonly log?: Log;
+    /** Secrets Manager on Lambda (rotatable); the configured secret otherwise. */
+    readonly signingSecrets?: SigningSecretSource;
+    readonly clock?: () => number;
+  } = {},
 ): SlackHandler {
+  // Signatures are checked here, before Bolt: both ways in time, and with a rotated secret.
   const receiver = new AwsLambdaReceiver({
     signingSecret: config.slack.signingSecret,
+    signatureVerification: false,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   createBoltApp({
@@ -45,23 +54,29 @@ export function createSlackHandler(
     receiver,
     register: listeners,
   });
+  const secrets = options.signingSecrets ?? fixedSigningSecret(config.slack.signingSecret);
+  const clock = options.clock ?? Date.now;
   let started: Promise<SlackHandler> | undefined;
   return async (event, context) => {
-    const refused = refuseUnroutable(
-      rawBodyOf(event),
-      slackHeadersOf(event),
-      config.slack.signingSecret,
-    );
-    if (refused !== undefined) {
-      options.log?.warn('refused a Slack request', {
-        status: refused.status,
-        problem: refused.problem,
-      });
-      return { statusCode: refused.status, body: '' };
+    const rawBody = rawBodyOf(event);
+    const headers = slackHeadersOf(event);
+    const verdict = await verifyRotatingSignature(rawBody, headers, secrets, clock());
+    if (!verdict.ok) {
+      options.log?.warn('refused a Slack request', { status: 401, problem: verdict.problem });
+      return { statusCode: 401, body: '' };
+    }
+    const problem = rawBodyProblem(rawBody, headers.contentType);
+    if (problem !== undefined) {
+      options.log?.warn('refused a Slack request', { status: 400, problem });
+      return { statusCode: 400, body: '' };
     }
     started ??= receiver.start();
     return (await started)(event, context);
   };
+}
+
+function fixedSigningSecret(secret: string): SigningSecretSource {
+  return { current: () => Promise.resolve(secret), refresh: () => Promise.resolve(secret) };
 }
 
 type SlackEvent = Parameters<SlackHandler>[0];
@@ -179,7 +194,14 @@ export function slackFunction(): SlackHandler {
             : { requestDigest: digestByFunction(invoker, config.digestFunctionName) }),
         }),
       ],
-      { log },
+      {
+        log,
+        // The secret is rotated in Secrets Manager: checked with a copy at most 15 minutes old,
+        // and read again when a signature does not match.
+        ...(process.env.SLACK_SECRET_ARN === undefined || process.env.SLACK_SECRET_ARN === ''
+          ? {}
+          : { signingSecrets: rotatingSigningSecret(process.env.SLACK_SECRET_ARN) }),
+      },
     );
   });
   return async (event, context: Context) => {

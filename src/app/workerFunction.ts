@@ -26,6 +26,8 @@ const WorkerEventSchema = z.union([
 export type WorkerResult =
   | { readonly kind: 'done'; readonly intentId: string }
   | { readonly kind: 'answered'; readonly command: string }
+  /** The answer could not be delivered (the response_url expired or refused it); logged as such. */
+  | { readonly kind: 'unanswered'; readonly command: string }
   | { readonly kind: 'rejected'; readonly reason: string };
 
 export interface WorkerParts {
@@ -57,10 +59,21 @@ export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log)
     }
     const command = slashCommandOf(parsed.data.command);
     const answer = commandAnswerer(commandDeps({ config, runtime, log, guardduty }));
-    await answer(command, respondTo(command.response_url, fetchFn), runtime.slack);
+    const delivered = await answer(
+      command,
+      respondTo(command.response_url, fetchFn),
+      runtime.slack,
+    );
     // `archive` records an intent and runs it in this process after answering: Lambda freezes
     // the container once the handler returns, so the handler returns only when it has finished.
     await runtime.remediation.idle();
+    if (!delivered) {
+      log.error('deferred command NOT answered: its response_url refused the answer', {
+        user: command.user_id,
+        text: command.text,
+      });
+      return { kind: 'unanswered', command: command.text };
+    }
     log.info('deferred command answered', { user: command.user_id, text: command.text });
     return { kind: 'answered', command: command.text };
   };

@@ -6,6 +6,10 @@ import { LogLevel, type Logger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
 import { botAuthorization } from './botIdentity';
 import { MalformedSlackRequestError, slackBodyProblem } from './requestShape';
+import { FutureSlackRequestError, timestampProblem } from './requestSignature';
+
+/** Where a receiver puts the request's `X-Slack-Request-Timestamp` for the app to check. */
+export const REQUEST_TIMESTAMP = 'slackRequestTimestamp';
 
 export interface BoltAppOptions {
   readonly botToken: string;
@@ -24,6 +28,13 @@ export interface BoltAppOptions {
  */
 class CheckedApp extends App {
   override async processEvent(event: ReceiverEvent): Promise<void> {
+    // Bolt's receivers refuse a request more than five minutes old, but not one from the future.
+    const timestamp: unknown = event.customProperties?.[REQUEST_TIMESTAMP];
+    if (typeof timestamp === 'string' && timestampProblem(timestamp, Date.now()) === 'future') {
+      throw new FutureSlackRequestError(
+        'the request is dated more than five minutes ahead of this clock',
+      );
+    }
     const problem = slackBodyProblem(event.body);
     if (problem !== undefined) throw new MalformedSlackRequestError(problem);
     await super.processEvent(event);

@@ -24,7 +24,16 @@ export function botAuthorization(client: WebClient, botToken: string): BotAuthor
     if (result.user_id === undefined || result.bot_id === undefined) {
       throw new BotIdentityError('auth.test named no bot: is SLACK_BOT_TOKEN a bot token (xoxb-)?');
     }
-    return { botToken, botId: result.bot_id, botUserId: result.user_id };
+    // The bot's own team rides in Bolt's context, so the workspace guard needs no second lookup.
+    return {
+      botToken,
+      botId: result.bot_id,
+      botUserId: result.user_id,
+      ...(result.team_id === undefined || result.team_id === '' ? {} : { teamId: result.team_id }),
+      ...(result.enterprise_id === undefined || result.enterprise_id === ''
+        ? {}
+        : { enterpriseId: result.enterprise_id }),
+    };
   };
   return () => {
     identity ??= lookUp().catch((error: unknown) => {

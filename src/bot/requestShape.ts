@@ -1,6 +1,5 @@
 import { parse } from 'node:querystring';
 import { getTypeAndConversation, IncomingEventType } from '@slack/bolt/dist/helpers';
-import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request';
 import { CodedError, ErrorCode } from '../shared/errors';
 
 /**
@@ -73,27 +72,4 @@ export interface SlackRequestHeaders {
   readonly contentType?: string;
   readonly signature?: string;
   readonly timestamp?: string;
-}
-
-/**
- * For a receiver that parses before it verifies (Bolt's Lambda receiver throws on a body it
- * cannot parse): undefined when the body is a routable Slack request, otherwise 400 for a body
- * Slack signed and 401 for one it did not.
- */
-export function refuseUnroutable(
-  rawBody: string,
-  headers: SlackRequestHeaders,
-  signingSecret: string,
-): { readonly status: 400 | 401; readonly problem: string } | undefined {
-  const problem = rawBodyProblem(rawBody, headers.contentType);
-  if (problem === undefined) return undefined;
-  const signed = isValidSlackRequest({
-    signingSecret,
-    body: rawBody,
-    headers: {
-      'x-slack-signature': headers.signature ?? '',
-      'x-slack-request-timestamp': Number(headers.timestamp),
-    },
-  });
-  return signed ? { status: 400, problem } : { status: 401, problem: 'invalid signature' };
 }

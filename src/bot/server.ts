@@ -8,7 +8,8 @@ import {
   type App,
   type HTTPReceiverOptions,
 } from '@slack/bolt';
-import { createBoltApp } from './app';
+import { createBoltApp, REQUEST_TIMESTAMP } from './app';
+import { FutureSlackRequestError } from './requestSignature';
 import { MalformedSlackRequestError } from './requestShape';
 import { CodedError, ErrorCode } from '../shared/errors';
 
@@ -51,13 +52,21 @@ export function slackHttpReceiver(
   return new HTTPReceiver({
     endpoints: '/slack/events',
     ...options,
+    customPropertiesExtractor: (request) => {
+      const timestamp = request.headers['x-slack-request-timestamp'];
+      return typeof timestamp === 'string' ? { [REQUEST_TIMESTAMP]: timestamp } : {};
+    },
     processEventErrorHandler: async (args) => {
-      if (!(args.error instanceof MalformedSlackRequestError)) {
-        return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
-      }
+      const status =
+        args.error instanceof MalformedSlackRequestError
+          ? 400
+          : args.error instanceof FutureSlackRequestError
+            ? 401
+            : undefined;
+      if (status === undefined) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
       args.logger.warn(`rejected a signed request: ${args.error.message}`);
       if (!args.response.headersSent) {
-        args.response.writeHead(400);
+        args.response.writeHead(status);
         args.response.end();
       }
       return true;

@@ -8,18 +8,69 @@ export class SlackUnreachableError extends CodedError {
   readonly code = ErrorCode.SlackUnreachable;
 }
 
-/** A call that names the URL it tried when the network, not Slack, said no. */
-async function reaching<T>(client: WebClient, method: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code !== SlackErrorCode.RequestError) throw error;
-    const original = (error as { original?: unknown }).original;
-    throw new SlackUnreachableError(
-      `could not reach Slack at ${client.slackApiUrl}${method}: ${errorMessage(original ?? error)}`,
-      { cause: error },
-    );
+/**
+ * Slack asked to wait longer than this function may (its Retry-After past the wait budget): the
+ * work is given back to be retried later, instead of waiting out the function's timeout.
+ */
+export class SlackRateLimitedError extends CodedError {
+  override readonly name = 'SlackRateLimitedError';
+  readonly code = ErrorCode.SlackRateLimited;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** How long a call may wait out Slack's Retry-After in all, by default: well below a timeout. */
+export const DEFAULT_RATE_LIMIT_BUDGET_MS = 10_000;
+
+export interface RateLimitPolicy {
+  /** Total time one call may spend waiting for Slack's Retry-After. */
+  readonly budgetMs: number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A call that waits out Slack's 429s within a budget (the client rejects rate-limited calls
+ * rather than sleeping without bound), and names the URL it tried when the network, not Slack,
+ * said no.
+ */
+async function reaching<T>(
+  client: WebClient,
+  method: string,
+  call: () => Promise<T>,
+  policy: RateLimitPolicy,
+): Promise<T> {
+  let waited = 0;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === SlackErrorCode.RateLimitedError) {
+        const retryAfter = Number((error as { retryAfter?: unknown }).retryAfter ?? 1);
+        const waitMs = Math.max(0, retryAfter) * 1000;
+        if (waited + waitMs > policy.budgetMs) {
+          throw new SlackRateLimitedError(
+            `Slack asked to wait ${retryAfter} s before ${method}, longer than this call may wait (${Math.round(policy.budgetMs / 1000)} s in all); it is given back to be retried`,
+            retryAfter,
+          );
+        }
+        waited += waitMs;
+        await policy.sleep(waitMs);
+        continue;
+      }
+      if (code !== SlackErrorCode.RequestError) throw error;
+      const original = (error as { original?: unknown }).original;
+      throw new SlackUnreachableError(
+        `could not reach Slack at ${client.slackApiUrl}${method}: ${errorMessage(original ?? error)}`,
+        { cause: error },
+      );
+    }
   }
 }
 
@@ -38,6 +89,9 @@ export function createSlackClient(options: SlackClientOptions): WebClient {
     slackApiUrl: options.apiUrl,
     logLevel: LogLevel.ERROR,
     timeout: options.timeoutMs ?? 10_000,
+    // A 429 comes back as an error, to be waited out within a budget (`reaching`), never
+    // slept through for as long as Slack says: a Retry-After: 30 must not hold a publish 30 s.
+    rejectRateLimitedCalls: true,
     retryConfig: {
       retries: options.retries ?? 4,
       factor: 2,
@@ -71,34 +125,52 @@ const SAFE_POSTING = {
 } as const;
 
 export class WebApiChannelMessages implements ChannelMessages {
-  constructor(private readonly client: WebClient) {}
+  private readonly policy: RateLimitPolicy;
+
+  constructor(
+    private readonly client: WebClient,
+    policy: Partial<RateLimitPolicy> = {},
+  ) {
+    this.policy = {
+      budgetMs: policy.budgetMs ?? DEFAULT_RATE_LIMIT_BUDGET_MS,
+      sleep: policy.sleep ?? sleepFor,
+    };
+  }
 
   async post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ ts: string }> {
-    const result = await reaching(this.client, 'chat.postMessage', () =>
-      this.client.chat.postMessage({
-        channel,
-        ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
-        text: message.text,
-        blocks: message.blocks,
-        ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
-        ...SAFE_POSTING,
-      }),
+    const result = await reaching(
+      this.client,
+      'chat.postMessage',
+      () =>
+        this.client.chat.postMessage({
+          channel,
+          ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+          text: message.text,
+          blocks: message.blocks,
+          ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
+          ...SAFE_POSTING,
+        }),
+      this.policy,
     );
     if (result.ts === undefined) throw new Error('chat.postMessage returned no ts');
     return { ts: result.ts };
   }
 
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
-    await reaching(this.client, 'chat.update', () =>
-      this.client.chat.update({
-        channel,
-        ts,
-        text: message.text,
-        blocks: message.blocks,
-        ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
-        link_names: false,
-        parse: 'none',
-      }),
+    await reaching(
+      this.client,
+      'chat.update',
+      () =>
+        this.client.chat.update({
+          channel,
+          ts,
+          text: message.text,
+          blocks: message.blocks,
+          ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
+          link_names: false,
+          parse: 'none',
+        }),
+      this.policy,
     );
   }
 
@@ -110,14 +182,18 @@ export class WebApiChannelMessages implements ChannelMessages {
   ): Promise<string | undefined> {
     let cursor: string | undefined;
     do {
-      const page = await reaching(this.client, 'conversations.history', () =>
-        this.client.conversations.history({
-          channel,
-          oldest: (oldestMs / 1000).toFixed(6),
-          include_all_metadata: true,
-          limit: 200,
-          ...(cursor === undefined ? {} : { cursor }),
-        }),
+      const page = await reaching(
+        this.client,
+        'conversations.history',
+        () =>
+          this.client.conversations.history({
+            channel,
+            oldest: (oldestMs / 1000).toFixed(6),
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor === undefined ? {} : { cursor }),
+          }),
+        this.policy,
       );
       for (const message of page.messages ?? []) {
         const metadata = message.metadata;

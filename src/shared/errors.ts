@@ -23,6 +23,8 @@ export const ErrorCode = {
   SageMakerSetupInvalid: 'sagemaker_setup_invalid',
   AthenaQueryInvalid: 'athena_query_invalid',
   SlackRequestMalformed: 'slack_request_malformed',
+  SlackRequestUnsigned: 'slack_request_unsigned',
+  SlackSecretInvalid: 'slack_secret_invalid',
   RoutesInvalid: 'routes_invalid',
   StoreNotFound: 'store_not_found',
   // The world said no, or broke: retrying later or fixing the environment may help.
@@ -30,6 +32,7 @@ export const ErrorCode = {
   StoreLocked: 'store_locked',
   PortUnavailable: 'port_unavailable',
   SlackUnreachable: 'slack_unreachable',
+  SlackRateLimited: 'slack_rate_limited',
   DemoStartFailed: 'demo_start_failed',
   DemoDataInvalid: 'demo_data_invalid',
   BotIdentityFailed: 'bot_identity_failed',

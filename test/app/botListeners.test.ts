@@ -15,12 +15,13 @@ beforeEach(async () => {
     // The same listeners serve, the Slack function and the sandbox register.
     register: [
       (app, runtime, config) => {
-        const [, commands] = botListeners({
+        // The harness registers the workspace guard and the remediation listeners already.
+        const commands = botListeners({
           config,
           runtime,
           log: silentLog,
           guardduty: new SdkGuardDutyReader(new GuardDutyClient({ region: 'us-east-2' })),
-        });
+        }).at(-1);
         commands?.(app);
       },
     ],

@@ -100,9 +100,10 @@ describe('the Slack Lambda handler', () => {
     expect(harness.aws.guardduty.calls()).toHaveLength(0);
   });
 
-  it('rejects a forged or 6-minute-old request with 401 and records nothing', async () => {
+  it('rejects a forged, 6-minute-old or 6-minute-future request with 401 and records nothing', async () => {
     expect((await handler(clickEvent({ secret: 'forged' }), {})).statusCode).toBe(401);
     expect((await handler(clickEvent({ ageSeconds: 360 }), {})).statusCode).toBe(401);
+    expect((await handler(clickEvent({ ageSeconds: -360 }), {})).statusCode).toBe(401);
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
     expect(
       await harness.runtime.remediation.intents.get(`intent#archive#finding:${finding.id}#v0`),

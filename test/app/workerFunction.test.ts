@@ -12,6 +12,7 @@ import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { createWorkerHandler } from '../../src/app/workerFunction';
 import { silentLog } from '../../src/shared/log';
 import { fixtureFinding } from '../../harness/fixtures';
+import { recordingLog } from '../helpers/events';
 import { sdkFindingFromWire } from '../../harness/sdkFindings';
 import { ALICE, CHANNEL, startRuntimeHarness, type RuntimeHarness } from '../helpers/bot';
 
@@ -61,14 +62,15 @@ function deferred(text: string, responseUrl: string) {
 }
 
 /** A response_url endpoint on loopback that records what is posted to it. */
-async function responseUrlServer() {
+async function responseUrlServer(status = 200) {
   const posts: unknown[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       posts.push(JSON.parse(body));
-      response.end('ok');
+      response.statusCode = status;
+      response.end(status === 200 ? 'ok' : 'expired_url');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -192,6 +194,27 @@ describe('the worker Lambda handler', () => {
       expect(JSON.stringify(endpoint.posts[0])).toContain(
         'detector `det1` enabled; updated findings are exported every 15 minutes',
       );
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('logs an answer its response_url refused as not answered, never as answered', async () => {
+    const endpoint = await responseUrlServer(404);
+    const log = recordingLog();
+    try {
+      const text = 'score AIDA123456789EXAMPLE 203.0.113.77';
+      const result = await createWorkerHandler(
+        parts,
+        log,
+      )({ command: deferred(text, endpoint.url) });
+      expect(result).toEqual({ kind: 'unanswered', command: text });
+      expect(endpoint.posts).toHaveLength(1);
+      expect(log.lines.map((line) => [line.level, line.message])).toContainEqual([
+        'error',
+        'deferred command NOT answered: its response_url refused the answer',
+      ]);
+      expect(log.lines.map((line) => line.message)).not.toContain('deferred command answered');
     } finally {
       await endpoint.close();
     }

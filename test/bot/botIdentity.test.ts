@@ -45,6 +45,7 @@ describe('botAuthorization', () => {
       botToken: slack.botToken,
       botId: 'B0LOCALBOT',
       botUserId: 'U0LOCALBOT',
+      teamId: 'T0LOCAL001',
     };
     expect(first).toEqual(expected);
     expect(second).toEqual(first);

@@ -24,7 +24,7 @@ import {
  * that the SDK and the WebClient reach through their standard endpoint settings.
  */
 
-const SIGNING_SECRET = 'signing-secret-4f1c9a';
+const SIGNING_SECRET = 'signing-secret-findings-bundle-4f1c9a';
 const BOT_TOKEN = 'xoxb-1111-2222-bundle-token';
 const stack = stackOf(loadTemplate(join(ROOT, 'template.yaml')));
 const findingsFunction = lambdaFunctions(stack).find((fn) => fn.logicalId === 'FindingsFunction')!;

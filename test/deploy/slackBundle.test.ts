@@ -20,7 +20,7 @@ import {
  * through the SDK's and WebClient's standard endpoint settings; any other call gets a 404.
  */
 
-const SIGNING_SECRET = 'signing-secret-slack-bundle';
+const SIGNING_SECRET = 'signing-secret-slack-bundle-0123456';
 const BOT_TOKEN = 'xoxb-3333-4444-slack-bundle';
 const USER = 'U0ALICE';
 const CHANNEL = 'C0SECURITY1';

@@ -232,7 +232,10 @@ describe('tables', () => {
 });
 
 describe('configuration', () => {
-  const secretValues = { SLACK_SIGNING_SECRET: 'signing-secret', SLACK_BOT_TOKEN: 'xoxb-1-2-3' };
+  const secretValues = {
+    SLACK_SIGNING_SECRET: 'signing-secret-template-test-0123456',
+    SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+  };
   const lambdaEnv = (env: Record<string, string>) => ({
     ...env,
     ...secretValues,

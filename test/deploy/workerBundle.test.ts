@@ -26,7 +26,7 @@ import {
  * response_url on one recording server. The finding it acts on was posted by the findings bundle.
  */
 
-const SIGNING_SECRET = 'signing-secret-worker-bundle';
+const SIGNING_SECRET = 'signing-secret-worker-bundle-012345';
 const BOT_TOKEN = 'xoxb-5555-6666-worker-bundle';
 const ALICE = 'U0ALICE';
 const stack = stackOf(loadTemplate(join(ROOT, 'template.yaml')), {

@@ -22,6 +22,7 @@ import type { Scorer } from '../../src/ipinsights/scorer';
 import { silentLog } from '../../src/shared/log';
 import { createRuntime, type Runtime } from '../../src/app/runtime';
 import { openedStore } from '../../src/app/store';
+import { workspaceGuard } from '../../src/app/botListeners';
 import { findingRecords } from '../../src/app/findingRecordWriter';
 import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
 import { startTestStore, type TestStore } from '../../harness/store';
@@ -207,6 +208,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     receiver,
     logLevel: LogLevel.ERROR,
     register: [
+      workspaceGuard(runtime, silentLog),
       runtime.remediation.listeners,
       ...(options.register ?? []).map((register) => (bolt: App) => register(bolt, runtime, config)),
     ],

@@ -45,7 +45,7 @@ import { Workspace } from './workspace';
 export interface LocalSlackOptions {
   /** The only token the Web API accepts (default `xoxb-local-sandbox`). */
   readonly botToken?: string;
-  /** Secret the server signs requests to the bot with (default `local-signing-secret`). */
+  /** Secret the server signs requests to the bot with (default `local-signing-secret-0123456789abcdef`). */
   readonly signingSecret?: string;
   /** The legacy verification token sent as `token` in payloads. */
   readonly verificationToken?: string;
@@ -162,7 +162,7 @@ class LocalSlackServer implements LocalSlack {
     this.apiUrl = `${baseUrl}api/`;
     this.port = port;
     this.botToken = options.botToken ?? 'xoxb-local-sandbox';
-    this.signingSecret = options.signingSecret ?? 'local-signing-secret';
+    this.signingSecret = options.signingSecret ?? 'local-signing-secret-0123456789abcdef';
     this.team = { ...DEFAULT_TEAM, ...options.team };
     this.bot = { ...DEFAULT_BOT, ...options.bot };
     this.eventsUrl = options.eventsUrl;

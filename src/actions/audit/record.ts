@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { ActionKind, Actor, AuditEntry } from '../contract';
+import type { Actor, AuditAction, AuditEntry } from '../contract';
 
 /** A JSON value as the audit log stores it (DynamoDB keeps exactly these types). */
 export type JsonValue =
@@ -27,7 +27,7 @@ export interface AuditDraft {
   readonly at: string;
   readonly type: AuditEntry['type'];
   readonly actor: Actor;
-  readonly action: ActionKind;
+  readonly action: AuditAction;
   readonly findingId: string;
   readonly target: string;
   readonly dryRun: boolean;

@@ -115,6 +115,7 @@ function demoConfig(options: {
       channelId: DEMO_CHANNEL.id,
     },
     responders: { users: DEMO_RESPONDERS, groups: [] },
+    viewers: { users: [], groups: [] },
     // Every sample is shown, the low-severity ones too.
     minSeverity: 0,
     routes: { kind: 'defaults' },

@@ -3,6 +3,7 @@ import type { OpenSuppressModal } from '../interactions/listeners';
 import type { GuardDutyReader } from '../../actions/ports/guardDutyReader';
 import type { Scorer } from '../../ipinsights/scorer';
 import type { Log } from '../../shared/log';
+import type { ReadAccess } from './readAccess';
 import type { FindingRecord } from '../../actions/findingRecords';
 import type { MessageDecorator } from '../findingPublisher';
 import type { ResponderList } from '../interactions/words';
@@ -50,4 +51,6 @@ export interface CommandDeps {
   readonly log: Log;
   /** Pins the GuardDuty detector; otherwise the region's detector from ListDetectors. */
   readonly detectorId?: string;
+  /** Who may read outside the security channel (responders and viewers). */
+  readonly access: ReadAccess;
 }

@@ -24,6 +24,7 @@ import {
 import { renderList, renderStats } from './findingListings';
 import { peopleNamed } from './people';
 import { deferredCommandOf, type DeferCommand } from './defer';
+import { askAResponder } from '../interactions/words';
 import { COMMAND } from './spec';
 import { gatherStatus, latestFindingMessage, renderStatus } from './statusReport';
 
@@ -42,6 +43,16 @@ export interface RegisterOptions {
    */
   readonly defer?: DeferCommand;
 }
+
+/** What reads findings, the audit log or the bot's health. */
+const READS: ReadonlySet<Command['kind']> = new Set([
+  'list',
+  'show',
+  'stats',
+  'audit',
+  'status',
+  'score',
+]);
 
 type Located =
   | {
@@ -75,12 +86,17 @@ class CommandHandler {
     command: SlashCommand,
     respond: CommandArgs['respond'],
     client: CommandArgs['client'],
-  ): Promise<void> {
+  ): Promise<boolean> {
     const parsed = parseCommand(command.text);
-    if (!parsed.ok) return;
+    if (!parsed.ok) return false;
     const request = parsed.command;
-    if (request.kind === 'help' || request.kind === 'suppress' || request.kind === 'digest') return;
-    await this.answerLater(respond, describe(request), () =>
+    if (request.kind === 'help' || request.kind === 'suppress' || request.kind === 'digest') {
+      return false;
+    }
+    // The worker checks again: a deferred command is a claim of the Slack side, not a proof.
+    const refusal = await this.readRefusal(request, command);
+    if (refusal !== undefined) return this.send(respond, refusal);
+    return this.answerLater(respond, describe(request), () =>
       request.kind === 'score'
         ? this.score(request.principal, request.ip)
         : this.slow(request, command, client),
@@ -109,6 +125,11 @@ class CommandHandler {
       return;
     }
     const request = parsed.command;
+    const refusal = await this.readRefusal(request, command);
+    if (refusal !== undefined) {
+      await ack(refusal);
+      return;
+    }
     switch (request.kind) {
       case 'help':
         await ack(renderHelp(request.topic));
@@ -169,7 +190,7 @@ class CommandHandler {
       case 'stats':
         return this.stats(request);
       case 'show':
-        return this.show(request.findingId);
+        return this.show(request.findingId, command.user_id);
       case 'archive':
         return this.archive(request.findingId, command);
       case 'audit':
@@ -177,6 +198,25 @@ class CommandHandler {
       case 'status':
         return this.status(client);
     }
+  }
+
+  /**
+   * Reads (list, show, stats, audit, status, score) answer in the security channel, and elsewhere
+   * to responders and viewers only; undefined when this user may have the answer here.
+   */
+  private async readRefusal(
+    request: Command,
+    command: SlashCommand,
+  ): Promise<CommandResponse | undefined> {
+    if (!READS.has(request.kind)) return undefined;
+    if (await this.deps.access.mayRead(command.user_id, command.channel_id)) return undefined;
+    this.deps.log.warn('/guardduty read refused outside the security channel', {
+      user: command.user_id,
+      subcommand: request.kind,
+    });
+    return oneLine(
+      `:no_entry: \`${COMMAND} ${request.kind}\` answers in <#${this.deps.channel}> or to responders and viewers; ${askAResponder(this.deps.responders)}`,
+    );
   }
 
   /** Answers in the ack when the work is done within the budget, else by response_url. */
@@ -200,18 +240,19 @@ class CommandHandler {
     await this.send(respond, await answer);
   }
 
+  /** True when an answer reached the response_url (or none was due). */
   private async answerLater(
     respond: CommandArgs['respond'],
     what: string,
     work: () => Promise<CommandResponse | undefined>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     let answer: CommandResponse | undefined;
     try {
       answer = await work();
     } catch (error) {
       answer = this.failure(what, error);
     }
-    if (answer !== undefined) await this.send(respond, answer);
+    return answer === undefined ? true : this.send(respond, answer);
   }
 
   private failure(what: string, error: unknown): CommandResponse {
@@ -222,12 +263,14 @@ class CommandHandler {
     return oneLine(`:x: Could not ${what}: ${prose(errorMessage(error), 400)}`);
   }
 
-  private async send(respond: CommandArgs['respond'], answer: CommandResponse): Promise<void> {
+  private async send(respond: CommandArgs['respond'], answer: CommandResponse): Promise<boolean> {
     try {
       await respond(answer);
+      return true;
     } catch (error) {
       // The response_url expired or Slack refused the message; nobody is left to tell but the log.
       this.deps.log.error('/guardduty: response_url post failed', { error: errorMessage(error) });
+      return false;
     }
   }
 
@@ -295,7 +338,13 @@ class CommandHandler {
     };
   }
 
-  private async show(findingId: string): Promise<CommandResponse> {
+  private async show(findingId: string, userId: string): Promise<CommandResponse> {
+    const posted = await this.deps.findings.get(findingId);
+    if (posted === undefined && !(await this.deps.access.isResponder(userId))) {
+      return oneLine(
+        `:no_entry: Finding ${code(findingId, 140)} was never posted here; only responders may look up other findings in GuardDuty (${askAResponder(this.deps.responders)}).`,
+      );
+    }
     const located = await this.locate(findingId);
     if (located.kind === 'missing') return located.answer;
     const { finding, record } = located;

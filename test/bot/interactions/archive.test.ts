@@ -181,14 +181,17 @@ describe('Archive and Unarchive', () => {
     expect(bot.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(1);
   });
 
-  it('rejects a forged or 6-minute-old click (401) and does nothing', async () => {
+  it('rejects a forged, a 6-minute-old or a 6-minute-future click (401) and does nothing', async () => {
     const forged = await bot.click(ALICE, finding.id, 'remediate:archive', {
       signingSecret: 'not-the-secret',
     });
     const stale = await bot.click(ALICE, finding.id, 'remediate:archive', { ageSeconds: 6 * 60 });
+    const future = await bot.click(ALICE, finding.id, 'remediate:archive', {
+      ageSeconds: -6 * 60,
+    });
     await bot.idle();
 
-    expect([forged.status, stale.status]).toEqual([401, 401]);
+    expect([forged.status, stale.status, future.status]).toEqual([401, 401, 401]);
     expect(bot.aws.guardduty.commandCalls(ArchiveFindingsCommand)).toHaveLength(0);
     expect(await auditRecords(bot)).toEqual([]);
     expect(bot.slack.callsTo('chat.update')).toHaveLength(0);
