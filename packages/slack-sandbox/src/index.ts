@@ -16,6 +16,7 @@ export * from './server';
 export * from './signing';
 export * from './types';
 export * from './errors';
+export type { RateLimitOptions } from './rateLimit';
 export * from './pageTypes';
 export {
   createSandboxPage,

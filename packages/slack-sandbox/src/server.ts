@@ -10,6 +10,7 @@ import {
 import { Feed, IdSequence } from './changes';
 import { LocalSlackUsageError, WaitTimeoutError } from './errors';
 import { FaultPlan, type Fault, type FaultOptions } from './faults';
+import { ChannelRateLimit, type RateLimitOptions } from './rateLimit';
 import type { SignedRequestOptions } from './signing';
 import { Grants } from './grants';
 import {
@@ -70,6 +71,12 @@ export interface LocalSlackOptions {
   readonly host?: string;
   /** Used to send requests to the bot (default: global fetch). */
   readonly fetch?: typeof fetch;
+  /**
+   * Enforces Slack's posting limit: `chat.postMessage` per channel (thread replies included) at
+   * `messagesPerSecond` after a `burst`, on the sandbox's clock; past it HTTP 429 `ratelimited`
+   * with `Retry-After`. Off by default.
+   */
+  readonly rateLimit?: RateLimitOptions;
   /** Serves any path the server does not know (e.g. the sandbox page); return false for 404. */
   readonly fallback?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 }
@@ -141,6 +148,7 @@ class LocalSlackServer implements LocalSlack {
   readonly views: ViewRegistry;
   private readonly recorded: RecordedCall[] = [];
   private readonly faults = new FaultPlan();
+  private readonly rateLimit: ChannelRateLimit | undefined;
   private readonly changes = new Feed<WorkspaceChange>();
   private readonly callFeed = new Feed<RecordedCall>();
   private readonly context: MethodContext;
@@ -190,6 +198,8 @@ class LocalSlackServer implements LocalSlack {
       ...(options.triggerTtlMs === undefined ? {} : { triggerTtlMs: options.triggerTtlMs }),
     });
     this.context = { workspace: this.workspace, views: this.views, grants: this.grants, clock };
+    this.rateLimit =
+      options.rateLimit === undefined ? undefined : new ChannelRateLimit(options.rateLimit, clock);
     this.actor = new SlackActor({
       app: {
         team: this.team,
@@ -318,6 +328,7 @@ class LocalSlackServer implements LocalSlack {
           methods: slackMethods,
           context: this.context,
           faults: this.faults,
+          ...(this.rateLimit === undefined ? {} : { rateLimit: this.rateLimit }),
           record: (call) => {
             this.recorded.push(call);
             this.callFeed.emit(call);

@@ -1,5 +1,6 @@
 import { SlackApiError } from './errors';
 import type { FaultPlan } from './faults';
+import type { ChannelRateLimit } from './rateLimit';
 import type { MethodContext, MethodHandler } from './methods';
 import type { RecordedCall } from './types';
 import { parseApiRequest } from './webApiArgs';
@@ -23,6 +24,8 @@ export interface WebApiOptions {
   readonly methods: Readonly<Record<string, MethodHandler>>;
   readonly context: MethodContext;
   readonly faults: FaultPlan;
+  /** Slack's posting limit per channel, when the sandbox enforces it. */
+  readonly rateLimit?: ChannelRateLimit;
   readonly record: (call: RecordedCall) => void;
 }
 
@@ -71,6 +74,16 @@ export function answerApiCall(options: WebApiOptions, request: ApiHttpRequest): 
     if (fault !== undefined) return finish(fault);
     if (token === undefined) throw new SlackApiError('not_authed');
     if (token !== options.botToken) throw new SlackApiError('invalid_auth');
+    if (request.method === 'chat.postMessage' && options.rateLimit !== undefined) {
+      const wait = options.rateLimit.take(typeof args.channel === 'string' ? args.channel : '');
+      if (wait !== undefined) {
+        return finish({
+          status: 429,
+          headers: { 'Retry-After': String(wait) },
+          body: { ok: false, error: 'ratelimited' },
+        });
+      }
+    }
     return finish({
       status: 200,
       headers: {},
