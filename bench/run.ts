@@ -1,6 +1,7 @@
 import { coldstartBench } from './coldstart';
 import { commandsBench } from './commands';
 import { clicksBench } from './clicks';
+import { burstBench } from './burst';
 import { ipinsightsBench } from './ipinsights';
 import { formatTable, type BenchSection } from './table';
 
@@ -10,6 +11,7 @@ const SECTIONS: Readonly<Record<string, BenchSection>> = {
   coldstart: coldstartBench,
   commands: commandsBench,
   clicks: clicksBench,
+  burst: burstBench,
 };
 
 async function run(argv: readonly string[]): Promise<number> {

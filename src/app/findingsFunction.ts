@@ -1,4 +1,4 @@
-import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { FindingValidationError, parseFindingInput } from '../findings';
 import type { PublishOutcome } from '../bot/findingPublisher';
 import { loadConfig } from '../config';
@@ -9,7 +9,8 @@ import { createPipeline, type Pipeline } from './pipeline';
 import { loadRoutingTable } from './routes';
 import { scorerFromConfig } from './scorer';
 import { openDynamoStore } from './store';
-import { findingRecords } from './findingRecordWriter';
+import { burstGroups, findingRecords } from './findingRecordWriter';
+import { createQueuedFindingsHandler } from './queuedFindings';
 import { withSlackSecrets } from '../aws/slackSecrets';
 import { queuedPaging } from './queuedPaging';
 
@@ -17,9 +18,9 @@ export type FindingsResult =
   PublishOutcome | { readonly kind: 'rejected'; readonly reason: string };
 
 /**
- * The EventBridge target. A malformed event is rejected and logged (retrying it cannot help);
- * a Slack or store failure throws, so Lambda retries the event and then sends it to the
- * dead-letter queue.
+ * One EventBridge event, invoked directly (an operator replaying a finding with `aws lambda
+ * invoke`). A malformed event is rejected and logged (retrying it cannot help); a Slack or store
+ * failure throws.
  */
 export function createFindingsHandler(pipeline: () => Promise<Pipeline>, log: Log) {
   return async (event: EventBridgeEvent<string, unknown>): Promise<FindingsResult> => {
@@ -55,7 +56,17 @@ export function createFindingsHandler(pipeline: () => Promise<Pipeline>, log: Lo
   };
 }
 
-/** The findings function as Lambda runs it: configuration from the environment and Secrets Manager. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function isQueueBatch(event: unknown): event is SQSEvent {
+  return typeof event === 'object' && event !== null && Array.isArray((event as SQSEvent).Records);
+}
+
+/**
+ * The findings function as Lambda runs it: configuration from the environment and Secrets
+ * Manager; batches from the findings queue (EventBridge → SQS → here), or one event invoked
+ * directly.
+ */
 export function findingsFunction() {
   const { logger, log } = createLogger('guardduty-chatops-findings');
   const pipeline = coldStartOnce(async () => {
@@ -68,12 +79,20 @@ export function findingsFunction() {
       findings: findingRecords(store),
       routes: await loadRoutingTable(config),
       scorer: await scorerFromConfig(config),
+      pace: { now: Date.now, sleep },
+      bursts: burstGroups(store),
     });
   });
-  const handle = createFindingsHandler(pipeline, log);
+  const handleOne = createFindingsHandler(pipeline, log);
   // Every log line of an invocation carries its request id and cold-start flag (Lambda context).
-  return (event: EventBridgeEvent<string, unknown>, context: Context) => {
+  return (
+    event: SQSEvent | EventBridgeEvent<string, unknown>,
+    context: Context,
+  ): Promise<SQSBatchResponse | FindingsResult> => {
     logger.addContext(context);
-    return handle(event);
+    if (!isQueueBatch(event)) return handleOne(event);
+    return createQueuedFindingsHandler(pipeline, log, {
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    })(event);
   };
 }

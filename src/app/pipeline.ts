@@ -15,6 +15,10 @@ import { defaultRoutingTable, type RoutingTable } from '../routing/routes';
 import { subjectStates } from './findingRepositories';
 import type { OpenedStore } from './store';
 import type { PageQueue } from '../paging/ports';
+import type { BurstGroupRepository } from '../actions/ports/repositories';
+import { PacedChannelMessages } from '../bot/pacedMessages';
+import { BurstGrouping } from '../bot/burstGrouping';
+import type { ChannelMessages } from '../bot/slackClient';
 
 /**
  * How a function pages: the on-call tool's name (for the messages) and the queue page requests
@@ -66,28 +70,61 @@ export interface PipelineOptions {
   /** Paging on-call (`pagingWiring(config)`); default: none. */
   readonly paging?: PagingWiring;
   readonly clock?: () => Date;
+  /**
+   * Post at Slack's pace (the findings queue's consumer): each channel's posts spaced a second
+   * apart, and 429s waited out for Retry-After (30 s at most per post) on this clock.
+   */
+  readonly pace?: { readonly now: () => number; readonly sleep: (ms: number) => Promise<void> };
+  /** The bursts' counters (`burstGroups(store)`): `publishMany` threads bursts. Default: never. */
+  readonly bursts?: BurstGroupRepository;
 }
+
+/** Slack's limit on posting: about one message per second per channel. */
+const SLACK_POSTS_PER_SECOND = 1;
+/** How long one post may wait out Retry-After; longer, the finding goes back to the queue. */
+const RETRY_AFTER_BUDGET_MS = 30_000;
 
 /** Wires the finding pipeline from configuration; every part can be replaced by the caller. */
 export function createPipeline(config: Config, options: PipelineOptions): Pipeline {
   const { store, scorer } = options;
+  const { pace } = options;
   const slack = createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
   const { findings } = options;
   const subjects = subjectStates(store);
   const clock = options.clock ?? (() => new Date());
   const routes = options.routes ?? defaultRoutingTable(config.slack.channelId);
+  const messages: ChannelMessages =
+    pace === undefined
+      ? new WebApiChannelMessages(slack)
+      : new PacedChannelMessages(
+          new WebApiChannelMessages(slack, { budgetMs: RETRY_AFTER_BUDGET_MS, sleep: pace.sleep }),
+          { perSecond: SLACK_POSTS_PER_SECOND, now: pace.now, sleep: pace.sleep },
+        );
+  const bursts =
+    options.bursts === undefined
+      ? undefined
+      : new BurstGrouping({
+          groups: options.bursts,
+          messages,
+          clock,
+          newToken: randomUUID,
+          sleep: pace?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+          log: options.log,
+          options: routes.grouping,
+        });
   // The queue is built from the finished pipeline; the publisher reaches it only when it posts.
   const built: { pages?: PageQueue } = {};
   const paging = options.paging;
   const publisher = new FindingPublisher({
     store: findings,
-    messages: new WebApiChannelMessages(slack),
+    messages,
     scorer,
     route: (finding) => routeFinding(routes, finding),
     minSeverity: config.minSeverity,
     clock,
     newToken: randomUUID,
     log: options.log,
+    ...(bursts === undefined ? {} : { bursts }),
     decorate:
       options.decorate ??
       createRemediationDecorator(subjects, paging === undefined ? {} : { pagingTool: paging.tool }),

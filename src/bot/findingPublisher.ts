@@ -23,6 +23,7 @@ import {
 } from './render/finding';
 import { scoreFinding } from './scoreFinding';
 import type { ChannelMessages } from './slackClient';
+import type { BurstGrouping, BurstThread } from './burstGrouping';
 import { CodedError, ErrorCode } from '../shared/errors';
 
 /** What the remediation layer adds to a finding's message: buttons, status lines. */
@@ -40,12 +41,43 @@ export type MessageDecorator = (
 ) => Promise<Pick<Parameters<typeof renderFinding>[1], 'buttons' | 'status'>>;
 
 export type PublishOutcome =
-  | { readonly kind: 'posted'; readonly ts: string }
+  | { readonly kind: 'posted'; readonly ts: string; readonly threadTs?: string }
   | { readonly kind: 'updated'; readonly ts: string }
   | { readonly kind: 'unchanged'; readonly reason: 'not newer than the posted finding' }
   | { readonly kind: 'below-threshold'; readonly minSeverity: number }
   | { readonly kind: 'dropped'; readonly route: string; readonly reason: string }
   | { readonly kind: 'gathered'; readonly channel: string; readonly route: string };
+
+/** One finding's outcome in a batch: a failed one is handed back to its queue. */
+export type BatchOutcome = PublishOutcome | { readonly kind: 'failed'; readonly error: unknown };
+
+/** A new finding claimed in a batch, waiting for its turn to be posted. */
+interface Claimed {
+  readonly index: number;
+  readonly finding: Finding;
+  readonly page: boolean;
+  readonly claim: FindingRecord & { readonly channel: string };
+  readonly channels: readonly string[];
+}
+
+/** How many findings of a batch are claimed or read at once. */
+const CLAIM_CONCURRENCY = 8;
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await run(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
 
 export interface FindingPublisherDeps {
   readonly store: FindingRecordRepository;
@@ -62,6 +94,8 @@ export interface FindingPublisherDeps {
   readonly pages?: PageQueue;
   /** How long a claim may stay unfinished before another delivery checks Slack and takes over. */
   readonly staleClaimMs?: number;
+  /** Threads bursts of one type and account in a batch (`publishMany`); without it none are. */
+  readonly bursts?: BurstGrouping;
 }
 
 /** Another delivery of this finding is being posted right now; the caller should retry later. */
@@ -74,6 +108,11 @@ export class PublishInProgressError extends CodedError {
 }
 
 const DEFAULT_STALE_CLAIM_MS = 60_000;
+
+/** A burst's key within a batch: channel, account and type. */
+function threadKey(channel: string, finding: Finding): string {
+  return `${channel}\u0000${finding.accountId}\u0000${finding.type}`;
+}
 const UNCHANGED = { kind: 'unchanged', reason: 'not newer than the posted finding' } as const;
 
 function versionOf(finding: Finding): FindingVersion {
@@ -216,17 +255,157 @@ export class FindingPublisher {
   ): Promise<PublishOutcome> {
     const claim = this.claimRecord(finding, route, channels);
     const existing = await this.deps.store.claimOrRead(claim);
-    if (existing === undefined) {
-      // A new message shows what is in force on the instance, key or role it is about: that read
-      // runs while the finding is scored, not after.
-      const [score, decorated] = await Promise.all([
-        scoreFinding(finding, this.deps.scorer, this.deps.log),
-        this.decorations(finding, undefined, { fresh: true }),
-      ]);
-      return this.paging(page, finding, score.reading, () =>
-        this.postUnderClaim(finding, score, claim, [], decorated),
+    if (existing === undefined) return this.postClaimed(finding, page, claim, new Map());
+    return this.afterLostClaim(finding, route, channels, page, existing);
+  }
+
+  /**
+   * Publishes a batch (a queue's): each finding claimed as `publish` does, then the new ones
+   * posted channel by channel (channels side by side), those of one type and account that make a
+   * burst as replies in its thread. One outcome per finding, in order; a failure is the finding's
+   * alone. With `stop` true, findings not yet posted give their claim back and fail, to be retried.
+   */
+  async publishMany(
+    findings: readonly Finding[],
+    options: { readonly stop?: () => boolean } = {},
+  ): Promise<BatchOutcome[]> {
+    const outcomes = new Map<number, BatchOutcome>();
+    const claimed: Claimed[] = [];
+    await forEachLimited([...findings.entries()], CLAIM_CONCURRENCY, async ([index, finding]) => {
+      try {
+        const taken = await this.claimForBatch(index, finding);
+        if ('kind' in taken) outcomes.set(index, taken);
+        else claimed.push(taken);
+      } catch (error) {
+        outcomes.set(index, { kind: 'failed', error });
+      }
+    });
+    claimed.sort((a, b) => a.index - b.index);
+    const threads = await this.burstThreads(claimed);
+    // Each finding is posted from its first channel's lane; the lanes run side by side.
+    const lanes = new Map<string, Claimed[]>();
+    for (const entry of claimed) {
+      lanes.set(entry.claim.channel, [...(lanes.get(entry.claim.channel) ?? []), entry]);
+    }
+    await Promise.all(
+      [...lanes.values()].map(async (lane) => {
+        for (const entry of lane) {
+          outcomes.set(entry.index, await this.postInBatch(entry, threads, options.stop));
+        }
+      }),
+    );
+    return findings.map(
+      (_, index) =>
+        outcomes.get(index) ?? { kind: 'failed', error: new Error('unreachable: no outcome') },
+    );
+  }
+
+  /** A claim for a new finding that posts to channels; anything else is published in full. */
+  private async claimForBatch(index: number, finding: Finding): Promise<Claimed | PublishOutcome> {
+    const decision =
+      finding.severity < this.deps.minSeverity ? undefined : this.deps.route(finding);
+    if (decision?.kind !== 'deliver' || decision.channels.length === 0)
+      return this.publish(finding);
+    const claim = this.claimRecord(finding, decision.route, decision.channels);
+    const existing = await this.deps.store.claimOrRead(claim);
+    if (existing !== undefined) {
+      return this.afterLostClaim(
+        finding,
+        decision.route,
+        decision.channels,
+        decision.page,
+        existing,
       );
     }
+    return { index, finding, page: decision.page, claim, channels: decision.channels };
+  }
+
+  /** The burst threads of a batch's new findings, per channel, type and account. */
+  private async burstThreads(claimed: readonly Claimed[]): Promise<Map<string, BurstThread>> {
+    const threads = new Map<string, BurstThread>();
+    const bursts = this.deps.bursts;
+    if (bursts === undefined) return threads;
+    const groups = new Map<string, { channel: string; finding: Finding; n: number }>();
+    for (const { finding, channels } of claimed) {
+      for (const channel of channels) {
+        const key = threadKey(channel, finding);
+        const group = groups.get(key);
+        if (group === undefined) groups.set(key, { channel, finding, n: 1 });
+        else group.n += 1;
+      }
+    }
+    // Channels side by side; one channel's bursts in turn (their messages share its pace).
+    const byChannel = new Map<string, [string, { finding: Finding; n: number }][]>();
+    for (const [key, group] of groups) {
+      byChannel.set(group.channel, [...(byChannel.get(group.channel) ?? []), [key, group]]);
+    }
+    await Promise.all(
+      [...byChannel].map(async ([channel, list]) => {
+        for (const [key, { finding, n }] of list) {
+          try {
+            const thread = await bursts.threadFor(channel, finding.accountId, finding.type, n);
+            if (thread !== undefined) threads.set(key, thread);
+          } catch (error) {
+            // The burst's message could not be had: its findings are posted on their own.
+            this.deps.log.warn('burst thread unavailable; findings posted on their own', {
+              channel,
+              error: error instanceof Error ? error.message : String(error),
+            });
+          }
+        }
+      }),
+    );
+    return threads;
+  }
+
+  private async postInBatch(
+    entry: Claimed,
+    threads: ReadonlyMap<string, BurstThread>,
+    stop: (() => boolean) | undefined,
+  ): Promise<BatchOutcome> {
+    const { finding, claim } = entry;
+    try {
+      if (stop?.() === true) {
+        await this.deps.store.release(finding.id, claim.claimToken);
+        return { kind: 'failed', error: new Error('the invocation ran short of time') };
+      }
+      const threadOf = new Map<string, string>();
+      for (const channel of entry.channels) {
+        const thread = threads.get(threadKey(channel, finding));
+        if (thread !== undefined) threadOf.set(channel, thread.ts);
+      }
+      return await this.postClaimed(finding, entry.page, claim, threadOf);
+    } catch (error) {
+      return { kind: 'failed', error };
+    }
+  }
+
+  /** Scores and posts a finding under our fresh claim (`threads`: the channels it replies in). */
+  private async postClaimed(
+    finding: Finding,
+    page: boolean,
+    claim: FindingRecord & { readonly channel: string },
+    threads: ReadonlyMap<string, string>,
+  ): Promise<PublishOutcome> {
+    // A new message shows what is in force on the instance, key or role it is about: that read
+    // runs while the finding is scored, not after.
+    const [score, decorated] = await Promise.all([
+      scoreFinding(finding, this.deps.scorer, this.deps.log),
+      this.decorations(finding, undefined, { fresh: true }),
+    ]);
+    return this.paging(page, finding, score.reading, () =>
+      this.postUnderClaim(finding, score, claim, [], decorated, threads),
+    );
+  }
+
+  /** The claim was lost to a record already there: a replay, a newer publication, a digest's. */
+  private async afterLostClaim(
+    finding: Finding,
+    route: string,
+    channels: readonly string[],
+    page: boolean,
+    existing: FindingRecord,
+  ): Promise<PublishOutcome> {
     // A page that never went out (a lost request, a severity that rose) goes out now.
     const pageNow = page && existing.page === undefined;
     const reading = scoreOf(existing)?.reading;
@@ -344,6 +523,7 @@ export class FindingPublisher {
     },
     already: readonly MessageRef[],
     decorated?: Decorations,
+    threads: ReadonlyMap<string, string> = new Map(),
   ): Promise<PublishOutcome> {
     const channelList = claim.channels ?? [claim.channel];
     const { deps } = this;
@@ -352,7 +532,10 @@ export class FindingPublisher {
     for (const channel of channelList) {
       if (posted.some((ref) => ref.channel === channel)) continue;
       try {
-        posted.push({ channel, ts: (await deps.messages.post(channel, message)).ts });
+        posted.push({
+          channel,
+          ts: (await deps.messages.post(channel, message, threads.get(channel))).ts,
+        });
       } catch (error) {
         if (posted.length === 0) await deps.store.release(finding.id, claim.claimToken);
         else await deps.store.releasePartial(finding.id, claim.claimToken, posted);
@@ -361,9 +544,11 @@ export class FindingPublisher {
     }
     const [first, ...copies] = posted;
     if (first === undefined) throw new Error('unreachable: posted to no channel');
+    const threadTs = threads.get(first.channel);
     const after = await deps.store.markPosted(finding.id, claim.claimToken, {
       channel: first.channel,
       ts: first.ts,
+      ...(threadTs === undefined ? {} : { threadTs }),
       postedAt: deps.clock().getTime(),
       ...(copies.length > 0 ? { copies } : {}),
       score: JSON.stringify(score),
@@ -380,8 +565,9 @@ export class FindingPublisher {
       ts: first.ts,
       channels: posted.map((ref) => ref.channel),
       severity: finding.severity,
+      ...(threadTs === undefined ? {} : { threadTs }),
     });
-    return { kind: 'posted', ts: first.ts };
+    return { kind: 'posted', ts: first.ts, ...(threadTs === undefined ? {} : { threadTs }) };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ErrorCode as SlackErrorCode, LogLevel, WebClient } from '@slack/web-api';
 import { CodedError, ErrorCode, errorMessage } from '../shared/errors';
 import type { SlackMessage } from './render/finding';
+import { BURST_EVENT_TYPE } from './render/burst';
 
 /** Slack's Web API could not be reached at all (DNS, refused, timeout), after the retries. */
 export class SlackUnreachableError extends CodedError {
@@ -107,7 +108,10 @@ export interface ChannelMessages {
   /** With `threadTs`, a reply in that thread. */
   post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
-  /** The ts of the message posted for a finding since `oldestMs`, found by its metadata. */
+  /**
+   * The ts of the message posted for a finding since `oldestMs`, found by its metadata: in the
+   * channel, or in the thread of a burst's message.
+   */
   findFindingMessage(
     channel: string,
     eventType: string,
@@ -180,6 +184,15 @@ export class WebApiChannelMessages implements ChannelMessages {
     findingId: string,
     oldestMs: number,
   ): Promise<string | undefined> {
+    const matches = (message: {
+      metadata?: { event_type?: string; event_payload?: unknown };
+    }): boolean => {
+      const metadata = message.metadata;
+      // The response type leaves event_payload untyped; read it as the record it is.
+      const payload = metadata?.event_payload as Record<string, unknown> | undefined;
+      return metadata?.event_type === eventType && payload?.finding_id === findingId;
+    };
+    const bursts: string[] = [];
     let cursor: string | undefined;
     do {
       const page = await reaching(
@@ -196,17 +209,44 @@ export class WebApiChannelMessages implements ChannelMessages {
         this.policy,
       );
       for (const message of page.messages ?? []) {
-        const metadata = message.metadata;
-        // The response type leaves event_payload untyped; read it as the record it is.
-        const payload = metadata?.event_payload as Record<string, unknown> | undefined;
-        if (
-          metadata?.event_type === eventType &&
-          payload?.finding_id === findingId &&
-          message.ts !== undefined
-        ) {
-          return message.ts;
-        }
+        if (message.ts === undefined) continue;
+        if (matches(message)) return message.ts;
+        if (message.metadata?.event_type === BURST_EVENT_TYPE) bursts.push(message.ts);
       }
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor !== undefined);
+    // A burst's findings are replies in its thread.
+    for (const ts of bursts) {
+      const found = await this.findInThread(channel, ts, matches);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  private async findInThread(
+    channel: string,
+    threadTs: string,
+    matches: (message: { metadata?: { event_type?: string; event_payload?: unknown } }) => boolean,
+  ): Promise<string | undefined> {
+    let cursor: string | undefined;
+    do {
+      const page = await reaching(
+        this.client,
+        'conversations.replies',
+        () =>
+          this.client.conversations.replies({
+            channel,
+            ts: threadTs,
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor === undefined ? {} : { cursor }),
+          }),
+        this.policy,
+      );
+      const found = (page.messages ?? []).find(
+        (message) => message.ts !== undefined && message.ts !== threadTs && matches(message),
+      );
+      if (found?.ts !== undefined) return found.ts;
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor !== undefined);
     return undefined;

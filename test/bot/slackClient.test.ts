@@ -66,3 +66,29 @@ describe('WebApiChannelMessages and Slack’s rate limit', () => {
     expect(waits).toEqual([4000, 4000]);
   });
 });
+
+describe('finding a finding’s message after an unfinished delivery', () => {
+  it('looks in the channel, then in the threads of burst messages, by metadata', async () => {
+    const web = messages([]);
+    const finding = (id: string) => ({
+      text: 'finding',
+      blocks: [],
+      metadata: { event_type: 'guardduty_finding', event_payload: { finding_id: id } },
+    });
+    const top = await web.post(CHANNEL, finding('f-top'));
+    const burst = await web.post(CHANNEL, {
+      text: 'burst',
+      blocks: [],
+      metadata: { event_type: 'guardduty_burst', event_payload: {} },
+    });
+    const reply = await web.post(CHANNEL, finding('f-reply'), burst.ts);
+    const find = (id: string) => web.findFindingMessage(CHANNEL, 'guardduty_finding', id, 0);
+    expect(await find('f-top')).toBe(top.ts);
+    expect(await find('f-reply')).toBe(reply.ts);
+    expect(await find('f-missing')).toBeUndefined();
+    expect(slack.callsTo('conversations.replies').map((c) => c.args.ts)).toEqual([
+      burst.ts,
+      burst.ts,
+    ]);
+  });
+});

@@ -40,6 +40,9 @@ const ROUTES = `routes:
     drop: integration-test canaries
 `;
 
+/** Set by a test: Slack answers chat.postMessage with this error. */
+let slackFails: string | undefined;
+
 /** Secrets Manager's GetSecretValue, SSM's GetParameter and Slack's chat.postMessage. */
 function answer(call: RecordedCall): Answer {
   if (call.target === 'AmazonSSM.GetParameter') return ssmParameterAnswer(call, ROUTES);
@@ -47,6 +50,12 @@ function answer(call: RecordedCall): Answer {
     return slackSecretAnswer(call, { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
   }
   if (call.target === '/api/chat.postMessage') {
+    if (slackFails !== undefined) {
+      return {
+        contentType: 'application/json',
+        body: JSON.stringify({ ok: false, error: slackFails }),
+      };
+    }
     return {
       contentType: 'application/json',
       body: JSON.stringify({ ok: true, channel: 'C0SECURITY1', ts: '1760000000.000100' }),
@@ -158,5 +167,53 @@ describe('the findings bundle with the template’s environment', () => {
         function_request_id: 'req-bad',
       }),
     );
+  });
+
+  test('takes the findings queue’s batches: posts the new, deletes the malformed, hands back what failed', async () => {
+    const sqs = (bodies: readonly string[]) => ({
+      Records: bodies.map((body, i) => ({
+        messageId: `msg-${i}`,
+        receiptHandle: `rh-${i}`,
+        body,
+        attributes: { ApproximateReceiveCount: '1' },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:findings',
+        awsRegion: 'us-east-1',
+      })),
+    });
+    const postsBefore = fakes.recorded.filter((r) => r.target === '/api/chat.postMessage').length;
+    const recon = rawFixture('Recon_EC2_Portscan.json');
+    const { result, logs } = await invoke(
+      sqs([JSON.stringify(recon), '{"not":"a finding"}', JSON.stringify(event)]),
+      'req-batch',
+    );
+    // The malformed one is deleted (logged), the replay is unchanged, the new one posted.
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(fakes.recorded.filter((r) => r.target === '/api/chat.postMessage')).toHaveLength(
+      postsBefore + 1,
+    );
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        messageId: 'msg-1',
+        function_request_id: 'req-batch',
+      }),
+    );
+    expect(logs).toContainEqual(
+      expect.objectContaining({ message: 'finding processed', findingId, outcome: 'unchanged' }),
+    );
+
+    // Slack refusing: the new finding's message is handed back to the queue, nothing is lost.
+    slackFails = 'internal_error';
+    try {
+      const tor = rawFixture('UnauthorizedAccess_EC2_TorClient.json');
+      (tor.detail as { id: string }).id = 'f'.repeat(32);
+      const failed = await invoke(sqs([JSON.stringify(tor)]), 'req-fail');
+      expect(failed.result).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-0' }] });
+    } finally {
+      slackFails = undefined;
+    }
   });
 });

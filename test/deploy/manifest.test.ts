@@ -36,16 +36,15 @@ describe('manifest.yml agrees with what the bot does', () => {
       'chat.postMessage',
       'chat.update',
       'conversations.history',
+      'conversations.replies',
       'usergroups.users.list',
       'users.list',
       'views.open',
     ]);
     expect(Object.fromEntries(requiredScopes(use))).toEqual({
       'chat:write': expect.stringMatching(/^chat\./) as string,
-      'channels:history':
-        'conversations.history in src/bot/commands/statusReport.ts, src/bot/slackClient.ts',
-      'groups:history':
-        'conversations.history in src/bot/commands/statusReport.ts, src/bot/slackClient.ts',
+      'channels:history': 'conversations.replies in src/bot/slackClient.ts',
+      'groups:history': 'conversations.replies in src/bot/slackClient.ts',
       'usergroups:read': 'usergroups.users.list in src/bot/interactions/directory.ts',
       'users:read': 'users.list in src/bot/commands/people.ts',
       commands: 'slash commands /guardduty',

@@ -105,7 +105,7 @@ describe('handlers and bundles', () => {
     );
     expect(timeouts).toEqual({
       DigestFunction: 900,
-      FindingsFunction: 60,
+      FindingsFunction: 120,
       PagerFunction: 50,
       SlackFunction: 10,
       WorkerFunction: 300,
@@ -114,7 +114,7 @@ describe('handlers and bundles', () => {
 });
 
 describe('findings delivery', () => {
-  test('the EventBridge rule matches GuardDuty findings and targets the findings function', () => {
+  test('the EventBridge rule matches GuardDuty findings and targets the findings queue', () => {
     const rule = properties('FindingsRule');
     expect(rule.EventPattern).toEqual({
       source: ['aws.guardduty'],
@@ -122,21 +122,54 @@ describe('findings delivery', () => {
     });
     expect(rule.Targets).toEqual([
       {
-        Id: 'findings-function',
-        Arn: valueOf(stack, 'FindingsFunction', 'Arn'),
+        Id: 'findings-queue',
+        Arn: valueOf(stack, 'FindingsQueue', 'Arn'),
         RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 3600 },
         DeadLetterConfig: { Arn: valueOf(stack, 'FindingsDeadLetterQueue', 'Arn') },
       },
     ]);
   });
 
-  test('only that rule may invoke the function and fill the queue', () => {
-    expect(properties('FindingsRulePermission')).toEqual({
-      FunctionName: valueOf(stack, 'FindingsFunction'),
-      Action: 'lambda:InvokeFunction',
-      Principal: 'events.amazonaws.com',
-      SourceArn: valueOf(stack, 'FindingsRule', 'Arn'),
+  test('the queue feeds the function in batches of ten, two at a time, and keeps what fails five times', () => {
+    const findings = functions.find((fn) => fn.logicalId === 'FindingsFunction');
+    expect(resolved(findings?.properties ?? {}).Events).toEqual({
+      Findings: {
+        Type: 'SQS',
+        Properties: {
+          Queue: valueOf(stack, 'FindingsQueue', 'Arn'),
+          BatchSize: 10,
+          MaximumBatchingWindowInSeconds: 1,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: 2 },
+        },
+      },
     });
+    const queue = properties('FindingsQueue');
+    // Lambda asks for a visibility timeout of six times the function's timeout.
+    expect(queue.VisibilityTimeout).toBe(6 * Number(findings?.properties.Timeout));
+    expect(queue.RedrivePolicy).toEqual({
+      maxReceiveCount: 5,
+      deadLetterTargetArn: valueOf(stack, 'FindingsDeadLetterQueue', 'Arn'),
+    });
+    expect(properties('FindingsBacklogAlarm')).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: valueOf(stack, 'FindingsQueue', 'QueueName') }],
+      Threshold: 900,
+    });
+  });
+
+  test('only that rule may fill the queues', () => {
+    expect(stack.template.Resources.FindingsRulePermission).toBeUndefined();
+    expect((properties('FindingsQueuePolicy').PolicyDocument as JsonObject).Statement).toEqual([
+      {
+        Sid: 'GuardDutyFindings',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: valueOf(stack, 'FindingsQueue', 'Arn'),
+        Condition: { ArnEquals: { 'aws:SourceArn': valueOf(stack, 'FindingsRule', 'Arn') } },
+      },
+    ]);
     const policy = properties('FindingsDeadLetterQueuePolicy').PolicyDocument as JsonObject;
     expect(policy.Statement).toEqual([
       {
@@ -162,13 +195,8 @@ describe('findings delivery', () => {
           OnFailure: { Type: 'SQS', Destination: valueOf(stack, 'DigestDeadLetterQueue', 'Arn') },
         },
       },
-      FindingsFunction: {
-        MaximumRetryAttempts: 2,
-        MaximumEventAgeInSeconds: 3600,
-        DestinationConfig: {
-          OnFailure: { Type: 'SQS', Destination: valueOf(stack, 'FindingsDeadLetterQueue', 'Arn') },
-        },
-      },
+      // Fed by its queue, which retries and dead-letters.
+      FindingsFunction: undefined,
       PagerFunction: undefined,
       SlackFunction: undefined,
       WorkerFunction: {

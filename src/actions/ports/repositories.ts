@@ -124,6 +124,36 @@ export interface DigestRepository {
   finishRun(runId: string, ts: string | undefined, count: number): Promise<void>;
 }
 
+/** A burst of findings of one type and account in one channel, counted within a window. */
+export interface BurstGroup {
+  /** `burst#<channel>#<account>#<type>`. */
+  readonly key: string;
+  /** When the window opened; a finding after `windowStart + window` opens a new one. */
+  readonly windowStart: number;
+  readonly count: number;
+  /** Findings counted before the burst's message was posted (they were posted on their own). */
+  readonly solo?: number;
+  /** The burst's message, once posted: its findings reply in its thread. */
+  readonly ts?: string;
+}
+
+/** The bursts' shared counters and messages (the findings table). */
+export interface BurstGroupRepository {
+  /** Counts `n` findings into the key's open window, or opens a new one: the group after. */
+  count(key: string, n: number, now: number, windowMs: number): Promise<BurstGroup>;
+  /** The right to post the window's message: true when ours (none posted or claimed recently). */
+  claimParent(
+    key: string,
+    windowStart: number,
+    token: string,
+    solo: number,
+    now: number,
+  ): Promise<boolean>;
+  /** Records the message posted under our claim. */
+  setParent(key: string, windowStart: number, token: string, ts: string): Promise<void>;
+  get(key: string): Promise<BurstGroup | undefined>;
+}
+
 /** The findings table's index by subject, for redrawing every message about one. */
 export interface FindingsBySubject {
   /** The posted findings about one IAM or EC2 subject (`resourceSubject`), newest first. */

@@ -159,7 +159,22 @@ const remediationBookkeeping: FunctionRequest[] = [
 
 export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
   FindingsFunction: [
-    ...platform('findings', 'FindingsDeadLetterQueue'),
+    // Fed by the findings queue, which dead-letters on its own (no asynchronous invocations).
+    ...platform('findings'),
+    ...['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes'].map(
+      (operation): FunctionRequest => ({
+        action: `sqs:${operation}`,
+        resource: (s) => valueOf(s, 'FindingsQueue', 'Arn'),
+        why: 'Lambda reads the findings queue for the function',
+        platform: true,
+      }),
+    ),
+    ...['GetItem', 'UpdateItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: findingsTable,
+      context: leading('burst#C0SECURITY#111122223333#Recon:EC2/Portscan'),
+      why: 'a burst’s counter and message, beside the finding records',
+    })),
     slackSecret,
     routesParameter,
     pageRequest,
