@@ -2,6 +2,7 @@ import { coldstartBench } from './coldstart';
 import { commandsBench } from './commands';
 import { clicksBench } from './clicks';
 import { burstBench } from './burst';
+import { costBench } from './cost';
 import { ipinsightsBench } from './ipinsights';
 import { formatTable, type BenchSection } from './table';
 
@@ -12,6 +13,7 @@ const SECTIONS: Readonly<Record<string, BenchSection>> = {
   commands: commandsBench,
   clicks: clicksBench,
   burst: burstBench,
+  cost: costBench,
 };
 
 async function run(argv: readonly string[]): Promise<number> {
