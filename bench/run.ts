@@ -3,6 +3,8 @@ import { commandsBench } from './commands';
 import { clicksBench } from './clicks';
 import { burstBench } from './burst';
 import { costBench } from './cost';
+import { clickLoadBench } from './clickLoad';
+import { soakBench } from './soak';
 import { ipinsightsBench } from './ipinsights';
 import { formatTable, type BenchSection } from './table';
 
@@ -14,6 +16,8 @@ const SECTIONS: Readonly<Record<string, BenchSection>> = {
   clicks: clicksBench,
   burst: burstBench,
   cost: costBench,
+  load: clickLoadBench,
+  soak: soakBench,
 };
 
 async function run(argv: readonly string[]): Promise<number> {

@@ -99,21 +99,23 @@ function actorOf(
 }
 
 /**
- * The remediation buttons and the suppress modal. A click is authorised, recorded and handed to
- * the worker before Bolt acknowledges it (on Lambda the response waits for this anyway; over
- * HTTP it is fast): the ack means "recorded". Answers that concern only the clicking user are
- * ephemeral; the outcome arrives in the message and its thread.
+ * The remediation buttons and the suppress modal. A click is acknowledged before anything else:
+ * Slack shows the user a failure when the ack takes 3 s, and a busy store must not decide that.
+ * It is then authorised, recorded and handed to the worker; a refusal or a failure to start is
+ * told to the clicking user (ephemeral), the outcome arrives in the message and its thread. On
+ * Lambda the response waits for the whole listener either way. The suppress modal still answers
+ * after recording, because its errors belong in the form.
  */
 export function registerRemediationListeners(deps: InteractionDeps): (app: App) => void {
   return (app) => {
     app.action<BlockButtonAction>(
       { type: 'block_actions', action_id: ACTION_ID_PATTERN },
       async ({ ack, body, action, client, context }) => {
+        await ack();
         const actor = actorOf(body.user, body.team?.id);
         const channel = body.channel?.id;
         const parsed = parseButton(action.action_id, action.value);
         if (parsed === undefined) {
-          await ack();
           await tellUser(
             client,
             channel,
@@ -124,7 +126,6 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
           return;
         }
         if (parsed.kind === 'suppress') {
-          await ack();
           const open = suppressModalOpener(deps, client);
           const outcome = await open(body.trigger_id, parsed.findingId, actor, {
             version: parsed.version,
@@ -152,7 +153,6 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
         try {
           outcome = await deps.service.request(request);
         } catch (error) {
-          await ack();
           deps.log.error('remediation request failed', {
             findingId: parsed.findingId,
             error: errorMessage(error),
@@ -166,7 +166,6 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
           );
           return;
         }
-        await ack();
         // Slack redelivers a click it got no timely answer for; the first delivery already spoke.
         if (outcome.kind === 'duplicate' && context.retryNum !== undefined) return;
         const reply = outcomeReply(parsed.kind, outcome, deps.responders);
