@@ -20,7 +20,12 @@ import { chainOf } from '../src/actions/audit/record';
 import type { GuardDutyReader } from '../src/actions/ports/guardDutyReader';
 import { createBoltApp } from '../src/bot/app';
 import { slackHttpReceiver } from '../src/bot/server';
-import type { CommandDeps, OpenSuppressModal } from '../src/bot/commands/deps';
+import type {
+  AccountNames,
+  CommandDeps,
+  OpenSuppressModal,
+  RegionalReaders,
+} from '../src/bot/commands/deps';
 import { readAccess } from '../src/bot/commands/readAccess';
 import { registerCommands } from '../src/bot/commands/register';
 import type { MessageDecorator } from '../src/bot/findingPublisher';
@@ -30,6 +35,7 @@ import type { Finding } from '../src/findings';
 import type { Scorer } from '../src/ipinsights/scorer';
 import { silentLog } from '../src/shared/log';
 import { DynamoFindingRecords } from '../src/store/dynamoFindingRecords';
+import { DynamoOrganizationActivity } from '../src/store/dynamoOrganizationActivity';
 import { startTestStore, type TestStore } from './store';
 
 export const CHANNEL = 'C0SECURITY';
@@ -131,6 +137,12 @@ export interface CommandHarnessOptions {
   readonly detectorId?: string;
   /** The routes `status` lists (default: the built-in ones for the test channel). */
   readonly routes?: RoutingTable;
+  /** GuardDuty in other regions (`--region`). */
+  readonly regions?: RegionalReaders;
+  /** Account names (`--account NAME`, listings, status). */
+  readonly accounts?: AccountNames;
+  /** `status` reads the organisation's activity from the harness's store (`h.activity`). */
+  readonly organizationActivity?: true;
 }
 
 export interface SlashResult {
@@ -148,6 +160,8 @@ export interface CommandHarness {
   readonly audit: MemoryAudit;
   /** A WebClient acting as the bot, to post finding messages for `status`. */
   readonly client: WebClient;
+  /** Where findings came from and AssumeRole failed, in the harness's store. */
+  readonly activity: DynamoOrganizationActivity;
   /** Sends `/guardduty TEXT` as Slack would (signed, over HTTP) and returns the ack. */
   run(text: string, user?: string, channel?: string): Promise<SlashResult>;
   /** Runs a command whose answer comes by response_url, and returns that answer. */
@@ -204,6 +218,7 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
   });
   const store = await startTestStore();
   const findings = new DynamoFindingRecords(store.client, store.tables.findings);
+  const activity = new DynamoOrganizationActivity(store.client, store.tables.idempotency);
   const audit = new MemoryAudit();
   const remediation = new FakeRemediation(new Set([ALICE]), audit, options.clock, dryRun);
   const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, logger: silentLogger });
@@ -245,6 +260,9 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
     log: silentLog,
     ...(options.decorate === undefined ? {} : { decorate: options.decorate }),
     ...(options.detectorId === undefined ? {} : { detectorId: options.detectorId }),
+    ...(options.regions === undefined ? {} : { regions: options.regions }),
+    ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
+    ...(options.organizationActivity === true ? { activity } : {}),
   };
   const receiver = slackHttpReceiver({ signingSecret: slack.signingSecret, logger: silentLogger });
   const app = createBoltApp({
@@ -279,6 +297,7 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
     remediation,
     audit,
     client,
+    activity,
     run,
     runAndWait: async (text, user = ALICE) => {
       const before = responseUrlAnswers(slack).length;

@@ -22,6 +22,22 @@ export type RoutesConfig =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'parameter'; readonly name: string };
 
+/** The accounts file (`ACCOUNTS_FILE` / `ACCOUNTS_PARAMETER`): none = every account, no names. */
+export type AccountsFileConfig =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'parameter'; readonly name: string };
+
+/** Where the stack stands in an AWS Organization. */
+export interface OrganizationConfig {
+  /** The stack's own account (the GuardDuty administrator); findings of others are members'. */
+  readonly adminAccountId?: string;
+  /** The role assumed in member accounts (member-role.yaml); unset = act in the own account only. */
+  readonly memberRoleName?: string;
+  readonly externalId?: string;
+  readonly accounts: AccountsFileConfig;
+}
+
 export type AuditAnchorsConfig =
   | { readonly kind: 's3'; readonly bucket: string }
   | { readonly kind: 'file'; readonly path: string }
@@ -63,6 +79,7 @@ export interface Config {
   /** Principals remediation refuses to touch: ids, ARNs or IAM user names. */
   readonly protectedPrincipals: readonly string[];
   readonly port: number;
+  readonly organization: OrganizationConfig;
   /** Lambda: the remediation worker function invoked asynchronously. */
   readonly workerFunctionName?: string;
   /** Lambda: the digest function `/guardduty digest` is handed to. */
@@ -174,6 +191,23 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535, 'must be a TCP port').default(3000),
   WORKER_FUNCTION_NAME: z.string().min(1).optional(),
   DIGEST_FUNCTION_NAME: z.string().min(1).optional(),
+  ADMIN_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+  MEMBER_ROLE_NAME: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (no path)')
+    .optional(),
+  MEMBER_ROLE_EXTERNAL_ID: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 of letters, digits and +=,.@:/-')
+    .optional(),
+  ACCOUNTS_FILE: z.string().min(1).optional(),
+  ACCOUNTS_PARAMETER: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.\-/]{1,2048}$/, 'must be an SSM parameter name')
+    .optional(),
   AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
 });
 
@@ -216,6 +250,9 @@ export function loadConfig(
   }
   if (set.ROUTES_FILE !== undefined && set.ROUTES_PARAMETER !== undefined) {
     problems.push('ROUTES_FILE and ROUTES_PARAMETER: set one, not both');
+  }
+  if (set.ACCOUNTS_FILE !== undefined && set.ACCOUNTS_PARAMETER !== undefined) {
+    problems.push('ACCOUNTS_FILE and ACCOUNTS_PARAMETER: set one, not both');
   }
   if (problems.length > 0 || e === undefined) throw new ConfigError(problems);
   const paging: PagingConfig =
@@ -283,6 +320,17 @@ export function loadConfig(
     dryRun: e.DRY_RUN === 'true' || e.DRY_RUN === '1',
     protectedPrincipals: e.PROTECTED_PRINCIPALS,
     port: e.PORT,
+    organization: {
+      ...(e.ADMIN_ACCOUNT_ID === undefined ? {} : { adminAccountId: e.ADMIN_ACCOUNT_ID }),
+      ...(e.MEMBER_ROLE_NAME === undefined ? {} : { memberRoleName: e.MEMBER_ROLE_NAME }),
+      ...(e.MEMBER_ROLE_EXTERNAL_ID === undefined ? {} : { externalId: e.MEMBER_ROLE_EXTERNAL_ID }),
+      accounts:
+        e.ACCOUNTS_FILE !== undefined
+          ? { kind: 'file', path: resolve(cwd, e.ACCOUNTS_FILE) }
+          : e.ACCOUNTS_PARAMETER !== undefined
+            ? { kind: 'parameter', name: e.ACCOUNTS_PARAMETER }
+            : { kind: 'none' },
+    },
     ...(e.WORKER_FUNCTION_NAME === undefined ? {} : { workerFunctionName: e.WORKER_FUNCTION_NAME }),
     ...(e.DIGEST_FUNCTION_NAME === undefined ? {} : { digestFunctionName: e.DIGEST_FUNCTION_NAME }),
   };

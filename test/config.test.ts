@@ -67,6 +67,8 @@ describe('loadConfig', () => {
       dryRun: false,
       protectedPrincipals: [],
       port: 3000,
+      // One account, every finding acted on where the stack is.
+      organization: { accounts: { kind: 'none' } },
     });
   });
 
@@ -78,6 +80,40 @@ describe('loadConfig', () => {
     }
     expect(() => loadConfig({ ...VALID, SLACK_SIGNING_SECRET: 'abc123' })).toThrow(
       "SLACK_SIGNING_SECRET: is too short to be a Slack signing secret (Slack's have 32 characters)",
+    );
+  });
+
+  it('reads where the stack stands in an organization, and refuses what AWS would', () => {
+    expect(
+      loadConfig(
+        {
+          ADMIN_ACCOUNT_ID: '999988887777',
+          MEMBER_ROLE_NAME: 'guardduty-chatops-member',
+          MEMBER_ROLE_EXTERNAL_ID: 'gd-chatops-7f3a',
+          ACCOUNTS_FILE: 'accounts.yml',
+        },
+        [],
+        '/srv',
+      ).organization,
+    ).toEqual({
+      adminAccountId: '999988887777',
+      memberRoleName: 'guardduty-chatops-member',
+      externalId: 'gd-chatops-7f3a',
+      accounts: { kind: 'file', path: '/srv/accounts.yml' },
+    });
+    expect(loadConfig({ ACCOUNTS_PARAMETER: '/gd/accounts' }).organization.accounts).toEqual({
+      kind: 'parameter',
+      name: '/gd/accounts',
+    });
+    expect(() =>
+      loadConfig({
+        ADMIN_ACCOUNT_ID: '9999',
+        MEMBER_ROLE_NAME: 'role/with/path',
+        ACCOUNTS_FILE: 'a.yml',
+        ACCOUNTS_PARAMETER: '/p',
+      }),
+    ).toThrow(
+      'invalid configuration: ADMIN_ACCOUNT_ID: must be a 12-digit AWS account id; MEMBER_ROLE_NAME: must be an IAM role name (no path); ACCOUNTS_FILE and ACCOUNTS_PARAMETER: set one, not both',
     );
   });
 

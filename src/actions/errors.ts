@@ -1,5 +1,6 @@
 import { isAwsError, type AwsCall } from './ports/awsGateway';
 import { CodedError, ErrorCode, errorMessage } from '../shared/errors';
+import { MEMBER_ROLE_STEP, type MemberRole } from './accounts/policy';
 
 /** A guardrail that only the live state shows (e.g. the instance's protected tag): refused. */
 export class RemediationRefusedError extends CodedError {
@@ -27,7 +28,30 @@ export class CallFailedError extends CodedError {
     readonly call: AwsCall,
     override readonly cause: unknown,
   ) {
-    super(describeAwsFailure(cause, call));
+    super(
+      cause instanceof MemberRoleUnavailableError ? cause.message : describeAwsFailure(cause, call),
+    );
+  }
+}
+
+/**
+ * The member role could not be assumed in the finding's account: missing, or not trusting this
+ * stack's worker role. The message names the role, the account and the step that deploys it.
+ */
+export class MemberRoleUnavailableError extends CodedError {
+  override readonly name = 'MemberRoleUnavailableError';
+  readonly code = ErrorCode.MemberRoleUnavailable;
+  constructor(
+    readonly role: MemberRole,
+    /** AWS's words (AccessDenied: …), for the log and the status listing. */
+    readonly reason: string,
+    denied: boolean,
+  ) {
+    super(
+      denied
+        ? `could not assume ${role.roleArn} in account ${role.accountId}: ${reason}. The role is missing there or does not trust this stack's worker role; deploy it to that account (${MEMBER_ROLE_STEP}). Nothing was changed.`
+        : `could not assume ${role.roleArn} in account ${role.accountId}: ${reason}. Nothing was changed; try again later.`,
+    );
   }
 }
 

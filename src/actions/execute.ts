@@ -83,6 +83,7 @@ export function callRecord(call: AwsCall, requestId?: string): CallRecord {
     service: call.service,
     command: call.command,
     ...(call.region === undefined ? {} : { region: call.region }),
+    ...(call.account === undefined ? {} : { account: call.account }),
     input: call.input,
     ...(requestId === undefined ? {} : { requestId }),
     ...(call.note === undefined ? {} : { note: call.note }),
@@ -95,6 +96,7 @@ export function callOf(record: CallRecord): AwsCall {
     service: record.service as AwsCall['service'],
     command: record.command,
     ...(record.region === undefined ? {} : { region: record.region }),
+    ...(record.account === undefined ? {} : { account: record.account }),
     input: record.input,
     ...(record.note === undefined ? {} : { note: record.note }),
   };

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { AuditDraft, CallRecord, JsonObject } from './audit/record';
 import type { ActionKind, Actor, ActionRequest, SuppressionCriteria } from './contract';
 import { isActionKind, KINDS } from './kinds';
+import { assumedRoleArn, type Placement } from './accounts/policy';
 
 export type IntentStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 
@@ -77,6 +78,8 @@ export interface IntentOutcome {
   readonly error?: string;
   readonly auditSeq: number;
   readonly auditHash: string;
+  /** Where it acted (or would, in a dry run): account, region, the member role's session. */
+  readonly placement?: Placement;
 }
 
 /** An intent as Slack sees it: the request and, once the worker has it, its run. */
@@ -101,6 +104,23 @@ export function intentOf(request: IntentRequest, run: IntentRun | undefined): In
     ...(error === undefined ? {} : { error }),
     ...(run.outcome === undefined ? {} : { outcome: run.outcome }),
     ...(run.reported === undefined ? {} : { reported: run.reported }),
+  };
+}
+
+/** Where an outcome acted, as its audit record carries it. */
+export function auditPlacement(
+  placement: Placement | undefined,
+): Pick<AuditDraft, 'account' | 'region' | 'assumedRoleArn' | 'sessionName'> {
+  if (placement === undefined) return {};
+  return {
+    account: placement.accountId,
+    region: placement.region,
+    ...(placement.role === undefined
+      ? {}
+      : {
+          assumedRoleArn: assumedRoleArn(placement.role),
+          sessionName: placement.role.sessionName,
+        }),
   };
 }
 

@@ -4,15 +4,19 @@ import { CodedError, ErrorCode, errorMessage } from '../shared/errors';
 import type { Log } from '../shared/log';
 import type { CallRecord, JsonObject, JsonValue } from './audit/record';
 import type { SuppressionCriteria } from './contract';
+import type { AccountGate } from './accounts/gate';
+import type { Placement } from './accounts/policy';
 import {
   AlreadyInStateError,
   CallFailedError,
+  MemberRoleUnavailableError,
   RemediationRefusedError,
   TargetNotFoundError,
 } from './errors';
 import { callOf, callRecord, executeCalls, outputField } from './execute';
 import { guardrailRefusal, type GuardrailConfig } from './guardrails';
 import {
+  auditPlacement,
   auditSubject,
   intentOf,
   IntentRequestSchema,
@@ -24,7 +28,9 @@ import {
 } from './intents';
 import { KINDS } from './kinds';
 import { PLANNERS, type ExecutedCall, type Execution, type Plan, type PlanContext } from './plans';
+import type { AccountSessions } from './ports/accountSessions';
 import type { AwsCall, AwsCallResult, AwsGateway } from './ports/awsGateway';
+import type { OrganizationActivity } from './ports/organizationActivity';
 import type { RemediationReporter } from './ports/reporter';
 import type {
   AuditAppender,
@@ -54,8 +60,15 @@ export interface RemediationWorkerDeps {
   readonly authorizer: { isResponder(userId: string): Promise<boolean> };
   readonly workspace: WorkspaceDirectory;
   readonly audit: AuditAppender;
-  /** Live AWS; never used in a dry run. */
+  /** Live AWS with the stack's own credentials; never used in a dry run. */
   readonly aws?: AwsGateway;
+  /**
+   * The organisation: which accounts may be acted in, each one's dry run and protected
+   * principals, the member role; sessions in member accounts; where AssumeRole failed.
+   */
+  readonly accounts?: AccountGate;
+  readonly sessions?: AccountSessions;
+  readonly activity?: OrganizationActivity;
   readonly reporter: RemediationReporter;
   /** The worker's own configuration: nothing in an intent can make a dry-run worker go live. */
   readonly config: GuardrailConfig;
@@ -80,6 +93,7 @@ const DEFAULT_MAX_REQUEST_AGE_MS = 15 * 60_000;
 const FUTURE_SKEW_MS = 60_000;
 
 interface Attempt {
+  readonly placement?: Placement;
   readonly plan?: Plan;
   readonly execution: Execution;
   readonly calls: readonly CallRecord[];
@@ -91,6 +105,17 @@ interface Run {
   readonly request: IntentRequest;
   readonly run: IntentRun;
   readonly key: SubjectKey;
+}
+
+/** IAM and EC2 calls act in the finding's account; GuardDuty's stay with the administrator. */
+function placed(call: AwsCall, placement: Placement): AwsCall {
+  return placement.role === undefined || call.service === 'guardduty'
+    ? call
+    : { ...call, account: placement.accountId };
+}
+
+function placedPlan(plan: Plan, placement: Placement): Plan {
+  return { ...plan, calls: plan.calls.map((call) => placed(call, placement)) };
 }
 
 /** Why the worker will not run a request, found by re-checking everything itself. */
@@ -163,6 +188,21 @@ export class RemediationWorker {
     }
   }
 
+  /**
+   * The stack's DryRun, or the finding's account's when the accounts file makes it dry-run only
+   * (read from the finding the worker itself holds, never from the intent).
+   */
+  private async dryRunFor(intentId: string): Promise<boolean> {
+    const { config, accounts } = this.deps;
+    if (config.dryRun || accounts === undefined) return config.dryRun;
+    const parsed = IntentRequestSchema.safeParse(await this.deps.intents.request(intentId));
+    if (!parsed.success) return config.dryRun;
+    const finding = await this.findingOf(parsed.data);
+    return finding === undefined
+      ? config.dryRun
+      : accounts.guardrails(config, finding.accountId).dryRun;
+  }
+
   /** A run of our own: a new one, or one whose holder died or gave it up. */
   private async take(intentId: string, existing: IntentRun | undefined) {
     const { deps } = this;
@@ -178,7 +218,8 @@ export class RemediationWorker {
       startedAt: existing?.startedAt ?? now.toISOString(),
       leaseToken: deps.newToken(),
       leaseUntil: now.getTime() + this.leaseMs,
-      dryRun: existing?.dryRun ?? deps.config.dryRun,
+      // Decided once, before anything runs, and kept: a resumed run never turns live.
+      dryRun: existing?.dryRun ?? (await this.dryRunFor(intentId)),
     };
     const ours =
       existing === undefined
@@ -221,12 +262,16 @@ export class RemediationWorker {
     await this.appendRequestRecord(current);
     const checked = await this.check(current);
     if ('reason' in checked) {
-      await this.settle(current, checked.finding, {
-        execution: emptyExecution(run.dryRun),
-        calls: [],
-        error: checked.reason,
-        refused: true,
-      });
+      const placement =
+        checked.finding === undefined
+          ? undefined
+          : await this.placementOf(request, checked.finding);
+      await this.settle(
+        current,
+        checked.finding,
+        { execution: emptyExecution(run.dryRun), calls: [], error: checked.reason, refused: true },
+        placement,
+      );
       return;
     }
     const { finding, state } = checked;
@@ -235,7 +280,7 @@ export class RemediationWorker {
       this.deps.reporter.progress(intentOf(request, run), finding),
     );
     const attempt = await this.attempt(current, finding, state);
-    await this.settle(current, finding, attempt);
+    await this.settle(current, finding, attempt, attempt.placement);
   }
 
   /**
@@ -289,8 +334,14 @@ export class RemediationWorker {
     if (resolved.target !== request.target) {
       return { finding, reason: 'the intent names another target than the finding has' };
     }
-    const guardrail = guardrailRefusal(finding, request.kind, deps.config);
+    const guardrails = deps.accounts?.guardrails(deps.config, finding.accountId) ?? deps.config;
+    const guardrail = guardrailRefusal(finding, request.kind, {
+      ...guardrails,
+      dryRun: current.run.dryRun,
+    });
     if (guardrail !== undefined) return { finding, reason: guardrail };
+    const notAllowed = (await deps.accounts?.view(finding.accountId))?.notAllowed;
+    if (notAllowed !== undefined) return { finding, reason: notAllowed };
     return { finding, state };
   }
 
@@ -306,21 +357,24 @@ export class RemediationWorker {
     const { request, run } = current;
     const dryRun = run.dryRun;
     const observed: CallRecord[] = [];
+    const context = await this.planContext(request, finding, state);
+    const placement = context.placement;
     const failed = (error: string, refused = false): Attempt => ({
+      ...(placement === undefined ? {} : { placement }),
       execution: emptyExecution(dryRun),
       calls: observed,
       error,
       refused,
     });
-    const context = this.planContext(request, finding, state);
-    const aws = deps.aws;
+    const aws = placement === undefined ? deps.aws : this.gatewayFor(placement);
     if (!dryRun && aws === undefined) {
       return failed(
         new NoAwsGatewayError('no AWS access is configured for live remediation').message,
       );
     }
-    const read = async (call: AwsCall): Promise<AwsCallResult> => {
+    const read = async (planned: AwsCall): Promise<AwsCallResult> => {
       if (aws === undefined) throw new NoAwsGatewayError('no AWS gateway');
+      const call = placement === undefined ? planned : placed(planned, placement);
       try {
         const result = await aws.call(call);
         observed.push(callRecord(call, result.requestId));
@@ -347,7 +401,8 @@ export class RemediationWorker {
     }
     const progress: RunProgress = { facts: JSON.stringify(facts), observed, executed: [] };
     await this.save(current, progress);
-    return this.execute(current, planner.plan(context, facts), progress, []);
+    const attempt = await this.execute(current, this.planOf(context, facts), progress, [], aws);
+    return placement === undefined ? attempt : { ...attempt, placement };
   }
 
   /** Makes the plan's calls (none in a dry run), saving the run before and after each. */
@@ -356,6 +411,7 @@ export class RemediationWorker {
     plan: Plan,
     progress: RunProgress,
     done: readonly ExecutedCall[],
+    aws: AwsGateway | undefined,
   ): Promise<Attempt> {
     const { run } = current;
     if (run.dryRun) {
@@ -366,7 +422,6 @@ export class RemediationWorker {
         refused: false,
       };
     }
-    const aws = this.deps.aws;
     if (aws === undefined) throw new NoAwsGatewayError('no AWS gateway');
     let saved: RunProgress = progress;
     const { execution, failure } = await executeCalls(
@@ -403,8 +458,8 @@ export class RemediationWorker {
   private async resume(current: Run, finding: Finding, progress: RunProgress): Promise<void> {
     const { request } = current;
     const state = await this.deps.subjects.get(current.key);
-    const context = this.planContext(request, finding, state);
-    const plan = PLANNERS[request.kind].plan(context, JSON.parse(progress.facts) as JsonValue);
+    const context = await this.planContext(request, finding, state);
+    const plan = this.planOf(context, JSON.parse(progress.facts) as JsonValue);
     const done: ExecutedCall[] = progress.executed.map((made) => ({
       call: callOf(made.record),
       result: {
@@ -414,25 +469,110 @@ export class RemediationWorker {
     }));
     if (progress.calling !== undefined) {
       const what = `${progress.calling.service}:${progress.calling.command}`;
-      await this.settle(current, finding, {
-        plan,
-        execution: { executed: done, complete: false, dryRun: false },
-        calls: [...progress.observed, ...progress.executed.map((m) => m.record)],
-        error: `the worker stopped while calling ${what}; whether AWS made that change is unknown — check it in AWS and in the audit log before retrying`,
-        refused: false,
-      });
+      await this.settle(
+        current,
+        finding,
+        {
+          plan,
+          execution: { executed: done, complete: false, dryRun: false },
+          calls: [...progress.observed, ...progress.executed.map((m) => m.record)],
+          error: `the worker stopped while calling ${what}; whether AWS made that change is unknown — check it in AWS and in the audit log before retrying`,
+          refused: false,
+        },
+        context.placement,
+      );
       return;
     }
-    const attempt = await this.execute(current, plan, progress, done);
-    await this.settle(current, finding, attempt);
+    const aws =
+      context.placement === undefined ? this.deps.aws : this.gatewayFor(context.placement);
+    const attempt = await this.execute(current, plan, progress, done, aws);
+    await this.settle(current, finding, attempt, context.placement);
   }
 
-  private planContext(request: IntentRequest, finding: Finding, state: SubjectState): PlanContext {
+  private async planContext(
+    request: IntentRequest,
+    finding: Finding,
+    state: SubjectState,
+  ): Promise<PlanContext> {
+    const placement = await this.placementOf(request, finding);
     return {
       finding,
       intent: request,
       ...(state.applied === undefined ? {} : { applied: state.applied }),
       now: this.deps.clock(),
+      ...(placement === undefined ? {} : { placement }),
+    };
+  }
+
+  private planOf(context: PlanContext, facts: JsonValue): Plan {
+    const plan = PLANNERS[context.intent.kind].plan(context, facts);
+    return context.placement === undefined ? plan : placedPlan(plan, context.placement);
+  }
+
+  /** The finding's account and region, and the member role to act as there (none at home). */
+  private async placementOf(
+    request: IntentRequest,
+    finding: Finding,
+  ): Promise<Placement | undefined> {
+    const accounts = this.deps.accounts;
+    if (accounts === undefined) return undefined;
+    const view = await accounts.view(finding.accountId);
+    const role = accounts.role(finding.accountId, request.actor, finding.partition);
+    return {
+      accountId: finding.accountId,
+      region: finding.region,
+      ...(view.name === undefined ? {} : { accountName: view.name }),
+      admin: view.admin,
+      ...(role === undefined ? {} : { role }),
+    };
+  }
+
+  /**
+   * The stack's own gateway, with calls placed in the member account sent through the member
+   * role's session instead. A role that cannot be assumed fails the call (and so the run, with
+   * what to do); it is remembered for `/guardduty status` until an AssumeRole there succeeds.
+   */
+  private gatewayFor(placement: Placement): AwsGateway | undefined {
+    const { aws: home, sessions, activity, log } = this.deps;
+    const role = placement.role;
+    if (home === undefined || role === undefined) return home;
+    let reached = false;
+    return {
+      call: async (call) => {
+        if (call.account === undefined) return home.call(call);
+        if (sessions === undefined) {
+          throw new NoAwsGatewayError(
+            'no member-account sessions are configured for live remediation',
+          );
+        }
+        let gateway: AwsGateway;
+        try {
+          gateway = await sessions.gateway(role);
+        } catch (error) {
+          if (error instanceof MemberRoleUnavailableError) {
+            await activity
+              ?.assumeFailed({
+                accountId: role.accountId,
+                roleArn: role.roleArn,
+                reason: error.reason,
+                at: this.deps.clock().toISOString(),
+              })
+              .catch((e: unknown) =>
+                log.warn('could not record the AssumeRole failure', { error: errorMessage(e) }),
+              );
+          }
+          throw error;
+        }
+        if (!reached) {
+          reached = true;
+          await activity
+            ?.assumeSucceeded(role.accountId)
+            .catch((e: unknown) =>
+              log.warn('could not record the AssumeRole success', { error: errorMessage(e) }),
+            );
+        }
+        return gateway.call(call);
+      },
     };
   }
 
@@ -448,7 +588,12 @@ export class RemediationWorker {
    * anywhere here finds what is done and does the rest. The audit record exists before anything
    * says done.
    */
-  private async settle(current: Run, finding: Finding | undefined, attempt: Attempt) {
+  private async settle(
+    current: Run,
+    finding: Finding | undefined,
+    attempt: Attempt,
+    placement?: Placement,
+  ) {
     const { deps } = this;
     const { request, run, key } = current;
     const status = attempt.error === undefined ? 'succeeded' : 'failed';
@@ -466,6 +611,7 @@ export class RemediationWorker {
       at: finishedAt,
       type: attempt.refused ? 'refusal' : 'outcome',
       ...auditSubject(request, run.dryRun),
+      ...auditPlacement(placement),
       result: attempt.refused ? (attempt.error ?? 'refused') : status,
       calls: attempt.calls,
       awsRequestIds: requestIds,
@@ -482,6 +628,7 @@ export class RemediationWorker {
       ...(attempt.error === undefined ? {} : { error: attempt.error }),
       auditSeq: record.seq,
       auditHash: record.hash,
+      ...(placement === undefined ? {} : { placement }),
     };
     const finished = intentOf(request, { ...run, status, finishedAt, outcome });
     await deps.subjects.settle(

@@ -3,7 +3,7 @@ import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
 import type { Config } from '../config';
 import type { Log } from '../shared/log';
 import type { Runtime } from './intakeRuntime';
-import type { CommandDeps } from '../bot/commands/deps';
+import type { CommandDeps, RegionalReaders } from '../bot/commands/deps';
 import type { DeferCommand } from '../bot/commands/defer';
 import { registerCommands } from '../bot/commands/register';
 import { ownWorkspaceOnly } from '../bot/ownWorkspace';
@@ -17,6 +17,10 @@ export interface BotWiring {
   readonly log: Log;
   /** GuardDuty's read API for the `/guardduty` commands. */
   readonly guardduty: GuardDutyReader;
+  /** GuardDuty in the other regions (`--region`); without it, the commands read one region. */
+  readonly regions?: RegionalReaders;
+  /** `status`: accounts and regions seen, AssumeRole failures (`organizationActivity(store)`). */
+  readonly activity?: CommandDeps['activity'];
   /** Pins the detector the commands read; otherwise the region's detector. */
   readonly detectorId?: string;
   /** Lambda only: hands slow subcommands to the worker (see `RegisterOptions.defer`). */
@@ -33,6 +37,9 @@ export function commandDeps(wiring: BotWiring): CommandDeps {
   const { config, runtime, log } = wiring;
   return {
     guardduty: wiring.guardduty,
+    ...(wiring.regions === undefined ? {} : { regions: wiring.regions }),
+    ...(runtime.accounts === undefined ? {} : { accounts: runtime.accounts }),
+    ...(wiring.activity === undefined ? {} : { activity: wiring.activity }),
     findings: runtime.findings,
     scorer: runtime.scorer,
     remediation: runtime.remediation.service,

@@ -1,5 +1,8 @@
 import type { Context, EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { FindingValidationError, parseFindingInput } from '../findings';
+import { FindingValidationError, parseFindingInput, type Finding } from '../findings';
+import { accountGate, loadAccountsPolicy } from './accounts';
+import { organizationActivity } from './organizationActivity';
+import { reachedSlack, seenFindingsRecorder } from './seenFindings';
 import type { PublishOutcome } from '../bot/findingPublisher';
 import { loadConfig } from '../config';
 import type { Log } from '../shared/log';
@@ -22,7 +25,12 @@ export type FindingsResult =
  * invoke`). A malformed event is rejected and logged (retrying it cannot help); a Slack or store
  * failure throws.
  */
-export function createFindingsHandler(pipeline: () => Promise<Pipeline>, log: Log) {
+export function createFindingsHandler(
+  pipeline: () => Promise<Pipeline>,
+  log: Log,
+  /** Records the finding's account and region for `/guardduty status` (never throws). */
+  seen?: (finding: Finding) => Promise<void>,
+) {
   return async (event: EventBridgeEvent<string, unknown>): Promise<FindingsResult> => {
     let finding;
     try {
@@ -47,6 +55,7 @@ export function createFindingsHandler(pipeline: () => Promise<Pipeline>, log: Lo
       });
       throw error;
     }
+    if (seen !== undefined && reachedSlack(outcome)) await seen(finding);
     log.info('finding processed', {
       findingId: finding.id,
       eventId: event.id,
@@ -69,10 +78,11 @@ function isQueueBatch(event: unknown): event is SQSEvent {
  */
 export function findingsFunction() {
   const { logger, log } = createLogger('guardduty-chatops-findings');
+  let recorder: ((finding: Finding) => Promise<void>) | undefined;
   const pipeline = coldStartOnce(async () => {
     const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
     const store = openDynamoStore(config);
-    return createPipeline(config, {
+    const built = createPipeline(config, {
       paging: queuedPaging(config),
       log,
       store,
@@ -81,9 +91,14 @@ export function findingsFunction() {
       scorer: await scorerFromConfig(config),
       pace: { now: Date.now, sleep },
       bursts: burstGroups(store),
+      accounts: accountGate(config, await loadAccountsPolicy(config), log),
     });
+    recorder = seenFindingsRecorder(organizationActivity(store), built.clock, log);
+    return built;
   });
-  const handleOne = createFindingsHandler(pipeline, log);
+  const seen = (finding: Finding) =>
+    recorder === undefined ? Promise.resolve() : recorder(finding);
+  const handleOne = createFindingsHandler(pipeline, log, seen);
   // Every log line of an invocation carries its request id and cold-start flag (Lambda context).
   return (
     event: SQSEvent | EventBridgeEvent<string, unknown>,
@@ -93,6 +108,7 @@ export function findingsFunction() {
     if (!isQueueBatch(event)) return handleOne(event);
     return createQueuedFindingsHandler(pipeline, log, {
       remainingMs: () => context.getRemainingTimeInMillis(),
+      seen,
     })(event);
   };
 }

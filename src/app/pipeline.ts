@@ -7,6 +7,7 @@ import type {
 import { FindingPublisher, type MessageDecorator } from '../bot/findingPublisher';
 import { createRemediationDecorator } from '../bot/interactions/decorator';
 import { createSlackClient, WebApiChannelMessages } from '../bot/slackClient';
+import type { AccountGate } from '../actions/accounts/gate';
 import type { Config } from '../config';
 import type { Scorer } from '../ipinsights/scorer';
 import type { Log } from '../shared/log';
@@ -43,6 +44,8 @@ export interface Pipeline {
   /** Where page requests go; undefined when no on-call tool is configured. */
   readonly pages?: PageQueue;
   readonly pagingTool?: string;
+  /** The organisation's accounts (names, who may be acted in), when configured. */
+  readonly accounts?: AccountGate;
   readonly clock: () => Date;
   close(): Promise<void>;
 }
@@ -65,6 +68,11 @@ export interface PipelineOptions {
    */
   readonly findings: FindingRecordRepository;
   readonly decorate?: MessageDecorator;
+  /**
+   * The organisation's accounts (`accountGate`): names on messages, and no buttons on a finding
+   * from an account remediation may not act in. Default: every account, no names.
+   */
+  readonly accounts?: AccountGate;
   /** The routing table (`loadRoutingTable(config)`); default: the built-in routes. */
   readonly routes?: RoutingTable;
   /** Paging on-call (`pagingWiring(config)`); default: none. */
@@ -127,7 +135,10 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     ...(bursts === undefined ? {} : { bursts }),
     decorate:
       options.decorate ??
-      createRemediationDecorator(subjects, paging === undefined ? {} : { pagingTool: paging.tool }),
+      createRemediationDecorator(subjects, {
+        ...(paging === undefined ? {} : { pagingTool: paging.tool }),
+        ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
+      }),
     ...(paging === undefined
       ? {}
       : {
@@ -147,6 +158,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     publisher,
     subjects,
     routes,
+    ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
     clock,
     close: () => store.close(),
   };

@@ -1,8 +1,12 @@
 import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
 import { SdkGuardDutyReader } from '../aws/guardDutyFindings';
+import { sdkRegionalReaders } from '../aws/regionalGuardDutyReaders';
 import type { Config } from '../config';
 import type { Log } from '../shared/log';
 import { createAwsGateway } from './awsGateway';
+import { accountGate, loadAccountsPolicy } from './accounts';
+import { memberSessions } from './memberSessions';
+import { organizationActivity } from './organizationActivity';
 import { openStore } from './embeddedStore';
 import { findingRecords } from './findingRecordWriter';
 import { createRuntime, type Runtime } from './runtime';
@@ -25,6 +29,7 @@ export async function openProcessRuntime(
   options: ProcessRuntimeOptions,
 ): Promise<Runtime> {
   const routes = await loadRoutingTable(config);
+  const accounts = accountGate(config, await loadAccountsPolicy(config), options.log);
   const store = await openStore(config);
   try {
     const guardduty = { reader: sdkGuardDutyReader() };
@@ -35,7 +40,12 @@ export async function openProcessRuntime(
       findings: findingRecords(store),
       routes,
       scorer: await scorerFromConfig(config),
-      remediation: options.live ? { aws: createAwsGateway(), guardduty } : { guardduty },
+      accounts,
+      remediation: {
+        guardduty,
+        activity: organizationActivity(store),
+        ...(options.live ? { aws: createAwsGateway(), sessions: memberSessions() } : {}),
+      },
     });
   } catch (error) {
     await store.close();
@@ -44,6 +54,11 @@ export async function openProcessRuntime(
 }
 
 /** GuardDuty's read API over the SDK (region and credentials from the environment). */
+/** GuardDuty for the `/guardduty` commands: the configured region's, and any other for `--region`. */
+export function regionalGuardDuty(): ReturnType<typeof sdkRegionalReaders> {
+  return sdkRegionalReaders();
+}
+
 export function sdkGuardDutyReader(): GuardDutyReader {
   return new SdkGuardDutyReader();
 }

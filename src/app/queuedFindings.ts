@@ -4,12 +4,15 @@ import type { BatchOutcome } from '../bot/findingPublisher';
 import type { Log } from '../shared/log';
 import { errorMessage } from '../shared/errors';
 import type { Pipeline } from './pipeline';
+import { reachedSlack } from './seenFindings';
 
 export interface QueuedFindingsOptions {
   /** Milliseconds the invocation has left (Lambda's `getRemainingTimeInMillis`). */
   readonly remainingMs?: () => number;
   /** Findings not started with less than this left are handed back to the queue. */
   readonly reserveMs?: number;
+  /** Records each finding's account and region for `/guardduty status` (never throws). */
+  readonly seen?: (finding: Finding) => Promise<void>;
 }
 
 /** Enough for one more post that waits out a Retry-After, and the record after it. */
@@ -81,6 +84,9 @@ export function createQueuedFindingsHandler(
           error: errorMessage(outcome.error),
         });
       } else {
+        if (finding !== undefined && options.seen !== undefined && reachedSlack(outcome)) {
+          await options.seen(finding);
+        }
         log.info('finding processed', {
           findingId: finding?.id,
           messageIds,

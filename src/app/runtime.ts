@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { InProcessDispatcher } from '../actions/dispatch';
+import type { AccountSessions } from '../actions/ports/accountSessions';
 import type { AwsGateway } from '../actions/ports/awsGateway';
+import type { OrganizationActivity } from '../actions/ports/organizationActivity';
 import type { Dispatcher } from '../actions/ports/dispatch';
 import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
 import { postedFindings } from '../actions/postedFindings';
@@ -31,6 +33,10 @@ export interface RemediationOptions {
    * was never posted (the worker never takes a finding from the intent).
    */
   readonly guardduty?: { readonly reader: GuardDutyReader; readonly detectorId?: string };
+  /** Sessions in member accounts (`memberSessions()`), for findings of other accounts. */
+  readonly sessions?: AccountSessions;
+  /** Where AssumeRole failed, for `/guardduty status`. */
+  readonly activity?: OrganizationActivity;
 }
 
 export interface RuntimeOptions extends PipelineOptions {
@@ -71,6 +77,13 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
     workspace: intake.workspace,
     audit: intake.trail,
     ...(options.remediation?.aws === undefined ? {} : { aws: options.remediation.aws }),
+    ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
+    ...(options.remediation?.sessions === undefined
+      ? {}
+      : { sessions: options.remediation.sessions }),
+    ...(options.remediation?.activity === undefined
+      ? {}
+      : { activity: options.remediation.activity }),
     reporter: reporting(
       new SlackReporter({
         publisher,

@@ -1,7 +1,12 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { createAwsGateway } from './awsGateway';
-import { SdkGuardDutyReader } from '../aws/guardDutyFindings';
+import { accountGate, loadAccountsPolicy } from './accounts';
+import { memberSessions } from './memberSessions';
+import { organizationActivity } from './organizationActivity';
+import { sdkRegionalReaders } from '../aws/regionalGuardDutyReaders';
+import type { RegionalReaders } from '../bot/commands/deps';
+import type { OrganizationActivity } from '../actions/ports/organizationActivity';
 import { DeferredCommandSchema, respondTo, slashCommandOf } from '../bot/commands/defer';
 import { commandAnswerer } from '../bot/commands/register';
 import { commandDeps } from './botListeners';
@@ -34,6 +39,10 @@ export interface WorkerParts {
   readonly config: Config;
   readonly runtime: Runtime;
   readonly guardduty: GuardDutyReader;
+  /** `--region`: GuardDuty in the other regions. */
+  readonly regions?: RegionalReaders;
+  /** `status`: the accounts and regions seen, the AssumeRole failures. */
+  readonly activity?: OrganizationActivity;
   /** Posts to a response_url (injected so tests can watch it). */
   readonly fetch?: typeof fetch;
 }
@@ -52,13 +61,22 @@ export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log)
       log.error('rejected worker event', { reason });
       return { kind: 'rejected', reason };
     }
-    const { runtime, config, guardduty, fetch: fetchFn } = await parts();
+    const { runtime, config, guardduty, regions, activity, fetch: fetchFn } = await parts();
     if ('intentId' in parsed.data) {
       await runtime.remediation.worker.run(parsed.data.intentId);
       return { kind: 'done', intentId: parsed.data.intentId };
     }
     const command = slashCommandOf(parsed.data.command);
-    const answer = commandAnswerer(commandDeps({ config, runtime, log, guardduty }));
+    const answer = commandAnswerer(
+      commandDeps({
+        config,
+        runtime,
+        log,
+        guardduty,
+        ...(regions === undefined ? {} : { regions }),
+        ...(activity === undefined ? {} : { activity }),
+      }),
+    );
     const delivered = await answer(
       command,
       respondTo(command.response_url, fetchFn),
@@ -85,7 +103,8 @@ export function workerFunction() {
   const parts = coldStartOnce(async (): Promise<WorkerParts> => {
     const config = loadConfig(await withSlackSecrets(process.env), ['slack', 'channel']);
     const store = openDynamoStore(config);
-    const guardduty = new SdkGuardDutyReader();
+    const { guardduty, regions } = await sdkRegionalReaders();
+    const activity = organizationActivity(store);
     const runtime = createRuntime(config, {
       paging: queuedPaging(config),
       log,
@@ -94,9 +113,15 @@ export function workerFunction() {
       // `/guardduty status` lists the routes: the worker answers it.
       routes: await loadRoutingTable(config),
       scorer: await scorerFromConfig(config),
-      remediation: { aws: createAwsGateway(), guardduty: { reader: guardduty } },
+      accounts: accountGate(config, await loadAccountsPolicy(config), log),
+      remediation: {
+        aws: createAwsGateway(),
+        guardduty: { reader: guardduty },
+        sessions: memberSessions(),
+        activity,
+      },
     });
-    return { config, runtime, guardduty };
+    return { config, runtime, guardduty, activity, ...(regions === undefined ? {} : { regions }) };
   });
   const handle = createWorkerHandler(parts, log);
   // Every log line of an invocation carries its request id and cold-start flag (Lambda context).

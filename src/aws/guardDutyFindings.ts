@@ -6,6 +6,7 @@ import {
   ListDetectorsCommand,
   ListFindingsCommand,
   type FindingCriteria,
+  type FindingStatistics,
   type SortCriteria,
 } from '@aws-sdk/client-guardduty';
 import type {
@@ -39,7 +40,28 @@ export function findingCriteria(query: FindingQuery): FindingCriteria {
   if (query.archived !== undefined) {
     criterion['service.archived'] = { Equals: [String(query.archived)] };
   }
+  if (query.accountIds !== undefined) criterion.accountId = { Equals: [...query.accountIds] };
   return { Criterion: criterion };
+}
+
+function groupsOf(stats: FindingStatistics | undefined, groupBy: StatisticsGrouping): GroupCount[] {
+  switch (groupBy) {
+    case 'SEVERITY':
+      return (stats?.GroupedBySeverity ?? []).map((s) => ({
+        key: s.Severity === undefined ? '' : String(s.Severity),
+        count: s.TotalFindings ?? 0,
+      }));
+    case 'FINDING_TYPE':
+      return (stats?.GroupedByFindingType ?? []).map((s) => ({
+        key: s.FindingType ?? '',
+        count: s.TotalFindings ?? 0,
+      }));
+    case 'ACCOUNT':
+      return (stats?.GroupedByAccount ?? []).map((s) => ({
+        key: s.AccountId ?? '',
+        count: s.TotalFindings ?? 0,
+      }));
+  }
 }
 
 function bySeverityDesc(a: Finding, b: Finding): number {
@@ -136,17 +158,8 @@ export class SdkGuardDutyReader implements GuardDutyReader {
         MaxResults: STATISTICS_MAX_GROUPS,
       }),
     );
-    const stats = answer.FindingStatistics;
-    const groups =
-      groupBy === 'SEVERITY'
-        ? (stats?.GroupedBySeverity ?? []).map((s) => ({
-            key: s.Severity === undefined ? '' : String(s.Severity),
-            count: s.TotalFindings ?? 0,
-          }))
-        : (stats?.GroupedByFindingType ?? []).map((s) => ({
-            key: s.FindingType ?? '',
-            count: s.TotalFindings ?? 0,
-          }));
-    return groups.filter((g) => g.key !== '').sort((a, b) => b.count - a.count);
+    return groupsOf(answer.FindingStatistics, groupBy)
+      .filter((g) => g.key !== '')
+      .sort((a, b) => b.count - a.count);
   }
 }

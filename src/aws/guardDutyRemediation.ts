@@ -3,6 +3,7 @@ import {
   CreateFilterCommand,
   DeleteFilterCommand,
   GuardDutyClient,
+  ListDetectorsCommand,
   UnarchiveFindingsCommand,
   type ArchiveFindingsCommandInput,
   type CreateFilterCommandInput,
@@ -21,6 +22,8 @@ type Sender = (client: GuardDutyClient, input: object) => Promise<AwsCallResult>
 
 // Inputs are built by the planners in the SDK's own shape; the casts only name the type.
 const SENDERS: Readonly<Record<string, Sender>> = {
+  // The administrator's own detector in a member finding's region (archive and filters).
+  ListDetectors: async (client) => resultOf(await client.send(new ListDetectorsCommand({}))),
   ArchiveFindings: async (client, input) =>
     resultOf(await client.send(new ArchiveFindingsCommand(input as ArchiveFindingsCommandInput))),
   UnarchiveFindings: async (client, input) =>

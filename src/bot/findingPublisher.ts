@@ -38,7 +38,7 @@ export type MessageDecorator = (
    * instance, a key, a role) can be in force already; the finding itself is untouched.
    */
   options?: { readonly fresh?: boolean },
-) => Promise<Pick<Parameters<typeof renderFinding>[1], 'buttons' | 'status'>>;
+) => Promise<Pick<Parameters<typeof renderFinding>[1], 'buttons' | 'status' | 'account'>>;
 
 export type PublishOutcome =
   | { readonly kind: 'posted'; readonly ts: string; readonly threadTs?: string }

@@ -24,6 +24,7 @@ const BAD_USAGE_OR_INPUT: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.AthenaQueryInvalid,
   ErrorCode.AwsRegionMissing,
   ErrorCode.RoutesInvalid,
+  ErrorCode.AccountsInvalid,
   ErrorCode.StoreNotFound,
 ]);
 

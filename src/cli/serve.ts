@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { botListeners } from '../app/botListeners';
 import { createLogger } from '../app/logging';
-import { openProcessRuntime, sdkGuardDutyReader } from '../app/processRuntime';
+import { openProcessRuntime, regionalGuardDuty } from '../app/processRuntime';
+import { organizationActivity } from '../app/organizationActivity';
 import { PortUnavailableError, startBotServer } from '../bot/server';
 import { ExitCode } from './exitCodes';
 import { cliConfig, type CliCommand } from './io';
@@ -44,11 +45,14 @@ export function createServeCommand(deps: ServeDeps): CliCommand {
     const { log } = createLogger('guardduty-chatops-serve');
     const runtime = await openProcessRuntime(config, { log, live: !config.dryRun });
     try {
+      const { guardduty, regions } = await regionalGuardDuty();
       const listeners = botListeners({
         config,
         runtime,
         log,
-        guardduty: sdkGuardDutyReader(),
+        guardduty,
+        ...(regions === undefined ? {} : { regions }),
+        activity: organizationActivity(runtime.store),
         requestDigest: inProcessDigest(digestPoster(runtime, log)),
       });
       let bot;

@@ -26,6 +26,7 @@ export const ErrorCode = {
   SlackRequestUnsigned: 'slack_request_unsigned',
   SlackSecretInvalid: 'slack_secret_invalid',
   RoutesInvalid: 'routes_invalid',
+  AccountsInvalid: 'accounts_invalid',
   StoreNotFound: 'store_not_found',
   // The world said no, or broke: retrying later or fixing the environment may help.
   StoreUnavailable: 'store_unavailable',
@@ -53,6 +54,7 @@ export const ErrorCode = {
   AwsCallUnsupported: 'aws_call_unsupported',
   AwsRegionMissing: 'aws_region_missing',
   NoAwsGateway: 'no_aws_gateway',
+  MemberRoleUnavailable: 'member_role_unavailable',
   SageMakerTrainingFailed: 'sagemaker_training_failed',
   AthenaQueryFailed: 'athena_query_failed',
   FindingRecordsReadOnly: 'finding_records_read_only',

@@ -34,6 +34,12 @@ const scenarios: readonly Stack[] = [
   stackOf(template, { IpInsightsEndpoint: 'ip-insights' }),
   // A live stack: the worker's remediation writes exist only there.
   stackOf(template, { DryRun: 'false' }),
+  // An organisation: member roles assumed (live only), names and OUs from Organizations.
+  stackOf(template, {
+    DryRun: 'false',
+    MemberRoleName: 'guardduty-chatops-member',
+    OrganizationsAccess: 'true',
+  }),
 ];
 const functions = lambdaFunctions(base);
 
@@ -100,13 +106,15 @@ describe('IAM grants match the code, per function', () => {
     });
   }
 
-  test('the findings function calls its state table, the Slack secret, the routes parameter, the page queue and the IP Insights model or endpoint', () => {
+  test('the findings function calls its state table, the Slack secret, the routes and accounts parameters, the page queue, Organizations and the IP Insights model or endpoint', () => {
     const findings = functions.find((fn) => fn.logicalId === 'FindingsFunction')!;
     expect([...callsByAction(findings).keys()].sort()).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
+      'organizations:ListAccounts',
+      'organizations:ListParents',
       's3:GetObject',
       'sagemaker:InvokeEndpoint',
       'secretsmanager:GetSecretValue',

@@ -42,6 +42,11 @@ const SCENARIOS: readonly [string, Stack][] = [
   ['live', live()],
   ['live, S3 model', live({ IpInsightsModel: 's3://models-bucket/ipinsights/model.ipi' })],
   ['live, SageMaker endpoint', live({ IpInsightsEndpoint: 'ip-insights' })],
+  [
+    'live, organization',
+    live({ MemberRoleName: 'guardduty-chatops-member', OrganizationsAccess: 'true' }),
+  ],
+  ['dry run, organization', stackOf(template, { MemberRoleName: 'guardduty-chatops-member' })],
   ['dry run (the default)', stackOf(template)],
 ];
 const SHORT_NAME = 'gd-chatops-prod-1';

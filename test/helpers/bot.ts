@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
 import { LogLevel, type App } from '@slack/bolt';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import {
@@ -10,7 +11,11 @@ import {
   type BotResponse,
   type LocalSlack,
 } from '@guardduty-chatops/slack-sandbox';
+import type { AccountGate } from '../../src/actions/accounts/gate';
+import type { AccountSessions } from '../../src/actions/ports/accountSessions';
+import type { AwsGateway } from '../../src/actions/ports/awsGateway';
 import { createAwsGateway } from '../../src/app/awsGateway';
+import { organizationActivity } from '../../src/app/organizationActivity';
 import { SdkGuardDutyReader } from '../../src/aws/guardDutyFindings';
 import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { createBoltApp } from '../../src/bot/app';
@@ -54,6 +59,17 @@ export interface AwsMocks {
   readonly guardduty: AwsClientStub<GuardDutyClient>;
   readonly iam: AwsClientStub<IAMClient>;
   readonly ec2: AwsClientStub<EC2Client>;
+  readonly sts: AwsClientStub<STSClient>;
+}
+
+/** An organisation for the runtime: the accounts gate, member sessions, the stack's gateway. */
+export interface HarnessOrganization {
+  readonly accounts: AccountGate;
+  readonly sessions?: AccountSessions;
+  /** Record where findings came from and where AssumeRole failed, in the harness's store. */
+  readonly activity?: true;
+  /** The stack's own gateway (default: `createAwsGateway()`). */
+  readonly aws?: AwsGateway;
 }
 
 export interface BotHarness {
@@ -91,6 +107,8 @@ export interface BotHarnessOptions {
   readonly dryRun?: boolean;
   readonly protectedPrincipals?: string;
   readonly clock?: () => Date;
+  /** Findings from several accounts: who may be acted in, and how. */
+  readonly organization?: HarnessOrganization;
   /** Extra listeners (e.g. the commands) registered on the same app. */
   readonly register?: ReadonlyArray<(app: App, runtime: Runtime, config: Config) => void>;
 }
@@ -147,7 +165,9 @@ export async function startRuntimeHarness(
     guardduty: mockClient(GuardDutyClient),
     iam: mockClient(IAMClient),
     ec2: mockClient(EC2Client),
+    sts: mockClient(STSClient),
   };
+  const organization = options.organization;
   // The harness owns the store: closing the runtime leaves it open.
   const opened = openedStore(store.client, store.tables, () => Promise.resolve());
   const runtime = createRuntime(config, {
@@ -161,9 +181,12 @@ export async function startRuntimeHarness(
       onQueue: (queue) => (pageQueue = queue),
       backoffMs: () => 1,
     }),
+    ...(organization === undefined ? {} : { accounts: organization.accounts }),
     // Region and credentials are irrelevant: the mocks answer before any request is signed.
     remediation: {
-      aws: createAwsGateway(),
+      aws: organization?.aws ?? createAwsGateway(),
+      ...(organization?.sessions === undefined ? {} : { sessions: organization.sessions }),
+      ...(organization?.activity === true ? { activity: organizationActivity(opened) } : {}),
       // The worker asks GuardDuty itself for a finding a command acts on that was never posted.
       guardduty: {
         reader: new SdkGuardDutyReader(new GuardDutyClient({ region: 'us-east-2' })),
@@ -188,6 +211,7 @@ export async function startRuntimeHarness(
       aws.guardduty.restore();
       aws.iam.restore();
       aws.ec2.restore();
+      aws.sts.restore();
     },
   };
 }

@@ -12,6 +12,8 @@ export interface CallRecord {
   readonly service: string;
   readonly command: string;
   readonly region?: string;
+  /** A member account's id when the call ran there as the member role. */
+  readonly account?: string;
   readonly input: JsonObject;
   readonly requestId?: string;
   readonly note?: string;
@@ -40,6 +42,12 @@ export interface AuditDraft {
   readonly before?: JsonObject;
   readonly after?: JsonObject;
   readonly error?: string;
+  /** Where the action acts: the finding's account and region, and the role assumed there. */
+  readonly account?: string;
+  readonly region?: string;
+  /** The member role's session (`arn:aws:sts::…:assumed-role/…/session`), planned or made. */
+  readonly assumedRoleArn?: string;
+  readonly sessionName?: string;
 }
 
 export interface AuditRecord extends AuditDraft {

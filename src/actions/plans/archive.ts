@@ -1,13 +1,18 @@
+import { assumedDetector, detectorOf, observeDetector, type DetectorFacts } from './adminDetector';
 import type { Planner } from './types';
 import { settleAllOrNothing } from './types';
 
-/** Archive / Unarchive: GuardDuty ArchiveFindings / UnarchiveFindings on this one finding. */
-export const archivePlanner: Planner<undefined> = {
-  assume: () => undefined,
-  plan(context) {
+/**
+ * Archive / Unarchive: GuardDuty ArchiveFindings / UnarchiveFindings on this one finding, in the
+ * administrator's detector of the finding's region.
+ */
+export const archivePlanner: Planner<DetectorFacts | undefined> = {
+  assume: assumedDetector,
+  observe: observeDetector,
+  plan(context, facts) {
     const { finding, intent } = context;
     const archive = intent.kind === 'archive';
-    const detectorId = finding.service.detectorId ?? '';
+    const detectorId = detectorOf(context, facts);
     return {
       calls: [
         {

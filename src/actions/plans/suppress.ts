@@ -3,6 +3,7 @@ import type { Finding } from '../../findings';
 import type { JsonObject } from '../audit/record';
 import type { SuppressionCriteria } from '../contract';
 import { defaultCriteria, suppressionFilterName } from '../targets';
+import { assumedDetector, detectorOf, observeDetector, type DetectorFacts } from './adminDetector';
 import { settleAllOrNothing, stringField, type Planner } from './types';
 
 /** GuardDuty filter attributes of a remote IPv4 address, by the finding's action type. */
@@ -41,12 +42,16 @@ function findingCriteria(finding: Finding, criteria: SuppressionCriteria): JsonO
   return { Criterion: criterion };
 }
 
-/** Suppress similar: a GuardDuty filter with action ARCHIVE (new findings only). */
-export const suppressPlanner: Planner<undefined> = {
-  assume: () => undefined,
-  plan(context) {
+/**
+ * Suppress similar: a GuardDuty filter with action ARCHIVE (new findings only), in the
+ * administrator's detector of the finding's region (where a member's findings are filtered too).
+ */
+export const suppressPlanner: Planner<DetectorFacts | undefined> = {
+  assume: assumedDetector,
+  observe: observeDetector,
+  plan(context, facts) {
     const { finding, intent } = context;
-    const detectorId = finding.service.detectorId ?? '';
+    const detectorId = detectorOf(context, facts);
     const criteria = intent.criteria ?? defaultCriteria(finding);
     const name = suppressionFilterName(criteria);
     const description = descriptionText(

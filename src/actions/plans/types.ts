@@ -3,6 +3,7 @@ import type { JsonObject, JsonValue } from '../audit/record';
 import type { AwsCall, AwsCallResult } from '../ports/awsGateway';
 import type { IntentRequest } from '../intents';
 import type { AppliedAction, AppliedChange } from '../remediationState';
+import type { Placement } from '../accounts/policy';
 
 export interface PlanContext {
   readonly finding: Finding;
@@ -11,6 +12,8 @@ export interface PlanContext {
   /** For an undo: what the action it undoes recorded. */
   readonly applied?: AppliedAction;
   readonly now: Date;
+  /** The finding's account and region, and the member role when it is not the stack's own. */
+  readonly placement?: Placement;
 }
 
 /** A call that went through, with what it returned. */

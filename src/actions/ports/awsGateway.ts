@@ -19,6 +19,11 @@ export interface AwsCall {
   readonly command: string;
   /** Regional services (GuardDuty, EC2): the finding's region. */
   readonly region?: string;
+  /**
+   * The member account the call acts in, as the member role; absent = the stack's own account
+   * and credentials (GuardDuty's archive and filters always: only the administrator may).
+   */
+  readonly account?: string;
   readonly input: JsonObject;
   /** Output fields later calls refer to: ref name → output member (a dotted path: `Policy.Arn`). */
   readonly captures?: Readonly<Record<string, string>>;

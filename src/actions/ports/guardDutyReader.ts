@@ -12,6 +12,8 @@ export interface FindingQuery {
   readonly types?: readonly string[];
   /** true / false: archived or not; undefined: both. */
   readonly archived?: boolean;
+  /** Only these accounts' findings (the administrator sees its members'). */
+  readonly accountIds?: readonly string[];
 }
 
 export interface FindingIdPage {
@@ -33,10 +35,10 @@ export interface DetectorInfo {
   readonly findingPublishingFrequency?: string;
 }
 
-export type StatisticsGrouping = 'SEVERITY' | 'FINDING_TYPE';
+export type StatisticsGrouping = 'SEVERITY' | 'FINDING_TYPE' | 'ACCOUNT';
 
 export interface GroupCount {
-  /** The severity (as GuardDuty writes it, e.g. "8") or the finding type. */
+  /** The severity (as GuardDuty writes it, e.g. "8"), the finding type or the account id. */
   readonly key: string;
   readonly count: number;
 }

@@ -6,6 +6,8 @@ import type { Runtime } from '../runtime';
 import { botListeners } from '../botListeners';
 import { SAMPLE_DETECTOR_ID, type SampleGuardDuty } from './sampleGuardDuty';
 import { digestPoster, inProcessDigest } from '../digests';
+import { organizationActivity } from '../organizationActivity';
+import { DEMO_HOME_REGION } from './organization';
 
 /** What the bot adds to the finding pipeline: its listeners, and the audit log the page shows. */
 export interface DemoBotParts {
@@ -44,7 +46,10 @@ export const demoBotParts: DemoBotWiring = ({ runtime, config, log, guardduty })
     config,
     runtime,
     log,
-    guardduty,
+    // The administrator's detector in each of the demo's regions sees that region's samples.
+    guardduty: guardduty.inRegion(DEMO_HOME_REGION),
+    regions: { home: DEMO_HOME_REGION, readerIn: (region) => guardduty.inRegion(region) },
+    activity: organizationActivity(runtime.store),
     detectorId: SAMPLE_DETECTOR_ID,
     requestDigest: inProcessDigest(digestPoster(runtime, log)),
   }),

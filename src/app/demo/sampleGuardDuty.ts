@@ -42,15 +42,27 @@ function matches(finding: Finding, query: FindingQuery): boolean {
     (query.minSeverity === undefined || finding.severity >= query.minSeverity) &&
     (query.updatedSinceMs === undefined || Date.parse(finding.updatedAt) >= query.updatedSinceMs) &&
     (query.types === undefined || query.types.includes(finding.type)) &&
-    (query.archived === undefined || finding.service.archived === query.archived)
+    (query.archived === undefined || finding.service.archived === query.archived) &&
+    (query.accountIds === undefined || query.accountIds.includes(finding.accountId))
   );
 }
 
 export class SampleGuardDuty implements GuardDutyReader {
   private readonly findings: readonly Finding[];
 
-  constructor(findings: readonly Finding[]) {
-    this.findings = [...findings].sort(mostSevereFirst);
+  /** `region`: the administrator's detector there (its findings only); absent = every region. */
+  constructor(
+    private readonly all: readonly Finding[],
+    region?: string,
+  ) {
+    this.findings = all
+      .filter((finding) => region === undefined || finding.region === region)
+      .sort(mostSevereFirst);
+  }
+
+  /** GuardDuty is regional: the same samples as one region's detector sees them. */
+  inRegion(region: string): SampleGuardDuty {
+    return new SampleGuardDuty(this.all, region);
   }
 
   listDetectorIds(): Promise<string[]> {
@@ -97,7 +109,12 @@ export class SampleGuardDuty implements GuardDutyReader {
     return this.answer(detectorId, () => {
       const counts = new Map<string, number>();
       for (const finding of this.findings.filter((f) => matches(f, query))) {
-        const key = groupBy === 'SEVERITY' ? String(finding.severity) : finding.type;
+        const key =
+          groupBy === 'SEVERITY'
+            ? String(finding.severity)
+            : groupBy === 'ACCOUNT'
+              ? finding.accountId
+              : finding.type;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       return [...counts]

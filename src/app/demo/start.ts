@@ -2,6 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startLocalSlack, type LocalSlack } from '@guardduty-chatops/slack-sandbox';
 import { createAwsGateway } from '../awsGateway';
+import { accountGate } from '../accounts';
+import { memberSessions } from '../memberSessions';
+import { organizationActivity } from '../organizationActivity';
+import { reachedSlack, seenFindingsRecorder } from '../seenFindings';
+import { DEMO_ACCOUNTS, DEMO_ORGANIZATION, placeInOrganization } from './organization';
 import { startBotServer } from '../../bot/server';
 import type { PublishOutcome } from '../../bot/findingPublisher';
 import type { Config } from '../../config';
@@ -126,6 +131,7 @@ function demoConfig(options: {
     dryRun: !options.live,
     protectedPrincipals: [],
     port: options.port,
+    organization: DEMO_ORGANIZATION,
   };
 }
 
@@ -233,10 +239,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const model = await demoScorer(modelPath, clock);
     scorerDescription = model.scorer.description;
     const findings = freshen(
-      await (options.findings ?? loadSampleFindings)(),
+      options.findings === undefined
+        ? placeInOrganization(await loadSampleFindings())
+        : await options.findings(),
       await samplesClock(dataDir, clock),
     );
     const guardduty = new SampleGuardDuty(findings);
+    const activity = organizationActivity(store);
     runtime = createRuntime(config, {
       log: options.log,
       scorer: model.scorer,
@@ -244,19 +253,25 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       findings: findingRecords(store),
       clock,
       paging: inProcessPaging(config, options.log, { onQueue: (queue) => (pageQueue = queue) }),
-      // Dry run plans and audits without AWS; --live uses the machine's AWS credentials.
+      accounts: accountGate(config, DEMO_ACCOUNTS, options.log),
+      // Dry run plans and audits without AWS; --live uses the machine's AWS credentials (and
+      // assumes the member role in the demo's member accounts, which exist only in the demo).
       remediation: {
         guardduty: { reader: guardduty },
-        ...(options.live ? { aws: createAwsGateway() } : {}),
+        activity,
+        ...(options.live ? { aws: createAwsGateway(), sessions: memberSessions() } : {}),
       },
     });
+    const seen = seenFindingsRecorder(activity, clock, options.log);
     bot = (options.bot ?? demoBotParts)({ runtime, config, log: options.log, guardduty });
     const boltApp = await startBot(config, bot, slack);
     teardown.add(() => boltApp.stop());
 
     const samples: PostedSample[] = [];
     for (const finding of findings) {
-      samples.push({ finding, outcome: await runtime.publisher.publish(finding) });
+      const outcome = await runtime.publisher.publish(finding);
+      if (reachedSlack(outcome)) await seen(finding);
+      samples.push({ finding, outcome });
     }
     await pageQueue?.idle();
     // The Low samples waited for the digest: the demo shows today's at once.

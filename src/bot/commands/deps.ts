@@ -1,6 +1,7 @@
 import type { AuditReader, RemediationService } from '../../actions/contract';
 import type { OpenSuppressModal } from '../interactions/listeners';
 import type { GuardDutyReader } from '../../actions/ports/guardDutyReader';
+import type { OrganizationActivity } from '../../actions/ports/organizationActivity';
 import type { Scorer } from '../../ipinsights/scorer';
 import type { Log } from '../../shared/log';
 import type { ReadAccess } from './readAccess';
@@ -21,8 +22,28 @@ export interface FindingRecords {
  */
 export type { OpenSuppressModal, SuppressModalOutcome } from '../interactions/listeners';
 
+/** The organisation's accounts in words: `--account NAME`, names on listings and status. */
+export interface AccountNames {
+  /** Every account whose name is known (the accounts file's, then Organizations'): id → name. */
+  names(): Promise<ReadonlyMap<string, string>>;
+}
+
+/** GuardDuty is regional: the administrator's detector in each region the stack may read. */
+export interface RegionalReaders {
+  /** The stack's own region, where `guardduty` reads. */
+  readonly home: string;
+  /** The reader for another region (the same credentials, that region's endpoint). */
+  readerIn(region: string): GuardDutyReader;
+}
+
 export interface CommandDeps {
+  /** GuardDuty in the stack's own region. */
   readonly guardduty: GuardDutyReader;
+  /** `--region`: other regions; without it, `list` and `stats` read the home region only. */
+  readonly regions?: RegionalReaders;
+  readonly accounts?: AccountNames;
+  /** `status`: where findings came from, and where the member role could not be assumed. */
+  readonly activity?: Pick<OrganizationActivity, 'seenSince' | 'assumeFailures'>;
   readonly findings: FindingRecords;
   readonly scorer: Scorer;
   /** The one path to AWS for archive and suppress: authorisation, guardrails, audit. */

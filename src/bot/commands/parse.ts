@@ -37,17 +37,28 @@ export type AuditSubject =
   /** `@alice` typed without picking the person: looked up by name. */
   | { readonly kind: 'userName'; readonly name: string };
 
+/** `--account`: an id as typed, or a name looked up in the accounts file or Organizations. */
+export type AccountArg =
+  | { readonly kind: 'id'; readonly accountId: string }
+  | { readonly kind: 'name'; readonly name: string };
+
+/** Where `list` and `stats` look: one account, one region (absent = every account, home region). */
+export interface Scope {
+  readonly account?: AccountArg;
+  readonly region?: string;
+}
+
 export type Command =
   | { readonly kind: 'help'; readonly topic?: SubcommandName }
-  | {
+  | ({
       readonly kind: 'list';
       readonly severity?: SeverityBand;
       readonly since: Duration;
       readonly typePattern?: string;
       readonly includeArchived: boolean;
-    }
+    } & Scope)
   | { readonly kind: 'show'; readonly findingId: string }
-  | { readonly kind: 'stats'; readonly since: Duration }
+  | ({ readonly kind: 'stats'; readonly since: Duration } & Scope)
   | { readonly kind: 'score'; readonly principal: string; readonly ip: string }
   | { readonly kind: 'archive'; readonly findingId: string }
   | { readonly kind: 'suppress'; readonly findingId: string }
@@ -83,6 +94,11 @@ const PRINCIPAL = /^[A-Za-z0-9]{1,128}(:[A-Za-z0-9+=,.@_-]{1,64})?$/;
 // Finding types: "Backdoor:EC2/C&CActivity.B!DNS"; `*` is the wildcard of a pattern.
 const TYPE_PATTERN = /^[A-Za-z0-9:/.!&_*-]{1,256}$/;
 const DURATION = /^(\d{1,6})([mhdw])$/;
+const ACCOUNT_ID = /^\d{12}$/;
+/** Account names as Organizations allows them (1–50 characters), one word as typed in Slack. */
+const ACCOUNT_NAME = /^[\p{L}\p{N}][\p{L}\p{N}._+=@,&'()-]{0,49}$/u;
+/** `eu-west-1`, `us-gov-west-1`, `ap-southeast-5`. */
+const REGION = /^[a-z]{2}(?:-[a-z]+){1,2}-\d{1,2}$/;
 const DAY_MS = 86_400_000;
 const UNIT_MS: Readonly<Record<string, number>> = {
   m: 60_000,
@@ -190,6 +206,38 @@ function parseTypePattern(value: string): string {
   return value;
 }
 
+function parseAccount(value: string): AccountArg {
+  if (ACCOUNT_ID.test(value)) return { kind: 'id', accountId: value };
+  if (/^\d+$/.test(value)) {
+    throw new ArgumentError(`${echo(`--account ${value}`)}: an account id has 12 digits.`);
+  }
+  if (!ACCOUNT_NAME.test(value)) {
+    throw new ArgumentError(
+      `${echo(`--account ${value}`)}: an account's 12-digit id, or its name (letters, digits and \`._+=@,&'()-\`).`,
+    );
+  }
+  return { kind: 'name', name: value };
+}
+
+function parseRegion(value: string): string {
+  const region = value.toLowerCase();
+  if (!REGION.test(region)) {
+    throw new ArgumentError(
+      `${echo(`--region ${value}`)}: an AWS region such as \`eu-west-1\` or \`us-east-2\`.`,
+    );
+  }
+  return region;
+}
+
+function parseScope(flags: ReadonlyMap<string, string | true>): Scope {
+  const account = stringFlag(flags, 'account');
+  const region = stringFlag(flags, 'region');
+  return {
+    ...(account === undefined ? {} : { account: parseAccount(account) }),
+    ...(region === undefined ? {} : { region: parseRegion(region) }),
+  };
+}
+
 function findingId(subcommand: string, token: Token | undefined): string {
   if (token === undefined) {
     throw new ArgumentError(
@@ -266,6 +314,8 @@ function exampleValue(flag: string): string {
   if (flag === 'severity') return 'high';
   if (flag === 'type') return 'Recon:EC2/*';
   if (flag === 'limit') return '50';
+  if (flag === 'account') return 'prod-payments';
+  if (flag === 'region') return 'eu-west-1';
   return '24h';
 }
 
@@ -329,6 +379,7 @@ function build(name: SubcommandName, tokens: readonly Token[]): Command {
         includeArchived: flags.get('archived') === true,
         ...(severity === undefined ? {} : { severity: parseBand(severity) }),
         ...(type === undefined ? {} : { typePattern: parseTypePattern(type) }),
+        ...parseScope(flags),
       };
     }
     case 'stats':
@@ -336,6 +387,7 @@ function build(name: SubcommandName, tokens: readonly Token[]): Command {
       return {
         kind: 'stats',
         since: since === undefined ? defaultWindow() : parseDuration('since', since),
+        ...parseScope(flags),
       };
     case 'show':
     case 'archive':

@@ -18,8 +18,10 @@ import { CodedError, ErrorCode } from '../../shared/errors';
 export class NoDetectorError extends CodedError {
   override readonly name = 'NoDetectorError';
   readonly code = ErrorCode.NoDetector;
-  constructor() {
-    super('GuardDuty has no detector in this region: enable GuardDuty first');
+  constructor(region?: string) {
+    super(
+      `GuardDuty has no detector in ${region === undefined ? 'this region' : region}: enable GuardDuty first`,
+    );
   }
 }
 
@@ -27,12 +29,13 @@ export class NoDetectorError extends CodedError {
 export function detectorResolver(
   reader: GuardDutyReader,
   pinned: string | undefined,
+  region?: string,
 ): () => Promise<string> {
   let known: string | undefined = pinned;
   return async () => {
     if (known !== undefined) return known;
     const [first] = await reader.listDetectorIds();
-    if (first === undefined) throw new NoDetectorError();
+    if (first === undefined) throw new NoDetectorError(region);
     known = first;
     return first;
   };
@@ -70,6 +73,8 @@ export interface ListRequest {
   readonly since: Duration;
   readonly typePattern?: string;
   readonly includeArchived: boolean;
+  /** One account's findings only. */
+  readonly accountId?: string;
 }
 
 export interface ListedFinding {
@@ -114,10 +119,16 @@ async function collectIds(
   return { ids: ids.slice(0, cap), exhausted: nextToken === undefined };
 }
 
-function baseQuery(since: Duration, nowMs: number, includeArchived: boolean): FindingQuery {
+function baseQuery(
+  since: Duration,
+  nowMs: number,
+  includeArchived: boolean,
+  accountId: string | undefined,
+): FindingQuery {
   return {
     updatedSinceMs: nowMs - since.ms,
     ...(includeArchived ? {} : { archived: false }),
+    ...(accountId === undefined ? {} : { accountIds: [accountId] }),
   };
 }
 
@@ -134,7 +145,7 @@ export async function listFindings(
   nowMs: number,
 ): Promise<ListResult> {
   let query: FindingQuery = {
-    ...baseQuery(request.since, nowMs, request.includeArchived),
+    ...baseQuery(request.since, nowMs, request.includeArchived, request.accountId),
     ...(request.severity === undefined
       ? {}
       : { minSeverity: SEVERITY_BAND_FLOOR[request.severity] }),
@@ -179,6 +190,7 @@ export interface Tally {
 export interface StatsResult {
   readonly bySeverity: readonly GroupCount[];
   readonly byType: readonly GroupCount[];
+  readonly byAccount: readonly GroupCount[];
   readonly principals: readonly Tally[];
   readonly instances: readonly Tally[];
   readonly remoteIps: readonly Tally[];
@@ -227,23 +239,25 @@ export function tallyFindings(
   return { principals: top(principals), instances: top(instances), remoteIps: top(remoteIps) };
 }
 
-/** Counts by severity and type from GuardDuty; top lists over the most severe findings. */
+/** Counts by severity, type and account from GuardDuty; top lists over the most severe findings. */
 export async function findingStats(
   reader: GuardDutyReader,
   detectorId: string,
-  since: Duration,
+  request: { readonly since: Duration; readonly accountId?: string },
   nowMs: number,
 ): Promise<StatsResult> {
-  const query = baseQuery(since, nowMs, false);
-  const [bySeverity, byType, sample] = await Promise.all([
+  const query = baseQuery(request.since, nowMs, false, request.accountId);
+  const [bySeverity, byType, byAccount, sample] = await Promise.all([
     reader.countFindings(detectorId, query, 'SEVERITY'),
     reader.countFindings(detectorId, query, 'FINDING_TYPE'),
+    reader.countFindings(detectorId, query, 'ACCOUNT'),
     collectIds(reader, detectorId, query, STATS_SAMPLE_CAP),
   ]);
   const fetched = await reader.getFindings(detectorId, sample.ids);
   return {
     bySeverity,
     byType,
+    byAccount,
     ...tallyFindings(fetched.findings),
     examined: fetched.findings.length,
     examinedAll: sample.exhausted,

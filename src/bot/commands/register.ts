@@ -22,6 +22,9 @@ import {
   type CommandResponse,
 } from './responses';
 import { renderList, renderStats } from './findingListings';
+import { lookUpAccount, type NamedAccount } from './accountNames';
+import type { GuardDutyReader } from '../../actions/ports/guardDutyReader';
+import type { Scope } from './parse';
 import { peopleNamed } from './people';
 import { deferredCommandOf, type DeferCommand } from './defer';
 import { askAResponder } from '../interactions/words';
@@ -62,6 +65,19 @@ type Located =
     }
   | { readonly kind: 'missing'; readonly answer: CommandResponse };
 
+/** Where a `list` or `stats` reads: a region's detector, one account or all of them. */
+type Where =
+  | {
+      readonly kind: 'ok';
+      readonly reader: GuardDutyReader;
+      readonly detectorId: () => Promise<string>;
+      /** Undefined when the deployment does not know its region (no `regions`). */
+      readonly region?: string;
+      readonly account?: NamedAccount;
+      readonly names: ReadonlyMap<string, string>;
+    }
+  | { readonly kind: 'refused'; readonly answer: CommandResponse };
+
 /**
  * The `/guardduty` listener. Help, parse errors and scores answer in the ack; everything that
  * reads GuardDuty, the store or the audit log acks at once and answers through response_url.
@@ -69,6 +85,8 @@ type Located =
  */
 class CommandHandler {
   private readonly detectorId: () => Promise<string>;
+  /** Other regions' detectors, found once each. */
+  private readonly regionalDetectors = new Map<string, () => Promise<string>>();
   private readonly ackBudgetMs: number;
   private readonly defer: DeferCommand | undefined;
 
@@ -76,7 +94,7 @@ class CommandHandler {
     private readonly deps: CommandDeps,
     options: RegisterOptions,
   ) {
-    this.detectorId = detectorResolver(deps.guardduty, deps.detectorId);
+    this.detectorId = detectorResolver(deps.guardduty, deps.detectorId, deps.regions?.home);
     this.ackBudgetMs = options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS;
     this.defer = options.defer;
   }
@@ -291,24 +309,81 @@ class CommandHandler {
   }
 
   private async list(request: Extract<Command, { kind: 'list' }>): Promise<CommandResponse> {
+    const where = await this.where(request);
+    if (where.kind === 'refused') return where.answer;
     const result = await listFindings(
-      this.deps.guardduty,
+      where.reader,
       this.deps.findings,
-      await this.detectorId(),
-      request,
+      await where.detectorId(),
+      {
+        ...request,
+        ...(where.account === undefined ? {} : { accountId: where.account.accountId }),
+      },
       this.now(),
     );
-    return renderList(request, result);
+    return renderList(request, result, where);
   }
 
   private async stats(request: Extract<Command, { kind: 'stats' }>): Promise<CommandResponse> {
+    const where = await this.where(request);
+    if (where.kind === 'refused') return where.answer;
     const stats = await findingStats(
-      this.deps.guardduty,
-      await this.detectorId(),
-      request.since,
+      where.reader,
+      await where.detectorId(),
+      {
+        since: request.since,
+        ...(where.account === undefined ? {} : { accountId: where.account.accountId }),
+      },
       this.now(),
     );
-    return renderStats(request.since, stats);
+    return renderStats(request.since, stats, where);
+  }
+
+  /** The account names known here; none when they cannot be read (listings show ids then). */
+  private async names(): Promise<ReadonlyMap<string, string>> {
+    try {
+      return (await this.deps.accounts?.names()) ?? new Map<string, string>();
+    } catch (error) {
+      this.deps.log.warn('/guardduty: account names could not be read', {
+        error: errorMessage(error),
+      });
+      return new Map<string, string>();
+    }
+  }
+
+  /** The region's detector and the account a `--region` / `--account` pair means. */
+  private async where(scope: Scope): Promise<Where> {
+    const names = await this.names();
+    let account: NamedAccount | undefined;
+    if (scope.account !== undefined) {
+      const found = lookUpAccount(scope.account, names);
+      if (found.kind === 'unknown') return { kind: 'refused', answer: oneLine(found.text) };
+      account = found.account;
+    }
+    const regions = this.deps.regions;
+    const base = { kind: 'ok' as const, names, ...(account === undefined ? {} : { account }) };
+    if (regions === undefined) {
+      if (scope.region === undefined) {
+        return { ...base, reader: this.deps.guardduty, detectorId: this.detectorId };
+      }
+      return {
+        kind: 'refused',
+        answer: oneLine(
+          `\`--region\` is not available here: this deployment reads GuardDuty in its own region only.`,
+        ),
+      };
+    }
+    const region = scope.region ?? regions.home;
+    if (region === regions.home) {
+      return { ...base, reader: this.deps.guardduty, detectorId: this.detectorId, region };
+    }
+    const reader = regions.readerIn(region);
+    let detectorId = this.regionalDetectors.get(region);
+    if (detectorId === undefined) {
+      detectorId = detectorResolver(reader, undefined, region);
+      this.regionalDetectors.set(region, detectorId);
+    }
+    return { ...base, reader, detectorId, region };
   }
 
   /** The finding from the store when the bot has seen it, otherwise from GuardDuty. */
@@ -421,6 +496,8 @@ class CommandHandler {
       routes: this.deps.routes,
       clock: this.deps.clock,
       latestMessage: () => latestFindingMessage(client, this.deps.channel),
+      ...(this.deps.activity === undefined ? {} : { activity: this.deps.activity }),
+      names: () => this.names(),
     });
     return renderStatus(report);
   }

@@ -38,13 +38,32 @@ export const DEFAULT_WINDOW = '7d';
 export const DEFAULT_AUDIT_LIMIT = 20;
 export const MAX_AUDIT_LIMIT = 100;
 
+/** The GuardDuty administrator sees every member's findings: one account of them. */
+const ACCOUNT_FLAG: FlagSpec = {
+  name: 'account',
+  value: 'NAME|ID',
+  meaning: 'one account: its 12-digit id, or its name (the accounts file or AWS Organizations)',
+};
+
+/** GuardDuty is regional: the administrator's detector in another region. */
+const REGION_FLAG: FlagSpec = {
+  name: 'region',
+  value: 'REGION',
+  meaning: "the findings of that region (default: the stack's own)",
+};
+
 const SPECS: readonly SubcommandSpec[] = [
   {
     name: 'list',
     usage:
-      'list [--severity low|medium|high|critical] [--since 24h|7d] [--type PATTERN] [--archived]',
-    summary: `Recent findings, most severe first, each linked to its message (default: last ${DEFAULT_WINDOW}, not archived).`,
-    examples: ['list --severity high --since 24h', 'list --type Recon:EC2/*', 'list --type tor'],
+      'list [--severity low|medium|high|critical] [--since 24h|7d] [--type PATTERN] [--account NAME|ID] [--region REGION] [--archived]',
+    summary: `Recent findings, most severe first, each linked to its message (default: last ${DEFAULT_WINDOW}, not archived, the stack's region).`,
+    examples: [
+      'list --severity high --since 24h',
+      'list --type Recon:EC2/*',
+      'list --type tor',
+      'list --account prod-payments --region eu-central-1',
+    ],
     flags: [
       { name: 'severity', value: 'BAND', meaning: 'this band and above' },
       {
@@ -57,6 +76,8 @@ const SPECS: readonly SubcommandSpec[] = [
         value: 'PATTERN',
         meaning: 'finding type, any case: part of it (`recon`), or `*` for any text',
       },
+      ACCOUNT_FLAG,
+      REGION_FLAG,
       { name: 'archived', meaning: 'include archived findings' },
     ],
   },
@@ -69,10 +90,14 @@ const SPECS: readonly SubcommandSpec[] = [
   },
   {
     name: 'stats',
-    usage: 'stats [--since 7d]',
-    summary: 'Counts by severity and type; the top principals, instances and remote IPs.',
-    examples: ['stats', 'stats --since 24h'],
-    flags: [{ name: 'since', value: 'DURATION', meaning: `window (default ${DEFAULT_WINDOW})` }],
+    usage: 'stats [--since 7d] [--account NAME|ID] [--region REGION]',
+    summary: 'Counts by severity, type and account; the top principals, instances and remote IPs.',
+    examples: ['stats', 'stats --since 24h', 'stats --region eu-central-1'],
+    flags: [
+      { name: 'since', value: 'DURATION', meaning: `window (default ${DEFAULT_WINDOW})` },
+      ACCOUNT_FLAG,
+      REGION_FLAG,
+    ],
   },
   {
     name: 'score',
@@ -113,7 +138,7 @@ const SPECS: readonly SubcommandSpec[] = [
     name: 'status',
     usage: 'status',
     summary:
-      'Health: the GuardDuty detector, the last finding posted, the IP Insights model, dry-run or live.',
+      'Health: the GuardDuty detector, the last finding posted, the IP Insights model, dry-run or live, the accounts and regions findings came from in the last 24 h, and member accounts whose role could not be assumed.',
     examples: ['status'],
     flags: [],
   },

@@ -1,5 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { DetectorInfo, GuardDutyReader } from '../../actions/ports/guardDutyReader';
+import type {
+  AssumeRoleFailure,
+  OrganizationActivity,
+  SeenPlace,
+} from '../../actions/ports/organizationActivity';
+import { accountLabel } from './accountNames';
+import { MEMBER_ROLE_STEP } from '../../actions/accounts/policy';
 import type { ModelMetadata } from '../../ipinsights/model';
 import type { Scorer } from '../../ipinsights/scorer';
 import type { FindingRecord } from '../../actions/findingRecords';
@@ -51,6 +58,12 @@ export interface StatusReport {
   readonly scorer: { readonly description: string; readonly metadata?: ModelMetadata };
   readonly dryRun: boolean;
   readonly routes: RoutingTable;
+  /** Where findings came from in the last 24 h, and where the member role could not be assumed. */
+  readonly organization?: {
+    readonly seen: Part<SeenPlace[]>;
+    readonly failures: Part<AssumeRoleFailure[]>;
+    readonly names: ReadonlyMap<string, string>;
+  };
   readonly now: Date;
 }
 
@@ -78,10 +91,29 @@ export interface StatusDeps {
   readonly routes: RoutingTable;
   readonly clock: () => Date;
   readonly latestMessage: () => Promise<{ findingId: string; ts: string } | undefined>;
+  readonly activity?: Pick<OrganizationActivity, 'seenSince' | 'assumeFailures'>;
+  /** Account names (a failure leaves ids only). */
+  readonly names?: () => Promise<ReadonlyMap<string, string>>;
+}
+
+const DAY_MS = 86_400_000;
+
+async function gatherOrganization(
+  deps: StatusDeps,
+  activity: NonNullable<StatusDeps['activity']>,
+): Promise<NonNullable<StatusReport['organization']>> {
+  const since = new Date(deps.clock().getTime() - DAY_MS);
+  const [seen, failures, names] = await Promise.all([
+    part(() => activity.seenSince(since)),
+    part(() => activity.assumeFailures()),
+    part(async () => deps.names?.()),
+  ]);
+  return { seen, failures, names: names.kind === 'ok' ? names.value : new Map() };
 }
 
 export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
-  const [detector, lastPosted] = await Promise.all([
+  const { activity } = deps;
+  const [detector, lastPosted, organization] = await Promise.all([
     part(async () => {
       try {
         return await deps.guardduty.getDetector(await deps.detectorId());
@@ -96,6 +128,7 @@ export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
       const record = await deps.findings.get(latest.findingId);
       return record === undefined ? latest : { ...latest, record };
     }),
+    activity === undefined ? undefined : gatherOrganization(deps, activity),
   ]);
   const { metadata } = deps.scorer;
   return {
@@ -107,6 +140,7 @@ export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
     },
     dryRun: deps.dryRun,
     routes: deps.routes,
+    ...(organization === undefined ? {} : { organization }),
     now: deps.clock(),
   };
 }
@@ -165,6 +199,73 @@ function scorerLine(scorer: StatusReport['scorer'], now: Date): string {
   return `:white_check_mark: *IP Insights*: embedded model trained ${formatUtc(m.trainedAt)} (${Number.isNaN(days) ? 'unknown age' : `${days} days old`}), ${m.trainingPairs.toLocaleString('en-US')} training pairs, ${m.entityCount.toLocaleString('en-US')} principals and instances`;
 }
 
+/** An organisation of hundreds of accounts: the newest this many, then a count. */
+const ACCOUNTS_SHOWN = 25;
+
+function seenLines(
+  seen: Part<SeenPlace[]>,
+  names: ReadonlyMap<string, string>,
+  now: Date,
+): string[] {
+  const title = '*Accounts and regions seen in the last 24 h*';
+  if (seen.kind === 'error') {
+    return [`:x: ${title}: could not be read: ${prose(seen.message, 300)}`];
+  }
+  const places = seen.kind === 'ok' ? seen.value : [];
+  if (places.length === 0) return [`:grey_question: ${title}: no finding in the last 24 h`];
+  // Newest first (as read), one line per account with its regions.
+  const byAccount = new Map<string, SeenPlace[]>();
+  for (const place of places) {
+    byAccount.set(place.accountId, [...(byAccount.get(place.accountId) ?? []), place]);
+  }
+  const accounts = [...byAccount];
+  const lines = accounts.slice(0, ACCOUNTS_SHOWN).map(([accountId, where]) => {
+    const regions = where.map((p) => code(p.region, 30)).join(', ');
+    const last = Math.max(...where.map((p) => p.lastSeen));
+    return `• ${accountLabel(accountId, names)}: ${regions} (last seen ${ago(now.getTime() - last)})`;
+  });
+  if (accounts.length > ACCOUNTS_SHOWN) {
+    lines.push(`• and ${accounts.length - ACCOUNTS_SHOWN} more accounts`);
+  }
+  const regions = new Set(places.map((p) => p.region)).size;
+  return [
+    `:globe_with_meridians: ${title}: ${accounts.length} ${accounts.length === 1 ? 'account' : 'accounts'} in ${regions} ${regions === 1 ? 'region' : 'regions'}`,
+    ...lines,
+  ];
+}
+
+function failureLines(
+  failures: Part<AssumeRoleFailure[]>,
+  names: ReadonlyMap<string, string>,
+): string[] {
+  if (failures.kind === 'error') {
+    return [
+      `:x: *Member roles*: the AssumeRole failures could not be read: ${prose(failures.message, 300)}`,
+    ];
+  }
+  const all = failures.kind === 'ok' ? failures.value : [];
+  if (all.length === 0) {
+    return [':white_check_mark: *Member roles*: no account where AssumeRole is failing'];
+  }
+  const lines = all
+    .slice(0, ACCOUNTS_SHOWN)
+    .map(
+      (f) =>
+        `• ${accountLabel(f.accountId, names)} at ${formatUtc(f.at)}: ${code(f.roleArn, 200)}: ${prose(f.reason, 400)}`,
+    );
+  if (all.length > ACCOUNTS_SHOWN) lines.push(`• and ${all.length - ACCOUNTS_SHOWN} more accounts`);
+  return [
+    `:x: *Member roles*: AssumeRole failed in ${all.length} ${all.length === 1 ? 'account' : 'accounts'} (deploy the member role there: ${ours(MEMBER_ROLE_STEP, 200)})`,
+    ...lines,
+  ];
+}
+
+function organizationLines(report: StatusReport): string[] {
+  const org = report.organization;
+  if (org === undefined) return [];
+  return [...seenLines(org.seen, org.names, report.now), ...failureLines(org.failures, org.names)];
+}
+
 export function renderStatus(report: StatusReport): CommandResponse {
   const mode = report.dryRun
     ? ':test_tube: *Dry run*: remediation is planned and audited; AWS is not changed'
@@ -174,6 +275,7 @@ export function renderStatus(report: StatusReport): CommandResponse {
     lastPostedLine(report.lastPosted, report.now),
     scorerLine(report.scorer, report.now),
     mode,
+    ...organizationLines(report),
     ...routesLines(report.routes),
   ];
   return response(

@@ -2,7 +2,9 @@ import { ACTION_FAMILIES, type ActionFamily } from '../../actions/kinds';
 import type { SubjectKey, SubjectStateRepository } from '../../actions/ports/repositories';
 import { findingView, type RemediationState } from '../../actions/remediationState';
 import { familyFits, familySubject } from '../../actions/targets';
+import type { AccountGate } from '../../actions/accounts/gate';
 import type { Finding } from '../../findings';
+import { prose } from '../render/text';
 import type { MessageDecorator } from '../findingPublisher';
 import { pageButtons, pageLine } from '../paging/pageMessage';
 import { remediationButtons } from './buttons';
@@ -36,26 +38,48 @@ export async function remediationStateOf(
 export interface DecoratorOptions {
   /** The on-call tool pages go to ("PagerDuty"); without one, no paging buttons or lines. */
   readonly pagingTool?: string;
+  /** The organisation's accounts: names on messages, read-only where remediation may not act. */
+  readonly accounts?: Pick<AccountGate, 'view'>;
 }
 
 /**
  * Buttons and status lines of a finding's message, from its subjects' remediation state and its
- * page (on the record, so no read of its own).
+ * page (on the record, so no read of its own), and its account in words. A finding from an
+ * account remediation may not act in is read-only: no remediation buttons, and a status line
+ * that says why.
  */
 export function createRemediationDecorator(
   subjects: Pick<SubjectStateRepository, 'getMany'>,
   decorator: DecoratorOptions = {},
 ): MessageDecorator {
   return async (finding, record, options) => {
-    const current = await remediationStateOf(subjects, finding, options);
+    const [current, view] = await Promise.all([
+      remediationStateOf(subjects, finding, options),
+      decorator.accounts?.view(finding.accountId),
+    ]);
     const tool = decorator.pagingTool;
     const page = tool === undefined ? undefined : pageLine(record?.page, tool);
+    const account =
+      view === undefined
+        ? {}
+        : {
+            account: {
+              ...(view.name === undefined ? {} : { name: view.name }),
+              dryRunOnly: view.dryRunOnly,
+            },
+          };
+    const readOnly = view?.notAllowed === undefined ? [] : [readOnlyLine(view.notAllowed)];
     return {
       buttons: [
-        ...remediationButtons(finding, current),
+        ...(readOnly.length > 0 ? [] : remediationButtons(finding, current)),
         ...(tool === undefined ? [] : pageButtons(finding.id, record?.page)),
       ],
-      status: [...statusLines(current), ...(page === undefined ? [] : [page])],
+      status: [...statusLines(current), ...(page === undefined ? [] : [page]), ...readOnly],
+      ...account,
     };
   };
+}
+
+function readOnlyLine(reason: string): string {
+  return `:lock: Read-only: ${prose(reason, 600)}`;
 }

@@ -1,3 +1,4 @@
+import { assumedRoleArn, type Placement } from '../../actions/accounts/policy';
 import type { CallRecord, JsonValue } from '../../actions/audit/record';
 import type { ActionKind, RequestOutcome } from '../../actions/contract';
 import type { Intent, IntentOutcome } from '../../actions/intents';
@@ -50,10 +51,22 @@ function jsonLine(value: JsonValue, max: number): string {
 }
 
 function callLine(call: CallRecord): string {
-  const where = call.region === undefined ? '' : ` in ${code(call.region, 30)}`;
+  const region = call.region === undefined ? '' : ` in ${code(call.region, 30)}`;
+  const where = `${region}${call.account === undefined ? '' : ` as the member role of ${code(call.account, 20)}`}`;
   const id = call.requestId === undefined ? '' : ` · request ${code(call.requestId, 80)}`;
   const note = call.note === undefined ? '' : ` _(${ours(call.note, 200)})_`;
   return `• ${code(`${call.service}:${call.command}`, 80)}${where} ${jsonLine(call.input, 600)}${id}${note}`;
+}
+
+/** Where it acted: the account (by name), the region, and the member role's session. */
+function placementLine(placement: Placement, dryRun: boolean): string {
+  const name = placement.accountName === undefined ? '' : ` (${prose(placement.accountName, 60)})`;
+  const where = `*Where:* account ${code(placement.accountId, 20)}${name} · ${code(placement.region, 30)}`;
+  if (placement.role === undefined) return `${where} · the stack's own account`;
+  const session = code(placement.role.sessionName, 70);
+  return dryRun
+    ? `${where} · would assume ${code(placement.role.roleArn, 200)} as session ${session}`
+    : `${where} · as ${code(assumedRoleArn(placement.role), 260)}`;
 }
 
 function headline(intent: Intent, outcome: IntentOutcome): string {
@@ -78,6 +91,7 @@ export function outcomeThreadReply(
   outcome: IntentOutcome,
 ): SlackMessage {
   const lines: string[] = [headline(intent, outcome)];
+  if (outcome.placement !== undefined) lines.push(placementLine(outcome.placement, intent.dryRun));
   if (outcome.error !== undefined) lines.push(`*Why:* ${prose(outcome.error, 1200)}`);
   if (outcome.calls.length > 0) {
     lines.push(intent.dryRun ? '*Plan:*' : '*AWS calls:*', ...outcome.calls.map(callLine));

@@ -44,6 +44,8 @@ export interface FindingMessageOptions {
   readonly buttons?: readonly Button[];
   /** Safe mrkdwn status lines ("Archived by <@U123> at 14:02 UTC"), built by the remediation layer. */
   readonly status?: readonly string[];
+  /** The account in words: its name (the accounts file or Organizations), dry run only. */
+  readonly account?: { readonly name?: string; readonly dryRunOnly?: boolean };
 }
 
 export interface SlackMessage {
@@ -67,6 +69,16 @@ function mrkdwn(text: string) {
 
 function field(label: string, lines: readonly string[]) {
   return mrkdwn(fitLines([`*${label}*`, ...lines], LIMITS.fieldText));
+}
+
+/** `prod-payments` (444455556666) · eu-central-1; the id alone when no name is known. */
+function accountLines(finding: Finding, account: FindingMessageOptions['account']): string[] {
+  const id = code(finding.accountId, 20);
+  const named = account?.name === undefined ? id : `${prose(account.name, 60)} (${id})`;
+  return [
+    `${named} · ${code(finding.region, 30)}`,
+    ...(account?.dryRunOnly === true ? ['_Dry run only in this account_'] : []),
+  ];
 }
 
 function severityLabel(severity: number): string {
@@ -282,7 +294,7 @@ export function renderFinding(finding: Finding, options: FindingMessageOptions):
     {
       type: 'section',
       fields: [
-        field('Account / Region', [`${code(finding.accountId, 20)} · ${code(finding.region, 30)}`]),
+        field('Account / Region', accountLines(finding, options.account)),
         field('Resource', describeResource(finding.resource)),
         field('Action', describeAction(finding)),
         field('Remote IP', remoteLines(finding, options.score)),

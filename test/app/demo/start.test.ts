@@ -9,11 +9,13 @@ import { DEMO_WIRING, type DemoBotContext } from '../../../src/app/demo/listener
 import { SAMPLE_DETECTOR_ID } from '../../../src/app/demo/sampleGuardDuty';
 import { startDemo, type RunningDemo } from '../../../src/app/demo/start';
 import { fixtureFinding, fixtureNames } from '../../../harness/fixtures';
+import { DEMO_ADMIN, DEMO_PRODUCTION, DEMO_SANDBOX } from '../../../src/app/demo/organization';
 
 const ALICE = 'U0ALICE';
 const CHANNEL = 'C0SECURITY';
 const DEV_ALICE = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
 const NOW = new Date('2031-05-06T07:08:09.000Z');
+const DAY = 86_400_000;
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url);
@@ -31,9 +33,32 @@ function messageFor(demo: RunningDemo, findingId: string) {
     );
 }
 
+function actionIdsOf(blocks: unknown): string[] {
+  return [...JSON.stringify(blocks ?? []).matchAll(/"action_id":"([^"]+)"/g)].map(
+    (m) => m[1] ?? '',
+  );
+}
+
 describe('the demo on a fresh data folder, then restarted on it', () => {
   let dataDir: string;
   let demo: RunningDemo;
+
+  /** Runs `/guardduty TEXT` as alice and waits for its answer (by response_url). */
+  async function command(text: string): Promise<{ text: string; blocks?: unknown }> {
+    const before = demo.slack.snapshot().ephemerals.length;
+    const sent = await fetch(`${demo.url}local/command`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user: ALICE, channel: CHANNEL, text }),
+    });
+    expect(sent.status).toBe(200);
+    for (let waited = 0; waited < 10_000; waited += 20) {
+      const answer = demo.slack.snapshot().ephemerals[before];
+      if (answer !== undefined) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`no answer to /guardduty ${text}`);
+  }
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'demo-start-'));
@@ -126,6 +151,86 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
       status: 200,
       body: DEMO_WIRING.remediation ? { available: true, entries: [] } : { available: false },
     });
+  });
+
+  it('spreads the samples over three accounts in two regions: one dry-run only, one not allowed', () => {
+    const places = new Set(demo.samples.map((s) => `${s.finding.accountId} ${s.finding.region}`));
+    expect([...places].sort()).toEqual(
+      [
+        `${DEMO_PRODUCTION} us-east-1`,
+        `${DEMO_PRODUCTION} us-east-2`,
+        `${DEMO_ADMIN} us-east-1`,
+        `${DEMO_ADMIN} us-east-2`,
+        `${DEMO_SANDBOX} us-east-1`,
+        `${DEMO_SANDBOX} us-east-2`,
+      ].sort(),
+    );
+    const posted = (accountId: string) =>
+      demo.samples.filter((s) => s.finding.accountId === accountId && s.outcome.kind === 'posted');
+    for (const { finding } of posted(DEMO_PRODUCTION)) {
+      const blocks = JSON.stringify(messageFor(demo, finding.id)?.blocks);
+      expect(blocks).toContain(`prod-payments (\`${DEMO_PRODUCTION}\`) · \`${finding.region}\``);
+      expect(blocks).toContain('_Dry run only in this account_');
+    }
+    expect(posted(DEMO_SANDBOX).length).toBeGreaterThan(0);
+    for (const { finding } of posted(DEMO_SANDBOX)) {
+      const message = messageFor(demo, finding.id);
+      const blocks = JSON.stringify(message?.blocks);
+      expect(blocks).toContain(`dev-sandbox (\`${DEMO_SANDBOX}\`)`);
+      expect(blocks).toContain(
+        `:lock: Read-only: account ${DEMO_SANDBOX} is not in the accounts file's allow-list`,
+      );
+      // Paging stays; remediation does not.
+      expect(actionIdsOf(message?.blocks).filter((id) => !id.startsWith('page:'))).toEqual([]);
+    }
+    const admin = posted(DEMO_ADMIN)[0]?.finding;
+    expect(JSON.stringify(messageFor(demo, admin?.id ?? '')?.blocks)).toContain(
+      `security-tooling (\`${DEMO_ADMIN}\`)`,
+    );
+  });
+
+  it('lists by account and region, counts by account, and shows where findings came from in status', async () => {
+    // What GuardDuty would list by default: updated in the last 7 days, not archived.
+    const listable = demo.samples.filter(
+      (s) => !s.finding.service.archived && Date.parse(s.finding.updatedAt) >= Date.now() - 7 * DAY,
+    );
+    const inProdEast1 = listable.filter(
+      (s) => s.finding.accountId === DEMO_PRODUCTION && s.finding.region === 'us-east-1',
+    );
+    expect(inProdEast1.length).toBeGreaterThan(0);
+    const listed = await command('list --account Prod-Payments --region us-east-1');
+    expect(listed.text).toBe(
+      `${inProdEast1.length} ${inProdEast1.length === 1 ? 'finding' : 'findings'} in account prod-payments (\`${DEMO_PRODUCTION}\`), in \`us-east-1\`, updated in the last 7d, not archived`,
+    );
+    for (const { finding } of inProdEast1) {
+      expect(JSON.stringify(listed.blocks)).toContain(finding.id);
+    }
+
+    // Without --region: the stack's own region, us-east-2.
+    const stats = JSON.stringify((await command('stats')).blocks);
+    const home = listable.filter((s) => s.finding.region === 'us-east-2');
+    const count = (accountId: string) =>
+      home.filter((s) => s.finding.accountId === accountId).length;
+    expect(stats).toContain('*By account*');
+    for (const [accountId, name] of [
+      [DEMO_ADMIN, 'security-tooling'],
+      [DEMO_PRODUCTION, 'prod-payments'],
+    ] as const) {
+      expect(count(accountId)).toBeGreaterThan(0);
+      expect(stats).toContain(`${count(accountId)} · ${name} (\`${accountId}\`)`);
+    }
+
+    const status = JSON.stringify((await command('status')).blocks);
+    expect(status).toContain(
+      '*Accounts and regions seen in the last 24 h*: 3 accounts in 2 regions',
+    );
+    expect(status).toContain(
+      ':white_check_mark: *Member roles*: no account where AssumeRole is failing',
+    );
+
+    expect((await command('list --account nobody-here')).text).toBe(
+      'No account is named `nobody-here`. Give its name as the accounts file or AWS Organizations has it, or its 12-digit id.',
+    );
   });
 
   it('refuses a second demo on the same data folder, and a port already in use', async () => {

@@ -145,21 +145,24 @@ describe('/guardduty help', () => {
     expect(status).toBe(200);
     expect(ack).toEqual({
       response_type: 'ephemeral',
-      text: '/guardduty list [--severity low|medium|high|critical] [--since 24h|7d] [--type PATTERN] [--archived]',
+      text: '/guardduty list [--severity low|medium|high|critical] [--since 24h|7d] [--type PATTERN] [--account NAME|ID] [--region REGION] [--archived]',
       blocks: [
         section(
           [
-            '`/guardduty list [--severity low|medium|high|critical] [--since 24h|7d] [--type PATTERN] [--archived]`',
-            'Recent findings, most severe first, each linked to its message (default: last 7d, not archived).',
+            '`/guardduty list [--severity low|medium|high|critical] [--since 24h|7d] [--type PATTERN] [--account NAME|ID] [--region REGION] [--archived]`',
+            "Recent findings, most severe first, each linked to its message (default: last 7d, not archived, the stack's region).",
             '*Flags*',
             '`--severity BAND` this band and above',
             '`--since DURATION` updated within (30m, 24h, 7d, 2w; at most 90d)',
             '`--type PATTERN` finding type, any case: part of it (`recon`), or `*` for any text',
+            '`--account NAME|ID` one account: its 12-digit id, or its name (the accounts file or AWS Organizations)',
+            "`--region REGION` the findings of that region (default: the stack's own)",
             '`--archived` include archived findings',
             '*Examples*',
             '`/guardduty list --severity high --since 24h`',
             '`/guardduty list --type Recon:EC2/*`',
             '`/guardduty list --type tor`',
+            '`/guardduty list --account prod-payments --region eu-central-1`',
           ].join('\n'),
         ),
       ],
@@ -295,8 +298,8 @@ describe('/guardduty list', () => {
         ),
         section(
           [
-            `:large_orange_circle: *High 8.0* EC2 instance i-0fedc9876ba543210 is communicating with a Bitcoin mining pool. · \`${ID.bitcoin}\` · 2026-11-21 09:45 UTC · not posted · <${CONSOLE}${ID.bitcoin}|console>`,
-            `:large_orange_circle: *High 8.0* Credentials for instance role ec2-app used from external IP address. · \`${ID.exfil}\` · 2026-11-21 09:45 UTC · <https://slack.com/archives/C0SECURITY/p1732543200000100|message> · <${CONSOLE}${ID.exfil}|console>`,
+            `:large_orange_circle: *High 8.0* EC2 instance i-0fedc9876ba543210 is communicating with a Bitcoin mining pool. · \`123456789012\` \`us-east-2\` · \`${ID.bitcoin}\` · 2026-11-21 09:45 UTC · not posted · <${CONSOLE}${ID.bitcoin}|console>`,
+            `:large_orange_circle: *High 8.0* Credentials for instance role ec2-app used from external IP address. · \`123456789012\` \`us-east-2\` · \`${ID.exfil}\` · 2026-11-21 09:45 UTC · <https://slack.com/archives/C0SECURITY/p1732543200000100|message> · <${CONSOLE}${ID.exfil}|console>`,
           ].join('\n'),
         ),
         contextBlock('`/guardduty show ID` for the full finding'),
@@ -371,7 +374,7 @@ describe('/guardduty list', () => {
     );
     expect(blocks.at(-1)).toEqual(
       contextBlock(
-        'and 80 more not shown: narrow with `--severity`, `--since` or `--type` · `/guardduty show ID` for the full finding',
+        'and 80 more not shown: narrow with `--severity`, `--since`, `--type` or `--account` · `/guardduty show ID` for the full finding',
       ),
     );
     const all = textObjects(blocks)
@@ -379,7 +382,7 @@ describe('/guardduty list', () => {
       .join('\n');
     expect(all.match(/\*High 8\.0\*/g)).toHaveLength(50);
     expect(all).toContain(
-      '*High 8.0* &lt;!channel&gt; see https[:]//evil[.]example/f000   *now* · `f000`',
+      '*High 8.0* &lt;!channel&gt; see https[:]//evil[.]example/f000   *now* · `123456789012` `us-east-2` · `f000`',
     );
     expect(all).not.toContain('<!channel>');
     expect(all).not.toContain('https://evil');
@@ -573,6 +576,15 @@ describe('/guardduty stats', () => {
           ],
         },
       })
+      .on(GetFindingsStatisticsCommand, { GroupBy: 'ACCOUNT' })
+      .resolves({
+        FindingStatistics: {
+          GroupedByAccount: [
+            { AccountId: '123456789012', TotalFindings: 3 },
+            { AccountId: '111122223333', TotalFindings: 1 },
+          ],
+        },
+      })
       .on(GetFindingsStatisticsCommand, { GroupBy: 'FINDING_TYPE' })
       .resolves({
         FindingStatistics: {
@@ -618,6 +630,13 @@ describe('/guardduty stats', () => {
           OrderBy: 'DESC',
           MaxResults: 100,
         },
+        {
+          DetectorId: 'd1',
+          FindingCriteria: criteria,
+          GroupBy: 'ACCOUNT',
+          OrderBy: 'DESC',
+          MaxResults: 100,
+        },
       ]),
     );
     expect(inputsOf(ListFindingsCommand)).toEqual([
@@ -639,6 +658,7 @@ describe('/guardduty stats', () => {
             '1 · `UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS`',
           ].join('\n'),
         ),
+        section(['*By account*', '3 · `123456789012`', '1 · `111122223333`'].join('\n')),
         {
           type: 'section',
           fields: [
@@ -659,7 +679,9 @@ describe('/guardduty stats', () => {
             },
           ],
         },
-        contextBlock('Counts by severity and type from GuardDuty. Top lists over all 4 findings.'),
+        contextBlock(
+          'Counts by severity, type and account from GuardDuty. Top lists over all 4 findings.',
+        ),
       ],
     });
   });

@@ -45,6 +45,25 @@ describe('parseCommand: commands', () => {
         includeArchived: false,
       },
     ],
+    [
+      'list --account prod-payments --region EU-Central-1',
+      {
+        kind: 'list',
+        since: { text: '7d', ms: 7 * DAY },
+        includeArchived: false,
+        account: { kind: 'name', name: 'prod-payments' },
+        region: 'eu-central-1',
+      },
+    ],
+    [
+      'stats --account=111122223333 --region us-gov-west-1',
+      {
+        kind: 'stats',
+        since: { text: '7d', ms: 7 * DAY },
+        account: { kind: 'id', accountId: '111122223333' },
+        region: 'us-gov-west-1',
+      },
+    ],
     // Phones and Macs turn "--" into an em dash.
     [
       'list —since 2w',
@@ -126,6 +145,18 @@ describe('parseCommand: errors say which argument and why', () => {
       'Unknown subcommand `lst`. Did you mean `/guardduty list`? See `/guardduty help`.',
     ],
     ['list --sevrity high', '`list` has no flag `--sevrity`. Did you mean `--severity`?'],
+    ['list --account 1111', '`--account 1111`: an account id has 12 digits.'],
+    ['list --account <@U0EVE>', '`--account` needs a value, e.g. `--account prod-payments`.'],
+    [
+      'stats --account pay*',
+      "`--account pay*`: an account's 12-digit id, or its name (letters, digits and `._+=@,&'()-`).",
+    ],
+    [
+      'list --region europe',
+      '`--region europe`: an AWS region such as `eu-west-1` or `us-east-2`.',
+    ],
+    ['list --region', '`--region` needs a value, e.g. `--region eu-west-1`.'],
+    ['list --acount x', '`list` has no flag `--acount`. Did you mean `--account`?'],
     ['list --bogus', '`list` has no flag `--bogus`.'],
     ['show f1 --since 2d', '`show` has no flag `--since`. It takes no flags.'],
     [
@@ -146,7 +177,7 @@ describe('parseCommand: errors say which argument and why', () => {
     ['list --archived=yes', '`--archived` takes no value.'],
     [
       'list extra',
-      'Unexpected argument `extra`: usage is `/guardduty list [--severity low|medium|high|critical] [--since 24h|7d] [--type PATTERN] [--archived]`.',
+      'Unexpected argument `extra`: usage is `/guardduty list [--severity low|medium|high|critical] [--since 24h|7d] [--type PATTERN] [--account NAME|ID] [--region REGION] [--archived]`.',
     ],
     [
       'list --type Recon:EC2/Port%20scan',

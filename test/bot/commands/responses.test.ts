@@ -110,14 +110,20 @@ describe('renderers stay within Block Kit limits and keep hostile text inert', (
         const base = fixtureFinding(EXFIL);
         const result: ListResult = {
           findings: titles.map((title, i) => ({
-            finding: { ...base, id: `f${i}`, title },
+            finding: { ...base, id: `f${i}`, title, accountId: `${100000000000 + i}` },
             link: 'https://slack.com/archives/C0SECURITY/p1',
           })),
           total: 500,
           more: 500 - titles.length,
           unreadable: 1,
         };
-        const message = renderList({ since: WEEK, includeArchived: false }, result);
+        // Account names are not ours either: a member account's owner can rename it.
+        const names = new Map(titles.map((title, i) => [`${100000000000 + i}`, title]));
+        const message = renderList({ since: WEEK, includeArchived: false }, result, {
+          names,
+          region: 'us-east-2',
+          account: { accountId: '100000000000', name: titles[0] ?? '' },
+        });
         expect(blockKitViolations(message)).toEqual([]);
         expect(unsafeMarkup(message.blocks)).toEqual([]);
       }),
@@ -164,15 +170,20 @@ describe('renderers stay within Block Kit limits and keep hostile text inert', (
   it('stats', () => {
     fc.assert(
       fc.property(fc.array(hostile, { maxLength: 100 }), (keys) => {
-        const message = renderStats(WEEK, {
-          bySeverity: [{ key: '8', count: keys.length + 1 }],
-          byType: keys.map((key) => ({ key, count: 1 })),
-          principals: keys.slice(0, 5).map((key) => ({ key, label: key, count: 1 })),
-          instances: keys.slice(0, 5).map((key) => ({ key, count: 1 })),
-          remoteIps: keys.slice(0, 5).map((key) => ({ key, count: 1 })),
-          examined: keys.length,
-          examinedAll: false,
-        });
+        const message = renderStats(
+          WEEK,
+          {
+            bySeverity: [{ key: '8', count: keys.length + 1 }],
+            byType: keys.map((key) => ({ key, count: 1 })),
+            principals: keys.slice(0, 5).map((key) => ({ key, label: key, count: 1 })),
+            instances: keys.slice(0, 5).map((key) => ({ key, count: 1 })),
+            remoteIps: keys.slice(0, 5).map((key) => ({ key, count: 1 })),
+            byAccount: keys.map((_, i) => ({ key: `${100000000000 + i}`, count: 1 })),
+            examined: keys.length,
+            examinedAll: false,
+          },
+          { names: new Map(keys.map((key, i) => [`${100000000000 + i}`, key])) },
+        );
         expect(blockKitViolations(message)).toEqual([]);
         expect(unsafeMarkup(message.blocks)).toEqual([]);
       }),

@@ -67,7 +67,7 @@ export function grantedActions(stack: Stack, fn: LambdaFunction): Set<string> {
 
 /** `arn:partition:service:region:account:resource` → its parts. */
 export function parseArn(arn: string) {
-  const match = /^arn:aws:([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.+)$/.exec(arn);
+  const match = /^arn:aws:([a-z0-9-]+):([a-z0-9-]*|\*):(\d{12}|):(.+)$/.exec(arn);
   if (match === null) return undefined;
   const [, service = '', region = '', account = '', resource = ''] = match;
   return { service, region, account, resource };
@@ -135,7 +135,13 @@ export function scopeProblems(
       const regional = !['iam', 's3'].includes(arn.service);
       const account =
         arn.service === 'ec2' && arn.resource.startsWith('snapshot/') ? '' : stack.accountId;
-      if (regional && (arn.region !== stack.region || arn.account !== account)) {
+      // The worker acts on a finding in the finding's region (region-forwarder.yaml sends every
+      // region's findings home): its GuardDuty filters and EC2 writes, in the stack's account.
+      const anyRegion =
+        fn.logicalId === 'WorkerFunction' &&
+        arn.region === '*' &&
+        ['guardduty', 'ec2'].includes(arn.service);
+      if (regional && ((arn.region !== stack.region && !anyRegion) || arn.account !== account)) {
         problems.push(`${where}: ${resource} is not pinned to the stack's account and region`);
       }
       if (service === 'dynamodb' && tableOfArn(stack, resource) === undefined) {

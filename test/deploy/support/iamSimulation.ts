@@ -96,3 +96,48 @@ export function simulatedRole(stack: Stack, logicalId: string): SimulatedRole {
 export function decideFor(stack: Stack, role: SimulatedRole, request: Request): Promise<Decision> {
   return decide(stack, role.arn, role.statements, request);
 }
+
+/**
+ * IAM's decision on a request into another account: the caller's identity policy and the
+ * resource's policy (a role's trust policy for sts:AssumeRole) must both allow it.
+ */
+export async function decideAcrossAccounts(input: {
+  readonly principal: string;
+  readonly principalAccount: string;
+  readonly identity: readonly Statement[];
+  readonly resourceAccount: string;
+  readonly resourcePolicy: unknown;
+  readonly request: Request;
+}): Promise<Decision> {
+  const { request } = input;
+  const response = await runSimulation(
+    {
+      request: {
+        principal: input.principal,
+        action: request.action,
+        resource: { resource: request.resource, accountId: input.resourceAccount },
+        contextVariables: {
+          'aws:PrincipalArn': input.principal,
+          'aws:PrincipalAccount': input.principalAccount,
+          ...Object.fromEntries(
+            Object.entries(request.context ?? {}).map(([key, value]) => [
+              key,
+              typeof value === 'string' ? value : [...value],
+            ]),
+          ),
+        },
+      },
+      identityPolicies: [{ name: 'role', policy: policyOf(input.identity) }],
+      resourcePolicy: input.resourcePolicy,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (response.resultType === 'error') {
+    throw new SimulationError(
+      `${request.action} on ${request.resource}: ${JSON.stringify(response.errors)}`,
+    );
+  }
+  return response.overallResult;
+}

@@ -57,13 +57,26 @@ export function startRecordingServer(
   });
 }
 
-/** SSM's GetParameter (JSON protocol) answering with a String parameter's value. */
-export function ssmParameterAnswer(call: RecordedCall, value: string): Answer {
+/**
+ * SSM's GetParameter (JSON protocol) answering with a String parameter's value: the accounts file
+ * (its name ends in /accounts) as the template creates it, any other name with `value`.
+ */
+export function ssmParameterAnswer(
+  call: RecordedCall,
+  value: string,
+  accounts = 'version: 1\naccounts: {}\n',
+): Answer {
   const { Name } = JSON.parse(call.body) as { Name: string };
   return {
     contentType: 'application/x-amz-json-1.1',
     body: JSON.stringify({
-      Parameter: { Name, Type: 'String', Value: value, Version: 1, DataType: 'text' },
+      Parameter: {
+        Name,
+        Type: 'String',
+        Value: Name.endsWith('/accounts') ? accounts : value,
+        Version: 1,
+        DataType: 'text',
+      },
     }),
   };
 }

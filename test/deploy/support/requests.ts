@@ -25,6 +25,8 @@ export interface FunctionRequest {
 }
 
 export const DETECTOR = '12abc34d567e8fa901bc2d34e56789f0';
+/** A region other than the stack's, whose findings a forwarder sends home. */
+const OTHER_REGION = 'ap-southeast-2';
 export const OUR_FILTER = 'guardduty-chatops-0f1e2d3c4b5a6978';
 export const FINDING_ID = 'ecc123c8c8c3e4a5b6c7d8e9f0a1b2c3';
 const REVOKE_POLICY = 'guardduty-chatops-revoke-0123456789abcdef0123';
@@ -52,6 +54,8 @@ const intentKey = `intent#archive#finding:${FINDING_ID}#v0`;
 const runKey = `run#${intentKey}`;
 const subjectKey = `subject#archive#finding:${FINDING_ID}`;
 const refusalKey = 'ratelimit#refusal#U0BOB#29399000';
+const seenKey = 'org#seen#2026-11-21';
+const assumeFailuresKey = 'org#assume-failures';
 const QUARANTINE_TAG = 'guardduty-chatops:quarantine-group';
 const INSTANCE_TAG_KEYS = [
   'guardduty-chatops:quarantined-by',
@@ -104,6 +108,35 @@ const pageRequest: FunctionRequest = {
   resource: (s) => valueOf(s, 'PageQueue', 'Arn'),
   why: 'a page request (route, Page on-call, Acknowledge, resolve after remediation)',
 };
+
+/** The accounts file, read at cold start by the functions that draw messages or act. */
+const accountsParameter: FunctionRequest = {
+  action: 'ssm:GetParameter',
+  resource: (s) =>
+    `arn:aws:ssm:${s.region}:${s.accountId}:parameter/guardduty-chatops/${s.stackName}/accounts`,
+  why: 'the accounts file at cold start',
+};
+
+/** Account names and OUs, when the stack may read AWS Organizations. */
+const organization: FunctionRequest[] = [
+  {
+    action: 'organizations:ListAccounts',
+    why: 'account names on messages',
+    when: 'ReadsOrganization',
+  },
+  ...[
+    'arn:aws:organizations::210987654321:account/o-a1b2c3d4e5/111122223333',
+    'arn:aws:organizations::210987654321:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56',
+  ].map((arn): FunctionRequest => ({
+    action: 'organizations:ListParents',
+    resource: () => arn,
+    why: 'the OUs above an account (an allow-list of OUs)',
+    when: 'ReadsOrganization',
+  })),
+];
+
+export const MEMBER_ACCOUNT = '111122223333';
+export const MEMBER_ROLE = 'guardduty-chatops-member';
 
 const scoring: FunctionRequest[] = [
   {
@@ -190,6 +223,14 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       context: leading(subjectKey),
       why: 'the buttons a re-published finding keeps (its subjects’ states)',
     })),
+    {
+      action: 'dynamodb:UpdateItem',
+      resource: idempotencyTable,
+      context: leading(seenKey),
+      why: 'the account and region a finding came from (/guardduty status)',
+    },
+    accountsParameter,
+    ...organization,
     ...scoring,
   ],
   SlackFunction: [
@@ -289,8 +330,23 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
     ...['PutItem', 'UpdateItem'].map((operation): FunctionRequest => ({
       action: `dynamodb:${operation}`,
       resource: idempotencyTable,
-      context: leading(intentKey, runKey, subjectKey, refusalKey),
-      why: 'intents, the worker’s runs, subjects’ states, refusal counters',
+      context: leading(intentKey, runKey, subjectKey, refusalKey, assumeFailuresKey),
+      why: 'intents, the worker’s runs, subjects’ states, refusal counters, AssumeRole failures',
+    })),
+    ...['GetItem', 'BatchGetItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: idempotencyTable,
+      context: leading(seenKey, assumeFailuresKey),
+      why: '/guardduty status: accounts and regions seen, AssumeRole failures',
+    })),
+    accountsParameter,
+    ...organization,
+    ...['AssumeRole', 'SetSourceIdentity'].map((operation): FunctionRequest => ({
+      action: `sts:${operation}`,
+      resource: () => `arn:aws:iam::${MEMBER_ACCOUNT}:role/${MEMBER_ROLE}`,
+      context: () => ({ 'sts:SourceIdentity': 'slack-U0ALICE-alice' }),
+      why: 'acting in a member account as its member role, named after the responder',
+      when: 'ActsInMembers',
     })),
     pageRequest,
     ...['ListDetectors', 'ListFindings', 'GetFindings', 'GetFindingsStatistics'].map(
@@ -412,6 +468,20 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
         'aws:TagKeys': ['guardduty-chatops:quarantined-finding', 'guardduty-chatops:instance'],
       }),
       why: 'the tags in CreateSnapshot’s TagSpecifications',
+      live: true,
+    },
+    // A finding forwarded from another region (region-forwarder.yaml) is acted on there.
+    {
+      action: 'guardduty:CreateFilter',
+      resource: (s) =>
+        `arn:aws:guardduty:${OTHER_REGION}:${s.accountId}:detector/${DETECTOR}/filter/${OUR_FILTER}`,
+      why: 'Suppress similar on a finding of another region, in that region’s detector',
+      live: true,
+    },
+    {
+      action: 'ec2:ModifyNetworkInterfaceAttribute',
+      resource: (s) => `arn:aws:ec2:${OTHER_REGION}:${s.accountId}:instance/i-0abcd1234ef567890`,
+      why: 'Quarantine an instance of another region',
       live: true,
     },
     ...scoring,

@@ -25,6 +25,7 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   '@aws-sdk/client-guardduty': 'guardduty',
   '@aws-sdk/client-iam': 'iam',
   '@aws-sdk/client-lambda': 'lambda',
+  '@aws-sdk/client-organizations': 'organizations',
   '@aws-sdk/client-s3': 's3',
   '@aws-sdk/client-sagemaker-runtime': 'sagemaker',
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
@@ -201,4 +202,6 @@ export const COMPANION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   // ec2:CreateTags on the new resource.
   'ec2:CreateSecurityGroup': ['ec2:CreateTags'],
   'ec2:CreateSnapshot': ['ec2:CreateTags'],
+  // AssumeRole with a SourceIdentity needs sts:SetSourceIdentity on the role as well.
+  'sts:AssumeRole': ['sts:SetSourceIdentity'],
 };
