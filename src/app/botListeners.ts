@@ -10,6 +10,7 @@ import { ownWorkspaceOnly } from '../bot/ownWorkspace';
 import { readAccess } from '../bot/commands/readAccess';
 import { slackGroupDirectory } from '../bot/interactions/directory';
 import { Authorizer } from '../actions/responders';
+import { registerDetailsListener } from '../bot/interactions/details';
 
 export interface BotWiring {
   readonly config: Config;
@@ -105,5 +106,6 @@ export function botListeners(wiring: BotWiring): ReadonlyArray<(app: App) => voi
         wiring.deferCommand === undefined ? {} : { defer: wiring.deferCommand },
       );
     },
+    registerDetailsListener({ findings: wiring.runtime.findings, log: wiring.log }),
   ];
 }

@@ -38,7 +38,9 @@ export type MessageDecorator = (
    * instance, a key, a role) can be in force already; the finding itself is untouched.
    */
   options?: { readonly fresh?: boolean },
-) => Promise<Pick<Parameters<typeof renderFinding>[1], 'buttons' | 'status' | 'account'>>;
+) => Promise<
+  Pick<Parameters<typeof renderFinding>[1], 'buttons' | 'status' | 'account' | 'badges'>
+>;
 
 export type PublishOutcome =
   | { readonly kind: 'posted'; readonly ts: string; readonly threadTs?: string }

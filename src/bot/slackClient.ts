@@ -128,6 +128,16 @@ const SAFE_POSTING = {
   parse: 'none',
 } as const;
 
+/** What a message says: its text, blocks, attachments and metadata. */
+function contentOf(message: SlackMessage) {
+  return {
+    text: message.text,
+    blocks: message.blocks,
+    ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
+    ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
+  };
+}
+
 export class WebApiChannelMessages implements ChannelMessages {
   private readonly policy: RateLimitPolicy;
 
@@ -149,15 +159,18 @@ export class WebApiChannelMessages implements ChannelMessages {
         this.client.chat.postMessage({
           channel,
           ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
-          text: message.text,
-          blocks: message.blocks,
-          ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
+          ...contentOf(message),
           ...SAFE_POSTING,
         }),
       this.policy,
     );
     if (result.ts === undefined) throw new Error('chat.postMessage returned no ts');
     return { ts: result.ts };
+  }
+
+  /** A reply in the thread of `threadTs` (the Details button's). */
+  async reply(channel: string, threadTs: string, message: SlackMessage): Promise<{ ts: string }> {
+    return this.post(channel, message, threadTs);
   }
 
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
@@ -168,9 +181,9 @@ export class WebApiChannelMessages implements ChannelMessages {
         this.client.chat.update({
           channel,
           ts,
-          text: message.text,
-          blocks: message.blocks,
-          ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
+          // No attachments in the message removes the ones it had, as replacing means.
+          ...contentOf(message),
+          attachments: message.attachments ?? [],
           link_names: false,
           parse: 'none',
         }),

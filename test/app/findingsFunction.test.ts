@@ -49,6 +49,7 @@ describe('findings handler, end to end on loopback', () => {
         channel: CHANNEL,
         text: expected.text,
         blocks: expected.blocks,
+        attachments: expected.attachments,
         metadata: expected.metadata,
         unfurl_links: false,
         unfurl_media: false,
@@ -57,16 +58,20 @@ describe('findings handler, end to end on loopback', () => {
     expect(h.slack.callsTo('chat.update')).toHaveLength(0);
   });
 
-  it('shows the IP Insights reading of the configured model in the message', async () => {
+  it('shows the IP Insights level of the configured model next to the remote IP', async () => {
     const demo = trainDemoModel({ now: () => new Date('2026-11-22T00:00:00Z') });
     h = await startRuntimeHarness({ scorer: demo.scorer });
     await handlerFor(h)(eventOf(rawFinding(ALICE)));
     const [post] = h.slack.callsTo('chat.postMessage');
-    const blocks = JSON.stringify(slackArgs(post).blocks);
-    expect(blocks).toContain(
-      ':mag: *IP Insights* for `AIDA123456789EXAMPLE` from `203.0.113.77`: Never seen from this network: more unusual than',
+    const body = JSON.stringify(slackArgs(post).attachments);
+    expect(body).toContain(
+      'From `203.0.113.77` Sao Paulo, Brazil · AS64497 Example Telecom SA — :rotating_light: *Never seen from this network*',
     );
-    expect(blocks).toContain(':rotating_light: *Never seen from this network*');
+    // The reading in full is kept with the finding, for its details.
+    const stored = JSON.parse((await h.runtime.findings.get(fixtureFinding(ALICE).id))!.score) as {
+      reading: string;
+    };
+    expect(stored.reading).toMatch(/^Never seen from this network: more unusual than/);
   });
 
   it('updates the same message when the finding is re-published with a higher count', async () => {
@@ -80,7 +85,7 @@ describe('findings handler, end to end on loopback', () => {
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
     const [update] = h.slack.callsTo('chat.update');
     expect(update?.args).toMatchObject({ channel: CHANNEL, ts });
-    expect(JSON.stringify(slackArgs(update).blocks)).toContain('Count 4');
+    expect(JSON.stringify(slackArgs(update).attachments)).toContain('· seen 4 times');
     const message = h.slack.snapshot().channels.find((c) => c.id === CHANNEL)?.messages;
     expect(message).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import type { Page } from 'playwright-core';
@@ -19,6 +19,8 @@ const SCREENSHOT = join(__dirname, '..', '..', 'test-output', 'demo.png');
 const READINGS_SCREENSHOT = join(__dirname, '..', '..', 'test-output', 'ipinsights-readings.png');
 /** The three levels a reading can have, as the Remote IP field shows them (bold). */
 const LEVELS = ['Usual', 'Rare', 'Never seen from this network'] as const;
+/** The measured height of typical finding messages, kept beside the screenshot. */
+const HEIGHTS = join(__dirname, '..', '..', 'test-output', 'message-heights.json');
 const DEV_ALICE_TITLE = 'dev-alice is performing API requests';
 
 /** Finding text an attacker controls, trying to become markup on the page. */
@@ -30,7 +32,8 @@ function hostileFinding(): Finding {
     ...raw,
     id: 'hostile0000000000000000000000001',
     title: 'Hostile <img src=x onerror="window.__pwned=2"> title',
-    description: '<script>window.__pwned=3</script> <!channel>',
+    description:
+      '<script>window.__pwned=3</script> <!channel> *ARCHIVED* ~open~ `fixed` :white_check_mark:',
   }).finding;
 }
 
@@ -53,7 +56,7 @@ describe('the demo in a browser', () => {
   const findingMessage = (text: string) =>
     page.locator('#messages > article.message:not(.ephemeral)', { hasText: text });
 
-  it('shows the findings with their IP Insights scores', async () => {
+  it('shows each finding compact: severity and title, where, the remote IP and its level, buttons', async () => {
     const messages = page.locator('#messages > article.message');
     const posted = demo.samples.filter((s) => s.outcome.kind === 'posted').length;
     // Each posted finding, and today's digest (its replies are in its thread).
@@ -62,35 +65,72 @@ describe('the demo in a browser', () => {
       page.locator('#messages > article.message', { hasText: 'GuardDuty digest' }).count(),
     ).resolves.toBe(1);
     const devAlice = findingMessage(DEV_ALICE_TITLE);
-    await expect(devAlice.locator('.bk-header').textContent()).resolves.toMatch(
-      /Medium 5\.0 · The user dev-alice is performing API requests/,
+    await expect(devAlice.locator('.bk-header').textContent()).resolves.toBe(
+      'Medium 5.0 · The user dev-alice is performing API requests that are unusual for this user.',
     );
-    const score = devAlice.locator('.bk-section', { hasText: 'IP Insights' });
-    await expect(score.textContent()).resolves.toMatch(
-      /IP Insights for AIDA123456789EXAMPLE from 203\.0\.113\.77: Never seen from this network: more unusual than .* \(raw score -?\d+\.\d{3}, higher is more usual\)/,
+    const summary = devAlice.locator('.attachment .bk-section');
+    await expect(summary.textContent()).resolves.toMatch(
+      /^IAMUser dev-alice · key AKIA123456789EXAMPLE · 123456789012 · us-east-2From 203\.0\.113\.77 \(Sao Paulo, Brazil\) — .*Never seen from this network/,
     );
-    await expect(
-      devAlice.locator('b', { hasText: 'Never seen from this network' }).count(),
-    ).resolves.toBe(1);
-    await expect(score.locator('code').allTextContents()).resolves.toEqual([
-      'AIDA123456789EXAMPLE',
-      '203.0.113.77',
+    await expect(devAlice.getByRole('button').allTextContents()).resolves.toEqual([
+      'Archive',
+      'Suppress similar',
+      'Disable access key',
+      'Details',
     ]);
+    // The severity's colour on the bar beside the body: a cue that needs no emoji font.
+    await expect(
+      devAlice.locator('.attachment').evaluate((node) => getComputedStyle(node).borderLeftColor),
+    ).resolves.toBe('rgb(224, 168, 0)');
     await expect(page.locator('#mode').textContent()).resolves.toBe(
       'Dry run: AWS calls are planned and audited, not made.',
     );
   });
 
-  it('shows hostile finding text as text, never as markup', async () => {
-    const hostile = findingMessage('Hostile <img');
-    await expect(hostile.locator('.bk-header').textContent()).resolves.toContain(
-      'Hostile <img src=x onerror="window.__pwned=2"> title',
+  it('fits a typical finding in 220 px, buttons included', async () => {
+    const heights: Record<string, number> = {};
+    for (const title of [DEV_ALICE_TITLE, 'Unprotected port on EC2 instance']) {
+      const box = await findingMessage(title).first().boundingBox();
+      heights[title] = Math.round(box?.height ?? Infinity);
+    }
+    await mkdir(join(HEIGHTS, '..'), { recursive: true });
+    await writeFile(HEIGHTS, `${JSON.stringify(heights, null, 2)}\n`);
+    for (const height of Object.values(heights)) expect(height).toBeLessThanOrEqual(220);
+  });
+
+  it('puts the description, the details and the full IP Insights reading in the thread on Details', async () => {
+    const devAlice = findingMessage(DEV_ALICE_TITLE);
+    await devAlice.getByRole('button', { name: 'Details' }).click();
+    const toggle = devAlice.locator('.thread-toggle');
+    await toggle.waitFor();
+    await toggle.click();
+    const reply = devAlice.locator('.thread article.message').first();
+    await reply.waitFor();
+    await expect(reply.textContent()).resolves.toContain(
+      'APIs commonly used in discovery tactics were invoked by user IAMUser : dev-alice under unusual circumstances.',
     );
-    await expect(hostile.textContent()).resolves.toContain('<script>window.__pwned=3</script>');
+    await expect(reply.textContent()).resolves.toMatch(
+      /IP Insights for AIDA123456789EXAMPLE from 203\.0\.113\.77: Never seen from this network: more unusual than/,
+    );
+    await toggle.click();
+  });
+
+  it('shows hostile finding text as text, never as markup or formatting', async () => {
+    const hostile = findingMessage('Hostile <img');
+    // Underscores that could start italics read as look-alikes; the rest is as the finding has it.
+    await expect(hostile.locator('.bk-header').textContent()).resolves.toContain(
+      'Hostile <img src=x onerror="window.＿＿pwned=2"> title',
+    );
+    await expect(hostile.textContent()).resolves.toContain('<script>window.＿＿pwned=3</script>');
     await expect(hostile.textContent()).resolves.toContain(
       '<img src=x onerror="window.__pwned=1">',
     );
     await expect(hostile.textContent()).resolves.toContain('<!channel>');
+    // *bold*, ~strike~, `code` and :emoji: from the finding stay text: only our labels format.
+    await expect(hostile.textContent()).resolves.toContain(
+      '∗ARCHIVED∗ ∼open∼ ‵fixed‵ ꞉white_check_mark꞉',
+    );
+    await expect(hostile.locator('.attachment .bk-section s').count()).resolves.toBe(0);
     await expect(page.locator('#messages img, #messages script').count()).resolves.toBe(0);
     await expect(page.locator('#messages .broadcast').count()).resolves.toBe(0);
     await expect(page.evaluate(() => (window as { __pwned?: number }).__pwned)).resolves.toBe(
@@ -188,17 +228,27 @@ describe('the demo in a browser', () => {
     for (const label of LEVELS) {
       await expect(withLevel(label).count()).resolves.toBeGreaterThan(0);
     }
+    // The message shows the level; Details puts the reading in full in its thread.
+    const details = async (message: ReturnType<typeof withLevel>) => {
+      await message.getByRole('button', { name: 'Details' }).click();
+      const toggle = message.locator('.thread-toggle');
+      await toggle.waitFor();
+      if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+      const reply = message.locator('.thread article.message').last();
+      await reply.waitFor();
+      return reply.textContent();
+    };
     // GuardDuty's sample instance, trained from flow logs, from a network it seldom sees.
     const rare = withLevel('Rare').filter({ hasText: 'i-99999999' }).first();
-    await expect(rare.textContent()).resolves.toMatch(
+    await expect(details(rare)).resolves.toMatch(
       /Rare: more unusual than (all|9\d(\.\d)?%) of this instance's own history .*; seen [\d,]+ times from 198\.51\.0\.0\/16 in training/,
     );
     const usual = withLevel('Usual').filter({ hasText: 'GeneratedFindingPrincipalId' }).first();
-    await expect(usual.textContent()).resolves.toMatch(/seen [\d,]+ times from 198\.51\.0\.0\/16/);
+    await expect(details(usual)).resolves.toMatch(/seen [\d,]+ times from 198\.51\.0\.0\/16/);
     const never = withLevel('Never seen from this network').filter({
       hasText: 'i-0fedc9876ba543210',
     });
-    await expect(never.first().textContent()).resolves.toContain('never seen from 198.18.0.0/16');
+    await expect(details(never.first())).resolves.toContain('never seen from 198.18.0.0/16');
     // One message of each level alone on the page, for the picture; then the channel as it was.
     const shown = [usual, rare, never.first()];
     const ids = await Promise.all(shown.map((m) => m.getAttribute('data-ts')));

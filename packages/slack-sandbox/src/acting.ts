@@ -81,6 +81,8 @@ export interface SlackActorOptions {
 /** Where a clicked button lives, resolved from the stored workspace. */
 interface ClickSource {
   readonly blocks: readonly JsonObject[];
+  /** A message's attachments, whose blocks may hold buttons too. */
+  readonly attachments?: readonly JsonObject[];
   readonly fields: Pick<BlockActionsInput, 'container' | 'channel' | 'message' | 'view'>;
   readonly target?: ResponseTarget;
 }
@@ -114,8 +116,23 @@ export class SlackActor {
     const sender = this.sender();
     const user = this.user(input.user);
     const source = this.clickSource(input, user);
-    const button = this.button(source.blocks, input);
+    const { button, attachmentId } = this.button(source, input);
     const { app, workspace, grants } = this.options;
+    const fields =
+      attachmentId === undefined
+        ? source.fields
+        : {
+            ...source.fields,
+            // Slack names a button inside an attachment by the attachment it is in.
+            container: {
+              type: 'message_attachment',
+              message_ts: source.fields.container.message_ts ?? '',
+              attachment_id: attachmentId,
+              channel_id: source.fields.container.channel_id ?? '',
+              is_ephemeral: source.fields.container.is_ephemeral ?? false,
+              is_app_unfurl: false,
+            },
+          };
     const payload = blockActionsPayload({
       app,
       user,
@@ -123,7 +140,7 @@ export class SlackActor {
       value: input.value,
       actionTs: workspace.nextTs(),
       triggerId: grants.issueTrigger(user.id),
-      ...source.fields,
+      ...fields,
       ...(source.target === undefined
         ? {}
         : { responseUrl: this.options.responseUrl(grants.issueResponseUrl(source.target)) }),
@@ -244,6 +261,7 @@ export class SlackActor {
       const channel = workspace.channel(ephemeral.channel);
       return {
         blocks: ephemeral.blocks ?? [],
+        attachments: ephemeral.attachments ?? [],
         fields: {
           container: {
             type: 'message',
@@ -279,6 +297,7 @@ export class SlackActor {
     const { channel, message } = found;
     return {
       blocks: message.blocks ?? [],
+      attachments: message.attachments ?? [],
       fields: {
         container: {
           type: 'message',
@@ -294,13 +313,22 @@ export class SlackActor {
     };
   }
 
-  private button(blocks: readonly JsonObject[], input: ClickButtonInput): FoundButton {
-    const button = findButton(blocks, input.actionId, input.blockId);
-    if (button === undefined) {
+  /** The button in the blocks, or in an attachment's blocks (attachment_id counts from 1). */
+  private button(
+    source: ClickSource,
+    input: ClickButtonInput,
+  ): { button: FoundButton; attachmentId?: number } {
+    const inBlocks = findButton(source.blocks, input.actionId, input.blockId);
+    if (inBlocks !== undefined) return { button: inBlocks };
+    for (const [index, attachment] of (source.attachments ?? []).entries()) {
+      const blocks = Array.isArray(attachment.blocks) ? (attachment.blocks as JsonObject[]) : [];
+      const button = findButton(blocks, input.actionId, input.blockId);
+      if (button !== undefined) return { button, attachmentId: index + 1 };
+    }
+    {
       const where = input.blockId === undefined ? '' : ` in block ${input.blockId}`;
       throw new LocalSlackUsageError(`no button with action_id ${input.actionId}${where}`);
     }
-    return button;
   }
 
   /** Slack closes, updates, pushes or annotates the modal according to the bot's answer. */

@@ -244,6 +244,26 @@ export function validateMessageBlocks(blocks: unknown): JsonObject[] {
   return blocks as JsonObject[];
 }
 
+/** Legacy attachments as Block Kit apps still use them: a colour bar beside blocks of their own. */
+const attachmentsSchema = z
+  .array(
+    z.looseObject({
+      blocks: messageBlocks.optional(),
+      color: z.string().max(32).optional(),
+      fallback: z.string().optional(),
+    }),
+  )
+  .max(100);
+
+/** Checks message attachments and the blocks inside them; Slack answers `invalid_attachments`. */
+export function validateMessageAttachments(attachments: unknown): JsonObject[] {
+  const result = attachmentsSchema.safeParse(attachments);
+  if (!result.success) {
+    throw new SlackApiError('invalid_attachments', slackMessages('attachments', result.error));
+  }
+  return attachments as JsonObject[];
+}
+
 /** Checks the `text` of a message; Slack refuses more than 40,000 characters. */
 export function validateMessageText(text: string): string {
   if (text.length > BLOCK_LIMITS.messageText) {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { validateMessageBlocks, validateMessageText } from './blockKit';
+import { validateMessageAttachments, validateMessageBlocks, validateMessageText } from './blockKit';
 import { SlackApiError } from './errors';
 import type { Grants, ResponseTarget } from './grants';
 import { ResponseUrlError } from './grants';
@@ -30,14 +30,16 @@ export interface ResponseUrlAnswer {
 
 function content(message: ResponseMessage): MessageContent {
   const blocks = message.blocks === undefined ? undefined : validateMessageBlocks(message.blocks);
+  const attachments =
+    message.attachments === undefined ? undefined : validateMessageAttachments(message.attachments);
   const text = validateMessageText(message.text ?? '');
-  if (text === '' && (blocks?.length ?? 0) === 0 && (message.attachments?.length ?? 0) === 0) {
+  if (text === '' && (blocks?.length ?? 0) === 0 && (attachments?.length ?? 0) === 0) {
     throw new SlackApiError('no_text');
   }
   return {
     text,
     ...(blocks === undefined ? {} : { blocks }),
-    ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
+    ...(attachments === undefined ? {} : { attachments }),
   };
 }
 

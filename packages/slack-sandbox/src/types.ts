@@ -86,6 +86,7 @@ export interface EphemeralMessage {
   readonly source: EphemeralSource;
   text: string;
   blocks?: JsonObject[];
+  attachments?: JsonObject[];
   thread_ts?: string;
 }
 

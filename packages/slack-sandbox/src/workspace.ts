@@ -255,6 +255,8 @@ export class Workspace {
     ephemeral.text = content.text;
     if (content.blocks === undefined) delete ephemeral.blocks;
     else ephemeral.blocks = content.blocks;
+    if (content.attachments === undefined) delete ephemeral.attachments;
+    else ephemeral.attachments = content.attachments;
     this.feed.emit({
       kind: 'ephemeral.replaced',
       channel: ephemeral.channel,

@@ -94,6 +94,30 @@ describe('acting as Slack towards the bot', () => {
   });
 
   describe('clickButton', () => {
+    it('finds buttons in an attachment’s blocks, naming the attachment as Slack does', async () => {
+      const { ts } = (await api('chat.postMessage', {
+        channel: CHANNEL,
+        text: 'x',
+        blocks: [section('Header')],
+        attachments: [
+          { color: '#d1001f', blocks: [section('first')] },
+          { color: 'good', blocks: [actions('acts', ['archive', 'v1'])] },
+        ],
+      })) as { ts: string };
+      await slack.clickButton({ user: ALICE, messageTs: ts, actionId: 'archive' });
+      expect(bot.lastPayload()).toMatchObject({
+        container: {
+          type: 'message_attachment',
+          message_ts: ts,
+          attachment_id: 2,
+          channel_id: CHANNEL,
+          is_ephemeral: false,
+          is_app_unfurl: false,
+        },
+        actions: [{ action_id: 'archive', block_id: 'acts', value: 'v1' }],
+      });
+    });
+
     it('finds buttons in section accessories and sends a tampered value when asked', async () => {
       const accessory = {
         ...section('Instance i-0abc'),

@@ -266,6 +266,33 @@ describe('local Slack Web API through WebClient', () => {
     expect(slack.workspace.history(CHANNEL)).toEqual([]);
   });
 
+  it('checks the blocks inside attachments too, with invalid_attachments', async () => {
+    const longText = [section('x'.repeat(3001))];
+    expect(
+      await slackError(
+        client.chat.postMessage({
+          channel: CHANNEL,
+          text: 'x',
+          attachments: [{ color: 'good', blocks: longText }],
+        }),
+      ),
+    ).toMatchObject({
+      error: 'invalid_attachments',
+      response_metadata: {
+        messages: [expect.stringContaining('[json-pointer:/attachments/0/blocks/0/text/text]')],
+      },
+    });
+    expect(slack.workspace.history(CHANNEL)).toEqual([]);
+    const ok = await client.chat.postMessage({
+      channel: CHANNEL,
+      text: 'x',
+      attachments: [{ color: '#d1001f', blocks: [section('fine')] }],
+    });
+    expect(slack.workspace.getMessage(CHANNEL, ok.ts!)?.attachments).toEqual([
+      { color: '#d1001f', blocks: [section('fine')] },
+    ]);
+  });
+
   it('threads replies under the parent and pages through them with cursors', async () => {
     const parent = (await client.chat.postMessage({ channel: CHANNEL, text: 'parent' })).ts!;
     for (const text of ['r1', 'r2', 'r3']) {

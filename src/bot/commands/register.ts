@@ -4,7 +4,7 @@ import type { ActionRequest } from '../../actions/contract';
 import { parseStoredFinding, type Finding } from '../../findings';
 import { entityForPrincipal } from '../../shared/principalEntity';
 import type { FindingRecord } from '../../actions/findingRecords';
-import { renderFinding, type ScoreView } from '../render/finding';
+import { renderFinding, renderFindingDetails, type ScoreView } from '../render/finding';
 import { code, prose } from '../render/text';
 import { scoreFinding } from '../scoreFinding';
 import type { CommandDeps } from './deps';
@@ -429,8 +429,15 @@ class CommandHandler {
         : (JSON.parse(record.score) as ScoreView);
     const extras =
       this.deps.decorate === undefined ? {} : await this.deps.decorate(finding, record);
+    // The message as the channel shows it, with its details under it: there is no thread here.
     const message = renderFinding(finding, { score, ...extras });
-    return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
+    const details = renderFindingDetails(finding, score);
+    return {
+      response_type: 'ephemeral',
+      text: message.text,
+      blocks: message.blocks,
+      attachments: [...(message.attachments ?? []), { blocks: details.blocks }],
+    };
   }
 
   private async archive(findingId: string, command: SlashCommand): Promise<CommandResponse> {

@@ -1,4 +1,4 @@
-import type { KnownBlock, SectionBlock } from '@slack/types';
+import type { KnownBlock, MessageAttachment, SectionBlock } from '@slack/types';
 import type { Actor, AuditEntry, RequestOutcome } from '../../actions/contract';
 import type { ScoreResult } from '../../ipinsights/scorer';
 import { readScore } from '../../ipinsights/reading';
@@ -18,6 +18,7 @@ export interface CommandResponse {
   readonly response_type: 'ephemeral';
   readonly text: string;
   readonly blocks: KnownBlock[];
+  readonly attachments?: MessageAttachment[];
 }
 
 export function mrkdwn(text: string) {

@@ -8,7 +8,7 @@ import { prose } from '../render/text';
 import type { MessageDecorator } from '../findingPublisher';
 import { pageButtons, pageLine } from '../paging/pageMessage';
 import { remediationButtons } from './buttons';
-import { statusLines } from './statusLines';
+import { stateBadges, statusLines } from './statusLines';
 
 /** The families whose subject other findings share (an instance, a key, a role). */
 const SHARED: ReadonlySet<ActionFamily> = new Set(['disable-key', 'revoke-sessions', 'quarantine']);
@@ -76,6 +76,7 @@ export function createRemediationDecorator(
       ],
       status: [...statusLines(current), ...(page === undefined ? [] : [page]), ...readOnly],
       ...account,
+      badges: stateBadges(finding, current),
     };
   };
 }

@@ -92,7 +92,8 @@ export function outcomeThreadReply(
 ): SlackMessage {
   const lines: string[] = [headline(intent, outcome)];
   if (outcome.placement !== undefined) lines.push(placementLine(outcome.placement, intent.dryRun));
-  if (outcome.error !== undefined) lines.push(`*Why:* ${prose(outcome.error, 1200)}`);
+  // In a code span: literal and copyable (ARNs, names), and nothing in it formats.
+  if (outcome.error !== undefined) lines.push(`*Why:* ${code(outcome.error, 1200)}`);
   if (outcome.calls.length > 0) {
     lines.push(intent.dryRun ? '*Plan:*' : '*AWS calls:*', ...outcome.calls.map(callLine));
   } else if (!intent.dryRun) {

@@ -1,6 +1,7 @@
 import type { ActionKind } from '../../actions/contract';
 import { ACTION_FAMILIES, familyKinds, KINDS, type ActionFamily } from '../../actions/kinds';
 import type { IntentSummary, RemediationState } from '../../actions/remediationState';
+import type { Finding } from '../../findings';
 import { prose } from '../render/text';
 import { DRY_RUN_NOTE, timeOf, userRef } from './words';
 
@@ -69,5 +70,30 @@ export function statusLines(state: RemediationState): string[] {
   return ACTION_FAMILIES.flatMap((family) => {
     const summary = latestOf(state, family);
     return summary === undefined ? [] : [line(summary, state, family)];
+  });
+}
+
+/** The header's word for each action in force. */
+const BADGE: Readonly<Record<ActionFamily, string>> = {
+  archive: 'ARCHIVED',
+  suppress: 'SUPPRESSED',
+  'disable-key': 'KEY DISABLED',
+  'revoke-sessions': 'SESSIONS REVOKED',
+  quarantine: 'QUARANTINED',
+};
+
+/**
+ * What is in force, for the message header ("QUARANTINED · KEY DISABLED"); who did it and when is
+ * in the status line right under it. A dry run says so: nothing changed in AWS.
+ */
+export function stateBadges(finding: Finding, state: RemediationState): string[] {
+  return ACTION_FAMILIES.flatMap((family) => {
+    const applied = state.applied[family];
+    if (applied === undefined) {
+      // Archived in GuardDuty itself (the console, a rule): true, though no one here did it.
+      return family === 'archive' && finding.service.archived ? [BADGE.archive] : [];
+    }
+    const word = applied.partial === true ? `PARTLY ${BADGE[family]}` : BADGE[family];
+    return [applied.dryRun ? `${word} (DRY RUN)` : word];
   });
 }

@@ -1,4 +1,11 @@
-import type { ActionsBlock, Button, ContextBlock, KnownBlock, MessageMetadata } from '@slack/types';
+import type {
+  ActionsBlock,
+  Button,
+  ContextBlock,
+  KnownBlock,
+  MessageAttachment,
+  MessageMetadata,
+} from '@slack/types';
 import {
   extractTuples,
   findingConsoleUrl,
@@ -46,22 +53,38 @@ export interface FindingMessageOptions {
   readonly status?: readonly string[];
   /** The account in words: its name (the accounts file or Organizations), dry run only. */
   readonly account?: { readonly name?: string; readonly dryRunOnly?: boolean };
+  /** What is in force, for the header: "ARCHIVED", "QUARANTINED", … (who and when: the status). */
+  readonly badges?: readonly string[];
 }
 
 export interface SlackMessage {
   readonly text: string;
   readonly blocks: KnownBlock[];
+  /** The body of a finding message, beside its severity's colour bar. */
+  readonly attachments?: MessageAttachment[];
   readonly metadata?: MessageMetadata;
 }
 
 export const FINDING_EVENT_TYPE = 'guardduty_finding';
+/** The thread reply with a finding's description and details. */
+export const FINDING_DETAILS_EVENT_TYPE = 'guardduty_finding_details';
+/** The "Details" button of a finding message. */
+export const DETAILS_ACTION_ID = 'finding:details';
+export const FINDING_ACTIONS_BLOCK = 'finding_actions';
 
-const BAND_EMOJI: Readonly<Record<SeverityBand, string>> = {
-  Critical: ':red_circle:',
-  High: ':large_orange_circle:',
-  Medium: ':large_yellow_circle:',
-  Low: ':large_blue_circle:',
+/**
+ * The severity's colour, on the bar beside the message body: a cue no emoji font is needed for
+ * (the header says the band in words too).
+ */
+export const SEVERITY_COLOR: Readonly<Record<SeverityBand, string>> = {
+  Critical: '#b3001b',
+  High: '#e8590c',
+  Medium: '#e0a800',
+  Low: '#3b82c4',
 };
+
+/** How much of the description the compact message shows; the rest is in the thread. */
+const DESCRIPTION_SHOWN = 110;
 
 function mrkdwn(text: string) {
   return { type: 'mrkdwn' as const, text, verbatim: true };
@@ -183,11 +206,16 @@ function describeAction(finding: Finding): string[] {
   }
 }
 
-function describeRemote(ip: string, remote: RemoteIpDetails): string[] {
-  const place = [remote.city?.cityName, remote.country?.countryName ?? remote.country?.countryCode]
+/** "Sao Paulo, Brazil", or '' when the finding names no place. */
+function placeOf(remote: RemoteIpDetails): string {
+  return [remote.city?.cityName, remote.country?.countryName ?? remote.country?.countryCode]
     .filter((s): s is string => s !== undefined && s !== '')
     .map((s) => prose(s, 60))
     .join(', ');
+}
+
+function describeRemote(ip: string, remote: RemoteIpDetails): string[] {
+  const place = placeOf(remote);
   const org = remote.organization;
   const asn =
     org?.asn !== undefined && org.asn !== '' && org.asn !== '-1' ? `AS${prose(org.asn, 12)} ` : '';
@@ -259,7 +287,7 @@ function footer(finding: Finding): ContextBlock {
   ];
   if (finding.service.archived) notes.push('*Archived*');
   if (isSample(finding)) notes.push('_Sample finding_');
-  return { type: 'context', elements: [mrkdwn(notes.join(' · '))] };
+  return { type: 'context', block_id: 'finding_footer', elements: [mrkdwn(notes.join(' · '))] };
 }
 
 /** The fallback text: notifications and screen readers show it instead of the blocks. */
@@ -267,68 +295,173 @@ function fallbackText(finding: Finding): string {
   return `${severityLabel(finding.severity)} GuardDuty finding: ${prose(finding.title || finding.type, 300)}`;
 }
 
-/** The Slack message of one finding. Pure: the same input always gives the same blocks. */
+/** "Access key `AKIA…` of IAMUser `dev-alice`": the resource in one line. */
+function resourceInOneLine(resource: FindingResource | undefined): string {
+  if (resource === undefined) return 'No resource in the finding';
+  const key = resource.accessKeyDetails;
+  switch (resource.resourceType) {
+    case 'AccessKey':
+      return `${prose(key?.userType ?? 'Principal', 40)} ${code(key?.userName ?? '', 80)} · key ${code(key?.accessKeyId ?? '', 40)}`;
+    case 'RDSDBInstance': {
+      const db = resource.rdsDbInstanceDetails;
+      const user = resource.rdsDbUserDetails?.user;
+      return `RDS ${code(db?.dbInstanceIdentifier ?? db?.dbClusterIdentifier ?? '', 80)}${user === undefined ? '' : ` · user ${code(user, 60)}`}`;
+    }
+    default:
+      // The first line of the full description is already one line for the other types.
+      return (
+        describeResource(resource)[0] ?? prose(resource.resourceType ?? 'Unknown resource', 80)
+      );
+  }
+}
+
+/** "From `203.0.113.77` (Sao Paulo, Brazil) — :rotating_light: *Never seen…*"; the network in the details. */
+function remoteInOneLine(finding: Finding, score: ScoreView): string {
+  const extraction = extractTuples(finding);
+  if (!extraction.scorable) {
+    const domain = finding.service.action?.awsApiCallAction?.domainDetails?.domain;
+    return domain === undefined ? 'No remote IP' : `From domain ${prose(domain, 120)}`;
+  }
+  const shown = score.tuple ?? extraction.tuples[0];
+  if (shown === undefined) return 'No remote IP';
+  const place = placeOf(shown.remote);
+  const others = extraction.tuples.filter((t) => t.ip !== shown.ip).length;
+  const more = others > 0 ? ` and ${others} more` : '';
+  const level =
+    score.level !== undefined && score.label !== undefined && score.tuple !== undefined
+      ? ` — ${LEVEL_BADGE[score.level]} *${ours(score.label, 100)}*`
+      : '';
+  return `From ${code(shown.ip, 60)}${place === '' ? '' : ` (${place})`}${more}${level}`;
+}
+
+/** The description cut to a line or two; Details puts the whole of it in the thread. */
+function descriptionInBrief(finding: Finding): string | undefined {
+  const description = finding.description ?? '';
+  if (description.trim() === '') return undefined;
+  const brief = prose(description, DESCRIPTION_SHOWN);
+  return brief.endsWith('…') ? `${brief} _more in the thread (Details)_` : brief;
+}
+
+function detailsButton(finding: Finding): Button {
+  return {
+    type: 'button',
+    action_id: DETAILS_ACTION_ID,
+    text: { type: 'plain_text', text: 'Details', emoji: false },
+    value: JSON.stringify({ f: finding.id }),
+  };
+}
+
+function headerText(finding: Finding, badges: readonly string[]): string {
+  const state = badges.map((badge) => ours(badge, 40)).join(' · ');
+  const prefix = `${state === '' ? '' : `${state} · `}${severityLabel(finding.severity)} · `;
+  return prefix + prose(finding.title || finding.type, LIMITS.headerText - prefix.length);
+}
+
+function metadataOf(finding: Finding): MessageMetadata {
+  return {
+    event_type: FINDING_EVENT_TYPE,
+    event_payload: {
+      finding_id: finding.id,
+      count: finding.service.count,
+      updated_at: finding.updatedAt,
+    },
+  };
+}
+
+/**
+ * The Slack message of one finding, compact: on the first screen the state and severity and
+ * title (header), account, region and resource, the remote IP with its IP Insights level, a
+ * line of the description, and the buttons, beside a bar in the severity's colour. Everything
+ * else is in the details (`renderFindingDetails`), the thread reply. Pure.
+ */
 export function renderFinding(finding: Finding, options: FindingMessageOptions): SlackMessage {
   const band = severityBand(finding.severity);
-  const headerPrefix = `${BAND_EMOJI[band]} ${severityLabel(finding.severity)} · `;
-  const blocks: KnownBlock[] = [
-    {
-      type: 'header',
-      text: {
-        type: 'plain_text',
-        text:
-          headerPrefix +
-          prose(finding.title || finding.type, LIMITS.headerText - headerPrefix.length),
-        emoji: true,
-      },
-    },
-    {
-      type: 'section',
-      text: mrkdwn(
-        fitLines(
-          [code(finding.type, 260), prose(finding.description ?? '', LIMITS.sectionText - 300)],
-          LIMITS.sectionText,
-        ),
-      ),
-    },
-    {
-      type: 'section',
-      fields: [
-        field('Account / Region', accountLines(finding, options.account)),
-        field('Resource', describeResource(finding.resource)),
-        field('Action', describeAction(finding)),
-        field('Remote IP', remoteLines(finding, options.score)),
-        field('Seen', seenLines(finding)),
-      ],
-    },
-    { type: 'section', text: mrkdwn(scoreLine(options.score)) },
-    footer(finding),
-  ];
-  if (options.buttons !== undefined && options.buttons.length > 0) {
-    const actions: ActionsBlock = {
-      type: 'actions',
-      block_id: 'finding_actions',
-      elements: options.buttons.slice(0, LIMITS.actionsElements),
-    };
-    blocks.push(actions);
-  }
+  const text = fallbackText(finding);
+  const body: KnownBlock[] = [];
   if (options.status !== undefined && options.status.length > 0) {
-    blocks.push({
+    body.push({
       type: 'context',
       block_id: 'finding_status',
       elements: options.status.slice(-LIMITS.contextElements).map((line) => mrkdwn(line)),
     });
   }
+  const seen = finding.service.count > 1 ? ` · seen ${finding.service.count} times` : '';
+  const [where, ...accountNotes] = accountLines(finding, options.account);
+  const lines = [
+    `${resourceInOneLine(finding.resource)} · ${where ?? ''}${seen}`,
+    ...accountNotes,
+    remoteInOneLine(finding, options.score),
+    descriptionInBrief(finding),
+  ].filter((line): line is string => line !== undefined);
+  body.push({
+    type: 'section',
+    block_id: 'finding_summary',
+    text: mrkdwn(fitLines(lines, LIMITS.sectionText)),
+  });
+  const actions: ActionsBlock = {
+    type: 'actions',
+    block_id: FINDING_ACTIONS_BLOCK,
+    elements: [
+      ...(options.buttons ?? []).slice(0, LIMITS.actionsElements - 1),
+      detailsButton(finding),
+    ],
+  };
+  body.push(actions);
   return {
-    text: fallbackText(finding),
+    text,
+    blocks: [
+      {
+        type: 'header',
+        text: { type: 'plain_text', text: headerText(finding, options.badges ?? []), emoji: false },
+      },
+    ],
+    attachments: [{ color: SEVERITY_COLOR[band], fallback: text, blocks: body }],
+    metadata: metadataOf(finding),
+  };
+}
+
+/**
+ * The details of a finding, for the thread of its message (and `/guardduty show`): the type, the
+ * whole description, resource, action, remote IPs, when it was seen, the IP Insights reading in
+ * full, and where to find it in the console. Pure.
+ */
+export function renderFindingDetails(finding: Finding, score: ScoreView): SlackMessage {
+  const description = finding.description ?? '';
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: mrkdwn(
+        `*Details* of ${code(finding.type, 260)} · updated ${formatUtc(finding.updatedAt)}`,
+      ),
+    },
+  ];
+  if (description.trim() !== '') {
+    // Finding prose only: plain text, which Slack neither formats nor links.
+    blocks.push({
+      type: 'section',
+      text: { type: 'plain_text', text: prose(description, LIMITS.sectionText), emoji: false },
+    });
+  }
+  blocks.push(
+    {
+      type: 'section',
+      fields: [
+        field('Account / Region', accountLines(finding, undefined)),
+        field('Resource', describeResource(finding.resource)),
+        field('Action', describeAction(finding)),
+        field('Remote IP', remoteLines(finding, score)),
+        field('Seen', seenLines(finding)),
+      ],
+    },
+    { type: 'section', text: mrkdwn(scoreLine(score)) },
+    footer(finding),
+  );
+  return {
+    text: `Details: ${fallbackText(finding)}`,
     blocks,
     metadata: {
-      event_type: FINDING_EVENT_TYPE,
-      event_payload: {
-        finding_id: finding.id,
-        count: finding.service.count,
-        updated_at: finding.updatedAt,
-      },
+      event_type: FINDING_DETAILS_EVENT_TYPE,
+      event_payload: { finding_id: finding.id, updated_at: finding.updatedAt },
     },
   };
 }

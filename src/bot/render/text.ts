@@ -8,6 +8,9 @@
  * - kept on one line, without control or bidirectional-override characters (no fake lines);
  * - "defanged" in prose (`evil.example` → `evil[.]example`, `https://` → `hxxps[:]//`), the form
  *   security teams use for indicators, so nothing in it can become a link;
+ * - inert in prose: the characters mrkdwn formats with become look-alikes that Slack does not read
+ *   as markup (`*bold*` → `∗bold∗`, `~strike~`, backticks → `‵`, `:emoji:` → `꞉emoji꞉`, an `_` that could
+ *   open or close italics, a leading `>`), so finding text cannot make a line look like a status;
  * - cut to a length limit on a character boundary, never inside an escape or a surrogate pair.
  * Identifiers (key ids, user names, IPs) go into inline code instead, in `verbatim` mrkdwn, where
  * Slack neither links nor formats; they stay exact (responders copy them) except for the backtick
@@ -29,10 +32,45 @@ function escapeChar(ch: string): string {
 }
 
 const WORD = /[\p{L}\p{N}_-]/u;
+/** Letters and digits: an `_` between two of them (`dev_alice`) cannot start or end italics. */
+const ALNUM = /[\p{L}\p{N}]/u;
 
-/** Pieces (one per code point) of a prose string: escaped, one line, links defanged. */
+/** Look-alikes of the characters mrkdwn formats with: they read the same and format nothing. */
+const INERT: Readonly<Record<string, string>> = {
+  '*': '\u2217', // ∗ asterisk operator
+  '~': '\u223c', // ∼ tilde operator
+  // Punctuation, not letters: a look-alike must not make `a._` look like a domain either.
+  '`': '\u2035', // ‵ reversed prime
+  _: '\uff3f', // ＿ fullwidth low line
+  ':': '\ua789', // ꞉ modifier letter colon
+  '>': '\u203a', // › single right-pointing angle quotation mark
+};
+
+/** Indexes of the colons around an emoji shortcode (`:smile:`, `:+1:`, `:skin-tone-2:`). */
+function emojiColons(chars: readonly string[]): Set<number> {
+  const found = new Set<number>();
+  // Matches are found by UTF-16 offset; `chars` holds one code point per entry.
+  const codePointAt = new Map<number, number>();
+  let unit = 0;
+  chars.forEach((ch, index) => {
+    codePointAt.set(unit, index);
+    unit += ch.length;
+  });
+  // Slack's emoji names are ASCII.
+  for (const match of chars.join('').matchAll(/:[a-z0-9_+'-]+:/gi)) {
+    const start = codePointAt.get(match.index);
+    if (start === undefined) continue;
+    found.add(start);
+    found.add(start + Array.from(match[0]).length - 1);
+  }
+  return found;
+}
+
+/** Pieces (one per code point) of a prose string: escaped, one line, links defanged, inert. */
 function prosePieces(raw: string): string[] {
   const chars = Array.from(raw);
+  const emoji = emojiColons(chars);
+  const firstVisible = chars.findIndex((ch) => ch.trim() !== '' && !UNSAFE_CHARS.test(ch));
   return chars.map((ch, i) => {
     const before = chars[i - 1] ?? '';
     const after = chars[i + 1] ?? '';
@@ -41,6 +79,11 @@ function prosePieces(raw: string): string[] {
     // "://" of a URL and "@" of an e-mail address would both be linked.
     if (ch === ':' && after === '/' && chars[i + 2] === '/') return '[:]';
     if (ch === '@' && WORD.test(before) && WORD.test(after)) return '[@]';
+    if (ch === '*' || ch === '~' || ch === '`') return INERT[ch] ?? ch;
+    if (ch === '_' && !(ALNUM.test(before) && ALNUM.test(after))) return INERT[ch] ?? ch;
+    if (ch === ':' && emoji.has(i)) return INERT[ch] ?? ch;
+    // A `>` starting the text would start a quote where the text starts a line.
+    if (ch === '>' && i === firstVisible) return INERT[ch] ?? ch;
     return escapeChar(ch);
   });
 }
@@ -68,7 +111,8 @@ function joinWithin(pieces: readonly string[], max: number): string {
 
 /** Finding prose (titles, descriptions, user agents) for mrkdwn or plain_text, at most `max` long. */
 export function prose(raw: string, max = 3000): string {
-  return joinWithin(prosePieces(raw), max);
+  // A cut can leave an `_` kept for the letter after it right before the ellipsis.
+  return joinWithin(prosePieces(raw), max).replace(/_…$/, `${INERT._ ?? '_'}…`);
 }
 
 /**

@@ -9,7 +9,11 @@ import type { Button, KnownBlock } from '@slack/types';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SdkGuardDutyReader } from '../../../src/aws/guardDutyFindings';
 import type { MessageDecorator } from '../../../src/bot/findingPublisher';
-import { renderFinding, type ScoreView } from '../../../src/bot/render/finding';
+import {
+  renderFinding,
+  renderFindingDetails,
+  type ScoreView,
+} from '../../../src/bot/render/finding';
 import type { Finding } from '../../../src/findings';
 import type { ScoreResult, Scorer, Tuple } from '../../../src/ipinsights/scorer';
 import { blockKitViolations, textObjects } from '../../helpers/blockKit';
@@ -382,7 +386,7 @@ describe('/guardduty list', () => {
       .join('\n');
     expect(all.match(/\*High 8\.0\*/g)).toHaveLength(50);
     expect(all).toContain(
-      '*High 8.0* &lt;!channel&gt; see https[:]//evil[.]example/f000   *now* · `123456789012` `us-east-2` · `f000`',
+      '*High 8.0* &lt;!channel&gt; see https[:]//evil[.]example/f000   ∗now∗ · `123456789012` `us-east-2` · `f000`',
     );
     expect(all).not.toContain('<!channel>');
     expect(all).not.toContain('https://evil');
@@ -519,7 +523,12 @@ describe('/guardduty show', () => {
       score: EXFIL_SCORE,
       buttons: [archiveButton(finding)],
     });
-    expect(shown(answer)).toEqual({ text: expected.text, blocks: expected.blocks });
+    // As the channel shows it, with its details under it: an ephemeral answer has no thread.
+    expect(answer).toMatchObject({ text: expected.text, blocks: expected.blocks });
+    expect((answer as { attachments?: unknown }).attachments).toEqual([
+      ...(expected.attachments ?? []),
+      { blocks: renderFindingDetails(finding, EXFIL_SCORE).blocks },
+    ]);
     expect(guarddutyWork()).toEqual([]);
     expect(scorer.calls).toEqual([]);
   });

@@ -11,7 +11,7 @@ import {
 import { fixtureFinding, rawFinding } from '../../../harness/fixtures';
 import { parseFindingInput } from '../../../src/findings';
 import { ALICE, startBotHarness, type BotHarness } from '../../helpers/bot';
-import { actionIds, auditRecords, contextTexts, threadTexts } from './support';
+import { actionIds, auditRecords, contextTexts, threadTexts, blocksOf } from './support';
 
 const userKey = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
 const roleSession = fixtureFinding(
@@ -75,7 +75,10 @@ describe('Disable access key / Re-enable key', () => {
 
   it('carries a confirm dialog naming the exact key and user', async () => {
     const message = await bot.message(userKey.id);
-    const blocks = message.blocks as { block_id?: string; elements?: Record<string, unknown>[] }[];
+    const blocks = blocksOf(message) as {
+      block_id?: string;
+      elements?: Record<string, unknown>[];
+    }[];
     const disable = blocks
       .find((b) => b.block_id === 'finding_actions')!
       .elements!.find((e) => e.action_id === 'remediate:disable-key');
@@ -101,7 +104,7 @@ describe('Disable access key / Re-enable key', () => {
     const [reply] = await threadTexts(bot, userKey.id);
     expect(reply).toContain(':warning: *Disable access key failed* (asked by <@U0ALICE>)');
     expect(reply).toContain(
-      '*Why:* access key AKIA123456789EXAMPLE of IAM user dev-alice is already inactive',
+      '*Why:* `access key AKIA123456789EXAMPLE of IAM user dev-alice is already inactive`',
     );
     const message = await bot.message(userKey.id);
     expect(contextTexts(message)[0]).toMatch(
@@ -135,7 +138,7 @@ describe('Disable access key / Re-enable key', () => {
     await bot.idle();
     const [reply] = await threadTexts(bot, userKey.id);
     expect(reply).toContain(
-      '*Why:* AWS denied iam:UpdateAccessKey: the remediation role is not allowed to call it (User: arn:aws:sts::123456789012:assumed-role/worker is not authorized)',
+      '*Why:* `AWS denied iam:UpdateAccessKey: the remediation role is not allowed to call it (User: arn:aws:sts::123456789012:assumed-role/worker is not authorized)`',
     );
     await bot.click(ALICE, userKey.id, 'remediate:disable-key');
     await bot.idle();

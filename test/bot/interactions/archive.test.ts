@@ -2,7 +2,7 @@ import { ArchiveFindingsCommand, UnarchiveFindingsCommand } from '@aws-sdk/clien
 import type { AuditRecord } from '../../../src/actions/audit/record';
 import { fixtureFinding } from '../../../harness/fixtures';
 import { ALICE, BOB, CAROL, CHANNEL, startBotHarness, type BotHarness } from '../../helpers/bot';
-import { actionIds, auditRecords, contextTexts, threadTexts } from './support';
+import { actionIds, auditRecords, blocksOf, contextTexts, threadTexts } from './support';
 
 const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
 const DETECTOR = '12abc34d567e8fa901bc2d34e56789f0';
@@ -42,6 +42,11 @@ describe('Archive and Unarchive', () => {
     expect(contextTexts(message)).toContain(
       ':white_check_mark: Archived by <@U0ALICE> at 14:02 UTC — undo with the button below.',
     );
+    // The state at a glance: a badge in the header, who and when right under it.
+    expect(blocksOf(message)[0]?.text?.text).toMatch(
+      /^ARCHIVED · Medium 5\.0 · The user dev-alice/,
+    );
+    expect(blocksOf(message)[1]?.block_id).toBe('finding_status');
     expect(actionIds(message)).toEqual([
       'remediate:unarchive',
       'remediate:suppress',

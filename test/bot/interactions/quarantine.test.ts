@@ -13,7 +13,7 @@ import {
 import { parseFindingInput } from '../../../src/findings';
 import { fixtureFinding, rawFinding } from '../../../harness/fixtures';
 import { ALICE, startBotHarness, type BotHarness } from '../../helpers/bot';
-import { actionIds, auditRecords, contextTexts, threadTexts } from './support';
+import { actionIds, auditRecords, contextTexts, threadTexts, blocksOf } from './support';
 
 const finding = fixtureFinding('Synthetic_UnauthorizedAccess_EC2_SSHBruteForce.Inbound.json');
 const INSTANCE = 'i-0abcd1234ef567890';
@@ -71,7 +71,10 @@ describe('Quarantine instance / Release from quarantine', () => {
       'remediate:quarantine',
       'remediate:quarantine:snapshot',
     ]);
-    const blocks = message.blocks as { block_id?: string; elements?: Record<string, unknown>[] }[];
+    const blocks = blocksOf(message) as {
+      block_id?: string;
+      elements?: Record<string, unknown>[];
+    }[];
     const quarantine = blocks.find((b) => b.block_id === 'finding_actions')!.elements![2];
     expect(quarantine).toMatchObject({
       confirm: {

@@ -3,12 +3,12 @@ import { initialState, type RemediationState } from '../../../src/actions/remedi
 import { remediationButtons } from '../../../src/bot/interactions/buttons';
 import { parseButton } from '../../../src/bot/interactions/ids';
 import { outcomeReply, outcomeThreadReply } from '../../../src/bot/interactions/replies';
-import { statusLines } from '../../../src/bot/interactions/statusLines';
+import { stateBadges, statusLines } from '../../../src/bot/interactions/statusLines';
 import { parseSuppressSubmission } from '../../../src/bot/interactions/suppressModal';
 import { renderFinding } from '../../../src/bot/render/finding';
 import { parseFindingInput } from '../../../src/findings';
 import { blockKitViolations, textObjects } from '../../helpers/blockKit';
-import { rawFinding } from '../../../harness/fixtures';
+import { fixtureFinding, rawFinding } from '../../../harness/fixtures';
 
 const HOSTILE = '<!channel> <@U0ADMIN> *bold* `tick` <https://evil.example|click> & ```';
 
@@ -64,7 +64,7 @@ describe('remediation rendering with hostile finding text', () => {
     };
     const lines = statusLines(state);
     expect(lines).toEqual([
-      ':warning: Disable access key by &lt;!here&gt; failed at 14:03 UTC: &lt;!channel&gt; &lt;@U0ADMIN&gt; *bold* `tick` &lt;https[:]//evil[.]example|click&gt; &amp; ``` — details in the thread; the button is back to try again.',
+      ':warning: Disable access key by &lt;!here&gt; failed at 14:03 UTC: &lt;!channel&gt; &lt;@U0ADMIN&gt; ∗bold∗ ‵tick‵ &lt;https[:]//evil[.]example|click&gt; &amp; ‵‵‵ — details in the thread; the button is back to try again.',
     ]);
     const intent = {
       id: 'i-1',
@@ -129,6 +129,48 @@ describe('remediation rendering with hostile finding text', () => {
         NOBODY,
       ),
     ).toBe('Already archived by <@U0ALICE> at 14:02 UTC.');
+  });
+});
+
+describe('state badges', () => {
+  const by = { userId: 'U0ALICE', teamId: 'T1' };
+  const applied = (dryRun: boolean, partial = false) => ({
+    intentId: 'i',
+    by,
+    at: '2026-11-21T14:02:00Z',
+    dryRun,
+    target: 't',
+    undo: {},
+    ...(partial ? { partial } : {}),
+  });
+
+  it('names what is in force, in the order of the buttons, dry runs and half-done ones as such', () => {
+    const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
+    const state = {
+      findingId: finding.id,
+      version: 3,
+      latest: {},
+      applied: {
+        quarantine: applied(false, true),
+        'disable-key': applied(true),
+        suppress: applied(false),
+      },
+    };
+    expect(stateBadges(finding, state)).toEqual([
+      'SUPPRESSED',
+      'KEY DISABLED (DRY RUN)',
+      'PARTLY QUARANTINED',
+    ]);
+    expect(stateBadges(finding, { ...state, applied: {} })).toEqual([]);
+  });
+
+  it('says ARCHIVED for a finding archived in GuardDuty itself', () => {
+    const raw = rawFinding('Recon_EC2_Portscan.json');
+    (raw.service as { archived: boolean }).archived = true;
+    const finding = parseFindingInput(raw).finding;
+    expect(
+      stateBadges(finding, { findingId: finding.id, version: 0, latest: {}, applied: {} }),
+    ).toEqual(['ARCHIVED']);
   });
 });
 

@@ -9,15 +9,18 @@ interface Block {
   readonly text?: { text?: string };
 }
 
-function blocksOf(message: Record<string, unknown>): Block[] {
-  return (message.blocks ?? []) as Block[];
+/** The message's blocks, then those of its attachments (a finding's body is in one). */
+export function blocksOf(message: Record<string, unknown>): Block[] {
+  const attachments = (message.attachments ?? []) as { blocks?: Block[] }[];
+  return [...((message.blocks ?? []) as Block[]), ...attachments.flatMap((a) => a.blocks ?? [])];
 }
 
-/** The action_ids of the finding message's buttons, in order. */
+/** The action_ids of the finding message's remediation buttons, in order (not Details). */
 export function actionIds(message: Record<string, unknown>): string[] {
   return blocksOf(message)
     .filter((b) => b.block_id === 'finding_actions')
-    .flatMap((b) => (b.elements ?? []).map((e) => e.action_id ?? ''));
+    .flatMap((b) => (b.elements ?? []).map((e) => e.action_id ?? ''))
+    .filter((id) => id !== 'finding:details');
 }
 
 /** The status lines under the buttons. */
@@ -27,12 +30,15 @@ export function contextTexts(message: Record<string, unknown>): string[] {
     .flatMap((b) => (b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : '')));
 }
 
-/** The section texts of the replies in the finding message's thread, oldest first. */
+/**
+ * The section texts of the replies in the finding message's thread, oldest first, without the
+ * finding's own details the publisher posts there.
+ */
 export async function threadTexts(bot: BotHarness, findingId: string): Promise<string[]> {
   const ts = (await bot.runtime.findings.get(findingId))!.ts!;
   return bot.slack.workspace
     .thread(CHANNEL, ts)
-    .filter((m) => m.ts !== ts)
+    .filter((m) => m.ts !== ts && m.metadata?.event_type !== 'guardduty_finding_details')
     .map((m) => blocksOf(m as unknown as Record<string, unknown>)[0]?.text?.text ?? m.text);
 }
 

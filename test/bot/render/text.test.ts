@@ -11,7 +11,14 @@ describe('prose', () => {
     ['visit evil.example.com now', 'visit evil[.]example[.]com now'],
     ['mail bob@corp.example', 'mail bob[@]corp[.]example'],
     ['Boto3/1.34.0 Python/3.12.1', 'Boto3/1.34.0 Python/3.12.1'],
-    ['line one\n*Status:* fake', 'line one *Status:* fake'],
+    ['line one\n*Status:* fake', 'line one ∗Status:∗ fake'],
+    // Formatting from finding text is inert: look-alikes that Slack does not read as markup.
+    ['~*ARCHIVED*~ by admin', '∼∗ARCHIVED∗∼ by admin'],
+    ['`code` and ```block```', '‵code‵ and ‵‵‵block‵‵‵'],
+    [':white_check_mark: done :+1:', '꞉white_check_mark꞉ done ꞉+1꞉'],
+    ['_italic_ but dev_alice stays', '＿italic＿ but dev_alice stays'],
+    ['> Resolved by security', '› Resolved by security'],
+    ['Recon:EC2/Portscan at 2 > 1', 'Recon:EC2/Portscan at 2 &gt; 1'],
     ['right-to-left \u202Egnp.exe', 'right-to-left  gnp[.]exe'],
   ])('%j → %j', (raw, safe) => {
     expect(prose(raw)).toBe(safe);
@@ -39,6 +46,12 @@ describe('prose', () => {
           expect(out.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
           expect(out).not.toMatch(/\w\.\p{L}/u);
           expect(out).not.toContain('://');
+          // Nothing mrkdwn formats with: no *, ~ or backtick, no emoji shortcode, no `_` that
+          // could open or close italics, no quote at the start.
+          expect(out).not.toMatch(/[*~`]/);
+          expect(out).not.toMatch(/:[a-z0-9_+'-]+:/i);
+          expect(out).not.toMatch(/(^|[^\p{L}\p{N}])_|_($|[^\p{L}\p{N}])/u);
+          expect(out).not.toMatch(/^\s*(&gt;|>)/);
         },
       ),
     );

@@ -1,7 +1,10 @@
 import * as z from 'zod';
-import { validateMessageBlocks, validateMessageText } from '../blockKit';
+import {
+  validateMessageAttachments,
+  validateMessageBlocks,
+  validateMessageText,
+} from '../blockKit';
 import { SlackApiError } from '../errors';
-import type { JsonObject } from '../types';
 import { formBoolean, jsonField, nonEmpty, parseArgs, parseMetadata, slackTs } from '../webApiArgs';
 import type { MessageContent } from '../workspace';
 import type { MethodHandler } from './context';
@@ -46,13 +49,15 @@ interface ContentInput {
 /** Text and blocks checked as Slack checks them; a message needs text, blocks or attachments. */
 function messageContent(args: ContentInput): MessageContent {
   const blocks = args.blocks === undefined ? undefined : validateMessageBlocks(args.blocks);
+  const attachments =
+    args.attachments === undefined ? undefined : validateMessageAttachments(args.attachments);
   const text = validateMessageText(args.text ?? '');
-  const hasBody = text !== '' || (blocks?.length ?? 0) > 0 || (args.attachments?.length ?? 0) > 0;
+  const hasBody = text !== '' || (blocks?.length ?? 0) > 0 || (attachments?.length ?? 0) > 0;
   if (!hasBody) throw new SlackApiError('no_text');
   return {
     text,
     ...(blocks === undefined ? {} : { blocks }),
-    ...(args.attachments === undefined ? {} : { attachments: args.attachments as JsonObject[] }),
+    ...(attachments === undefined ? {} : { attachments }),
   };
 }
 
@@ -80,7 +85,9 @@ const update: MethodHandler = (raw, { workspace }) => {
   const message = workspace.updateMessage(args.channel, args.ts, {
     ...(args.text === undefined ? {} : { text: validateMessageText(args.text) }),
     ...(blocks === undefined ? {} : { blocks }),
-    ...(args.attachments === undefined ? {} : { attachments: args.attachments }),
+    ...(args.attachments === undefined
+      ? {}
+      : { attachments: validateMessageAttachments(args.attachments) }),
     ...(metadata === undefined ? {} : { metadata }),
   });
   return { channel: args.channel, ts: args.ts, text: message.text, message };

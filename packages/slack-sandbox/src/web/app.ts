@@ -7,7 +7,7 @@ import type {
   SlackMessage,
 } from '../types';
 import { act, getJson, type ActionResult } from './api';
-import { renderBlocks, type BlockContext, type ButtonPress } from './blocks';
+import { renderAttachments, renderBlocks, type BlockContext, type ButtonPress } from './blocks';
 import { byId, el, renderMrkdwnNodes, type Names } from './dom';
 import { renderModal, type DrawnModal } from './modal';
 import { parseMrkdwn } from './mrkdwn';
@@ -87,13 +87,20 @@ function blockContext(target: Record<string, string>): BlockContext {
 }
 
 function renderBody(
-  message: { text: string; blocks?: SlackMessage['blocks'] },
+  message: {
+    text: string;
+    blocks?: SlackMessage['blocks'];
+    attachments?: SlackMessage['attachments'];
+  },
   ctx: BlockContext,
 ): Node[] {
+  const attachments = renderAttachments(message.attachments ?? [], ctx);
   if (message.blocks !== undefined && message.blocks.length > 0)
-    return renderBlocks(message.blocks, ctx);
+    return [...renderBlocks(message.blocks, ctx), ...attachments];
+  if (message.text === '' && attachments.length > 0) return attachments;
   return [
     el('div', { className: 'bk-text' }, ...renderMrkdwnNodes(parseMrkdwn(message.text), names)),
+    ...attachments,
   ];
 }
 

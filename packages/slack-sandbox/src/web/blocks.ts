@@ -196,3 +196,45 @@ function blockContent(
 export function renderBlocks(blocks: readonly JsonObject[], ctx: BlockContext): HTMLElement[] {
   return blocks.map((block) => renderBlock(block, ctx));
 }
+
+/** Slack's named attachment colours, and any #rrggbb (with or without the #). */
+const NAMED_COLORS: Readonly<Record<string, string>> = {
+  good: '#2eb67d',
+  warning: '#ecb22e',
+  danger: '#e01e5a',
+};
+
+export function attachmentColor(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const named = NAMED_COLORS[value];
+  if (named !== undefined) return named;
+  const hex = /^#?([0-9a-f]{6})$/i.exec(value)?.[1];
+  return hex === undefined ? undefined : `#${hex.toLowerCase()}`;
+}
+
+/**
+ * Legacy attachments as Slack draws them under a message: a coloured bar on the left, then the
+ * attachment's blocks (or its text when it has none).
+ */
+export function renderAttachments(
+  attachments: readonly JsonObject[],
+  ctx: BlockContext,
+): HTMLElement[] {
+  return attachments.map((attachment, index) => {
+    const blocks = asObjects(attachment.blocks);
+    const text = asString(attachment.text) ?? asString(attachment.fallback) ?? '';
+    const node = el(
+      'div',
+      { className: 'attachment', attrs: { 'data-attachment-id': String(index + 1) } },
+      ...(blocks.length > 0
+        ? renderBlocks(blocks, ctx)
+        : [
+            el('div', { className: 'bk-text' }, ...renderMrkdwnNodes(parseMrkdwn(text), ctx.names)),
+          ]),
+    );
+    // Set through the CSSOM: the page's CSP allows no inline style attribute.
+    const color = attachmentColor(asString(attachment.color));
+    if (color !== undefined) node.style.borderLeftColor = color;
+    return node;
+  });
+}

@@ -32,6 +32,8 @@ const EMOJI: Readonly<Record<string, string>> = {
   large_yellow_circle: '🟡',
   large_blue_circle: '🔵',
   white_circle: '⚪',
+  large_green_circle: '🟢',
+  grey_question: '❔',
   mag: '🔍',
   warning: '⚠️',
   white_check_mark: '✅',
