@@ -43,8 +43,10 @@ describe('manifest.yml agrees with what the bot does', () => {
     ]);
     expect(Object.fromEntries(requiredScopes(use))).toEqual({
       'chat:write': expect.stringMatching(/^chat\./) as string,
-      'channels:history': 'conversations.replies in src/bot/slackClient.ts',
-      'groups:history': 'conversations.replies in src/bot/slackClient.ts',
+      'channels:history':
+        'conversations.replies in src/bot/interactions/details.ts, src/bot/slackClient.ts',
+      'groups:history':
+        'conversations.replies in src/bot/interactions/details.ts, src/bot/slackClient.ts',
       'usergroups:read': 'usergroups.users.list in src/bot/interactions/directory.ts',
       'users:read': 'users.list in src/bot/commands/people.ts',
       commands: 'slash commands /guardduty',
