@@ -65,7 +65,7 @@ describe('findings handler, end to end on loopback', () => {
     const [post] = h.slack.callsTo('chat.postMessage');
     const body = JSON.stringify(slackArgs(post).attachments);
     expect(body).toContain(
-      'From `203.0.113.77` Sao Paulo, Brazil · AS64497 Example Telecom SA — :rotating_light: *Never seen from this network*',
+      'From `203.0.113.77` (Sao Paulo, Brazil) — :rotating_light: *Never seen from this network*',
     );
     // The reading in full is kept with the finding, for its details.
     const stored = JSON.parse((await h.runtime.findings.get(fixtureFinding(ALICE).id))!.score) as {

@@ -85,7 +85,7 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
 
     const message = messageFor(demo, DEV_ALICE.id);
     expect(JSON.stringify(message?.attachments)).toContain(
-      'From `203.0.113.77` Sao Paulo, Brazil · AS64497 Example Telecom SA — :rotating_light: *Never seen from this network*',
+      'From `203.0.113.77` (Sao Paulo, Brazil) — :rotating_light: *Never seen from this network*',
     );
   });
 

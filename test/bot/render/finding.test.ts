@@ -61,7 +61,7 @@ describe('renderFinding: the compact message', () => {
                 verbatim: true,
                 text: [
                   'IAMUser `dev-alice` · key `AKIA123456789EXAMPLE` · `123456789012` · `us-east-2`',
-                  'From `203.0.113.77` Sao Paulo, Brazil · AS64497 Example Telecom SA — :rotating_light: *Never seen from this network*',
+                  'From `203.0.113.77` (Sao Paulo, Brazil) — :rotating_light: *Never seen from this network*',
                   'APIs commonly used in discovery tactics were invoked by user IAMUser : dev-alice under unusual circumstances.',
                 ].join('\n'),
               },
@@ -219,7 +219,9 @@ describe('renderFindingDetails: the thread reply', () => {
     );
     expect(texts.at(-1)).toMatch(/ · _Sample finding_$/);
     const summary = textObjects(renderFinding(finding, { score: UNSCORED }).attachments);
-    expect(summary[0]?.text).toContain('\nFrom `198.51.100.0` (and 3 more) ');
+    expect(summary[0]?.text).toContain(
+      '\nFrom `198.51.100.0` (GeneratedFindingCityName1, GeneratedFindingCountryName1) and 3 more',
+    );
   });
 });
 
