@@ -99,7 +99,7 @@ describe('publishing by route', () => {
       [PROD, record?.ts],
       [CHANNEL, record?.copies?.[0]?.ts],
     ]);
-    expect(JSON.stringify(slackArgs(updates[1]).blocks)).toContain('Count 9');
+    expect(JSON.stringify(slackArgs(updates[1]).attachments)).toContain('seen 9 times');
   });
 
   it('keeps the channels posted before a failure, and the retry posts only the missing one', async () => {
