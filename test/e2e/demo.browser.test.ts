@@ -89,9 +89,19 @@ describe('the demo in a browser', () => {
 
   it('fits a typical finding in 220 px, buttons included', async () => {
     const heights: Record<string, number> = {};
-    for (const title of [DEV_ALICE_TITLE, 'Unprotected port on EC2 instance']) {
-      const box = await findingMessage(title).first().boundingBox();
-      heights[title] = Math.round(box?.height ?? Infinity);
+    for (const title of [
+      DEV_ALICE_TITLE,
+      'Credentials for instance role ec2-app used from external IP address',
+      'is communicating with a Bitcoin mining pool',
+    ]) {
+      await findingMessage(title).waitFor();
+      // Measured in one step: the page redraws the channel on every change.
+      heights[title] = await page.evaluate((text) => {
+        const found = [...document.querySelectorAll('#messages > article.message')].find(
+          (node) => !node.classList.contains('ephemeral') && node.textContent.includes(text),
+        );
+        return found === undefined ? Infinity : Math.round(found.getBoundingClientRect().height);
+      }, title);
     }
     await mkdir(join(HEIGHTS, '..'), { recursive: true });
     await writeFile(HEIGHTS, `${JSON.stringify(heights, null, 2)}\n`);
