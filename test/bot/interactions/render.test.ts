@@ -148,7 +148,7 @@ describe('state badges', () => {
     const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
     const state = {
       findingId: finding.id,
-      version: 3,
+      versions: {},
       latest: {},
       applied: {
         quarantine: applied(false, true),
@@ -169,7 +169,7 @@ describe('state badges', () => {
     (raw.service as { archived: boolean }).archived = true;
     const finding = parseFindingInput(raw).finding;
     expect(
-      stateBadges(finding, { findingId: finding.id, version: 0, latest: {}, applied: {} }),
+      stateBadges(finding, { findingId: finding.id, versions: {}, latest: {}, applied: {} }),
     ).toEqual(['ARCHIVED']);
   });
 });
