@@ -253,7 +253,7 @@ describe('the demo in a browser', () => {
     await expect(details(rare)).resolves.toMatch(
       /Rare: more unusual than (all|9\d(\.\d)?%) of this instance's own history .*; seen [\d,]+ times from 198\.51\.0\.0\/16 in training/,
     );
-    const usual = withLevel('Usual').filter({ hasText: 'GeneratedFindingPrincipalId' }).first();
+    const usual = withLevel('Usual').filter({ hasText: 'GeneratedFindingUserName' }).first();
     await expect(details(usual)).resolves.toMatch(/seen [\d,]+ times from 198\.51\.0\.0\/16/);
     const never = withLevel('Never seen from this network').filter({
       hasText: 'i-0fedc9876ba543210',
