@@ -103,7 +103,7 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
         /^GuardDuty Critical 9\.2: Potential credential compromise/,
       ) as string,
     });
-    const blocks = JSON.stringify(messageFor(demo, critical.id)?.blocks);
+    const blocks = JSON.stringify(messageFor(demo, critical.id)?.attachments);
     expect(blocks).toContain(':pager: *On-call paged* through PagerDuty at');
     expect(blocks).toContain('"action_id":"page:acknowledge"');
   });
