@@ -74,8 +74,9 @@ describe('the demo in a browser', () => {
     );
     await expect(devAlice.getByRole('button').allTextContents()).resolves.toEqual([
       'Archive',
-      'Suppress similar',
+      'Suppress…',
       'Disable access key',
+      'Page on-call',
       'Details',
     ]);
     // The severity's colour on the bar beside the body: a cue that needs no emoji font.
@@ -127,11 +128,15 @@ describe('the demo in a browser', () => {
 
   it('shows hostile finding text as text, never as markup or formatting', async () => {
     const hostile = findingMessage('Hostile <img');
+    // The whole description is in the thread.
+    await hostile.getByRole('button', { name: 'Details' }).click();
+    await hostile.locator('.thread-toggle').click();
+    await hostile.locator('.thread article.message').waitFor();
     // Underscores that could start italics read as look-alikes; the rest is as the finding has it.
     await expect(hostile.locator('.bk-header').textContent()).resolves.toContain(
-      'Hostile <img src=x onerror="window.＿＿pwned=2"> title',
+      'Hostile <img src=x onerror="window[.]ˍˍpwned=2"> title',
     );
-    await expect(hostile.textContent()).resolves.toContain('<script>window.＿＿pwned=3</script>');
+    await expect(hostile.textContent()).resolves.toContain('<script>window[.]ˍˍpwned=3</script>');
     await expect(hostile.textContent()).resolves.toContain(
       '<img src=x onerror="window.__pwned=1">',
     );

@@ -80,6 +80,16 @@ function confirmFor(
   }
 }
 
+/**
+ * Shorter words where the message already says what the button acts on, so a finding's buttons
+ * fit on one row: the confirm dialog names the instance, and the modal says what is suppressed
+ * (the ellipsis: a form opens first).
+ */
+const BUTTON_TEXT: Partial<Record<ActionKind, string>> = {
+  suppress: 'Suppress…',
+  quarantine: 'Quarantine',
+};
+
 function button(
   finding: Finding,
   kind: ActionKind,
@@ -93,7 +103,7 @@ function button(
     action_id: actionIdFor(kind, snapshot),
     text: {
       type: 'plain_text',
-      text: snapshot ? 'Snapshot & quarantine' : KINDS[kind].label,
+      text: snapshot ? 'Snapshot & quarantine' : (BUTTON_TEXT[kind] ?? KINDS[kind].label),
       emoji: false,
     },
     value: buttonValue(finding.id, versionOf(state, KINDS[kind].family)),

@@ -84,7 +84,7 @@ export const SEVERITY_COLOR: Readonly<Record<SeverityBand, string>> = {
 };
 
 /** How much of the description the compact message shows; the rest is in the thread. */
-const DESCRIPTION_SHOWN = 110;
+const DESCRIPTION_SHOWN = 72;
 
 function mrkdwn(text: string) {
   return { type: 'mrkdwn' as const, text, verbatim: true };
@@ -339,7 +339,7 @@ function descriptionInBrief(finding: Finding): string | undefined {
   const description = finding.description ?? '';
   if (description.trim() === '') return undefined;
   const brief = prose(description, DESCRIPTION_SHOWN);
-  return brief.endsWith('…') ? `${brief} _more in the thread (Details)_` : brief;
+  return brief.endsWith('…') ? `${brief} _more in the thread_` : brief;
 }
 
 function detailsButton(finding: Finding): Button {

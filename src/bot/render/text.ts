@@ -39,9 +39,8 @@ const ALNUM = /[\p{L}\p{N}]/u;
 const INERT: Readonly<Record<string, string>> = {
   '*': '\u2217', // ∗ asterisk operator
   '~': '\u223c', // ∼ tilde operator
-  // Punctuation, not letters: a look-alike must not make `a._` look like a domain either.
   '`': '\u2035', // ‵ reversed prime
-  _: '\uff3f', // ＿ fullwidth low line
+  _: '\u02cd', // ˍ modifier letter low macron
   ':': '\ua789', // ꞉ modifier letter colon
   '>': '\u203a', // › single right-pointing angle quotation mark
 };
@@ -75,7 +74,8 @@ function prosePieces(raw: string): string[] {
     const before = chars[i - 1] ?? '';
     const after = chars[i + 1] ?? '';
     // A dot between two word characters, followed by a letter, looks like a domain: "evil.example".
-    if (ch === '.' && WORD.test(before) && /\p{L}/u.test(after)) return '[.]';
+    // (`_` counts as a letter: its look-alike is one.)
+    if (ch === '.' && WORD.test(before) && (/\p{L}/u.test(after) || after === '_')) return '[.]';
     // "://" of a URL and "@" of an e-mail address would both be linked.
     if (ch === ':' && after === '/' && chars[i + 2] === '/') return '[:]';
     if (ch === '@' && WORD.test(before) && WORD.test(after)) return '[@]';

@@ -62,7 +62,7 @@ describe('renderFinding: the compact message', () => {
                 text: [
                   'IAMUser `dev-alice` · key `AKIA123456789EXAMPLE` · `123456789012` · `us-east-2`',
                   'From `203.0.113.77` (Sao Paulo, Brazil) — :rotating_light: *Never seen from this network*',
-                  'APIs commonly used in discovery tactics were invoked by user IAMUser : dev-alice under unusual circumstances.',
+                  'APIs commonly used in discovery tactics were invoked by user IAMUser : … _more in the thread_',
                 ].join('\n'),
               },
             },
@@ -102,10 +102,8 @@ describe('renderFinding: the compact message', () => {
     const message = renderFinding(parseFindingInput(raw).finding, { score: UNSCORED });
     const summary = textObjects(message.attachments).find((t) => t.where.includes('blocks[0]'));
     const line = summary?.text.split('\n').at(-1) ?? '';
-    expect(line).toMatch(
-      /^Several unusual API calls were made\. .*… _more in the thread \(Details\)_$/,
-    );
-    expect(line.length).toBeLessThanOrEqual(160 + ' _more in the thread (Details)_'.length);
+    expect(line).toMatch(/^Several unusual API calls were made\. .*… _more in the thread_$/);
+    expect(line.length).toBeLessThanOrEqual(72 + ' _more in the thread_'.length);
   });
 
   it('puts the state in the header and who did it, and when, right under it', () => {
@@ -331,7 +329,7 @@ const OUR_FORMATTING = [
   '*IP Insights*',
   '*Details*',
   '*Archived*',
-  '_more in the thread (Details)_',
+  '_more in the thread_',
   '_Sample finding_',
   ':mag:',
 ];

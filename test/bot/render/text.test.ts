@@ -16,7 +16,7 @@ describe('prose', () => {
     ['~*ARCHIVED*~ by admin', '∼∗ARCHIVED∗∼ by admin'],
     ['`code` and ```block```', '‵code‵ and ‵‵‵block‵‵‵'],
     [':white_check_mark: done :+1:', '꞉white_check_mark꞉ done ꞉+1꞉'],
-    ['_italic_ but dev_alice stays', '＿italic＿ but dev_alice stays'],
+    ['_italic_ but dev_alice stays', 'ˍitalicˍ but dev_alice stays'],
     ['> Resolved by security', '› Resolved by security'],
     ['Recon:EC2/Portscan at 2 > 1', 'Recon:EC2/Portscan at 2 &gt; 1'],
     ['right-to-left \u202Egnp.exe', 'right-to-left  gnp[.]exe'],

@@ -34,6 +34,7 @@ const EMOJI: Readonly<Record<string, string>> = {
   white_circle: '⚪',
   large_green_circle: '🟢',
   grey_question: '❔',
+  pager: '📟',
   mag: '🔍',
   warning: '⚠️',
   white_check_mark: '✅',
