@@ -70,7 +70,9 @@ describe('digests', () => {
     expect(new Set(replies.map((r) => r.args.thread_ts))).toEqual(
       new Set([outcome.kind === 'posted' ? outcome.ts : '']),
     );
-    expect(JSON.stringify(slackArgs(replies[0]).blocks)).toContain(
+    // The buttons sit in the compact message's attachment, beside the severity bar.
+    const first = slackArgs(replies[0]);
+    expect(JSON.stringify([first.blocks, first.attachments])).toContain(
       '"action_id":"remediate:quarantine"',
     );
     for (const finding of findings) {
