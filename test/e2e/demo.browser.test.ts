@@ -48,7 +48,8 @@ describe('the demo in a browser', () => {
       findings: async () => [...(await loadSampleFindings()), hostileFinding()],
     });
     ({ demo, browser, page } = opened);
-  });
+    // The first start trains the demo's model: room for a loaded 2-core machine.
+  }, 120_000);
 
   afterAll(() => opened.close());
 

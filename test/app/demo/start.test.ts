@@ -63,7 +63,8 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'demo-start-'));
     demo = await startDemo({ dataDir, port: 0, live: false, log: silentLog });
-  });
+    // The first start trains the demo's model: room for a loaded 2-core machine.
+  }, 120_000);
 
   afterAll(async () => {
     await demo.close();
