@@ -286,6 +286,56 @@ describe('the channel page', () => {
     expect(demo.slack.views.list()).toEqual([]);
   });
 
+  it('closes a modal on Escape, as Slack does', async () => {
+    const message = page.locator('#messages > article.message').last();
+    await message.getByRole('button', { name: 'Suppress similar' }).click();
+    const modal = page.getByRole('form', { name: 'Suppress similar' });
+    await modal.waitFor();
+    await modal.getByLabel('Why').press('Escape');
+    await modal.waitFor({ state: 'detached' });
+    expect(seen.closed).toBe(2);
+    expect(demo.slack.views.list()).toEqual([]);
+  });
+
+  it('answers a command the app does not declare at once, in Slack’s words', async () => {
+    await page.locator('#composer-input').fill('/gd list');
+    await page.locator('#composer-input').press('Enter');
+    const notice = page.locator('#messages article.notice', {
+      hasText: '/gd is not a valid command',
+    });
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toContain(
+      'In Slack, all messages that start with the "/" character are interpreted as commands.',
+    );
+    // Not a failed command: the app was never asked, so nothing timed out.
+    await expect(page.locator('#messages', { hasText: 'operation_timeout' }).count()).resolves.toBe(
+      0,
+    );
+  });
+
+  it('jumps to the message a permalink names, and forgets ephemerals on reload', async () => {
+    const bot = new WebClient(demo.slack.botToken, { slackApiUrl: demo.slack.apiUrl });
+    const first = page.locator('#messages > article.message:not(.ephemeral)').first();
+    const ts = (await first.getAttribute('data-ts'))!;
+    const { permalink } = await bot.chat.getPermalink({ channel: demo.channel, message_ts: ts });
+    await bot.chat.postEphemeral({
+      channel: demo.channel,
+      user: ALICE,
+      text: `See <${permalink}|the finding>`,
+    });
+    const link = page.getByRole('link', { name: 'the finding' });
+    await link.waitFor();
+    await link.click();
+    await page.locator(`article.jumped[data-ts="${ts}"]`).waitFor();
+    expect(page.url()).not.toContain('slack.com');
+
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await first.waitFor();
+    await expect(page.getByRole('link', { name: 'the finding' }).count()).resolves.toBe(0);
+    await expect(page.locator('#messages article.ephemeral').count()).resolves.toBe(0);
+  });
+
   it('runs a command from the box and shows the answer only to the user who typed it', async () => {
     await page.locator('#composer-input').fill('/guardduty list --severity high');
     await page.locator('#composer-input').press('Enter');

@@ -76,6 +76,13 @@ export interface SlackActorOptions {
   /** `http://127.0.0.1:PORT/respond/<id>` for a response_url id. */
   readonly responseUrl: (id: string) => string;
   readonly fetch?: typeof fetch;
+  /** The app's slash commands; others never reach it (see `LocalSlackOptions.commands`). */
+  readonly commands?: readonly string[];
+}
+
+/** What Slack's client says, at once, for a slash command no installed app declares. */
+export function unknownCommandText(command: string): string {
+  return `${command} is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands. If you are trying to send a message that starts with a "/" character, try adding a space before it.`;
 }
 
 /** Where a clicked button lives, resolved from the stored workspace. */
@@ -183,6 +190,11 @@ export class SlackActor {
   }
 
   async runSlashCommand(input: SlashCommandRunInput): Promise<BotResponse> {
+    const { commands } = this.options;
+    const name = input.command ?? '/guardduty';
+    if (commands !== undefined && !commands.includes(name)) {
+      throw new LocalSlackUsageError(unknownCommandText(name));
+    }
     const sender = this.sender();
     const user = this.user(input.user);
     const { grants, app } = this.options;
@@ -192,7 +204,7 @@ export class SlackActor {
       app,
       user,
       channel: { id: channel.id, name: channel.name },
-      command: input.command ?? '/guardduty',
+      command: name,
       text: input.text ?? '',
       responseUrl: this.options.responseUrl(grants.issueResponseUrl(target)),
       triggerId: grants.issueTrigger(user.id),

@@ -65,6 +65,11 @@ export interface LocalSlackOptions {
   readonly eventsUrl?: string;
   /** How long a trigger_id can open a modal (Slack: 3000 ms). */
   readonly triggerTtlMs?: number;
+  /**
+   * The app's slash commands, as its manifest declares them: any other is answered at once as
+   * Slack's client answers it, and never reaches the app. Default: every command reaches it.
+   */
+  readonly commands?: readonly string[];
   /** Default 0: a free port. */
   readonly port?: number;
   /** Must be a loopback address or `localhost` (default 127.0.0.1). */
@@ -214,6 +219,7 @@ class LocalSlackServer implements LocalSlack {
       eventsUrl: () => this.eventsUrl,
       responseUrl: (id) => `${this.url}respond/${id}`,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.commands === undefined ? {} : { commands: options.commands }),
     });
     this.observer = new Observer({
       snapshot: () => this.snapshot(),

@@ -394,6 +394,28 @@ describe('acting as Slack towards the bot', () => {
     });
   });
 
+  it('answers a command the app does not declare at once, as Slack does, without asking the app', async () => {
+    const declared = await startHarness({ commands: ['/guardduty'] });
+    try {
+      await expect(
+        declared.slack.runSlashCommand({ user: ALICE, channel: CHANNEL, command: '/gd' }),
+      ).rejects.toThrow(
+        new LocalSlackUsageError(
+          '/gd is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands. If you are trying to send a message that starts with a "/" character, try adding a space before it.',
+        ),
+      );
+      expect(declared.bot.requests).toHaveLength(0);
+      await declared.slack.runSlashCommand({
+        user: ALICE,
+        channel: CHANNEL,
+        command: '/guardduty',
+      });
+      expect(declared.bot.requests).toHaveLength(1);
+    } finally {
+      await declared.close();
+    }
+  });
+
   it('fails clearly when no eventsUrl is set', async () => {
     const bare = await startLocalSlack();
     try {

@@ -18,14 +18,23 @@ const CredentialsSchema = z.object({
 
 export const CREDENTIALS_FILE = 'credentials.json';
 
+/** The data folder's credentials, and how to keep them there (nothing to do when read from it). */
+export interface FolderCredentials {
+  readonly credentials: DemoCredentials;
+  /** Writes new credentials into the (existing) data folder; a no-op for ones read from it. */
+  save(): Promise<void>;
+}
+
 /**
- * Reads the demo's secrets from the data folder, or makes new random ones on first start. Never
- * fixed values: the bot checks real signatures, and a leaked sandbox secret opens nothing else.
+ * Reads the demo's secrets from the data folder, or makes new random ones on first start,
+ * written only by `save()`, so a start refused before it (a port in use) leaves nothing behind.
+ * Never fixed values: the bot checks real signatures, and a leaked sandbox secret opens nothing
+ * else.
  */
-export async function loadOrCreateCredentials(
+export async function readOrMakeCredentials(
   dataDir: string,
   random: (size: number) => Buffer = randomBytes,
-): Promise<DemoCredentials> {
+): Promise<FolderCredentials> {
   const path = join(dataDir, CREDENTIALS_FILE);
   const text = await readDataFile(path);
   if (text !== undefined) {
@@ -33,12 +42,25 @@ export async function loadOrCreateCredentials(
     if (!parsed.success) {
       throw new DemoDataError(`${path}: not demo credentials; delete it to make new ones`);
     }
-    return parsed.data;
+    return { credentials: parsed.data, save: () => Promise.resolve() };
   }
   const created: DemoCredentials = {
     signingSecret: random(32).toString('hex'),
     botToken: `xoxb-local-${random(24).toString('hex')}`,
   };
-  await writeFile(path, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  return created;
+  return {
+    credentials: created,
+    save: () =>
+      writeFile(path, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' }),
+  };
+}
+
+/** Reads the data folder's credentials, or makes and writes new ones. */
+export async function loadOrCreateCredentials(
+  dataDir: string,
+  random: (size: number) => Buffer = randomBytes,
+): Promise<DemoCredentials> {
+  const folder = await readOrMakeCredentials(dataDir, random);
+  await folder.save();
+  return folder.credentials;
 }

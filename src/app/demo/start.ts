@@ -17,7 +17,8 @@ import { findingRecords } from '../findingRecordWriter';
 import { createRuntime, type Runtime } from '../runtime';
 import { DEFAULT_TABLE_NAMES } from '../../store/tables';
 import { EmbeddedStoreLockedError } from '../../store/embeddedDynamo';
-import { loadOrCreateCredentials } from './credentials';
+import { readOrMakeCredentials } from './credentials';
+import { COMMAND } from '../../bot/commands/spec';
 import { DataFolderInUseError, PortInUseError } from './errors';
 import { freshen, samplesClock } from './freshen';
 import { HistoryFile, keepHistory } from './history';
@@ -148,6 +149,8 @@ async function startSlack(
       ...secrets,
       channels: [DEMO_CHANNEL],
       users: DEMO_USERS,
+      // As the manifest declares: another command is answered at once, as Slack answers it.
+      commands: [COMMAND],
       history: (await history.read()) ?? [],
       fallback: (request, response) => page.handle(request, response),
     });
@@ -196,8 +199,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const clock = options.clock ?? (() => new Date());
   const teardown = new Teardown();
   try {
-    await mkdir(dataDir, { recursive: true });
-    const secrets = await loadOrCreateCredentials(dataDir, options.random);
+    // Nothing is written into the data folder before the port is known to be free.
+    const folderSecrets = await readOrMakeCredentials(dataDir, options.random);
+    const secrets = folderSecrets.credentials;
     const history = new HistoryFile(join(dataDir, 'slack.json'));
     // Filled in below; the page reads them per request.
     let scorerDescription = '';
@@ -214,6 +218,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     // The port and the data folder are checked first, before anything slow or written.
     const slack = await startSlack(options, history, page, secrets);
     teardown.add(() => slack.close());
+    await mkdir(dataDir, { recursive: true });
+    await folderSecrets.save();
     const modelPath = join(dataDir, DEMO_MODEL_FILE);
     const pagerDuty = await startLocalPagerDuty({ routingKey: DEMO_ROUTING_KEY });
     teardown.add(() => pagerDuty.close());

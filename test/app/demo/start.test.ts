@@ -1,4 +1,4 @@
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEntry, AuditReader } from '../../../src/actions/contract';
@@ -239,9 +239,12 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
     );
     const other = await mkdtemp(join(tmpdir(), 'demo-other-'));
     try {
+      const refused = join(other, 'data');
       await expect(
-        startDemo({ dataDir: other, port: demo.slack.port, live: false, log: silentLog }),
+        startDemo({ dataDir: refused, port: demo.slack.port, live: false, log: silentLog }),
       ).rejects.toThrow(new PortInUseError(demo.slack.port));
+      // Refused before anything was written: no data folder, no credentials to clean up.
+      await expect(readdir(other)).resolves.toEqual([]);
     } finally {
       await rm(other, { recursive: true, force: true });
     }

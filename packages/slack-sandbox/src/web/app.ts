@@ -34,6 +34,11 @@ const state = {
   notices: [] as Notice[],
   /** The modal drawn now: redrawn only when the view changes, so typed values stay. */
   modal: { key: '' } as { key: string; drawn?: DrawnModal },
+  /**
+   * Ephemeral messages already there when the page loaded: Slack's client shows an ephemeral
+   * only in the session that received it, so a reload makes them disappear.
+   */
+  earlierEphemerals: undefined as Set<string> | undefined,
 };
 
 function nowTs(): string {
@@ -219,6 +224,7 @@ function renderChannel(): void {
     })),
     ...(snapshot?.ephemerals ?? [])
       .filter((e) => e.user === state.user && e.channel === channelId())
+      .filter((e) => state.earlierEphemerals?.has(e.message_ts) !== true)
       .map((e) => ({ ts: e.message_ts, node: () => renderEphemeral(e) })),
     ...state.notices.map((n) => ({ ts: n.ts, node: () => renderNotice(n) })),
   ];
@@ -280,6 +286,7 @@ async function refresh(): Promise<void> {
     state.info?.sidePanel === true ? getJson<SidePanel>('/sandbox/side-panel') : undefined,
   ]);
   state.snapshot = snapshot;
+  state.earlierEphemerals ??= new Set(snapshot.ephemerals.map((e) => e.message_ts));
   state.sidePanel = sidePanel;
   render();
 }
@@ -327,7 +334,10 @@ function setUpComposer(): void {
     void act('/local/command', { user: state.user, channel: channelId(), command: name, text })
       .then(async (outcome) => {
         if (outcome.ok) input.value = '';
-        else notify(`${name} failed with the error "${outcome.problem}"`);
+        // A command no app declares never reached one: Slack's own words, not a failure.
+        else if (outcome.problem.startsWith(`${name} is not a valid command`)) {
+          notify(outcome.problem);
+        } else notify(`${name} failed with the error "${outcome.problem}"`);
         await refresh();
       })
       .finally(() => {
@@ -347,6 +357,58 @@ function setUpSwitcher(): void {
   });
 }
 
+/** Escape closes the top modal, as in Slack (a confirm dialog handles its own Escape). */
+function setUpEscape(): void {
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || document.querySelector('dialog[open]') !== null) return;
+    const open = topViewOf(state.user);
+    if (open === undefined) return;
+    event.preventDefault();
+    const viewId = open.view.id;
+    void report('Closing the dialog', act('/local/close-view', { user: state.user, viewId }));
+  });
+}
+
+/** The message a permalink of this workspace names (`…/archives/C…/p<ts>`), if it is one. */
+function permalinkTarget(href: string): { ts: string; threadTs?: string } | undefined {
+  const domain = state.snapshot?.team.domain;
+  if (domain === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return undefined;
+  }
+  const match = /^\/archives\/[A-Z0-9]+\/p(\d{10})(\d{6})$/.exec(url.pathname);
+  if (url.host !== `${domain}.slack.com` || match === null) return undefined;
+  const threadTs = url.searchParams.get('thread_ts') ?? undefined;
+  return { ts: `${match[1]}.${match[2]}`, ...(threadTs === undefined ? {} : { threadTs }) };
+}
+
+/** Permalinks to this workspace's messages jump to the message on the page, as Slack's do. */
+function setUpPermalinks(): void {
+  byId('messages').addEventListener('click', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('a') : null;
+    const target = link === null ? undefined : permalinkTarget(link.href);
+    if (target === undefined) return;
+    event.preventDefault();
+    if (target.threadTs !== undefined && !state.openThreads.has(target.threadTs)) {
+      state.openThreads.add(target.threadTs);
+      render();
+    }
+    const shown = document.querySelector<HTMLElement>(
+      `#messages article[data-ts="${CSS.escape(target.ts)}"]`,
+    );
+    if (shown === null) {
+      notify('That message is not in this channel any more.');
+      return;
+    }
+    shown.scrollIntoView({ block: 'center' });
+    shown.classList.add('jumped');
+    setTimeout(() => shown.classList.remove('jumped'), 2000);
+  });
+}
+
 async function start(): Promise<void> {
   state.info = await getJson<SandboxPageInfoAnswer>('/sandbox/info');
   const requested = new URLSearchParams(location.search).get('as');
@@ -358,6 +420,8 @@ async function start(): Promise<void> {
   state.user = chosen?.id ?? users[0]?.id ?? '';
   setUpSwitcher();
   setUpComposer();
+  setUpEscape();
+  setUpPermalinks();
   listen();
   await refresh();
   document.body.dataset.ready = 'true';
