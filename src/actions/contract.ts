@@ -32,6 +32,11 @@ export interface SuppressionCriteria {
   readonly accessKeyId?: string;
   readonly instanceId?: string;
   readonly remoteIp?: string;
+  /**
+   * The responder ticked "every finding of this type": required when the rule names no principal,
+   * key or instance, since it then archives the type on every resource.
+   */
+  readonly everyFindingOfType?: boolean;
   /** ISO date after which the rule should be removed; none = until deleted. */
   readonly expiresAt?: string;
   readonly description?: string;

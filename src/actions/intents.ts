@@ -150,6 +150,7 @@ const CriteriaSchema = z.object({
   accessKeyId: z.string().max(128).optional(),
   instanceId: z.string().max(64).optional(),
   remoteIp: z.string().max(64).optional(),
+  everyFindingOfType: z.boolean().optional(),
   expiresAt: z.string().max(40).optional(),
   description: z.string().max(1000).optional(),
 });

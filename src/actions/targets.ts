@@ -5,6 +5,7 @@ import { extractTuples, type Finding } from '../findings';
 import type { ActionKind, SuppressionCriteria } from './contract';
 import { KINDS } from './kinds';
 import type { AppliedAction } from './remediationState';
+import { remoteIpAttribute } from './suppression';
 import type { ActionFamily } from './kinds';
 
 /** What an action acts on, or why it does not fit the finding. */
@@ -49,7 +50,10 @@ export function defaultCriteria(finding: Finding): SuppressionCriteria {
     findingType: finding.type,
     ...(key?.principalId === undefined ? {} : { principalId: key.principalId }),
     ...(instanceId === undefined ? {} : { instanceId }),
-    ...(remoteIp === undefined || !isIPv4(remoteIp) ? {} : { remoteIp }),
+    // Only an IP a filter attribute can hold: a rule never claims more than it matches.
+    ...(remoteIp === undefined || !isIPv4(remoteIp) || remoteIpAttribute(finding) === undefined
+      ? {}
+      : { remoteIp }),
   };
 }
 

@@ -48,6 +48,7 @@ import {
   STALE_MESSAGE,
   summaryOf,
 } from './service';
+import { remoteIpProblem, scopeProblem } from './suppression';
 import { defaultCriteria, familySubject, resolveTarget } from './targets';
 
 export interface RemediationWorkerDeps {
@@ -769,11 +770,13 @@ function criteriaMismatch(finding: Finding, criteria: SuppressionCriteria): stri
     return 'the rule names another instance than the finding';
   }
   if (criteria.remoteIp !== undefined) {
+    const unfilterable = remoteIpProblem(finding);
+    if (unfilterable !== undefined) return unfilterable;
     const extraction = extractTuples(finding);
     const ips = extraction.scorable ? extraction.tuples.map((t) => t.ip) : [];
     if (isIP(criteria.remoteIp) === 0 || !ips.includes(criteria.remoteIp)) {
       return 'the rule names a remote IP the finding does not have';
     }
   }
-  return undefined;
+  return scopeProblem(criteria);
 }

@@ -18,6 +18,7 @@ import {
   suppressModalOpener,
   type OpenSuppressModal,
 } from '../bot/interactions/listeners';
+import type { HandOffSuppressCount } from '../bot/interactions/suppressCount';
 import { slackWorkspaceDirectory } from '../bot/workspaceDirectory';
 import { registerPagingListeners } from '../bot/paging/listeners';
 import type { Config } from '../config';
@@ -56,6 +57,8 @@ export interface Runtime extends Pipeline {
 export interface IntakeOptions extends PipelineOptions {
   /** Where accepted intents go: the worker function on Lambda. */
   readonly dispatcher: Dispatcher;
+  /** Who counts the open findings of a type for the suppress modal: the worker on Lambda. */
+  readonly suppressCount: HandOffSuppressCount;
 }
 
 /** The pipeline and the remediation intake, wired to one store. */
@@ -63,8 +66,12 @@ export function createIntakeRuntime(config: Config, options: IntakeOptions): Run
   const pipeline = createPipeline(config, options);
   return {
     ...pipeline,
-    remediation: remediationIntake(config, options, pipeline, options.dispatcher, () =>
-      Promise.resolve(),
+    remediation: remediationIntake(
+      config,
+      options,
+      pipeline,
+      { dispatcher: options.dispatcher, suppressCount: options.suppressCount },
+      () => Promise.resolve(),
     ),
   };
 }
@@ -73,9 +80,10 @@ export function remediationIntake(
   config: Config,
   options: PipelineOptions,
   parts: Pipeline,
-  dispatcher: Dispatcher,
+  handOffs: { readonly dispatcher: Dispatcher; readonly suppressCount?: HandOffSuppressCount },
   idle: () => Promise<void>,
 ): Remediation {
+  const { dispatcher, suppressCount } = handOffs;
   const { store, slack, findings, publisher, subjects, clock, pages } = parts;
   const { log } = options;
   const authorizer = new Authorizer({
@@ -110,6 +118,7 @@ export function remediationIntake(
     responders: config.responders,
     clock,
     log,
+    ...(suppressCount === undefined ? {} : { suppressCount }),
   };
   return {
     service,

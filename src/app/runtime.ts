@@ -8,6 +8,7 @@ import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
 import { postedFindings } from '../actions/postedFindings';
 import { RemediationWorker } from '../actions/worker';
 import { SlackReporter } from '../bot/interactions/reporter';
+import { suppressCounter } from '../bot/interactions/suppressCount';
 import { resolvingPages } from '../bot/paging/resolveOnRemediation';
 import type { Config } from '../config';
 import { guardDutyFindingSource } from './guardDutyFindingSource';
@@ -59,10 +60,27 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
       : undefined;
   const dispatcher = options.remediation?.dispatcher ?? inProcess;
   if (dispatcher === undefined) throw new Error('unreachable: no dispatcher');
-  const intake = remediationIntake(config, options, pipeline, dispatcher, () =>
-    inProcess === undefined ? Promise.resolve() : inProcess.idle(),
-  );
   const guardduty = options.remediation?.guardduty;
+  // The suppress modal's count of open findings, asked from GuardDuty in this process.
+  const suppressCount =
+    guardduty === undefined
+      ? undefined
+      : suppressCounter(
+          {
+            findings: postedFindings(findings),
+            reader: guardduty.reader,
+            ...(guardduty.detectorId === undefined ? {} : { detectorId: guardduty.detectorId }),
+            log,
+          },
+          slack,
+        );
+  const intake = remediationIntake(
+    config,
+    options,
+    pipeline,
+    { dispatcher, ...(suppressCount === undefined ? {} : { suppressCount }) },
+    () => (inProcess === undefined ? Promise.resolve() : inProcess.idle()),
+  );
   // Archiving or remediating a paged finding resolves its page.
   const reporting = (reporter: SlackReporter) =>
     pages === undefined ? reporter : resolvingPages(reporter, pages, clock, log);

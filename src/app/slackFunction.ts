@@ -1,3 +1,4 @@
+import type { HandOffSuppressCount } from '../bot/interactions/suppressCount';
 import type { App, AwsLambdaReceiverOptions } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
@@ -129,6 +130,14 @@ export function deferToWorker(invoker: AsyncInvoker, functionName: string): Defe
   return (command) => invoker.invokeAsync(functionName, { command });
 }
 
+/** GuardDuty is the worker's to read: it fills in the suppress modal's count of open findings. */
+export function suppressCountByWorker(
+  invoker: AsyncInvoker,
+  functionName: string,
+): HandOffSuppressCount {
+  return (job) => invoker.invokeAsync(functionName, { suppressCount: job });
+}
+
 /**
  * The Slack function reads nothing from GuardDuty: every subcommand that does (list, show, stats,
  * status, archive) is handed to the worker, so this function needs neither the client nor the
@@ -175,6 +184,7 @@ export function slackFunction(): SlackHandler {
       findings: findingReader(store),
       scorer: WORKER_ONLY_SCORER,
       dispatcher: new LambdaInvokeDispatcher(invoker, worker),
+      suppressCount: suppressCountByWorker(invoker, worker),
     });
     return createSlackHandler(
       config,

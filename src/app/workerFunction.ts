@@ -8,6 +8,8 @@ import { sdkRegionalReaders } from '../aws/regionalGuardDutyReaders';
 import type { RegionalReaders } from '../bot/commands/deps';
 import type { OrganizationActivity } from '../actions/ports/organizationActivity';
 import { DeferredCommandSchema, respondTo, slashCommandOf } from '../bot/commands/defer';
+import { SuppressCountJobSchema, suppressCounter } from '../bot/interactions/suppressCount';
+import { postedFindings } from '../actions/postedFindings';
 import { commandAnswerer } from '../bot/commands/register';
 import { commandDeps } from './botListeners';
 import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
@@ -26,11 +28,14 @@ import { queuedPaging } from './queuedPaging';
 const WorkerEventSchema = z.union([
   z.object({ intentId: z.string().min(1).max(1024) }),
   z.object({ command: DeferredCommandSchema }),
+  z.object({ suppressCount: SuppressCountJobSchema }),
 ]);
 
 export type WorkerResult =
   | { readonly kind: 'done'; readonly intentId: string }
   | { readonly kind: 'answered'; readonly command: string }
+  /** The suppress modal's count of open findings was filled in (or the modal was gone). */
+  | { readonly kind: 'counted'; readonly findingId: string }
   /** The answer could not be delivered (the response_url expired or refused it); logged as such. */
   | { readonly kind: 'unanswered'; readonly command: string }
   | { readonly kind: 'rejected'; readonly reason: string };
@@ -65,6 +70,15 @@ export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log)
     if ('intentId' in parsed.data) {
       await runtime.remediation.worker.run(parsed.data.intentId);
       return { kind: 'done', intentId: parsed.data.intentId };
+    }
+    if ('suppressCount' in parsed.data) {
+      const job = parsed.data.suppressCount;
+      const count = suppressCounter(
+        { findings: postedFindings(runtime.findings), reader: guardduty, log },
+        runtime.slack,
+      );
+      await count(job);
+      return { kind: 'counted', findingId: job.findingId };
     }
     const command = slashCommandOf(parsed.data.command);
     const answer = commandAnswerer(

@@ -7,9 +7,15 @@ import { botListeners } from '../../src/app/botListeners';
 import {
   createSlackHandler,
   deferToWorker,
+  suppressCountByWorker,
   WORKER_ONLY_GUARDDUTY,
   type SlackHandler,
 } from '../../src/app/slackFunction';
+import { GetFindingsStatisticsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { defaultCriteria } from '../../src/actions/targets';
+import { createWorkerHandler } from '../../src/app/workerFunction';
+import { SdkGuardDutyReader } from '../../src/aws/guardDutyFindings';
+import { suppressModal } from '../../src/bot/interactions/suppressModal';
 import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
 import { silentLog } from '../../src/shared/log';
 import { fixtureFinding } from '../../harness/fixtures';
@@ -192,5 +198,52 @@ describe('the Slack Lambda handler', () => {
     expect(response).toMatchObject({ statusCode: 200 });
     expect((response as { body: string }).body).toContain('/guardduty list');
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+});
+
+describe('the suppress modal’s count on Lambda', () => {
+  it('is handed to the worker as an event the worker accepts and answers with views.update', async () => {
+    harness.aws.guardduty.on(GetFindingsStatisticsCommand).resolves({
+      FindingStatistics: {
+        GroupedByFindingType: [{ FindingType: finding.type, TotalFindings: 2 }],
+      },
+    });
+    const modal = suppressModal(
+      finding,
+      defaultCriteria(finding),
+      { findingId: finding.id },
+      {
+        kind: 'counting',
+      },
+    );
+    const opened = harness.slack.views.open(
+      ALICE,
+      JSON.parse(JSON.stringify(modal)) as Parameters<typeof harness.slack.views.open>[1],
+    );
+    const invoker = new LambdaAsyncInvoker(new LambdaClient({ region: 'us-east-2' }));
+    const job = { viewId: opened.id, hash: opened.hash, findingId: finding.id, version: 0 };
+
+    await suppressCountByWorker(invoker, 'guardduty-chatops-worker')(job);
+
+    const [invoke] = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(invoke).toMatchObject({
+      FunctionName: 'guardduty-chatops-worker',
+      InvocationType: 'Event',
+    });
+    const event: unknown = JSON.parse(new TextDecoder().decode(invoke!.Payload as Uint8Array));
+    expect(event).toEqual({ suppressCount: job });
+    const worker = createWorkerHandler(
+      () =>
+        Promise.resolve({
+          config: harness.config,
+          runtime: harness.runtime,
+          guardduty: new SdkGuardDutyReader(new GuardDutyClient({ region: 'us-east-2' })),
+        }),
+      silentLog,
+    );
+    await expect(worker(event)).resolves.toEqual({ kind: 'counted', findingId: finding.id });
+    expect(JSON.stringify(harness.slack.views.get(opened.id)?.view.blocks)).toContain(
+      `*2* open findings of type \`${finding.type}\``,
+    );
   });
 });

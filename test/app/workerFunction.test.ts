@@ -5,8 +5,11 @@ import {
   GetDetectorCommand,
   GetFindingsCommand,
   GuardDutyClient,
+  GetFindingsStatisticsCommand,
   ListDetectorsCommand,
 } from '@aws-sdk/client-guardduty';
+import { defaultCriteria } from '../../src/actions/targets';
+import { suppressModal } from '../../src/bot/interactions/suppressModal';
 import { SdkGuardDutyReader } from '../../src/aws/guardDutyFindings';
 import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { createWorkerHandler } from '../../src/app/workerFunction';
@@ -245,6 +248,49 @@ describe('the worker Lambda handler', () => {
     });
     expect(result).toMatchObject({ kind: 'rejected' });
     expect(harness.aws.guardduty.commandCalls(GetDetectorCommand)).toHaveLength(0);
+  });
+
+  it('fills in the suppress modal the Slack function opened with the count of open findings of the type', async () => {
+    harness.aws.guardduty.on(GetFindingsStatisticsCommand).resolves({
+      FindingStatistics: {
+        GroupedByFindingType: [{ FindingType: finding.type, TotalFindings: 7 }],
+      },
+    });
+    const modal = suppressModal(
+      finding,
+      defaultCriteria(finding),
+      { findingId: finding.id },
+      {
+        kind: 'counting',
+      },
+    );
+    const opened = harness.slack.views.open(
+      ALICE,
+      JSON.parse(JSON.stringify(modal)) as Parameters<typeof harness.slack.views.open>[1],
+    );
+    const handler = createWorkerHandler(parts, silentLog);
+
+    await expect(
+      handler({ suppressCount: { viewId: opened.id, hash: opened.hash, findingId: finding.id } }),
+    ).resolves.toEqual({ kind: 'counted', findingId: finding.id });
+
+    expect(
+      harness.aws.guardduty.commandCalls(GetFindingsStatisticsCommand).map((c) => c.args[0].input),
+    ).toMatchObject([
+      {
+        DetectorId: finding.service.detectorId,
+        FindingCriteria: {
+          Criterion: {
+            type: { Equals: [finding.type] },
+            'service.archived': { Equals: ['false'] },
+          },
+        },
+        GroupBy: 'FINDING_TYPE',
+      },
+    ]);
+    const shown = JSON.stringify(harness.slack.views.get(opened.id)?.view.blocks);
+    expect(shown).toContain(`*7* open findings of type \`${finding.type}\``);
+    expect(shown).not.toContain('Counting');
   });
 
   it('rejects an event that is not {intentId}', async () => {

@@ -1,45 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Finding } from '../../findings';
-import type { JsonObject } from '../audit/record';
-import type { SuppressionCriteria } from '../contract';
+import { criteriaSent, filterCriterion } from '../suppression';
 import { defaultCriteria, suppressionFilterName } from '../targets';
 import { assumedDetector, detectorOf, observeDetector, type DetectorFacts } from './adminDetector';
 import { settleAllOrNothing, stringField, type Planner } from './types';
 
-/** GuardDuty filter attributes of a remote IPv4 address, by the finding's action type. */
-const REMOTE_IP_ATTRIBUTE: Readonly<Record<string, string>> = {
-  AWS_API_CALL: 'service.action.awsApiCallAction.remoteIpDetails.ipAddressV4',
-  NETWORK_CONNECTION: 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4',
-  PORT_PROBE: 'service.action.portProbeAction.portProbeDetails.remoteIpDetails.ipAddressV4',
-};
-
-function remoteIpAttribute(finding: Finding): string | undefined {
-  const type = finding.service.action?.actionType;
-  return type === undefined ? undefined : REMOTE_IP_ATTRIBUTE[type];
-}
-
 /** GuardDuty allows letters, digits, spaces and - . : _ ( ) [ ] { } / in filter descriptions. */
 function descriptionText(text: string): string {
   return text.replace(/[^A-Za-z0-9 \-.:_()[\]{}/]/g, ' ');
-}
-
-/** The FindingCriteria of a suppression rule: every given criterion must match (Eq). */
-function findingCriteria(finding: Finding, criteria: SuppressionCriteria): JsonObject {
-  const criterion: Record<string, JsonObject> = { type: { Eq: [criteria.findingType] } };
-  if (criteria.principalId !== undefined) {
-    criterion['resource.accessKeyDetails.principalId'] = { Eq: [criteria.principalId] };
-  }
-  if (criteria.accessKeyId !== undefined) {
-    criterion['resource.accessKeyDetails.accessKeyId'] = { Eq: [criteria.accessKeyId] };
-  }
-  if (criteria.instanceId !== undefined) {
-    criterion['resource.instanceDetails.instanceId'] = { Eq: [criteria.instanceId] };
-  }
-  const ipAttribute = remoteIpAttribute(finding);
-  if (criteria.remoteIp !== undefined && ipAttribute !== undefined) {
-    criterion[ipAttribute] = { Eq: [criteria.remoteIp] };
-  }
-  return { Criterion: criterion };
 }
 
 /**
@@ -77,7 +44,7 @@ export const suppressPlanner: Planner<DetectorFacts | undefined> = {
             Name: name,
             Action: 'ARCHIVE',
             Description: description,
-            FindingCriteria: findingCriteria(finding, criteria),
+            FindingCriteria: { Criterion: filterCriterion(finding, criteria) },
             ClientToken: clientToken,
           },
         },
@@ -85,7 +52,8 @@ export const suppressPlanner: Planner<DetectorFacts | undefined> = {
       before: { filter: null },
       settle: settleAllOrNothing(
         context,
-        { filterName: name, criteria: { ...criteria } },
+        // What the rule holds, read from the criterion sent: the thread and audit say no more.
+        { filterName: name, criteria: { ...criteriaSent(finding, criteria) } },
         {
           detectorId,
           region: finding.region,

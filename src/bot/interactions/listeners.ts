@@ -13,6 +13,7 @@ import { prose } from '../render/text';
 import { ACTION_ID_PATTERN, parseButton, SUPPRESS_VIEW_ID } from './ids';
 import { outcomeReply } from './replies';
 import type { ResponderList } from './words';
+import type { HandOffSuppressCount } from './suppressCount';
 import { parseMetadata, parseSuppressSubmission, suppressModal } from './suppressModal';
 
 export interface InteractionDeps {
@@ -24,6 +25,8 @@ export interface InteractionDeps {
   readonly responders: ResponderList;
   readonly clock: () => Date;
   readonly log: Log;
+  /** Fills in the suppress modal's count of open findings of the type, once it is open. */
+  readonly suppressCount?: HandOffSuppressCount;
 }
 
 /** What opening the suppress modal came to: opened, or why not (already audited if refused). */
@@ -59,14 +62,32 @@ export function suppressModalOpener(deps: InteractionDeps, client: WebClient): O
       (subject === undefined
         ? 0
         : (await deps.subjects.get({ family: 'suppress', subject })).version);
-    await client.views.open({
+    const metadata = {
+      findingId,
+      version,
+      ...(options.channel === undefined ? {} : { channel: options.channel }),
+    };
+    const opened = await client.views.open({
       trigger_id: triggerId,
-      view: suppressModal(finding, defaultCriteria(finding), {
-        findingId,
-        version,
-        ...(options.channel === undefined ? {} : { channel: options.channel }),
-      }),
+      view: suppressModal(
+        finding,
+        defaultCriteria(finding),
+        metadata,
+        deps.suppressCount === undefined ? undefined : { kind: 'counting' },
+      ),
     });
+    const viewId = opened.view?.id;
+    if (deps.suppressCount !== undefined && viewId !== undefined) {
+      await deps
+        .suppressCount({
+          viewId,
+          ...(opened.view?.hash === undefined ? {} : { hash: opened.view.hash }),
+          ...metadata,
+        })
+        .catch((error: unknown) => {
+          deps.log.warn('could not count the findings of a type', { error: errorMessage(error) });
+        });
+    }
     return { kind: 'opened' };
   };
 }
@@ -188,7 +209,9 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
         });
         return;
       }
-      const submission = parseSuppressSubmission(view.state.values, deps.clock());
+      // The stored finding says which criteria GuardDuty can filter on; unknown, the worker refuses.
+      const finding = await deps.findings.get(metadata.findingId).catch(() => undefined);
+      const submission = parseSuppressSubmission(view.state.values, deps.clock(), finding);
       if (!submission.ok) {
         await ack({ response_action: 'errors', errors: { ...submission.errors } });
         return;

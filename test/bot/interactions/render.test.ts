@@ -4,7 +4,13 @@ import { remediationButtons } from '../../../src/bot/interactions/buttons';
 import { parseButton } from '../../../src/bot/interactions/ids';
 import { outcomeReply, outcomeThreadReply } from '../../../src/bot/interactions/replies';
 import { stateBadges, statusLines } from '../../../src/bot/interactions/statusLines';
-import { parseSuppressSubmission } from '../../../src/bot/interactions/suppressModal';
+import type { ModalView } from '@slack/types';
+import { defaultCriteria } from '../../../src/actions/targets';
+import type { Finding } from '../../../src/findings';
+import {
+  parseSuppressSubmission,
+  suppressModal,
+} from '../../../src/bot/interactions/suppressModal';
 import { renderFinding } from '../../../src/bot/render/finding';
 import { parseFindingInput } from '../../../src/findings';
 import { blockKitViolations, textObjects } from '../../helpers/blockKit';
@@ -247,18 +253,73 @@ describe('parseSuppressSubmission', () => {
       ]),
     );
 
+  const everyOfType = {
+    suppress_scope: { value: { selected_options: [{ value: 'every-finding-of-type' }] } },
+  };
+
   it('returns the criteria the responder confirmed, blanks dropped', () => {
     expect(
       parseSuppressSubmission(
         {
           ...values({ suppress_type: ' Recon:EC2/Portscan ', suppress_principal: '' }),
+          ...everyOfType,
           suppress_expires: { value: { selected_date: '2026-12-01' } },
         },
         today,
       ),
     ).toEqual({
       ok: true,
-      criteria: { findingType: 'Recon:EC2/Portscan', expiresAt: '2026-12-01' },
+      criteria: {
+        findingType: 'Recon:EC2/Portscan',
+        everyFindingOfType: true,
+        expiresAt: '2026-12-01',
+      },
+    });
+  });
+
+  it('refuses a rule on the type alone unless "every finding of this type" is ticked', () => {
+    expect(parseSuppressSubmission(values({ suppress_type: 'Recon:EC2/Portscan' }), today)).toEqual(
+      {
+        ok: false,
+        errors: {
+          suppress_scope:
+            'No principal or instance is filled in, so the rule archives every new finding of this type on any resource: tick the box to mean it.',
+        },
+      },
+    );
+    // Ticked on a rule that names an instance, the box widens nothing and is not kept.
+    expect(
+      parseSuppressSubmission(
+        {
+          ...values({ suppress_type: 'Recon:EC2/Portscan', suppress_instance: 'i-99999999' }),
+          ...everyOfType,
+        },
+        today,
+      ),
+    ).toEqual({
+      ok: true,
+      criteria: { findingType: 'Recon:EC2/Portscan', instanceId: 'i-99999999' },
+    });
+  });
+
+  it("refuses a remote IP the finding's action type cannot be filtered on, with a field error", () => {
+    const dns = fixtureFinding('Backdoor_EC2_CCActivity.B_DNS.json');
+    expect(
+      parseSuppressSubmission(
+        values({
+          suppress_type: dns.type,
+          suppress_instance: 'i-99999999',
+          suppress_remote_ip: '1.2.3.4',
+        }),
+        today,
+        dns,
+      ),
+    ).toEqual({
+      ok: false,
+      errors: {
+        suppress_remote_ip:
+          'GuardDuty filters cannot match a remote IP on DNS_REQUEST findings; clear the field (the rule would match every IP).',
+      },
     });
   });
 
@@ -267,5 +328,55 @@ describe('parseSuppressSubmission', () => {
       ok: false,
       errors: { suppress_type: 'Enter the finding type to match.' },
     });
+  });
+});
+
+describe('suppressModal', () => {
+  const portscan = fixtureFinding('Recon_EC2_Portscan.json');
+  const modal = (finding: Finding, count?: Parameters<typeof suppressModal>[3]) =>
+    suppressModal(finding, defaultCriteria(finding), { findingId: finding.id }, count);
+  type Shown = { type: string; label?: { text: string }; text?: { text: string } };
+  const shown = (view: ModalView) => view.blocks as unknown as Shown[];
+  const labels = (view: ModalView) =>
+    shown(view).flatMap((b) => (b.type === 'input' && b.label ? [b.label.text] : []));
+  const texts = (view: ModalView) =>
+    shown(view).flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+
+  it('leaves "(optional)" to Slack, and ends a title with one dot', () => {
+    const view = modal(portscan);
+    expect(labels(view)).toEqual([
+      'Finding type',
+      'Principal id',
+      'Instance id',
+      'Remote IPv4 address',
+      'Scope',
+      'Expires on',
+      'Why',
+    ]);
+    expect(texts(view)[0]).toContain('EC2 instance i-99999999.\n');
+    expect(texts(view)[0]).not.toMatch(/\.\.|…\./);
+  });
+
+  it('offers no remote IP where GuardDuty cannot filter on one, and says why', () => {
+    const dns = fixtureFinding('Backdoor_EC2_CCActivity.B_DNS.json');
+    const view = modal(dns);
+    expect(view.blocks.map((b) => b.block_id)).not.toContain('suppress_remote_ip');
+    expect(JSON.stringify(view.blocks)).toContain(
+      'No remote IP: GuardDuty filters cannot match one on DNS_REQUEST findings.',
+    );
+  });
+
+  it('says it is counting, then how many open findings of the type there are', () => {
+    const count = (c: Parameters<typeof suppressModal>[3]) =>
+      modal(portscan, c).blocks.find((b) => b.block_id === 'suppress_count');
+    expect(count(undefined)).toBeUndefined();
+    expect(JSON.stringify(count({ kind: 'counting' }))).toContain(
+      'Counting the open findings of type `Recon:EC2/Portscan`…',
+    );
+    expect(JSON.stringify(count({ kind: 'counted', open: 1 }))).toContain('*1* open finding of');
+    expect(JSON.stringify(count({ kind: 'counted', open: 1234 }))).toContain(
+      '*1,234* open findings of',
+    );
+    expect(JSON.stringify(count({ kind: 'unknown' }))).toContain('Could not count');
   });
 });

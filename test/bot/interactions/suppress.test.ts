@@ -1,4 +1,8 @@
-import { CreateFilterCommand, DeleteFilterCommand } from '@aws-sdk/client-guardduty';
+import {
+  CreateFilterCommand,
+  DeleteFilterCommand,
+  GetFindingsStatisticsCommand,
+} from '@aws-sdk/client-guardduty';
 import { suppressionFilterName } from '../../../src/actions/targets';
 import { fixtureFinding } from '../../../harness/fixtures';
 import { ALICE, BOB, startBotHarness, type BotHarness } from '../../helpers/bot';
@@ -47,6 +51,7 @@ describe('Suppress similar / Delete suppression rule', () => {
       suppress_principal: 'AIDA123456789EXAMPLE',
       suppress_instance: null,
       suppress_remote_ip: '203.0.113.77',
+      suppress_scope: null,
       suppress_expires: null,
       suppress_note: null,
     });
@@ -139,7 +144,7 @@ describe('Suppress similar / Delete suppression rule', () => {
       suppress_expires: 'Pick a date after today.',
     });
     await bot.idle();
-    expect(bot.aws.guardduty.calls()).toHaveLength(0);
+    expect(bot.aws.guardduty.commandCalls(CreateFilterCommand)).toHaveLength(0);
     expect(await auditRecords(bot)).toEqual([]);
   });
 
@@ -151,5 +156,102 @@ describe('Suppress similar / Delete suppression rule', () => {
     expect((await auditRecords(bot)).map((r) => [r.type, r.action])).toEqual([
       ['refusal', 'suppress'],
     ]);
+  });
+});
+
+describe('Suppress similar: the rule says exactly what it does', () => {
+  const rds = fixtureFinding('Discovery_RDS_TorIPCaller.json');
+  const RDS_IP = 'service.action.rdsLoginAttemptAction.remoteIpDetails.ipAddressV4';
+
+  async function openRdsModal() {
+    bot.aws.guardduty.on(GetFindingsStatisticsCommand).resolves({
+      FindingStatistics: {
+        GroupedByFindingType: [{ FindingType: 'Discovery:RDS/TorIPCaller', TotalFindings: 3 }],
+      },
+    });
+    await bot.post(rds);
+    await bot.click(ALICE, rds.id, 'remediate:suppress');
+    await bot.idle();
+    return bot.slack.views.list().find((open) => open.user === ALICE)!;
+  }
+
+  const sectionTexts = (view: { blocks: readonly Record<string, unknown>[] }) =>
+    view.blocks.filter((b) => b.type === 'section').map((b) => (b.text as { text: string }).text);
+
+  it('prefills the RDS login IP, and says how many open findings of the type there are', async () => {
+    const open = await openRdsModal();
+    expect(inputValues(open.view)).toMatchObject({
+      suppress_type: 'Discovery:RDS/TorIPCaller',
+      suppress_remote_ip: '1.2.3.4',
+      suppress_scope: null,
+    });
+    // Counted by GuardDuty after the modal opened, filled in with views.update.
+    expect(
+      bot.aws.guardduty.commandCalls(GetFindingsStatisticsCommand).map((c) => c.args[0].input),
+    ).toEqual([
+      {
+        DetectorId: DETECTOR,
+        FindingCriteria: {
+          Criterion: {
+            type: { Equals: ['Discovery:RDS/TorIPCaller'] },
+            'service.archived': { Equals: ['false'] },
+          },
+        },
+        GroupBy: 'FINDING_TYPE',
+        OrderBy: 'DESC',
+        MaxResults: expect.any(Number) as number,
+      },
+    ]);
+    expect(sectionTexts(open.view)).toContain(
+      'Every finding of this type: *3* open findings of type `Discovery:RDS/TorIPCaller` in GuardDuty now, on any resource. Without a principal or instance the rule archives every new one like them.',
+    );
+    expect(bot.slack.callsTo('views.update')).toHaveLength(1);
+  });
+
+  it('refuses a rule wider than the resource until "every finding of this type" is ticked', async () => {
+    const open = await openRdsModal();
+    await bot.slack.submitView({
+      user: ALICE,
+      viewId: open.view.id,
+      values: {
+        suppress_type: { value: 'Discovery:RDS/TorIPCaller' },
+        suppress_remote_ip: { value: '1.2.3.4' },
+      },
+    });
+    expect(bot.slack.views.get(open.view.id)?.errors).toEqual({
+      suppress_scope:
+        'No principal or instance is filled in, so the rule archives every new finding of this type from 1.2.3.4 on any resource: tick the box to mean it.',
+    });
+    await bot.idle();
+    expect(bot.aws.guardduty.commandCalls(CreateFilterCommand)).toHaveLength(0);
+    expect(await auditRecords(bot)).toEqual([]);
+  });
+
+  it('sends the RDS login IP, and the thread and audit say what was sent', async () => {
+    const open = await openRdsModal();
+    await bot.slack.submitView({
+      user: ALICE,
+      viewId: open.view.id,
+      values: {
+        suppress_type: { value: 'Discovery:RDS/TorIPCaller' },
+        suppress_remote_ip: { value: '1.2.3.4' },
+        suppress_scope: { value: 'every-finding-of-type' },
+      },
+    });
+    await bot.idle();
+    const [call] = bot.aws.guardduty.commandCalls(CreateFilterCommand).map((c) => c.args[0].input);
+    expect(call?.FindingCriteria).toEqual({
+      Criterion: { type: { Eq: ['Discovery:RDS/TorIPCaller'] }, [RDS_IP]: { Eq: ['1.2.3.4'] } },
+    });
+    const sent = {
+      findingType: 'Discovery:RDS/TorIPCaller',
+      remoteIp: '1.2.3.4',
+      everyFindingOfType: true,
+    };
+    expect(call?.Name).toBe(suppressionFilterName(sent));
+    const result = (await auditRecords(bot)).find((r) => r.type === 'outcome');
+    expect(result?.after).toEqual({ filterName: call?.Name, criteria: sent });
+    const [reply] = await threadTexts(bot, rds.id);
+    expect(reply).toContain('"remoteIp":"1.2.3.4"');
   });
 });
