@@ -3,11 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import type { Page } from 'playwright-core';
-import { parseFindingInput, type Finding } from '../../src/findings';
 import { DEMO_WIRING } from '../../src/app/demo/listeners';
 import { loadSampleFindings } from '../../src/app/demo/samples';
 import type { RunningDemo } from '../../src/app/demo/start';
-import { rawFinding } from '../../harness/fixtures';
 import { openDemo, type DemoInBrowser, type TestBrowser } from './browser';
 
 /**
@@ -23,20 +21,6 @@ const LEVELS = ['Usual', 'Rare', 'Never seen from this network'] as const;
 const HEIGHTS = join(__dirname, '..', '..', 'test-output', 'message-heights.json');
 const DEV_ALICE_TITLE = 'dev-alice is performing API requests';
 
-/** Finding text an attacker controls, trying to become markup on the page. */
-function hostileFinding(): Finding {
-  const raw = rawFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
-  const resource = raw.resource as { accessKeyDetails: Record<string, string> };
-  resource.accessKeyDetails.userName = '<img src=x onerror="window.__pwned=1">';
-  return parseFindingInput({
-    ...raw,
-    id: 'hostile0000000000000000000000001',
-    title: 'Hostile <img src=x onerror="window.__pwned=2"> title',
-    description:
-      '<script>window.__pwned=3</script> <!channel> *ARCHIVED* ~open~ `fixed` :white_check_mark:',
-  }).finding;
-}
-
 describe('the demo in a browser', () => {
   let opened: DemoInBrowser;
   let demo: RunningDemo;
@@ -44,9 +28,8 @@ describe('the demo in a browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    opened = await openDemo({
-      findings: async () => [...(await loadSampleFindings()), hostileFinding()],
-    });
+    // The demo's own samples: the Critical one and the hostile one among them.
+    opened = await openDemo({ findings: loadSampleFindings });
     ({ demo, browser, page } = opened);
     // The first start trains the demo's model: room for a loaded 2-core machine.
   }, 120_000);
@@ -148,6 +131,7 @@ describe('the demo in a browser', () => {
     );
     await expect(hostile.locator('.attachment .bk-section s').count()).resolves.toBe(0);
     await expect(page.locator('#messages img, #messages script').count()).resolves.toBe(0);
+    await expect(page.locator('#messages a[href*="evil.example"]').count()).resolves.toBe(0);
     await expect(page.locator('#messages .broadcast').count()).resolves.toBe(0);
     await expect(page.evaluate(() => (window as { __pwned?: number }).__pwned)).resolves.toBe(
       undefined,

@@ -90,6 +90,30 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
     );
   });
 
+  it('shows a Critical finding, a hostile-text one and a button of every action type', () => {
+    const posted = demo.samples.filter((s) => s.outcome.kind === 'posted');
+    expect(posted.some((s) => s.finding.severity >= 9)).toBe(true);
+    const hostile = posted.find((s) => s.finding.title.includes('<img'));
+    expect(hostile).toBeDefined();
+    const drawn = JSON.stringify(messageFor(demo, hostile!.finding.id));
+    // Attacker text stays text: no broadcast, no link, no styling of its own.
+    expect(drawn).not.toContain('<!channel>');
+    expect(drawn).not.toContain('<https://evil.example');
+    expect(drawn).not.toContain('*ARCHIVED*');
+    const actions = new Set(
+      posted.flatMap((s) =>
+        [
+          ...JSON.stringify(messageFor(demo, s.finding.id)).matchAll(
+            /"action_id":"(remediate:[a-z-]+)/g,
+          ),
+        ].map((m) => m[1]),
+      ),
+    );
+    for (const kind of ['archive', 'suppress', 'disable-key', 'revoke-sessions', 'quarantine']) {
+      expect(actions).toContain(`remediate:${kind}`);
+    }
+  });
+
   it('pages the Critical and High samples to its local PagerDuty, and shows each incident on its message', () => {
     const critical = fixtureFinding('Synthetic_AttackSequence_IAM_CompromisedCredentials.json');
     const paged = demo.samples
