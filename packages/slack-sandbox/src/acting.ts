@@ -12,6 +12,7 @@ import {
   type BlockActionsInput,
   type FoundButton,
 } from './interactions';
+import { unknownCommandText } from './pageTypes';
 import { applyResponse, parseResponseMessage } from './responseUrls';
 import { SlackRequestSender, type SignedRequestOptions } from './signing';
 import type {
@@ -78,11 +79,6 @@ export interface SlackActorOptions {
   readonly fetch?: typeof fetch;
   /** The app's slash commands; others never reach it (see `LocalSlackOptions.commands`). */
   readonly commands?: readonly string[];
-}
-
-/** What Slack's client says, at once, for a slash command no installed app declares. */
-export function unknownCommandText(command: string): string {
-  return `${command} is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands. If you are trying to send a message that starts with a "/" character, try adding a space before it.`;
 }
 
 /** Where a clicked button lives, resolved from the stored workspace. */

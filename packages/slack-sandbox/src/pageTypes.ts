@@ -73,3 +73,8 @@ export interface SidePanel {
   /** Shown when there are no entries. */
   readonly empty?: string;
 }
+
+/** What Slack's client says, at once, for a slash command no installed app declares. */
+export function unknownCommandText(command: string): string {
+  return `${command} is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands. If you are trying to send a message that starts with a "/" character, try adding a space before it.`;
+}

@@ -147,6 +147,7 @@ class LocalSlackServer implements LocalSlack {
   readonly port: number;
   readonly botToken: string;
   readonly signingSecret: string;
+  private readonly commands: readonly string[] | undefined;
   readonly team: TeamIdentity;
   readonly bot: BotIdentity;
   readonly workspace: Workspace;
@@ -176,6 +177,7 @@ class LocalSlackServer implements LocalSlack {
     this.port = port;
     this.botToken = options.botToken ?? 'xoxb-local-sandbox';
     this.signingSecret = options.signingSecret ?? 'local-signing-secret-0123456789abcdef';
+    this.commands = options.commands;
     this.team = { ...DEFAULT_TEAM, ...options.team };
     this.bot = { ...DEFAULT_BOT, ...options.bot };
     this.eventsUrl = options.eventsUrl;
@@ -292,7 +294,8 @@ class LocalSlackServer implements LocalSlack {
   }
 
   snapshot(): LocalSlackSnapshot {
-    return workspaceSnapshot(this.workspace, this.views, this.changes.currentRevision);
+    const snapshot = workspaceSnapshot(this.workspace, this.views, this.changes.currentRevision);
+    return this.commands === undefined ? snapshot : { ...snapshot, commands: this.commands };
   }
 
   history(): ChannelHistory[] {

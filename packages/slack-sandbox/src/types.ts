@@ -178,4 +178,6 @@ export interface LocalSlackSnapshot {
   readonly channels: readonly ChannelSnapshot[];
   readonly ephemerals: readonly EphemeralMessage[];
   readonly views: readonly OpenView[];
+  /** The app's declared slash commands, when the server was told them (`options.commands`). */
+  readonly commands?: readonly string[];
 }

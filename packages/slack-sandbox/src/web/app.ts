@@ -1,4 +1,4 @@
-import type { SandboxPageInfoAnswer, SidePanel } from '../pageTypes';
+import { unknownCommandText, type SandboxPageInfoAnswer, type SidePanel } from '../pageTypes';
 import type {
   EphemeralMessage,
   LocalSlackSnapshot,
@@ -330,14 +330,17 @@ function setUpComposer(): void {
       return;
     }
     const [, name = '', text = ''] = command;
+    // A command no app declares never leaves Slack's client: answered at once, in its words.
+    const declared = state.snapshot?.commands;
+    if (declared !== undefined && !declared.includes(name)) {
+      notify(unknownCommandText(name));
+      return;
+    }
     input.disabled = true;
     void act('/local/command', { user: state.user, channel: channelId(), command: name, text })
       .then(async (outcome) => {
         if (outcome.ok) input.value = '';
-        // A command no app declares never reached one: Slack's own words, not a failure.
-        else if (outcome.problem.startsWith(`${name} is not a valid command`)) {
-          notify(outcome.problem);
-        } else notify(`${name} failed with the error "${outcome.problem}"`);
+        else notify(`${name} failed with the error "${outcome.problem}"`);
         await refresh();
       })
       .finally(() => {
