@@ -179,7 +179,10 @@ routes: [{ name: everything, to: { channels: [${CHANNEL}] } }]`,
     ).toEqual(ids);
     for (const reply of replies) {
       expect(reply.metadata?.event_type).toBe(FINDING_EVENT_TYPE);
-      expect(JSON.stringify(reply.blocks)).toContain('"action_id":"remediate:archive"');
+      // The buttons sit in the compact message's attachment, beside the severity bar.
+      expect(JSON.stringify([reply.blocks, reply.attachments])).toContain(
+        '"action_id":"remediate:archive"',
+      );
     }
     // Each finding's record names its own reply, so clicks and updates reach it.
     for (const [i, id] of ids.entries()) {
