@@ -180,7 +180,8 @@ describe('the channel page', () => {
     const bot = new WebClient(demo.slack.botToken, { slackApiUrl: demo.slack.apiUrl });
     await bot.chat.postMessage({ channel: demo.channel, text: 'Finding', blocks: findingBlocks });
     await page.locator('#messages > article.message').first().waitFor();
-  });
+    // The first start trains the demo's model: room for a loaded 2-core machine.
+  }, 120_000);
 
   afterAll(() => opened.close());
 
