@@ -99,6 +99,8 @@ export function botListeners(wiring: BotWiring): ReadonlyArray<(app: App) => voi
     // First: a request from another workspace reaches no listener.
     workspaceGuard(wiring.runtime, wiring.log),
     wiring.runtime.remediation.listeners,
+    registerDetailsListener({ findings: wiring.runtime.findings, log: wiring.log }),
+    // Last: the `/guardduty` commands.
     (app) => {
       registerCommands(
         app,
@@ -106,6 +108,5 @@ export function botListeners(wiring: BotWiring): ReadonlyArray<(app: App) => voi
         wiring.deferCommand === undefined ? {} : { defer: wiring.deferCommand },
       );
     },
-    registerDetailsListener({ findings: wiring.runtime.findings, log: wiring.log }),
   ];
 }
