@@ -158,8 +158,9 @@ describe('a member account finding from another region', () => {
 
   it('names the account and region on the message', async () => {
     const message = await bot.message(memberFinding.id);
-    expect(JSON.stringify(message.blocks)).toContain(
-      `*Account / Region*\\nprod-payments (\`${MEMBER}\`) · \`${MEMBER_REGION}\``,
+    // The compact message names the account; its id is in the Details reply.
+    expect(JSON.stringify([message.blocks, message.attachments])).toContain(
+      `prod-payments · \`${MEMBER_REGION}\``,
     );
   });
 
@@ -386,7 +387,8 @@ describe('when the member role cannot be assumed', () => {
     expect(bot.aws.iam.calls()).toHaveLength(0);
     const [reply] = await threadTexts(bot, memberFinding.id);
     expect(reply).toContain(
-      `*Why:* could not assume ${ROLE_ARN} in account ${MEMBER}: AccessDenied: User: arn:aws:sts::${ADMIN}:assumed-role/worker/fn is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}. The role is missing there or does not trust this stack's worker role; deploy it to that account (README, "Deploy across an organization", step 3 (the member-role StackSet)). Nothing was changed.`,
+      // The error in a code span: literal, and nothing in it formats.
+      `*Why:* \`could not assume ${ROLE_ARN} in account ${MEMBER}: AccessDenied: User: arn:aws:sts::${ADMIN}:assumed-role/worker/fn is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}. The role is missing there or does not trust this stack's worker role; deploy it to that account (README, "Deploy across an organization", step 3 (the member-role StackSet)). Nothing was changed.\``,
     );
     expect(contextTexts(await bot.message(memberFinding.id))[0]).toMatch(
       /^:warning: Disable access key by <@U0ALICE> failed at 14:02 UTC: could not assume /,
@@ -413,7 +415,7 @@ describe('accounts the stack may not act in', () => {
         "'",
       ),
     ]);
-    expect(JSON.stringify(message.blocks)).toContain(`dev-sandbox (\`${OUTSIDER}\`)`);
+    expect(JSON.stringify([message.blocks, message.attachments])).toContain('dev-sandbox · ');
   });
 
   it('refuses a forged click on it in the worker, and calls nothing', async () => {
@@ -457,7 +459,8 @@ describe('accounts the stack may not act in', () => {
       accounts: { [MEMBER]: { name: 'prod-payments', dryRun: true, protectedPrincipals: [] } },
     });
     await bot.post(memberFinding);
-    expect(JSON.stringify((await bot.message(memberFinding.id)).blocks)).toContain(
+    const drawn = await bot.message(memberFinding.id);
+    expect(JSON.stringify([drawn.blocks, drawn.attachments])).toContain(
       '_Dry run only in this account_',
     );
     await bot.click(ALICE, memberFinding.id, 'remediate:disable-key');

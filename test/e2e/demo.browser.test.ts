@@ -54,7 +54,7 @@ describe('the demo in a browser', () => {
     );
     const summary = devAlice.locator('.attachment .bk-section');
     await expect(summary.textContent()).resolves.toMatch(
-      /^IAMUser dev-alice · key AKIA123456789EXAMPLE · 123456789012 · us-east-2From 203\.0\.113\.77 \(Sao Paulo, Brazil\) — .*Never seen from this network/,
+      /^IAMUser dev-alice · key AKIA123456789EXAMPLE · security-tooling · us-east-2From 203\.0\.113\.77 \(Sao Paulo, Brazil\) — .*Never seen from this network/,
     );
     await expect(devAlice.getByRole('button').allTextContents()).resolves.toEqual([
       'Archive',

@@ -386,10 +386,14 @@ export function renderFinding(finding: Finding, options: FindingMessageOptions):
     });
   }
   const seen = finding.service.count > 1 ? ` · seen ${finding.service.count} times` : '';
-  const [where, ...accountNotes] = accountLines(finding, options.account);
+  // The account by name when it has one (its id is in the Details reply), to stay on one line.
+  const account =
+    options.account?.name === undefined
+      ? code(finding.accountId, 20)
+      : prose(options.account.name, 60);
   const lines = [
-    `${resourceInOneLine(finding.resource)} · ${where ?? ''}${seen}`,
-    ...accountNotes,
+    `${resourceInOneLine(finding.resource)} · ${account} · ${code(finding.region, 30)}${seen}`,
+    ...(options.account?.dryRunOnly === true ? ['_Dry run only in this account_'] : []),
     remoteInOneLine(finding, options.score),
     descriptionInBrief(finding),
   ].filter((line): line is string => line !== undefined);
