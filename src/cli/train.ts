@@ -57,6 +57,7 @@ const HYPERPARAMETER_FLAGS = [
   'shuffled_negative_sampling_rate',
   'weight_decay',
   'num_ip_vectors',
+  'frequency_prior_weight',
   'seed',
 ] as const satisfies readonly (keyof Hyperparameters)[];
 

@@ -25,6 +25,11 @@ export const hyperparameterSchema = z.object({
   weight_decay: z.number().min(0).max(10),
   /** Hashed buckets shared by the /8, /16, /24 and /32 prefix embeddings. */
   num_ip_vectors: z.number().int().min(256).max(16_777_216),
+  /**
+   * Weight of the training counts' log likelihood ratio added to the dot product
+   * (frequencyPrior.ts); 0 scores with the embeddings alone. Files written before it read as 0.
+   */
+  frequency_prior_weight: z.number().min(0).max(10).default(0),
   /** Seed of every random choice in training: same data + same seed = same model, bit for bit. */
   seed: z.number().int().min(0).max(0xffffffff),
 });
@@ -46,6 +51,7 @@ const DEFAULT_HYPERPARAMETERS: Omit<Hyperparameters, 'num_entity_vectors'> = {
   shuffled_negative_sampling_rate: 2,
   weight_decay: 0,
   num_ip_vectors: 65_536,
+  frequency_prior_weight: 1,
   seed: 1,
 };
 

@@ -1,4 +1,5 @@
 import { hashString, mix32 } from './hash';
+import { FrequencyPrior, type FrequencyPriorParts } from './frequencyPrior';
 import { EntityHistory, type EntityHistoryParts } from './history';
 import type { Hyperparameters } from './hyperparameters';
 
@@ -34,6 +35,8 @@ export interface ModelParts {
   readonly metadata: ModelMetadata;
   /** Per-entity history, in `knownEntities` order; absent in models of format version 1. */
   readonly history?: EntityHistoryParts;
+  /** Training counts added to the dot product (frequencyPrior.ts); absent before version 3. */
+  readonly prior?: FrequencyPriorParts;
 }
 
 export function entityRow(entity: string, numEntityVectors: number): number {
@@ -87,9 +90,11 @@ export class IpInsightsModel {
   private readonly rows = new Uint32Array(IP_LEVELS);
   /** What each known entity did in training, when the model file has it. */
   readonly history: EntityHistory | undefined;
+  readonly prior: FrequencyPrior | undefined;
 
   constructor(readonly parts: ModelParts) {
     this.history = parts.history === undefined ? undefined : new EntityHistory(parts.history);
+    this.prior = parts.prior === undefined ? undefined : new FrequencyPrior(parts.prior);
   }
 
   get hyperparameters(): Hyperparameters {
@@ -109,8 +114,21 @@ export class IpInsightsModel {
     return binarySearch(this.parts.knownEntities, entityFingerprint(entity));
   }
 
-  /** Raw dot product for an entity and an IPv4 address given as a 32-bit number. */
+  /**
+   * The score of an entity and an IPv4 address given as a 32-bit number: the dot product plus,
+   * when the model keeps training counts, their log likelihood ratio (`frequency_prior_weight`
+   * times it). Higher = more usual.
+   */
   scoreIpv4(entity: string, ip: number): number {
+    const dot = this.dotProduct(entity, ip);
+    const prior = this.prior;
+    const weight = this.parts.hyperparameters.frequency_prior_weight;
+    if (prior === undefined || weight === 0) return dot;
+    return dot + weight * prior.score(entityFingerprint(entity), ip);
+  }
+
+  /** The learned part alone: the entity's embedding dotted with the IP's prefix embeddings. */
+  dotProduct(entity: string, ip: number): number {
     const { num_entity_vectors, num_ip_vectors, vector_dim } = this.parts.hyperparameters;
     ipRows(ip, num_ip_vectors, this.rows, 0);
     return dotProduct(

@@ -9,15 +9,18 @@ import { CodedError, ErrorCode } from '../shared/errors';
  * The model file: one self-describing binary container.
  *
  *   bytes 0..3   magic "IPIM"
- *   bytes 4..7   format version, uint32 little-endian (this build writes 2, reads 1 and 2)
+ *   bytes 4..7   format version, uint32 little-endian (this build writes 3, reads 1 to 3)
  *   bytes 8..11  header length N, uint32 little-endian
  *   N bytes      header, UTF-8 JSON: hyperparameters, metadata, section list
  *   padding      to a multiple of 4 bytes
  *   sections     little-endian arrays, back to back, in the header's order
  */
-export const MODEL_FORMAT_VERSION = 2;
-/** Version 1 files have no per-entity history: they still load, and read without it. */
-const READABLE_VERSIONS: readonly number[] = [1, 2];
+export const MODEL_FORMAT_VERSION = 3;
+/**
+ * Version 1 files have no per-entity history, version 2 no training counts (frequencyPrior.ts):
+ * they still load, and read without them.
+ */
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 const MAGIC = 'IPIM';
 const PREAMBLE_BYTES = 12;
 
@@ -39,6 +42,9 @@ const SECTIONS = [
   ['historyNetworkPrefixes', 'uint32'],
   ['historyNetworkCounts', 'uint32'],
   ['historyNetworkOther', 'uint32'],
+  // Version 3: the training counts added to the dot product.
+  ['priorKeys', 'uint32'],
+  ['priorCounts', 'uint32'],
 ] as const;
 const HISTORY_SECTIONS = SECTIONS.filter(([name]) => name.startsWith('history'));
 type SectionName = (typeof SECTIONS)[number][0];
@@ -70,7 +76,7 @@ function sectionArrays(
   model: IpInsightsModel,
 ): Partial<Record<SectionName, Float32Array | Uint32Array>> {
   const { parts } = model;
-  const history = parts.history;
+  const { history, prior } = parts;
   return {
     entityVectors: parts.entityVectors,
     ipVectors: parts.ipVectors,
@@ -87,6 +93,7 @@ function sectionArrays(
           historyNetworkCounts: history.networkCounts,
           historyNetworkOther: history.networkOther,
         }),
+    ...(prior === undefined ? {} : { priorKeys: prior.keys, priorCounts: prior.counts }),
   };
 }
 
@@ -128,7 +135,7 @@ export function decodeModel(bytes: Uint8Array): IpInsightsModel {
   const version = buffer.readUInt32LE(4);
   if (!READABLE_VERSIONS.includes(version)) {
     throw new ModelFormatError(
-      `model file format version ${version} is not supported (this build reads versions ${READABLE_VERSIONS.join(' and ')})`,
+      `model file format version ${version} is not supported (this build reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${String(READABLE_VERSIONS.at(-1))})`,
     );
   }
   const headerLength = buffer.readUInt32LE(8);
@@ -169,7 +176,29 @@ export function decodeModel(bytes: Uint8Array): IpInsightsModel {
     },
     metadata: header.metadata,
     ...historySections(arrays, knownEntities.length),
+    ...priorSections(arrays, header.metadata.trainingPairs),
   });
+}
+
+function priorSections(
+  arrays: ReadonlyMap<SectionName, Float32Array | Uint32Array>,
+  pairs: number,
+): Pick<ModelParts, 'prior'> {
+  const keys = arrays.get('priorKeys');
+  const counts = arrays.get('priorCounts');
+  if (keys === undefined && counts === undefined) return {};
+  if (!(keys instanceof Uint32Array)) throw missing('priorKeys');
+  if (!(counts instanceof Uint32Array)) throw missing('priorCounts');
+  // The table is probed with a mask: its length must be a power of two, the same for both.
+  if (
+    keys.length !== counts.length ||
+    keys.length === 0 ||
+    (keys.length & (keys.length - 1)) !== 0
+  ) {
+    throw new ModelFormatError('model file prior sections are not one power-of-two table');
+  }
+  if (!keys.includes(0)) throw new ModelFormatError('model file prior table has no empty slot');
+  return { prior: { keys, counts, pairs } };
 }
 
 function historySections(

@@ -1,5 +1,6 @@
 import { CALIBRATION_QUANTILES, quantiles } from './calibration';
 import type { Hyperparameters } from './hyperparameters';
+import { buildFrequencyPrior, type FrequencyPrior } from './frequencyPrior';
 import { buildEntityHistory } from './history';
 import {
   IP_LEVELS,
@@ -108,6 +109,11 @@ export function trainModel(set: TrainingSet, options: TrainingOptions): Training
   }
 
   const { entityVectors, ipVectors } = trainer;
+  const fingerprints = Uint32Array.from(set.entities, entityFingerprint);
+  const prior =
+    hp.frequency_prior_weight > 0
+      ? buildFrequencyPrior((pair) => fingerprints[set.entityOfPair[pair] ?? 0] ?? 0, set.ipOfPair)
+      : undefined;
   const partial = new IpInsightsModel({
     hyperparameters: hp,
     entityVectors,
@@ -121,29 +127,50 @@ export function trainModel(set: TrainingSet, options: TrainingOptions): Training
       finalLoss: epochLosses[epochLosses.length - 1] ?? Number.NaN,
     },
   });
+  const scores = pairScores(partial, set, fingerprints, prior?.exact);
   const model = new IpInsightsModel({
     ...partial.parts,
-    calibration: calibrationTable(partial, set, random),
-    history: historyOf(partial, set),
+    ...(prior === undefined ? {} : { prior: prior.compact.parts }),
+    calibration: calibrationTable(scores, set, random),
+    history: historyOf(partial, set, scores.ofPair),
   });
   return { model, epochLosses };
 }
 
-/** Every training pair scored by the trained model, grouped by entity (history.ts). */
-function historyOf(model: IpInsightsModel, set: TrainingSet) {
+/**
+ * How the finished model scores each training pair and a random address for a training entity.
+ * A training pair's own count is left out of the prior, so it scores as a new pair of the same
+ * kind would: otherwise every pair would look seen at least once, and a responder's new address
+ * from a familiar network would read rarer than the training pairs it is compared with.
+ */
+function pairScores(
+  model: IpInsightsModel,
+  set: TrainingSet,
+  fingerprints: Uint32Array,
+  prior: FrequencyPrior | undefined,
+) {
+  const weight = model.hyperparameters.frequency_prior_weight;
+  const score = (entityIndex: number, ip: number, leaveOut: 0 | 1) => {
+    const entity = set.entities[entityIndex] ?? '';
+    const dot = model.dotProduct(entity, ip);
+    if (prior === undefined) return dot;
+    return dot + weight * prior.score(fingerprints[entityIndex] ?? 0, ip, leaveOut);
+  };
+  const ofPair = new Float32Array(set.ipOfPair.length);
+  for (let i = 0; i < ofPair.length; i++) {
+    ofPair[i] = score(set.entityOfPair[i] ?? 0, set.ipOfPair[i] ?? 0, 1);
+  }
+  return { ofPair, ofRandomIp: (entityIndex: number, ip: number) => score(entityIndex, ip, 0) };
+}
+
+/** Every training pair's score, grouped by entity (history.ts). */
+function historyOf(model: IpInsightsModel, set: TrainingSet, scoreOfPair: Float32Array) {
   const known = model.parts.knownEntities;
   const slotOfEntity = Uint32Array.from(set.entities, (entity) =>
     Math.max(0, binarySearch(known, entityFingerprint(entity))),
   );
-  const pairs = set.ipOfPair.length;
-  const entityOfPair = new Uint32Array(pairs);
-  const scores = new Float32Array(pairs);
-  for (let i = 0; i < pairs; i++) {
-    const entityIndex = set.entityOfPair[i] ?? 0;
-    entityOfPair[i] = slotOfEntity[entityIndex] ?? 0;
-    scores[i] = model.scoreIpv4(set.entities[entityIndex] ?? '', set.ipOfPair[i] ?? 0);
-  }
-  return buildEntityHistory(known.length, entityOfPair, set.ipOfPair, scores);
+  const entityOfPair = Uint32Array.from(set.entityOfPair, (index) => slotOfEntity[index] ?? 0);
+  return buildEntityHistory(known.length, entityOfPair, set.ipOfPair, scoreOfPair);
 }
 
 /** The optimiser state and the two embedding tables; `step` is the allocation-free hot loop. */
@@ -243,16 +270,15 @@ function knownEntityFingerprints(entities: readonly string[]): Uint32Array {
 }
 
 /** Scores of sampled training pairs and of the same entities with random IPs, as quantiles. */
-function calibrationTable(model: IpInsightsModel, set: TrainingSet, random: Random) {
+function calibrationTable(scores: ReturnType<typeof pairScores>, set: TrainingSet, random: Random) {
   const pairs = set.ipOfPair.length;
   const sample = Math.min(CALIBRATION_SAMPLE, pairs);
   const normal = new Float32Array(sample);
   const randomScores = new Float32Array(sample);
   for (let i = 0; i < sample; i++) {
     const pair = sample === pairs ? i : randomInt(random, pairs);
-    const entity = set.entities[set.entityOfPair[pair] ?? 0] ?? '';
-    normal[i] = model.scoreIpv4(entity, set.ipOfPair[pair] ?? 0);
-    randomScores[i] = model.scoreIpv4(entity, random.nextUint32());
+    normal[i] = scores.ofPair[pair] ?? 0;
+    randomScores[i] = scores.ofRandomIp(set.entityOfPair[pair] ?? 0, random.nextUint32());
   }
   return {
     normal: quantiles(normal, CALIBRATION_QUANTILES),

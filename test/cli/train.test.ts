@@ -50,7 +50,7 @@ describe('train command', () => {
     expect(summary[1]).toBe(`entities      ${model.metadata.entityCount}`);
     expect(summary[2]).toMatch(/^epochs {8}3 \(loss \d\.\d{4} → \d\.\d{4}\)$/);
     expect(summary[3]).toBe('time          0.3 s reading, 0.3 s training');
-    expect(summary[4]).toMatch(/^model {9}model\.ipim \(\d+\.\d MB, format v2\)$/);
+    expect(summary[4]).toMatch(/^model {9}model\.ipim \(\d+\.\d MB, format v3\)$/);
     expect(io.err()).toBe('');
   });
 

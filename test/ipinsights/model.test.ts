@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EmbeddedScorer } from '../../src/ipinsights/embeddedScorer';
 import { resolveHyperparameters } from '../../src/ipinsights/hyperparameters';
 import { ipv4ToNumber } from '../../src/ipinsights/ip';
-import { IpInsightsModel } from '../../src/ipinsights/model';
+import { IpInsightsModel, entityFingerprint } from '../../src/ipinsights/model';
 import { decodeModel, encodeModel, ModelFormatError } from '../../src/ipinsights/modelFile';
 import { loadModel, ModelNotFoundError, saveModel } from '../../src/ipinsights/modelStore';
 import { seededRandom } from '../../src/ipinsights/random';
@@ -46,8 +46,9 @@ describe('trained model', () => {
       { entity: 'alice-2', ip: '172.20.200.7' },
     ]);
     expect(scoreOf(familiar)).toBeGreaterThan(scoreOf(foreign));
-    expect(scoreOf(familiar)).toBeGreaterThan(0);
-    expect(scoreOf(foreign)).toBeLessThan(0);
+    // The learned part alone says so by its sign, as SageMaker's dot product does.
+    expect(model.dotProduct('alice-2', ipv4ToNumber('10.1.200.7'))).toBeGreaterThan(0);
+    expect(model.dotProduct('alice-2', ipv4ToNumber('172.20.200.7'))).toBeLessThan(0);
   });
 
   it('calibrates: a familiar pair is typical, a foreign one beyond almost all normal activity', async () => {
@@ -133,6 +134,27 @@ describe('trained model', () => {
   });
 });
 
+/**
+ * The model as an older build wrote it: that version number, and a header without the
+ * hyperparameters added since (frequency_prior_weight came with version 3).
+ */
+function asVersion(model: IpInsightsModel, version: 1 | 2): Buffer {
+  const bytes = Buffer.from(encodeModel(model));
+  const headerLength = bytes.readUInt32LE(8);
+  const header = JSON.parse(bytes.toString('utf8', 12, 12 + headerLength)) as {
+    hyperparameters: Record<string, unknown>;
+  };
+  delete header.hyperparameters.frequency_prior_weight;
+  const text = Buffer.from(JSON.stringify(header));
+  const padded = Buffer.alloc(Math.ceil((12 + text.length) / 4) * 4 - 12, ' ');
+  text.copy(padded);
+  const sections = bytes.subarray(Math.ceil((12 + headerLength) / 4) * 4);
+  const out = Buffer.concat([bytes.subarray(0, 12), padded, sections]);
+  out.writeUInt32LE(version, 4);
+  out.writeUInt32LE(padded.length, 8);
+  return out;
+}
+
 describe('model file', () => {
   const { model } = train();
   const probes = [
@@ -153,16 +175,36 @@ describe('model file', () => {
     expect(loaded.hyperparameters).toEqual(model.hyperparameters);
   });
 
+  it('keeps the training counts: the score is the dot product plus their log likelihood ratio', () => {
+    const decoded = decodeModel(encodeModel(model));
+    const address = ipv4ToNumber('10.1.3.4');
+    expect(decoded.prior?.entries).toBe(model.prior?.entries);
+    expect(decoded.scoreIpv4('alice-1', address)).toBe(model.scoreIpv4('alice-1', address));
+    expect(model.scoreIpv4('alice-1', address)).toBeCloseTo(
+      model.dotProduct('alice-1', address) +
+        (model.prior?.score(entityFingerprint('alice-1'), address) ?? Number.NaN),
+      5,
+    );
+  });
+
+  it('reads a version 2 file (no training counts): the dot product alone, with its history', () => {
+    const { prior: _prior, ...v2Parts } = model.parts;
+    const decoded = decodeModel(asVersion(new IpInsightsModel(v2Parts), 2));
+    expect(decoded.prior).toBeUndefined();
+    expect(decoded.hyperparameters.frequency_prior_weight).toBe(0);
+    expect(decoded.history).toBeDefined();
+    const address = ipv4ToNumber('10.1.3.4');
+    expect(decoded.scoreIpv4('alice-2', address)).toBe(model.dotProduct('alice-2', address));
+  });
+
   it('reads a version 1 file (no history): scores alike, readings from the account alone', () => {
-    const { history: _history, ...v1Parts } = model.parts;
-    const v1 = Buffer.from(encodeModel(new IpInsightsModel(v1Parts)));
-    v1.writeUInt32LE(1, 4);
-    const decoded = decodeModel(v1);
+    const { history: _history, prior: _prior, ...v1Parts } = model.parts;
+    const decoded = decodeModel(asVersion(new IpInsightsModel(v1Parts), 1));
     expect(decoded.history).toBeUndefined();
     const result = new EmbeddedScorer(decoded).scoreOne({ entity: 'alice-2', ip: '10.1.3.4' });
     expect(result).toEqual({
       kind: 'scored',
-      score: model.scoreIpv4('alice-2', ipv4ToNumber('10.1.3.4')),
+      score: model.dotProduct('alice-2', ipv4ToNumber('10.1.3.4')),
       calibration: {
         unusualVsNormal: expect.any(Number) as number,
         unusualVsRandom: expect.any(Number) as number,
@@ -186,7 +228,7 @@ describe('model file', () => {
     bytes.writeUInt32LE(7, 4);
     expect(() => decodeModel(bytes)).toThrow(
       new ModelFormatError(
-        'model file format version 7 is not supported (this build reads versions 1 and 2)',
+        'model file format version 7 is not supported (this build reads versions 1, 2 and 3)',
       ),
     );
   });
@@ -202,6 +244,19 @@ describe('model file', () => {
     expect(() => decodeModel(bytes.subarray(0, bytes.length - 8))).toThrow(
       'model file is truncated',
     );
+  });
+
+  it('rejects a training-count table it could not probe', () => {
+    const prior = model.prior?.parts;
+    if (prior === undefined) throw new Error('the model has no prior');
+    const full = { ...prior, keys: prior.keys.map((key) => key || 2) };
+    expect(() =>
+      decodeModel(encodeModel(new IpInsightsModel({ ...model.parts, prior: full }))),
+    ).toThrow('model file prior table has no empty slot');
+    const odd = { ...prior, keys: prior.keys.subarray(1), counts: prior.counts.subarray(1) };
+    expect(() =>
+      decodeModel(encodeModel(new IpInsightsModel({ ...model.parts, prior: odd }))),
+    ).toThrow('model file prior sections are not one power-of-two table');
   });
 
   it('says which model is missing', async () => {
