@@ -16,8 +16,7 @@ import { mix32 } from './hash';
  * everyone's exact addresses. Weights chosen on the bench's harder generator (bench/).
  */
 
-/** Prefix lengths counted per entity, and their weights in p_entity. */
-const ENTITY_LEVELS = [32, 24, 16, 8] as const;
+/** Weights of the entity's /32, /24, /16 and /8 counts in p_entity. */
 const ENTITY_WEIGHTS = [1, 0.3, 0.1, 0.03] as const;
 const NETWORK_WEIGHTS = { 16: 1, 8: 0.3 } as const;
 /** Share of an entity's activity assumed to go to networks it was never seen from (travel). */
@@ -40,19 +39,23 @@ const SLOT_SEED = 0xa54ff53a;
 
 /** Fine levels (exact addresses, /24s) are the ones thinned; their keys are odd, all others even. */
 const FINE_LEVELS: readonly boolean[] = [false, true, true, false, false, true, false, false];
+const LEVEL_MIX = FINE_LEVELS.map((_, level) => Math.imul(level + 1, 0x01000193));
 
-function keyOf(entity: number, level: number, prefix: number): number {
-  const hash = mix32(
-    mix32((prefix ^ KEY_SEED) >>> 0) ^
-      Math.imul(entity ^ GLOBAL_ENTITY, 0x9e3779b1) ^
-      Math.imul(level + 1, 0x01000193),
-  );
-  const key = ((hash & ~1) | (FINE_LEVELS[level] === true ? 1 : 0)) >>> 0;
-  return key === 0 ? 2 : key;
+/** A key is mixed from three parts, so scoring mixes each prefix and the entity only once. */
+function prefixMix(prefix: number): number {
+  return mix32((prefix ^ KEY_SEED) >>> 0);
 }
 
-function prefixOf(ip: number, bits: number): number {
-  return bits === 32 ? ip : Math.floor(ip / 2 ** (32 - bits));
+function entityMix(entity: number): number {
+  return Math.imul(entity ^ GLOBAL_ENTITY, 0x9e3779b1);
+}
+
+const EVERYONE = entityMix(0);
+
+function keyFrom(prefix: number, entity: number, level: number): number {
+  const hash = mix32(prefix ^ entity ^ (LEVEL_MIX[level] ?? 0));
+  const key = ((hash & ~1) | (FINE_LEVELS[level] === true ? 1 : 0)) >>> 0;
+  return key === 0 ? 2 : key;
 }
 
 /** Open addressing over two typed arrays: a 32-bit key (0 = empty) and its count. */
@@ -147,24 +150,28 @@ export class FrequencyPrior {
    */
   score(entity: number, ip: number, leaveOut: 0 | 1 = 0): number {
     const table = this.table;
-    const total = table.get(keyOf(entity, TOTAL, 0)) - leaveOut;
-    const pairs = this.parts.pairs - leaveOut;
+    const e = entityMix(entity);
+    const m32 = prefixMix(ip);
+    const m24 = prefixMix(Math.floor(ip / 256));
+    const m16 = prefixMix(Math.floor(ip / 65_536));
+    const m8 = prefixMix(Math.floor(ip / 16_777_216));
+    const total = table.get(keyFrom(prefixMix(0), e, TOTAL)) - leaveOut;
     let own = 0;
     if (total > 0) {
-      for (let l = 0; l < ENTITY_LEVELS.length; l++) {
-        const bits = ENTITY_LEVELS[l] ?? 32;
-        const count = fine(bits, table.get(keyOf(entity, 1 + l, prefixOf(ip, bits))) - leaveOut);
-        own += ((ENTITY_WEIGHTS[l] ?? 0) * count) / 2 ** (32 - bits);
-      }
-      own /= total * ENTITY_WEIGHT_SUM;
+      own =
+        (ENTITY_WEIGHTS[0] * fine(table.get(keyFrom(m32, e, 1)) - leaveOut) +
+          (ENTITY_WEIGHTS[1] * fine(table.get(keyFrom(m24, e, 2)) - leaveOut)) / 2 ** 8 +
+          (ENTITY_WEIGHTS[2] * Math.max(0, table.get(keyFrom(m16, e, 3)) - leaveOut)) / 2 ** 16 +
+          (ENTITY_WEIGHTS[3] * Math.max(0, table.get(keyFrom(m8, e, 4)) - leaveOut)) / 2 ** 24) /
+        (total * ENTITY_WEIGHT_SUM);
     }
-    const everyone = (bits: number, level: number) =>
-      pairs > 0 ? table.get(keyOf(0, level, prefixOf(ip, bits))) - leaveOut : 0;
-    const addresses = fine(32, everyone(32, 5)) / Math.max(1, pairs);
+    const pairs = Math.max(1, this.parts.pairs - leaveOut);
+    const addresses = fine(table.get(keyFrom(m32, EVERYONE, 5)) - leaveOut) / pairs;
     const networks =
-      (NETWORK_WEIGHTS[16] * everyone(16, 6)) / 2 ** 16 +
-      (NETWORK_WEIGHTS[8] * everyone(8, 7)) / 2 ** 24;
-    const popularity = networks / (Math.max(1, pairs) * NETWORK_WEIGHT_SUM);
+      (NETWORK_WEIGHTS[16] * Math.max(0, table.get(keyFrom(m16, EVERYONE, 6)) - leaveOut)) /
+        2 ** 16 +
+      (NETWORK_WEIGHTS[8] * Math.max(0, table.get(keyFrom(m8, EVERYONE, 7)) - leaveOut)) / 2 ** 24;
+    const popularity = networks / (pairs * NETWORK_WEIGHT_SUM);
     return (
       Math.log((1 - TRAVEL_SHARE) * own + TRAVEL_SHARE * popularity + FLOOR) -
       Math.log(addresses + popularity + UNIFORM)
@@ -180,9 +187,9 @@ export class FrequencyPrior {
 const ENTITY_WEIGHT_SUM = ENTITY_WEIGHTS.reduce((sum, w) => sum + w, 0);
 const NETWORK_WEIGHT_SUM = NETWORK_WEIGHTS[16] + NETWORK_WEIGHTS[8];
 
-/** Counts at the fine levels below MIN_FINE_COUNT read as 0, stored or not. */
-function fine(bits: number, count: number): number {
-  return bits >= 24 && count < MIN_FINE_COUNT ? 0 : Math.max(0, count);
+/** Counts of exact addresses and /24s below MIN_FINE_COUNT read as 0, stored or not. */
+function fine(count: number): number {
+  return count < MIN_FINE_COUNT ? 0 : count;
 }
 
 /**
@@ -196,17 +203,21 @@ export function buildFrequencyPrior(
 ): { readonly exact: FrequencyPrior; readonly compact: FrequencyPrior } {
   const pairs = ipOfPair.length;
   const table = CountTable.withRoom(1024);
+  const totalMix = prefixMix(0);
   for (let i = 0; i < pairs; i++) {
-    const entity = entityFingerprintOfPair(i);
+    const e = entityMix(entityFingerprintOfPair(i));
     const ip = ipOfPair[i] ?? 0;
-    table.add(keyOf(entity, TOTAL, 0));
-    for (let l = 0; l < ENTITY_LEVELS.length; l++) {
-      const bits = ENTITY_LEVELS[l] ?? 32;
-      table.add(keyOf(entity, 1 + l, prefixOf(ip, bits)));
-    }
-    table.add(keyOf(0, 5, ip));
-    table.add(keyOf(0, 6, prefixOf(ip, 16)));
-    table.add(keyOf(0, 7, prefixOf(ip, 8)));
+    const m32 = prefixMix(ip);
+    const m16 = prefixMix(Math.floor(ip / 65_536));
+    const m8 = prefixMix(Math.floor(ip / 16_777_216));
+    table.add(keyFrom(totalMix, e, TOTAL));
+    table.add(keyFrom(m32, e, 1));
+    table.add(keyFrom(prefixMix(Math.floor(ip / 256)), e, 2));
+    table.add(keyFrom(m16, e, 3));
+    table.add(keyFrom(m8, e, 4));
+    table.add(keyFrom(m32, EVERYONE, 5));
+    table.add(keyFrom(m16, EVERYONE, 6));
+    table.add(keyFrom(m8, EVERYONE, 7));
   }
   const { keys, counts } = table;
   const keep = (i: number) => {
