@@ -32,6 +32,9 @@ import { formatNumber, type BenchRow } from './table';
  */
 const SEED = 2026;
 
+/** The defaults of format v2: no training counts, a larger step. */
+const BEFORE_COUNTS: Partial<Hyperparameters> = { frequency_prior_weight: 0, learning_rate: 0.1 };
+
 interface PairSet {
   readonly entities: readonly string[];
   readonly ips: Uint32Array;
@@ -191,6 +194,9 @@ export async function ipinsightsBench(options: { readonly quick: boolean }): Pro
     harder.randomRoutedIp,
   );
   const pairs = harder.train.ipOfPair.length;
+  // The defaults before the training counts (format v2), on the same data in the same run.
+  const before = timedTraining(harder.train, BEFORE_COUNTS);
+  const beforeScores = separation(pairOf(before.model), harder.test, known, harder.randomRoutedIp);
 
   // 2. AWS's tutorial benchmark, on a fresh draw.
   const tutorial = generateTutorialData(
@@ -221,6 +227,10 @@ export async function ipinsightsBench(options: { readonly quick: boolean }): Pro
   const usersInOne = separation(pairOf(together), harder.test, known, routed);
 
   const scoring = await scoringThroughput(model, harder.test);
+  const beforeScoring = await scoringThroughput(before.model, harder.test);
+  const perMillion = (run: { cpuSeconds: number }) => (run.cpuSeconds * 1e6) / pairs;
+  const trainingRatio = perMillion(trained) / perMillion(before);
+  const scoringRatio = beforeScoring.apiRate / scoring.apiRate;
   const trail = await cloudTrailThroughput(options.quick);
   const modelBytes = encodeModel(model).length;
   const priorBytes = (model.prior?.parts.keys.byteLength ?? 0) * 2;
@@ -265,6 +275,16 @@ export async function ipinsightsBench(options: { readonly quick: boolean }): Pro
     },
     { ...trainingTime(trained, pairs), metric: 'training time (harder, 1 thread)' },
     {
+      metric: 'v2 defaults (no training counts, learning_rate 0.1): AUC uniform · shuffled',
+      value: `${formatNumber(beforeScores.uniform, 4)} · ${formatNumber(beforeScores.shuffled, 4)}`,
+    },
+    {
+      metric: 'training CPU per 1M pairs: these defaults · v2 defaults (ratio)',
+      value: `${formatNumber(perMillion(trained), 1)} s · ${formatNumber(perMillion(before), 1)} s (${formatNumber(trainingRatio, 2)}x)`,
+      target: '<= 1.5x',
+      ok: trainingRatio <= 1.5,
+    },
+    {
       metric: 'tutorial: login events, training pairs, users',
       value: `${formatNumber(tutorial.events)}, ${formatNumber(tutorialPairs)}, ${formatNumber(tutorial.train.entities.length)}`,
     },
@@ -293,6 +313,12 @@ export async function ipinsightsBench(options: { readonly quick: boolean }): Pro
       value: formatNumber(scoring.apiRate),
       target: '>= 100,000',
       ok: scoring.apiRate >= 100_000,
+    },
+    {
+      metric: 'scoring time per tuple, Scorer API: these defaults / v2 defaults',
+      value: `${formatNumber(scoringRatio, 2)}x (v2: ${formatNumber(beforeScoring.apiRate)} tuples/s)`,
+      target: '<= 1.5x',
+      ok: scoringRatio <= 1.5,
     },
     {
       metric: 'scoring throughput, score CLI CSV (tuples/s)',
