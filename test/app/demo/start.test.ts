@@ -191,26 +191,31 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
     );
     const posted = (accountId: string) =>
       demo.samples.filter((s) => s.finding.accountId === accountId && s.outcome.kind === 'posted');
+    // The compact message: its body (and buttons) in the attachment beside the severity bar.
+    const drawn = (findingId: string) => {
+      const message = messageFor(demo, findingId);
+      return JSON.stringify([message?.blocks, message?.attachments]);
+    };
     for (const { finding } of posted(DEMO_PRODUCTION)) {
-      const blocks = JSON.stringify(messageFor(demo, finding.id)?.blocks);
-      expect(blocks).toContain(`prod-payments (\`${DEMO_PRODUCTION}\`) · \`${finding.region}\``);
-      expect(blocks).toContain('_Dry run only in this account_');
+      const shown = drawn(finding.id);
+      expect(shown).toContain(`prod-payments · \`${finding.region}\``);
+      expect(shown).toContain('_Dry run only in this account_');
     }
     expect(posted(DEMO_SANDBOX).length).toBeGreaterThan(0);
     for (const { finding } of posted(DEMO_SANDBOX)) {
-      const message = messageFor(demo, finding.id);
-      const blocks = JSON.stringify(message?.blocks);
-      expect(blocks).toContain(`dev-sandbox (\`${DEMO_SANDBOX}\`)`);
-      expect(blocks).toContain(
+      const shown = drawn(finding.id);
+      expect(shown).toContain('dev-sandbox · ');
+      expect(shown).toContain(
         `:lock: Read-only: account ${DEMO_SANDBOX} is not in the accounts file's allow-list`,
       );
-      // Paging stays; remediation does not.
-      expect(actionIdsOf(message?.blocks).filter((id) => !id.startsWith('page:'))).toEqual([]);
+      // Paging and Details stay; remediation does not.
+      expect(actionIdsOf(JSON.parse(shown)).filter((id) => id.startsWith('remediate:'))).toEqual(
+        [],
+      );
     }
     const admin = posted(DEMO_ADMIN)[0]?.finding;
-    expect(JSON.stringify(messageFor(demo, admin?.id ?? '')?.blocks)).toContain(
-      `security-tooling (\`${DEMO_ADMIN}\`)`,
-    );
+    expect(actionIdsOf(JSON.parse(drawn(admin?.id ?? '')))).toContain('remediate:archive');
+    expect(drawn(admin?.id ?? '')).toContain('security-tooling · ');
   });
 
   it('lists by account and region, counts by account, and shows where findings came from in status', async () => {
