@@ -53,6 +53,24 @@ export type IpInsightsConfig =
   | { readonly kind: 'model'; readonly location: string }
   | { readonly kind: 'endpoint'; readonly endpointName: string };
 
+/** The canary (`src/health/`): where it looks, what it asks for, how long it waits. */
+export interface CanaryConfig {
+  /** The stack's own region first (AWS_REGION), then CANARY_REGIONS; empty off AWS without them. */
+  readonly regions: readonly string[];
+  readonly findingType: string;
+  readonly delayMs: number;
+  /** The stack's EventBridge rule for GuardDuty findings, in its own region. */
+  readonly findingsRule: string;
+  /** The rule that forwards findings home in every other region (region-forwarder.yaml). */
+  readonly forwarderRule: string;
+  readonly modelMaxAgeDays: number;
+  readonly deadLetterQueues: readonly { readonly name: string; readonly url: string }[];
+  /** Lambda: the canary function `/guardduty status --check` starts. */
+  readonly functionName?: string;
+  /** The metric's Stack dimension. */
+  readonly stackName?: string;
+}
+
 export interface Config {
   readonly slack: {
     readonly signingSecret: string;
@@ -84,6 +102,7 @@ export interface Config {
   readonly workerFunctionName?: string;
   /** Lambda: the digest function `/guardduty digest` is handed to. */
   readonly digestFunctionName?: string;
+  readonly canary: CanaryConfig;
 }
 
 /** Which parts a command needs; everything else may be absent. */
@@ -96,6 +115,32 @@ const list = (value: string | undefined) =>
     .filter((s) => s !== '');
 
 const SLACK_ID = /^[UWS][A-Z0-9]{2,}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** The canary's finding type is also a GuardDuty filter value: letters, digits and `:/._-!&`. */
+export const DEFAULT_CANARY_FINDING_TYPE = 'UnauthorizedAccess:EC2/RDPBruteForce';
+export const DEFAULT_FORWARDER_RULE = 'guardduty-chatops-forwarder';
+export const DEFAULT_FINDINGS_RULE = 'guardduty-chatops-findings';
+
+/** The canary's settings when none are given: for the demo and tests, which name their regions. */
+export function canaryDefaults(regions: readonly string[]): CanaryConfig {
+  return {
+    regions,
+    findingType: DEFAULT_CANARY_FINDING_TYPE,
+    delayMs: 10 * 60_000,
+    findingsRule: DEFAULT_FINDINGS_RULE,
+    forwarderRule: DEFAULT_FORWARDER_RULE,
+    modelMaxAgeDays: 30,
+    deadLetterQueues: [],
+  };
+}
+
+/** `name=https://sqs…` pairs, comma-separated. */
+const namedQueues = (value: string | undefined) =>
+  list(value).map((pair) => {
+    const at = pair.indexOf('=');
+    return { name: pair.slice(0, at), url: pair.slice(at + 1) };
+  });
 
 /** Slack's signing secrets have 32 characters; anything shorter is a typo or a test value. */
 const MIN_SIGNING_SECRET_LENGTH = 32;
@@ -209,6 +254,59 @@ const EnvSchema = z.object({
     .regex(/^[a-zA-Z0-9_.\-/]{1,2048}$/, 'must be an SSM parameter name')
     .optional(),
   AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
+  AWS_REGION: z.string().regex(REGION, 'must be an AWS region name').optional(),
+  HEALTH_TABLE: z.string().min(3).default(DEFAULT_TABLE_NAMES.health),
+  CANARY_REGIONS: z
+    .string()
+    .optional()
+    .transform(list)
+    .refine((regions) => regions.every((region) => REGION.test(region)), {
+      error: 'must be comma-separated AWS region names (eu-west-1,us-east-1)',
+    }),
+  CANARY_FINDING_TYPE: z
+    .string()
+    .regex(/^[A-Za-z0-9:/._&!-]{3,50}$/, 'must be a GuardDuty finding type')
+    .default(DEFAULT_CANARY_FINDING_TYPE),
+  CANARY_DELAY_MINUTES: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be whole minutes')
+    .min(1, 'must be between 1 and 13 (the canary function runs at most 15 minutes)')
+    .max(13, 'must be between 1 and 13 (the canary function runs at most 15 minutes)')
+    .default(10),
+  FINDINGS_RULE: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be an EventBridge rule name')
+    .default(DEFAULT_FINDINGS_RULE),
+  FORWARDER_RULE: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be an EventBridge rule name')
+    .default(DEFAULT_FORWARDER_RULE),
+  MODEL_MAX_AGE_DAYS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be whole days')
+    .min(1, 'must be at least 1')
+    .max(3650, 'must be at most 3650')
+    .default(30),
+  DEAD_LETTER_QUEUES: z
+    .string()
+    .optional()
+    .transform(namedQueues)
+    .refine(
+      (queues) =>
+        queues.every(
+          (q) =>
+            /^[a-z-]{1,40}$/.test(q.name) &&
+            /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[\w-]{1,80}$/.test(q.url),
+        ),
+      {
+        error: 'must be comma-separated name=https://sqs.REGION.amazonaws.com/ACCOUNT/QUEUE pairs',
+      },
+    ),
+  CANARY_FUNCTION_NAME: z.string().min(1).optional(),
+  STACK_NAME: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a stack name')
+    .optional(),
 });
 
 const NEEDS: Readonly<Record<ConfigNeed, readonly [keyof z.infer<typeof EnvSchema>, string][]>> = {
@@ -276,6 +374,7 @@ export function loadConfig(
     findings: e.FINDINGS_TABLE,
     audit: e.AUDIT_TABLE,
     idempotency: e.IDEMPOTENCY_TABLE,
+    health: e.HEALTH_TABLE,
   };
   const storeSetting =
     e.STORE ?? (e.AWS_LAMBDA_FUNCTION_NAME === undefined ? 'local:.local/store' : 'dynamodb');
@@ -333,5 +432,18 @@ export function loadConfig(
     },
     ...(e.WORKER_FUNCTION_NAME === undefined ? {} : { workerFunctionName: e.WORKER_FUNCTION_NAME }),
     ...(e.DIGEST_FUNCTION_NAME === undefined ? {} : { digestFunctionName: e.DIGEST_FUNCTION_NAME }),
+    canary: {
+      regions: [
+        ...new Set([...(e.AWS_REGION === undefined ? [] : [e.AWS_REGION]), ...e.CANARY_REGIONS]),
+      ],
+      findingType: e.CANARY_FINDING_TYPE,
+      delayMs: e.CANARY_DELAY_MINUTES * 60_000,
+      findingsRule: e.FINDINGS_RULE,
+      forwarderRule: e.FORWARDER_RULE,
+      modelMaxAgeDays: e.MODEL_MAX_AGE_DAYS,
+      deadLetterQueues: e.DEAD_LETTER_QUEUES,
+      ...(e.CANARY_FUNCTION_NAME === undefined ? {} : { functionName: e.CANARY_FUNCTION_NAME }),
+      ...(e.STACK_NAME === undefined ? {} : { stackName: e.STACK_NAME }),
+    },
   };
 }

@@ -182,6 +182,9 @@ function resourceValue(stack: Stack, id: string, attribute?: string): string {
     case 'AWS::SSM::Parameter':
       // Ref is the parameter's name.
       return text(evaluate(stack, resource.Properties?.Name ?? physical));
+    // Ref is the rule's name.
+    case 'AWS::Events::Rule':
+      return physical;
     case 'AWS::Events::Rule.Arn':
       return arn(stack, 'events', `rule/${physical}`);
     // Bucket names are lower case, at most 63 characters.

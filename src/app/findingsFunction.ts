@@ -14,11 +14,15 @@ import { scorerFromConfig } from './scorer';
 import { openDynamoStore } from './store';
 import { burstGroups, findingRecords } from './findingRecordWriter';
 import { createQueuedFindingsHandler } from './queuedFindings';
+import { canarySampleIntake } from './canarySamples';
 import { withSlackSecrets } from '../aws/slackSecrets';
 import { queuedPaging } from './queuedPaging';
 
 export type FindingsResult =
-  PublishOutcome | { readonly kind: 'rejected'; readonly reason: string };
+  | PublishOutcome
+  | { readonly kind: 'rejected'; readonly reason: string }
+  /** The canary's own sample: its arrival recorded, nothing posted. */
+  | { readonly kind: 'canary-sample'; readonly runId: string; readonly latencyMs: number };
 
 /**
  * One EventBridge event, invoked directly (an operator replaying a finding with `aws lambda
@@ -45,7 +49,12 @@ export function createFindingsHandler(
     }
     let outcome;
     try {
-      outcome = await (await pipeline()).publisher.publish(finding);
+      const parts = await pipeline();
+      const sample = await parts.samples?.receive(finding);
+      if (sample?.kind === 'canary') {
+        return { kind: 'canary-sample', runId: sample.runId, latencyMs: sample.latencyMs };
+      }
+      outcome = await parts.publisher.publish(finding);
     } catch (error) {
       // Lambda retries the event, then sends it to the dead-letter queue: say which finding.
       log.error('finding not processed; the event will be retried', {
@@ -92,6 +101,7 @@ export function findingsFunction() {
       pace: { now: Date.now, sleep },
       bursts: burstGroups(store),
       accounts: accountGate(config, await loadAccountsPolicy(config), log),
+      samples: canarySampleIntake(store, () => new Date(), log),
     });
     recorder = seenFindingsRecorder(organizationActivity(store), built.clock, log);
     return built;

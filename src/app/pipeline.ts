@@ -9,6 +9,7 @@ import { createRemediationDecorator } from '../bot/interactions/decorator';
 import { createSlackClient, WebApiChannelMessages } from '../bot/slackClient';
 import type { AccountGate } from '../actions/accounts/gate';
 import type { Config } from '../config';
+import type { CanarySampleIntake } from '../health/sampleIntake';
 import type { Scorer } from '../ipinsights/scorer';
 import type { Log } from '../shared/log';
 import { routeFinding } from '../routing/match';
@@ -47,6 +48,8 @@ export interface Pipeline {
   /** The organisation's accounts (names, who may be acted in), when configured. */
   readonly accounts?: AccountGate;
   readonly clock: () => Date;
+  /** Where findings come in (EventBridge): the canary's samples stop here, the rest are published. */
+  readonly samples?: CanarySampleIntake;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,11 @@ export interface PipelineOptions {
   readonly pace?: { readonly now: () => number; readonly sleep: (ms: number) => Promise<void> };
   /** The bursts' counters (`burstGroups(store)`): `publishMany` threads bursts. Default: never. */
   readonly bursts?: BurstGroupRepository;
+  /**
+   * The canary's sample recognition (`canarySampleIntake(store, …)`), where findings arrive from
+   * EventBridge: the findings function, the demo's event bus.
+   */
+  readonly samples?: CanarySampleIntake;
 }
 
 /** Slack's limit on posting: about one message per second per channel. */
@@ -160,6 +168,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     routes,
     ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
     clock,
+    ...(options.samples === undefined ? {} : { samples: options.samples }),
     close: () => store.close(),
   };
   if (paging === undefined) return pipeline;

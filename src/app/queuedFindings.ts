@@ -66,14 +66,35 @@ export function createQueuedFindingsHandler(
         if (newer(finding, queued.finding)) byId.set(finding.id, { ...queued, finding });
       }
     }
-    const queued = [...byId.values()];
-    const { publisher } = await pipeline();
+    const { publisher, samples } = await pipeline();
+    const failures: string[] = [];
+    // The canary's own samples are recorded, never published.
+    const queued: Queued[] = [];
+    for (const item of byId.values()) {
+      try {
+        const sample = await samples?.receive(item.finding);
+        if (sample?.kind === 'canary') {
+          log.info('canary sample recorded', {
+            findingId: item.finding.id,
+            runId: sample.runId,
+            latencyMs: sample.latencyMs,
+          });
+          continue;
+        }
+        queued.push(item);
+      } catch (error) {
+        failures.push(...item.messageIds);
+        log.error('canary sample check failed; its message is received again', {
+          findingId: item.finding.id,
+          error: errorMessage(error),
+        });
+      }
+    }
     const remaining = options.remainingMs;
     const outcomes: readonly BatchOutcome[] = await publisher.publishMany(
       queued.map((q) => q.finding),
       remaining === undefined ? {} : { stop: () => remaining() < reserveMs },
     );
-    const failures: string[] = [];
     for (const [i, outcome] of outcomes.entries()) {
       const { finding, messageIds } = queued[i] ?? { finding: undefined, messageIds: [] };
       if (outcome.kind === 'failed') {

@@ -4,3 +4,4 @@ export * from './severity';
 export * from './tuples';
 export * from './console';
 export * from './typePattern';
+export * from './sample';

@@ -17,6 +17,11 @@ export interface ModelMetadata {
   readonly trainingPairs: number;
   readonly entityCount: number;
   readonly finalLoss: number;
+  /** A scheduled retraining's window of CloudTrail days (ISO dates), and where it read them. */
+  readonly window?: { readonly from: string; readonly to: string };
+  readonly source?: string;
+  /** AUC on the held-out slice of the data it was trained on (the retraining quality gate). */
+  readonly heldOutAuc?: number;
 }
 
 /** Sorted score quantiles of training pairs and random-IP pairs, for percentiles (calibration.ts). */

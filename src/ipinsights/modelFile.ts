@@ -2,7 +2,7 @@ import { endianness } from 'node:os';
 import * as z from 'zod';
 import { hyperparameterSchema } from './hyperparameters';
 import { HISTORY_PROBABILITIES } from './history';
-import { IP_PREFIX_LENGTHS, IpInsightsModel, type ModelParts } from './model';
+import { IP_PREFIX_LENGTHS, IpInsightsModel, type ModelMetadata, type ModelParts } from './model';
 import { CodedError, ErrorCode } from '../shared/errors';
 
 /**
@@ -57,6 +57,10 @@ const headerSchema = z.object({
     trainingPairs: z.number().int().nonnegative(),
     entityCount: z.number().int().nonnegative(),
     finalLoss: z.number(),
+    // Written by a scheduled retraining: the window it read, and its AUC on a held-out slice.
+    window: z.object({ from: z.string(), to: z.string() }).optional(),
+    source: z.string().max(2048).optional(),
+    heldOutAuc: z.number().optional(),
   }),
   sections: z.array(
     z.object({
@@ -126,9 +130,13 @@ export function encodeModel(model: IpInsightsModel): Uint8Array {
   return out;
 }
 
-export function decodeModel(bytes: Uint8Array): IpInsightsModel {
-  assertLittleEndianHost();
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Enough of a model file's start to hold its header: what a freshness check reads. */
+export const MODEL_HEADER_BYTES = 64 * 1024;
+
+function readHeader(buffer: Buffer): {
+  readonly header: z.infer<typeof headerSchema>;
+  readonly headerLength: number;
+} {
   if (buffer.length < PREAMBLE_BYTES || buffer.toString('latin1', 0, 4) !== MAGIC) {
     throw new ModelFormatError('not an IP Insights model file (no "IPIM" header)');
   }
@@ -143,6 +151,18 @@ export function decodeModel(bytes: Uint8Array): IpInsightsModel {
   const header = parseHeader(
     buffer.toString('utf8', PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength),
   );
+  return { header, headerLength };
+}
+
+/** The metadata of a model from the first bytes of its file (`MODEL_HEADER_BYTES` are enough). */
+export function decodeModelMetadata(bytes: Uint8Array): ModelMetadata {
+  return readHeader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).header.metadata;
+}
+
+export function decodeModel(bytes: Uint8Array): IpInsightsModel {
+  assertLittleEndianHost();
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { header, headerLength } = readHeader(buffer);
   const arrays = new Map<SectionName, Float32Array | Uint32Array>();
   let offset = align4(PREAMBLE_BYTES + headerLength);
   for (const section of header.sections) {

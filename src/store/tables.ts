@@ -5,12 +5,15 @@ export interface TableNames {
   readonly findings: string;
   readonly audit: string;
   readonly idempotency: string;
+  /** The canary's samples and region states, and the upkeep jobs' records. */
+  readonly health: string;
 }
 
 export const DEFAULT_TABLE_NAMES: TableNames = {
   findings: 'guardduty-chatops-findings',
   audit: 'guardduty-chatops-audit',
   idempotency: 'guardduty-chatops-idempotency',
+  health: 'guardduty-chatops-health',
 };
 
 /** Findings by the IAM or EC2 subject they are about, newest first. */
@@ -107,6 +110,19 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    },
+    {
+      // A partition per kind of record (`samples#REGION`, `region#REGION`, `expiries`…), sorted.
+      TableName: names.health,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
     },
   ];
 }

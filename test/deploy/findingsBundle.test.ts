@@ -75,6 +75,7 @@ beforeAll(async () => {
       findings: env.FINDINGS_TABLE!,
       audit: 'unused-audit',
       idempotency: env.IDEMPOTENCY_TABLE!,
+      health: env.HEALTH_TABLE!,
     }),
   );
   client.destroy();

@@ -40,6 +40,8 @@ const scenarios: readonly Stack[] = [
     MemberRoleName: 'guardduty-chatops-member',
     OrganizationsAccess: 'true',
   }),
+  // The canary watching another region too: its forwarder rule there.
+  stackOf(template, { CanaryRegions: 'us-east-1' }),
 ];
 const functions = lambdaFunctions(base);
 
@@ -75,8 +77,9 @@ function grantedInAnyScenario(logicalId: string): Set<string> {
 }
 
 describe('IAM grants match the code, per function', () => {
-  test('the template has the findings, pager, Slack and worker functions', () => {
+  test('the template has the findings, pager, digest, Slack, worker and canary functions', () => {
     expect(functions.map((fn) => fn.logicalId).sort()).toEqual([
+      'CanaryFunction',
       'DigestFunction',
       'FindingsFunction',
       'PagerFunction',
@@ -106,12 +109,13 @@ describe('IAM grants match the code, per function', () => {
     });
   }
 
-  test('the findings function calls its state table, the Slack secret, the routes and accounts parameters, the page queue, Organizations and the IP Insights model or endpoint', () => {
+  test('the findings function calls its state table, the canary’s samples, the Slack secret, the routes and accounts parameters, the page queue, Organizations and the IP Insights model or endpoint', () => {
     const findings = functions.find((fn) => fn.logicalId === 'FindingsFunction')!;
     expect([...callsByAction(findings).keys()].sort()).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
       'organizations:ListAccounts',
       'organizations:ListParents',
@@ -150,6 +154,7 @@ describe('every statement is scoped', () => {
     ['an S3 model', scenarios[1]!],
     ['a SageMaker endpoint', scenarios[2]!],
     ['remediation live', scenarios[3]!],
+    ['the canary in two regions', scenarios[4]!],
   ])('Allow statements name the stack’s resources (with %s)', (_, stack) => {
     const problems = lambdaFunctions(stack).flatMap((fn) =>
       fn.statements
@@ -193,7 +198,7 @@ describe('every statement is scoped', () => {
           s.Effect === 'Allow' &&
           !platform.includes(s) &&
           !pageRequests(s) &&
-          s.Action.some((a) => a.startsWith('logs:') || a.startsWith('sqs:')),
+          s.Action.some((a) => a.startsWith('logs:') || a === 'sqs:SendMessage'),
       );
       expect(otherLogsOrQueues).toEqual([]);
     }
@@ -235,6 +240,8 @@ describe('every statement is scoped', () => {
       { fn: 'FindingsFunction', resource: model },
       { fn: 'WorkerFunction', resource: model },
       { fn: 'DigestFunction', resource: model },
+      // The canary reads the model's header for its age.
+      { fn: 'CanaryFunction', resource: model },
     ]);
     const endpoint = ['arn:aws:sagemaker:eu-west-1:123456789012:endpoint/ip-insights'];
     expect(statementsFor(scenarios[2]!)).toEqual([
@@ -253,7 +260,7 @@ describe('every statement is scoped', () => {
       Action: ['iam:*'],
       Resource: ['arn:aws:iam::123456789012:role/guardduty-chatops/*'],
     });
-    for (const id of ['FindingsRole', 'SlackRole', 'WorkerRole']) {
+    for (const id of ['FindingsRole', 'SlackRole', 'WorkerRole', 'CanaryRole', 'SchedulerRole']) {
       expect(template.Resources[id]?.Properties?.Path).toBe('/guardduty-chatops/');
     }
   });

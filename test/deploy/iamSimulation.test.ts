@@ -18,6 +18,7 @@ import {
 } from './support/iamSimulation';
 import {
   arnOf,
+  CANARY_OTHER_REGION,
   DETECTOR,
   REQUESTS,
   requestApplies,
@@ -47,6 +48,7 @@ const SCENARIOS: readonly [string, Stack][] = [
     live({ MemberRoleName: 'guardduty-chatops-member', OrganizationsAccess: 'true' }),
   ],
   ['dry run, organization', stackOf(template, { MemberRoleName: 'guardduty-chatops-member' })],
+  ['live, canary in two regions', live({ CanaryRegions: CANARY_OTHER_REGION })],
   ['dry run (the default)', stackOf(template)],
 ];
 const SHORT_NAME = 'gd-chatops-prod-1';
@@ -206,7 +208,7 @@ describe('the requests are the code’s, and every grant is used', () => {
 
 /** What no role of the stack may ever do, whatever its code says. */
 function mustDeny(stack: Stack): [string, Request, string][] {
-  const ownRoles = ['FindingsRole', 'SlackRole', 'WorkerRole'].map(
+  const ownRoles = ['FindingsRole', 'SlackRole', 'WorkerRole', 'CanaryRole', 'SchedulerRole'].map(
     (id) => simulatedRole(stack, id).arn,
   );
   const roles = [
@@ -231,7 +233,71 @@ function mustDeny(stack: Stack): [string, Request, string][] {
     '',
   ];
   const anchors = valueOf(stack, 'AuditAnchorBucket', 'Arn');
+  const canary = (
+    action: string,
+    resource: string,
+    context: Record<string, string | string[]> = {},
+  ): [string, Request, string] => ['CanaryRole', { action, resource, context }, ''];
+  const home = { 'aws:RequestedRegion': stack.region };
+  const detector = arnOf.guardduty(stack, `detector/${DETECTOR}`);
+  const canaryMustDeny: [string, Request, string][] = [
+    // CreateSampleFindings is its one write: nothing else in GuardDuty…
+    ...['UpdateDetector', 'DeleteDetector'].map((action) =>
+      canary(`guardduty:${action}`, detector, home),
+    ),
+    ...['CreateFilter', 'UpdateFilter', 'DeleteFilter'].map((action) =>
+      canary(`guardduty:${action}`, `${detector}/filter/guardduty-chatops-0f1e2d3c4b5a6978`, home),
+    ),
+    ...['ArchiveFindings', 'UpdateFindingsFeedback', 'CreateDetector'].map((action) =>
+      canary(`guardduty:${action}`, '*', home),
+    ),
+    // …nor in a region it does not watch,
+    canary('guardduty:CreateSampleFindings', '*', { 'aws:RequestedRegion': 'ap-southeast-2' }),
+    canary(
+      'guardduty:GetDetector',
+      `arn:aws:guardduty:ap-southeast-2:${stack.accountId}:detector/${DETECTOR}`,
+      { 'aws:RequestedRegion': 'ap-southeast-2' },
+    ),
+    // the rules it reads, the queues it counts,
+    ...['DisableRule', 'EnableRule', 'PutRule', 'DeleteRule', 'PutTargets', 'RemoveTargets'].map(
+      (action) => canary(`events:${action}`, valueOf(stack, 'FindingsRule', 'Arn')),
+    ),
+    ...['ReceiveMessage', 'DeleteMessage', 'PurgeQueue', 'SetQueueAttributes'].map((action) =>
+      canary(`sqs:${action}`, valueOf(stack, 'FindingsDeadLetterQueue', 'Arn')),
+    ),
+    // another namespace's metrics, the other tables, and health records not its own.
+    canary('cloudwatch:PutMetricData', '*', { 'cloudwatch:namespace': 'AWS/Lambda' }),
+    canary(
+      'cloudwatch:DeleteAlarms',
+      `arn:aws:cloudwatch:${stack.region}:${stack.accountId}:alarm:CanaryFailingAlarm`,
+    ),
+    ...['FindingsTable', 'AuditTable', 'IdempotencyTable'].map((table) =>
+      canary('dynamodb:PutItem', arnOf.table(stack, table), {
+        'dynamodb:LeadingKeys': ['intent#x'],
+      }),
+    ),
+    canary('dynamodb:PutItem', arnOf.table(stack, 'HealthTable'), {
+      'dynamodb:LeadingKeys': ['expiries'],
+    }),
+    canary('dynamodb:DeleteItem', arnOf.table(stack, 'HealthTable'), {
+      'dynamodb:LeadingKeys': ['region#eu-west-1'],
+    }),
+    canary('s3:PutObject', 'arn:aws:s3:::models-bucket/ipinsights/model.ipi'),
+    canary('lambda:InvokeFunction', valueOf(stack, 'WorkerFunction', 'Arn')),
+    canary('iam:PassRole', ownRoles[2]!),
+    // The findings function's canary grant is arrivals only.
+    [
+      'FindingsRole',
+      {
+        action: 'dynamodb:UpdateItem',
+        resource: arnOf.table(stack, 'HealthTable'),
+        context: { 'dynamodb:LeadingKeys': ['region#eu-west-1'] },
+      },
+      '',
+    ],
+  ];
   return [
+    ...canaryMustDeny,
     ...roles.flatMap((role) =>
       ['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DeleteRolePolicy'].map((action) =>
         worker(

@@ -104,12 +104,15 @@ describe('handlers and bundles', () => {
       functions.map((fn) => [fn.logicalId, fn.properties.Timeout]),
     );
     expect(timeouts).toEqual({
+      CanaryFunction: 900,
       DigestFunction: 900,
       FindingsFunction: 120,
       PagerFunction: 50,
       SlackFunction: 10,
       WorkerFunction: 300,
     });
+    // The canary waits for its sample (CanaryDelayMinutes, at most 13) within Lambda's 15 min.
+    expect(template.Parameters.CanaryDelayMinutes).toMatchObject({ MaxValue: 13 });
   });
 });
 
@@ -199,6 +202,8 @@ describe('findings delivery', () => {
       FindingsFunction: undefined,
       PagerFunction: undefined,
       SlackFunction: undefined,
+      // The next scheduled run is the canary's retry.
+      CanaryFunction: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 900 },
       WorkerFunction: {
         MaximumRetryAttempts: 2,
         MaximumEventAgeInSeconds: 600,
@@ -225,11 +230,19 @@ describe('tables', () => {
   };
 
   test('key schemas and indexes are the ones the code creates locally (src/store/tables.ts)', () => {
-    const ids = { findings: 'FindingsTable', audit: 'AuditTable', idempotency: 'IdempotencyTable' };
+    const ids = {
+      findings: 'FindingsTable',
+      audit: 'AuditTable',
+      idempotency: 'IdempotencyTable',
+      health: 'HealthTable',
+    };
     expect(Object.keys(ids).sort()).toEqual(Object.keys(DEFAULT_TABLE_NAMES).sort());
-    expect([declared(ids.findings), declared(ids.audit), declared(ids.idempotency)]).toEqual(
-      tableDefinitions(ids),
-    );
+    expect([
+      declared(ids.findings),
+      declared(ids.audit),
+      declared(ids.idempotency),
+      declared(ids.health),
+    ]).toEqual(tableDefinitions(ids));
   });
 
   test('the audit log has point-in-time recovery, deletion protection and outlives the stack', () => {
@@ -277,9 +290,10 @@ describe('configuration', () => {
       expect(config.store).toEqual({
         kind: 'dynamodb',
         tables: {
-          findings: valueOf(stack, 'FindingsTable'),
+          findings: fn.environment.FINDINGS_TABLE ?? DEFAULT_TABLE_NAMES.findings,
           audit: fn.environment.AUDIT_TABLE ?? DEFAULT_TABLE_NAMES.audit,
           idempotency: fn.environment.IDEMPOTENCY_TABLE ?? DEFAULT_TABLE_NAMES.idempotency,
+          health: fn.environment.HEALTH_TABLE ?? DEFAULT_TABLE_NAMES.health,
         },
       });
       expect(config.slack.channelId).toBe('C0SECURITY1');

@@ -85,6 +85,7 @@ beforeAll(async () => {
       findings: env.FINDINGS_TABLE!,
       audit: env.AUDIT_TABLE!,
       idempotency: env.IDEMPOTENCY_TABLE!,
+      health: findingsFunction.environment.HEALTH_TABLE!,
     }),
   );
   client.destroy();

@@ -120,6 +120,10 @@ export interface LocalSlack {
   /** Resolves once `count` calls to the method have been recorded. */
   waitForCalls(method: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
   failNext(method: string, fault: Fault, options?: FaultOptions): void;
+  /** Revokes the bot token (as uninstalling the app does): every call answers `token_revoked`. */
+  revokeToken(): void;
+  /** Accepts the bot token again (the app reinstalled with the same token, for a test). */
+  restoreToken(): void;
   setEventsUrl(url: string): void;
   clickButton(input: ClickButtonInput): Promise<BotResponse>;
   submitView(input: SubmitViewInput): Promise<BotResponse>;
@@ -155,6 +159,7 @@ class LocalSlackServer implements LocalSlack {
   private readonly recorded: RecordedCall[] = [];
   private readonly faults = new FaultPlan();
   private readonly rateLimit: ChannelRateLimit | undefined;
+  private tokenRevoked = false;
   private readonly changes = new Feed<WorkspaceChange>();
   private readonly callFeed = new Feed<RecordedCall>();
   private readonly context: MethodContext;
@@ -269,6 +274,14 @@ class LocalSlackServer implements LocalSlack {
     this.faults.failNext(method, fault, options);
   }
 
+  revokeToken(): void {
+    this.tokenRevoked = true;
+  }
+
+  restoreToken(): void {
+    this.tokenRevoked = false;
+  }
+
   setEventsUrl(url: string): void {
     this.eventsUrl = url;
   }
@@ -334,6 +347,7 @@ class LocalSlackServer implements LocalSlack {
       const answer = answerApiCall(
         {
           botToken: this.botToken,
+          tokenRevoked: this.tokenRevoked,
           methods: slackMethods,
           context: this.context,
           faults: this.faults,

@@ -21,6 +21,8 @@ export interface ApiHttpAnswer {
 
 export interface WebApiOptions {
   readonly botToken: string;
+  /** The token was revoked (an admin removed the app): every call answers `token_revoked`. */
+  readonly tokenRevoked?: boolean;
   readonly methods: Readonly<Record<string, MethodHandler>>;
   readonly context: MethodContext;
   readonly faults: FaultPlan;
@@ -74,6 +76,7 @@ export function answerApiCall(options: WebApiOptions, request: ApiHttpRequest): 
     if (fault !== undefined) return finish(fault);
     if (token === undefined) throw new SlackApiError('not_authed');
     if (token !== options.botToken) throw new SlackApiError('invalid_auth');
+    if (options.tokenRevoked === true) throw new SlackApiError('token_revoked');
     if (request.method === 'chat.postMessage' && options.rateLimit !== undefined) {
       const wait = options.rateLimit.take(typeof args.channel === 'string' ? args.channel : '');
       if (wait !== undefined) {

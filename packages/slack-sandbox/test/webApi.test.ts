@@ -184,6 +184,24 @@ describe('local Slack Web API through WebClient', () => {
     });
   });
 
+  it('answers token_revoked to every call once the token is revoked, until it is restored', async () => {
+    slack.revokeToken();
+    expect(await slackError(client.auth.test())).toMatchObject({
+      ok: false,
+      error: 'token_revoked',
+    });
+    expect(
+      await slackError(client.chat.postMessage({ channel: CHANNEL, text: 'lost' })),
+    ).toMatchObject({ ok: false, error: 'token_revoked' });
+    // A wrong token is still a wrong token.
+    expect(await slackError(clientFor(slack, 'xoxb-other').auth.test())).toMatchObject({
+      error: 'invalid_auth',
+    });
+    slack.restoreToken();
+    await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
+    expect(slack.workspace.history(CHANNEL).map((m) => m.text)).not.toContain('lost');
+  });
+
   it('answers HTTP 429 with Retry-After, which WebClient waits out and retries', async () => {
     slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     const started = performance.now();

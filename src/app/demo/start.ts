@@ -9,7 +9,7 @@ import { reachedSlack, seenFindingsRecorder } from '../seenFindings';
 import { DEMO_ACCOUNTS, DEMO_ORGANIZATION, placeInOrganization } from './organization';
 import { startBotServer } from '../../bot/server';
 import type { PublishOutcome } from '../../bot/findingPublisher';
-import type { Config } from '../../config';
+import { canaryDefaults, type Config } from '../../config';
 import type { Finding } from '../../findings';
 import type { Log } from '../../shared/log';
 import { openStore, StoreUnavailableError } from '../embeddedStore';
@@ -133,6 +133,7 @@ function demoConfig(options: {
     protectedPrincipals: [],
     port: options.port,
     organization: DEMO_ORGANIZATION,
+    canary: canaryDefaults([]),
   };
 }
 

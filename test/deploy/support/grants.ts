@@ -89,6 +89,29 @@ export function tableOfArn(stack: Stack, arn: string): string | undefined {
 }
 
 /**
+ * Actions whose resource type is optional, granted on "*" only with the condition that scopes
+ * them instead: publishing a metric names no resource, its namespace is the condition key.
+ */
+const SCOPED_BY_CONDITION: Readonly<Record<string, string>> = {
+  'cloudwatch:PutMetricData': 'cloudwatch:namespace',
+};
+
+/** The regions a statement is limited to by `aws:RequestedRegion`, if it is. */
+function requestedRegions(statement: Statement): string[] | undefined {
+  const equals = statement.Condition?.StringEquals;
+  if (typeof equals !== 'object' || equals === null || Array.isArray(equals)) return undefined;
+  const value = (equals as Record<string, unknown>)['aws:RequestedRegion'];
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+function conditionNames(statement: Statement, key: string): boolean {
+  return Object.values(statement.Condition ?? {}).some(
+    (operator) => typeof operator === 'object' && operator !== null && key in operator,
+  );
+}
+
+/**
  * Problems with where one Allow statement points; empty when it is scoped as it should be.
  * `wildcardOnly`: the actions the Service Authorization Reference gives no resource type (IAM
  * accepts only `Resource: "*"` for them; `isWildcardOnly` in ./iamSimulation reads it).
@@ -109,7 +132,13 @@ export function scopeProblems(
     problems.push(`${where}: ${misplaced.join(', ')} take no resource type: only "*" is granted`);
   }
   if (statement.Resource.includes('*')) {
-    const scopable = statement.Action.filter((a) => !wildcardOnly.has(a));
+    const scopable = statement.Action.filter(
+      (a) =>
+        !wildcardOnly.has(a) &&
+        !(
+          SCOPED_BY_CONDITION[a] !== undefined && conditionNames(statement, SCOPED_BY_CONDITION[a])
+        ),
+    );
     if (scopable.length > 0) problems.push(`${where}: Resource "*" for ${scopable.join(', ')}`);
     return problems;
   }
@@ -141,7 +170,11 @@ export function scopeProblems(
         fn.logicalId === 'WorkerFunction' &&
         arn.region === '*' &&
         ['guardduty', 'ec2'].includes(arn.service);
-      if (regional && ((arn.region !== stack.region && !anyRegion) || arn.account !== account)) {
+      // Any region, only when the statement names the regions it is for (the canary's).
+      const regions = requestedRegions(statement);
+      const regionOk =
+        arn.region === stack.region || anyRegion || (arn.region === '*' && regions !== undefined);
+      if (regional && (!regionOk || arn.account !== account)) {
         problems.push(`${where}: ${resource} is not pinned to the stack's account and region`);
       }
       if (service === 'dynamodb' && tableOfArn(stack, resource) === undefined) {

@@ -190,7 +190,83 @@ const remediationBookkeeping: FunctionRequest[] = [
   })),
 ];
 
+const healthTable = (s: Stack) => arnOf.table(s, 'HealthTable');
+/** A run's sample in a region, and the region's state (the canary's records). */
+const sampleKey = 'samples#eu-west-1';
+const regionStateKey = 'region#eu-west-1';
+/** The canary's regions in the simulated stacks: its own, and one watched through a forwarder. */
+export const CANARY_OTHER_REGION = 'us-east-1';
+const inRegion = (region: string) => () => ({ 'aws:RequestedRegion': region });
+
 export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
+  CanaryFunction: [
+    ...platform('canary'),
+    slackSecret,
+    ...['GetItem', 'BatchGetItem', 'PutItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: healthTable,
+      context: leading(regionStateKey),
+      why: 'the region’s canary state, replaced conditionally on its version',
+    })),
+    ...['PutItem', 'Query'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: healthTable,
+      context: leading(sampleKey),
+      why: 'the run’s sample, recorded before it is asked for; whether it arrived',
+    })),
+    ...[
+      { region: (s: Stack) => s.region },
+      { region: () => CANARY_OTHER_REGION, when: 'HasCanaryRegions' },
+    ].flatMap(({ region, when }): FunctionRequest[] => {
+      const only = when === undefined ? {} : { when };
+      return [
+        {
+          action: 'guardduty:ListDetectors',
+          context: (s) => inRegion(region(s))(),
+          why: 'the region’s detector',
+          ...only,
+        },
+        {
+          action: 'guardduty:CreateSampleFindings',
+          context: (s) => inRegion(region(s))(),
+          why: 'the canary’s one sample finding',
+          ...only,
+        },
+        {
+          action: 'guardduty:GetDetector',
+          resource: (s) => `arn:aws:guardduty:${region(s)}:${s.accountId}:detector/${DETECTOR}`,
+          context: (s) => inRegion(region(s))(),
+          why: 'the detector is ENABLED',
+          ...only,
+        },
+      ];
+    }),
+    {
+      action: 'events:DescribeRule',
+      resource: (s) => valueOf(s, 'FindingsRule', 'Arn'),
+      why: 'the stack’s GuardDuty rule is ENABLED',
+    },
+    {
+      action: 'events:DescribeRule',
+      resource: (s) =>
+        `arn:aws:events:${CANARY_OTHER_REGION}:${s.accountId}:rule/guardduty-chatops-forwarder`,
+      context: inRegion(CANARY_OTHER_REGION),
+      why: 'the forwarding rule of another watched region is ENABLED',
+      when: 'HasCanaryRegions',
+    },
+    ...['FindingsDeadLetterQueue', 'WorkerDeadLetterQueue'].map((queue): FunctionRequest => ({
+      action: 'sqs:GetQueueAttributes',
+      resource: (s) => valueOf(s, queue, 'Arn'),
+      why: 'the dead-letter queues are empty',
+    })),
+    {
+      action: 'cloudwatch:PutMetricData',
+      resource: () => '*',
+      context: () => ({ 'cloudwatch:namespace': 'guardduty-chatops' }),
+      why: 'the Healthy metric the alarms watch',
+    },
+    { ...scoring[0]!, why: 'the model’s age, from its header (a ranged read)' },
+  ],
   FindingsFunction: [
     // Fed by the findings queue, which dead-letters on its own (no asynchronous invocations).
     ...platform('findings'),
@@ -231,6 +307,12 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
     },
     accountsParameter,
     ...organization,
+    ...['Query', 'UpdateItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: healthTable,
+      context: leading(sampleKey),
+      why: 'the canary’s sample recognised, and its arrival marked',
+    })),
     ...scoring,
   ],
   SlackFunction: [

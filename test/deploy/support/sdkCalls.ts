@@ -20,8 +20,10 @@ export class UnmappedImportError extends Error {
 
 /** IAM service prefix of each SDK client package. */
 const SERVICE_PREFIX: Readonly<Record<string, string>> = {
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-ec2': 'ec2',
+  '@aws-sdk/client-eventbridge': 'events',
   '@aws-sdk/client-guardduty': 'guardduty',
   '@aws-sdk/client-iam': 'iam',
   '@aws-sdk/client-lambda': 'lambda',
