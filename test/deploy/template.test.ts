@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { HEALTH_METRIC, HEALTH_NAMESPACE } from '../../src/aws/canaryProbes';
 import { loadConfig } from '../../src/config';
 import { DEFAULT_TABLE_NAMES, tableDefinitions } from '../../src/store/tables';
 import { parseRoutes } from '../../src/routing/parseRoutes';
@@ -482,5 +483,99 @@ describe('paging', () => {
       fn.statements.some((s) => s.Resource.includes(valueOf(stack, 'PagerDutySecret'))),
     );
     expect(secretReaders.map((fn) => fn.logicalId)).toEqual(['PagerFunction']);
+  });
+});
+
+describe('canary', () => {
+  test('EventBridge Scheduler runs the canary at the configured rate, once per tick, no retry', () => {
+    expect(properties('CanarySchedule')).toEqual({
+      Description: 'guardduty-chatops canary run',
+      ScheduleExpression: 'rate(60 minutes)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: valueOf(stack, 'CanaryFunction', 'Arn'),
+        RoleArn: valueOf(stack, 'SchedulerRole', 'Arn'),
+        Input: '{"trigger":"schedule"}',
+        RetryPolicy: { MaximumRetryAttempts: 0 },
+      },
+    });
+    const every15 = stackOf(template, { CanaryIntervalMinutes: '15' });
+    expect(
+      (evaluate(every15, template.Resources.CanarySchedule!.Properties!) as JsonObject)
+        .ScheduleExpression,
+    ).toBe('rate(15 minutes)');
+  });
+
+  test('only the scheduler of this account assumes the schedules’ role, and it may only invoke', () => {
+    const role = properties('SchedulerRole');
+    expect(role.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': stack.accountId } },
+        },
+      ],
+    });
+    const statements = (role.Policies as { PolicyDocument: { Statement: JsonObject[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
+    expect(statements.every((s) => s.Action === 'lambda:InvokeFunction')).toBe(true);
+  });
+
+  test('the alarms watch the metric the canary publishes: failing at once, silent for two hours', () => {
+    const metric = {
+      Namespace: HEALTH_NAMESPACE,
+      MetricName: HEALTH_METRIC,
+      Dimensions: [{ Name: 'Stack', Value: stack.stackName }],
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+    };
+    expect(properties('CanaryFailingAlarm')).toMatchObject({
+      ...metric,
+      Statistic: 'Minimum',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(properties('CanarySilentAlarm')).toMatchObject({
+      ...metric,
+      Statistic: 'SampleCount',
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'breaching',
+    });
+    // Every allowed interval puts at least one run in each hour the alarms read.
+    const intervals = template.Parameters.CanaryIntervalMinutes?.AllowedValues as number[];
+    expect(Math.max(...intervals)).toBeLessThanOrEqual(60);
+    const canaryRole = lambdaFunctions(stack).find((fn) => fn.logicalId === 'CanaryFunction')!;
+    expect(canaryRole.statements.find((s) => s.Sid === 'HealthMetric')?.Condition).toEqual({
+      StringEquals: { 'cloudwatch:namespace': HEALTH_NAMESPACE },
+    });
+  });
+
+  test('the canary’s environment names the stack’s rule, queues and the settings', () => {
+    const canary = functions.find((fn) => fn.logicalId === 'CanaryFunction')!;
+    const config = loadConfig({
+      ...canary.environment,
+      SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+      AWS_LAMBDA_FUNCTION_NAME: 'canary',
+      AWS_REGION: stack.region,
+    });
+    expect(config.canary).toEqual({
+      regions: [stack.region],
+      findingType: 'UnauthorizedAccess:EC2/RDPBruteForce',
+      delayMs: 600_000,
+      findingsRule: valueOf(stack, 'FindingsRule'),
+      forwarderRule: 'guardduty-chatops-forwarder',
+      modelMaxAgeDays: 30,
+      deadLetterQueues: [
+        { name: 'findings', url: valueOf(stack, 'FindingsDeadLetterQueue') },
+        { name: 'worker', url: valueOf(stack, 'WorkerDeadLetterQueue') },
+      ],
+      stackName: stack.stackName,
+    });
   });
 });
