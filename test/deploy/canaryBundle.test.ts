@@ -155,7 +155,7 @@ describe('the canary bundle with the template’s environment', () => {
       },
       { check: 'token', status: 'ok', detail: 'Slack accepts the bot token' },
       { check: 'model', status: 'skipped', detail: 'no embedded IP Insights model is configured' },
-      { check: 'queues', status: 'ok', detail: 'all 2 dead-letter queues are empty' },
+      { check: 'queues', status: 'ok', detail: 'all 4 dead-letter queues are empty' },
     ]);
     expect(JSON.parse(calls(`/detector/${DETECTOR}/findings/create`)[0]!.body)).toEqual({
       findingTypes: ['UnauthorizedAccess:EC2/RDPBruteForce'],
@@ -168,7 +168,12 @@ describe('the canary bundle with the template’s environment', () => {
         .map((c) => (JSON.parse(c.body) as { QueueUrl: string }).QueueUrl)
         .sort(),
     ).toEqual(
-      [valueOf(stack, 'FindingsDeadLetterQueue'), valueOf(stack, 'WorkerDeadLetterQueue')].sort(),
+      [
+        valueOf(stack, 'FindingsDeadLetterQueue'),
+        valueOf(stack, 'WorkerDeadLetterQueue'),
+        valueOf(stack, 'PageDeadLetterQueue'),
+        valueOf(stack, 'DigestDeadLetterQueue'),
+      ].sort(),
     );
     const metrics = JSON.parse(calls('GraniteServiceVersion20100801.PutMetricData')[0]!.body) as {
       Namespace: string;

@@ -476,8 +476,9 @@ describe('paging', () => {
     for (const fn of on) {
       const env = { ...fn.environment, SLACK_BOT_TOKEN: 'xoxb-1', AWS_LAMBDA_FUNCTION_NAME: 'fn' };
       const config = loadConfig(env, ['slackBot', 'channel']);
-      // The pager's routing key comes from its secret at cold start.
-      expect(config.paging.kind).toBe(fn.logicalId === 'PagerFunction' ? 'none' : 'queue');
+      // The pager's routing key comes from its secret at cold start; the canary never pages.
+      const pages = !['PagerFunction', 'CanaryFunction'].includes(fn.logicalId);
+      expect(config.paging.kind).toBe(pages ? 'queue' : 'none');
     }
     const secretReaders = on.filter((fn) =>
       fn.statements.some((s) => s.Resource.includes(valueOf(stack, 'PagerDutySecret'))),
@@ -574,6 +575,8 @@ describe('canary', () => {
       deadLetterQueues: [
         { name: 'findings', url: valueOf(stack, 'FindingsDeadLetterQueue') },
         { name: 'worker', url: valueOf(stack, 'WorkerDeadLetterQueue') },
+        { name: 'pager', url: valueOf(stack, 'PageDeadLetterQueue') },
+        { name: 'digest', url: valueOf(stack, 'DigestDeadLetterQueue') },
       ],
       stackName: stack.stackName,
     });

@@ -254,7 +254,12 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       why: 'the forwarding rule of another watched region is ENABLED',
       when: 'HasCanaryRegions',
     },
-    ...['FindingsDeadLetterQueue', 'WorkerDeadLetterQueue'].map((queue): FunctionRequest => ({
+    ...[
+      'FindingsDeadLetterQueue',
+      'WorkerDeadLetterQueue',
+      'PageDeadLetterQueue',
+      'DigestDeadLetterQueue',
+    ].map((queue): FunctionRequest => ({
       action: 'sqs:GetQueueAttributes',
       resource: (s) => valueOf(s, queue, 'Arn'),
       why: 'the dead-letter queues are empty',
