@@ -60,6 +60,7 @@ describe('loadConfig', () => {
           findings: 'guardduty-chatops-findings',
           audit: 'guardduty-chatops-audit',
           idempotency: 'guardduty-chatops-idempotency',
+          health: 'guardduty-chatops-health',
         },
       },
       // The embedded store keeps the audit anchors beside it.
@@ -69,6 +70,15 @@ describe('loadConfig', () => {
       port: 3000,
       // One account, every finding acted on where the stack is.
       organization: { accounts: { kind: 'none' } },
+      canary: {
+        regions: [],
+        findingType: 'UnauthorizedAccess:EC2/RDPBruteForce',
+        delayMs: 600_000,
+        modelMaxAgeDays: 30,
+        findingsRule: 'guardduty-chatops-findings',
+        forwarderRule: 'guardduty-chatops-forwarder',
+        deadLetterQueues: [],
+      },
     });
   });
 
@@ -139,6 +149,7 @@ describe('loadConfig', () => {
         findings: 'guardduty-chatops-findings',
         audit: 'audit-prod',
         idempotency: 'guardduty-chatops-idempotency',
+        health: 'guardduty-chatops-health',
       },
     });
   });
