@@ -22,7 +22,8 @@ export interface IntentRequest {
   readonly target: string;
   readonly version: number;
   readonly actor: Actor;
-  readonly source: ActionRequest['source'];
+  /** `expiry`: asked for by the stack itself (`expiry.ts`), never by a person. */
+  readonly source: ActionRequest['source'] | 'expiry';
   readonly requestedAt: string;
   /** What the requesting side's configuration said; shown, never obeyed. */
   readonly dryRun: boolean;
@@ -174,7 +175,7 @@ export const IntentRequestSchema = z.object({
     teamId: z.string().max(40),
     userName: z.string().max(128).optional(),
   }),
-  source: z.enum(['button', 'modal', 'command']),
+  source: z.enum(['button', 'modal', 'command', 'expiry']),
   requestedAt: z.iso.datetime(),
   dryRun: z.boolean(),
   criteria: CriteriaSchema.optional(),

@@ -14,6 +14,7 @@ import {
   TargetNotFoundError,
 } from './errors';
 import { callOf, callRecord, executeCalls, outputField } from './execute';
+import { expiryOf, expiryRefusal } from './expiry';
 import { guardrailRefusal, type GuardrailConfig } from './guardrails';
 import {
   auditPlacement,
@@ -39,6 +40,7 @@ import type {
   SubjectStateRepository,
 } from './ports/repositories';
 import { isOwnWorkspace, type WorkspaceDirectory } from './ports/workspace';
+import type { SuppressionExpiries } from './ports/expiries';
 import type { FindingSource } from './postedFindings';
 import type { AppliedChange, SubjectState } from './remediationState';
 import {
@@ -80,6 +82,8 @@ export interface RemediationWorkerDeps {
   readonly leaseMs?: number;
   /** A request older than this is not run: the responder who asked has moved on. */
   readonly maxRequestAgeMs?: number;
+  /** Where a suppression rule with an expiry date is recorded for the expiry job. */
+  readonly expiries?: SuppressionExpiries;
 }
 
 /** The live AWS gateway is missing (e.g. a sandbox started without --live got a live intent). */
@@ -306,10 +310,12 @@ export class RemediationWorker {
         reason: `the request is ${Math.round((now - requestedAt) / 60_000)} minutes old; nothing was done — click again if it is still wanted`,
       };
     }
-    if (!isOwnWorkspace(await deps.workspace.workspace(), request.actor)) {
+    // The stack's own requests have their own rule (checked below, against the subject state).
+    const automatic = request.source === 'expiry';
+    if (!automatic && !isOwnWorkspace(await deps.workspace.workspace(), request.actor)) {
       return { reason: OTHER_WORKSPACE };
     }
-    if (!(await deps.authorizer.isResponder(request.actor.userId))) {
+    if (!automatic && !(await deps.authorizer.isResponder(request.actor.userId))) {
       return { reason: NOT_A_RESPONDER };
     }
     const finding = await this.findingOf(request);
@@ -322,6 +328,10 @@ export class RemediationWorker {
     }
     const state = await deps.subjects.get(current.key);
     if (state.version !== request.version) return { finding, reason: STALE_MESSAGE };
+    if (automatic) {
+      const refusal = expiryRefusal(request, state.applied, new Date(now));
+      if (refusal !== undefined) return { finding, reason: refusal };
+    }
     if (state.running !== undefined && state.running.intentId !== request.id) {
       return { finding, reason: 'another action on the same subject is running' };
     }
@@ -638,6 +648,7 @@ export class RemediationWorker {
       settlement.change,
       summaryOf(finished, finishedAt, attempt.error),
     );
+    await this.scheduleExpiry(request, settlement.change);
     if (
       !(await deps.intents.finishRun(request.id, run.leaseToken, { status, finishedAt, outcome }))
     ) {
@@ -656,6 +667,18 @@ export class RemediationWorker {
       auditHash: record.hash,
     });
     await this.report(request, { ...run, status, finishedAt, outcome }, outcome, finding);
+  }
+
+  /**
+   * A rule that expires: the expiry job deletes it on its date (in a dry run it plans and audits
+   * the deletion, as the rule itself was). Idempotent, like settle.
+   */
+  private async scheduleExpiry(request: IntentRequest, change: AppliedChange): Promise<void> {
+    const expiries = this.deps.expiries;
+    if (expiries === undefined || request.kind !== 'suppress' || !('set' in change)) return;
+    const expiresAt = expiryOf(change.set);
+    if (expiresAt === undefined) return;
+    await expiries.add({ expiresAt, subject: request.subject, findingId: request.findingId });
   }
 
   /** The request record: written by the worker, from the request it validated. */

@@ -15,6 +15,8 @@ import { guardDutyFindingSource } from './guardDutyFindingSource';
 import { remediationIntake, type Remediation } from './intakeRuntime';
 import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline';
 import { findingsBySubject } from './remediationRepositories';
+import { SuppressionExpiry } from '../actions/expiry';
+import { DynamoSuppressionExpiries } from '../store/dynamoSuppressionExpiries';
 
 export { createPipeline, type Pipeline, type PipelineOptions } from './pipeline';
 export type { Remediation } from './intakeRuntime';
@@ -22,6 +24,8 @@ export type { Remediation } from './intakeRuntime';
 /** The remediation layer with its worker: what runs intents (the worker function, serve, the demo). */
 export interface WorkingRemediation extends Remediation {
   readonly worker: RemediationWorker;
+  /** The scheduled job that deletes expired suppression rules through the worker. */
+  readonly expiry: SuppressionExpiry;
 }
 
 export interface RemediationOptions {
@@ -84,6 +88,7 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
   // Archiving or remediating a paged finding resolves its page.
   const reporting = (reporter: SlackReporter) =>
     pages === undefined ? reporter : resolvingPages(reporter, pages, clock, log);
+  const expiries = new DynamoSuppressionExpiries(store.client, store.tables.health);
   const worker = new RemediationWorker({
     intents: intake.intents,
     subjects,
@@ -115,6 +120,16 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
     clock,
     newToken: randomUUID,
     log,
+    expiries,
   });
-  return { ...pipeline, remediation: { ...intake, worker } };
+  const expiry = new SuppressionExpiry({
+    expiries,
+    subjects,
+    intents: intake.intents,
+    worker,
+    dryRun: config.dryRun,
+    clock,
+    log,
+  });
+  return { ...pipeline, remediation: { ...intake, worker, expiry } };
 }

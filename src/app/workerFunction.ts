@@ -29,10 +29,13 @@ const WorkerEventSchema = z.union([
   z.object({ intentId: z.string().min(1).max(1024) }),
   z.object({ command: DeferredCommandSchema }),
   z.object({ suppressCount: SuppressCountJobSchema }),
+  // The hourly schedule (template: ExpirySchedule).
+  z.object({ upkeep: z.literal('suppression-expiry') }),
 ]);
 
 export type WorkerResult =
   | { readonly kind: 'done'; readonly intentId: string }
+  | { readonly kind: 'expired'; readonly deleted: number; readonly failed: number }
   | { readonly kind: 'answered'; readonly command: string }
   /** The suppress modal's count of open findings was filled in (or the modal was gone). */
   | { readonly kind: 'counted'; readonly findingId: string }
@@ -55,7 +58,8 @@ export interface WorkerParts {
 /**
  * The worker, invoked asynchronously by the Slack function with `{intentId}` (a remediation to
  * run once: a Lambda retry finds it taken or finished and only re-reports) or `{command}` (a slow
- * `/guardduty` subcommand to answer through its response_url). An error from Slack or the store
+ * `/guardduty` subcommand to answer through its response_url), and by the schedule with
+ * `{upkeep}` (expired suppression rules deleted, each through an intent of the stack's own). An error from Slack or the store
  * throws, so Lambda retries and finally sends the event to the dead-letter queue.
  */
 export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log) {
@@ -67,6 +71,14 @@ export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log)
       return { kind: 'rejected', reason };
     }
     const { runtime, config, guardduty, regions, activity, fetch: fetchFn } = await parts();
+    if ('upkeep' in parsed.data) {
+      const results = await runtime.remediation.expiry.run();
+      return {
+        kind: 'expired',
+        deleted: results.filter((r) => r.kind === 'deleted').length,
+        failed: results.filter((r) => r.kind === 'failed').length,
+      };
+    }
     if ('intentId' in parsed.data) {
       await runtime.remediation.worker.run(parsed.data.intentId);
       return { kind: 'done', intentId: parsed.data.intentId };

@@ -507,6 +507,20 @@ describe('canary', () => {
     ).toBe('rate(15 minutes)');
   });
 
+  test('the worker deletes expired suppression rules every hour, one run per tick', () => {
+    expect(properties('ExpirySchedule')).toEqual({
+      Description: 'guardduty-chatops suppression expiry',
+      ScheduleExpression: 'rate(1 hour)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: valueOf(stack, 'WorkerFunction', 'Arn'),
+        RoleArn: valueOf(stack, 'SchedulerRole', 'Arn'),
+        Input: '{"upkeep":"suppression-expiry"}',
+        RetryPolicy: { MaximumRetryAttempts: 0 },
+      },
+    });
+  });
+
   test('only the scheduler of this account assumes the schedules’ role, and it may only invoke', () => {
     const role = properties('SchedulerRole');
     expect(role.AssumeRolePolicyDocument).toEqual({
@@ -524,6 +538,10 @@ describe('canary', () => {
       (p) => p.PolicyDocument.Statement,
     );
     expect(statements.every((s) => s.Action === 'lambda:InvokeFunction')).toBe(true);
+    expect(statements.flatMap((s) => s.Resource as string[])).toEqual([
+      valueOf(stack, 'CanaryFunction', 'Arn'),
+      valueOf(stack, 'WorkerFunction', 'Arn'),
+    ]);
   });
 
   test('the alarms watch the metric the canary publishes: failing at once, silent for two hours', () => {

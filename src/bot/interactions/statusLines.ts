@@ -48,7 +48,7 @@ function caveatOf(kind: ActionKind, state: RemediationState): string {
     typeof expiresAt === 'string' &&
     /^\d{4}-\d{2}-\d{2}$/.test(expiresAt)
   ) {
-    return ` Meant to expire on ${expiresAt}: delete the rule then.`;
+    return ` Expires on ${expiresAt}: the stack deletes the rule that day.`;
   }
   return '';
 }

@@ -98,7 +98,7 @@ describe('Suppress similar / Delete suppression rule', () => {
     });
     const message = await bot.message(finding.id);
     expect(contextTexts(message)).toEqual([
-      ':white_check_mark: Suppression rule created by <@U0ALICE> at 14:02 UTC — undo with the button below. Meant to expire on 2026-12-31: delete the rule then.',
+      ':white_check_mark: Suppression rule created by <@U0ALICE> at 14:02 UTC — undo with the button below. Expires on 2026-12-31: the stack deletes the rule that day.',
     ]);
     expect(actionIds(message)).toContain('remediate:delete-suppression');
     const [reply] = await threadTexts(bot, finding.id);

@@ -435,6 +435,12 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       why: 'acting in a member account as its member role, named after the responder',
       when: 'ActsInMembers',
     })),
+    ...['PutItem', 'Query', 'DeleteItem'].map((operation): FunctionRequest => ({
+      action: `dynamodb:${operation}`,
+      resource: healthTable,
+      context: leading('expiries'),
+      why: 'the suppressions that expire: added, the due ones read, each removed once deleted',
+    })),
     pageRequest,
     ...['ListDetectors', 'ListFindings', 'GetFindings', 'GetFindingsStatistics'].map(
       (operation): FunctionRequest => ({
