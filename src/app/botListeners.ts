@@ -28,6 +28,10 @@ export interface BotWiring {
   readonly deferCommand?: DeferCommand;
   /** `/guardduty digest`: in this process, or handed to the digest function (Lambda). */
   readonly requestDigest?: CommandDeps['requestDigest'];
+  /** What `status` reads of the canary (where status is answered: the worker, serve, the demo). */
+  readonly health?: CommandDeps['health'];
+  /** `/guardduty status --check`: in this process, or handed to the canary function (Lambda). */
+  readonly requestCanaryCheck?: CommandDeps['requestCanaryCheck'];
 }
 
 /**
@@ -52,6 +56,10 @@ export function commandDeps(wiring: BotWiring): CommandDeps {
     dryRun: config.dryRun,
     routes: runtime.routes,
     ...(wiring.requestDigest === undefined ? {} : { requestDigest: wiring.requestDigest }),
+    ...(wiring.health === undefined ? {} : { health: wiring.health }),
+    ...(wiring.requestCanaryCheck === undefined
+      ? {}
+      : { requestCanaryCheck: wiring.requestCanaryCheck }),
     clock: runtime.clock,
     log,
     ...(wiring.detectorId === undefined ? {} : { detectorId: wiring.detectorId }),

@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebClient } from '@slack/web-api';
 import { S3ObjectReader } from '../aws/s3ObjectReader';
 import { SlackHealthNotifier, SlackTokenProbe } from '../bot/health/slackHealth';
+import { renderCanaryCheck } from '../bot/health/healthReport';
+import type { CommandDeps } from '../bot/commands/deps';
 import type { Config } from '../config';
 import { Canary, type CanaryRegion } from '../health/canary';
 import type {
@@ -87,4 +89,11 @@ export function createCanary(parts: CanaryParts): Canary {
     log: parts.log,
     ...(parts.pollMs === undefined ? {} : { pollMs: parts.pollMs }),
   });
+}
+
+/** `/guardduty status --check` in one process (the demo): the run made here, its report the answer. */
+export function inProcessCanaryCheck(
+  canary: Canary,
+): NonNullable<CommandDeps['requestCanaryCheck']> {
+  return async () => renderCanaryCheck(await canary.run('command'));
 }

@@ -1,4 +1,5 @@
 import type { HandOffSuppressCount } from '../bot/interactions/suppressCount';
+import { oneLine } from '../bot/commands/responses';
 import type { App, AwsLambdaReceiverOptions } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import AwsLambdaReceiver from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
@@ -125,6 +126,23 @@ function digestByFunction(invoker: AsyncInvoker, functionName: string) {
   };
 }
 
+/**
+ * `/guardduty status --check` goes to the canary function, which runs every check and answers
+ * through the response URL; the ack says the run has started.
+ */
+function canaryByFunction(invoker: AsyncInvoker, functionName: string, delayMs: number) {
+  return async (request: { userId: string; responseUrl: string }) => {
+    await invoker.invokeAsync(functionName, {
+      trigger: 'command',
+      userId: request.userId,
+      responseUrl: request.responseUrl,
+    });
+    return oneLine(
+      `:hourglass_flowing_sand: The canary is running: a sample finding in each region, then every check. The result follows here within ${String(Math.round(delayMs / 60_000) + 1)} minutes.`,
+    );
+  };
+}
+
 /** Slow `/guardduty` subcommands go to the worker, which answers through response_url. */
 export function deferToWorker(invoker: AsyncInvoker, functionName: string): DeferCommand {
   return (command) => invoker.invokeAsync(functionName, { command });
@@ -202,6 +220,15 @@ export function slackFunction(): SlackHandler {
           ...(config.digestFunctionName === undefined
             ? {}
             : { requestDigest: digestByFunction(invoker, config.digestFunctionName) }),
+          ...(config.canary.functionName === undefined
+            ? {}
+            : {
+                requestCanaryCheck: canaryByFunction(
+                  invoker,
+                  config.canary.functionName,
+                  config.canary.delayMs,
+                ),
+              }),
         }),
       ],
       {

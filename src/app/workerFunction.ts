@@ -24,6 +24,7 @@ import { openDynamoStore } from './store';
 import { findingReader } from './findingRepositories';
 import { withSlackSecrets } from '../aws/slackSecrets';
 import { queuedPaging } from './queuedPaging';
+import { healthView } from './regionStates';
 
 const WorkerEventSchema = z.union([
   z.object({ intentId: z.string().min(1).max(1024) }),
@@ -99,6 +100,7 @@ export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log)
         runtime,
         log,
         guardduty,
+        health: healthView(config, runtime.store),
         ...(regions === undefined ? {} : { regions }),
         ...(activity === undefined ? {} : { activity }),
       }),

@@ -43,6 +43,8 @@ export interface Scorer {
   readonly description: string;
   /** The model a scorer holds in memory (training date, pairs, entities); none for an endpoint. */
   readonly metadata?: ModelMetadata;
+  /** The S3 object version of the model held, when the bucket is versioned. */
+  readonly version?: string;
   score(tuples: readonly Tuple[]): Promise<ScoreResult[]>;
 }
 

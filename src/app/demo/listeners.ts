@@ -8,6 +8,9 @@ import { SAMPLE_DETECTOR_ID, type SampleGuardDuty } from './sampleGuardDuty';
 import { digestPoster, inProcessDigest } from '../digests';
 import { organizationActivity } from '../organizationActivity';
 import { DEMO_HOME_REGION } from './organization';
+import type { Canary } from '../../health/canary';
+import { inProcessCanaryCheck } from '../canary';
+import { healthView } from '../regionStates';
 
 /** What the bot adds to the finding pipeline: its listeners, and the audit log the page shows. */
 export interface DemoBotParts {
@@ -23,6 +26,8 @@ export interface DemoBotContext {
   readonly log: Log;
   /** GuardDuty's read API over the demo's findings, for the `/guardduty` commands in dry run. */
   readonly guardduty: SampleGuardDuty;
+  /** The canary over the demo's parts, for `/guardduty status --check`. */
+  readonly canary?: Canary;
 }
 
 export type DemoBotWiring = (context: DemoBotContext) => DemoBotParts;
@@ -41,7 +46,7 @@ export const DEMO_WIRING: { readonly remediation: boolean; readonly commands: bo
  * remediation buttons and modals and the `/guardduty` commands, over GuardDuty's read API
  * answered from the demo's findings.
  */
-export const demoBotParts: DemoBotWiring = ({ runtime, config, log, guardduty }) => ({
+export const demoBotParts: DemoBotWiring = ({ runtime, config, log, guardduty, canary }) => ({
   register: botListeners({
     config,
     runtime,
@@ -52,6 +57,8 @@ export const demoBotParts: DemoBotWiring = ({ runtime, config, log, guardduty })
     activity: organizationActivity(runtime.store),
     detectorId: SAMPLE_DETECTOR_ID,
     requestDigest: inProcessDigest(digestPoster(runtime, log)),
+    health: healthView(config, runtime.store),
+    ...(canary === undefined ? {} : { requestCanaryCheck: inProcessCanaryCheck(canary) }),
   }),
   audit: runtime.remediation.audit,
 });

@@ -10,6 +10,8 @@ import { DEMO_ACCOUNTS, DEMO_ORGANIZATION, placeInOrganization } from './organiz
 import { startBotServer } from '../../bot/server';
 import type { PublishOutcome } from '../../bot/findingPublisher';
 import { canaryDefaults, type Config } from '../../config';
+import { canarySampleIntake } from '../canarySamples';
+import { demoCanary, type DemoCanary } from './demoCanary';
 import type { Finding } from '../../findings';
 import type { Log } from '../../shared/log';
 import { openStore, StoreUnavailableError } from '../embeddedStore';
@@ -36,6 +38,8 @@ import type { InProcessPageQueue } from '../../paging/inProcessQueue';
 
 /** The demo pages a stand-in on loopback: nobody is ever paged by a demo. */
 const DEMO_ROUTING_KEY = 'DEMO0ROUTING0KEY0LOCAL0ONLY00000';
+/** The region of the demo's sample findings: the canary watches it. */
+const DEMO_REGION = 'us-east-1';
 
 export interface DemoOptions {
   /** Where the store, the channel history, the model and the secrets are kept. */
@@ -80,6 +84,8 @@ export interface RunningDemo {
   readonly pagerDuty: LocalPagerDuty;
   /** Today's digest of the channel, posted at start (or already there after a restart). */
   readonly digest: DigestOutcome;
+  /** The canary over the demo's parts (`/guardduty status --check`), its bus and GuardDuty. */
+  readonly canary: DemoCanary;
   /** Stops everything and saves the channel; calling it again returns the same promise. */
   close(): Promise<void>;
 }
@@ -133,7 +139,9 @@ function demoConfig(options: {
     protectedPrincipals: [],
     port: options.port,
     organization: DEMO_ORGANIZATION,
-    canary: canaryDefaults([]),
+    // The region of the demo's findings; its canary runs against the demo's parts.
+    // Its bus delivers at once: a sample missing after 10 s is missing.
+    canary: { ...canaryDefaults([DEMO_REGION]), delayMs: 10_000 },
   };
 }
 
@@ -259,6 +267,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       store,
       findings: findingRecords(store),
       clock,
+      // The demo's event bus delivers the canary's samples here, as EventBridge does on AWS.
+      samples: canarySampleIntake(store, clock, options.log),
       paging: inProcessPaging(config, options.log, { onQueue: (queue) => (pageQueue = queue) }),
       accounts: accountGate(config, DEMO_ACCOUNTS, options.log),
       // Dry run plans and audits without AWS; --live uses the machine's AWS credentials (and
@@ -270,7 +280,15 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       },
     });
     const seen = seenFindingsRecorder(activity, clock, options.log);
-    bot = (options.bot ?? demoBotParts)({ runtime, config, log: options.log, guardduty });
+    const canary = demoCanary(config, runtime, findings, options.log);
+    teardown.add(() => canary.bus.idle());
+    bot = (options.bot ?? demoBotParts)({
+      runtime,
+      config,
+      log: options.log,
+      guardduty,
+      canary: canary.canary,
+    });
     const boltApp = await startBot(config, bot, slack);
     teardown.add(() => boltApp.stop());
 
@@ -300,6 +318,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       bot,
       pagerDuty,
       digest,
+      canary,
       close: () => (closing ??= teardown.run()),
     };
   } catch (error) {

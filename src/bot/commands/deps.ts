@@ -10,6 +10,16 @@ import type { MessageDecorator } from '../findingPublisher';
 import type { ResponderList } from '../interactions/words';
 import type { RoutingTable } from '../../routing/routes';
 import type { CommandResponse } from './responses';
+import type { RegionState } from '../../health/regionState';
+import type { RetrainingRecord } from '../../ipinsights/retraining';
+
+/** What `status` reads of the stack's upkeep: the canary's regions, the last retraining. */
+export interface HealthView {
+  readonly regions: readonly string[];
+  states(regions: readonly string[]): Promise<ReadonlyMap<string, RegionState>>;
+  /** The last scheduled retraining (published or rejected); none before the first. */
+  lastRetraining?(): Promise<RetrainingRecord | undefined>;
+}
 
 /** What the commands read from the finding → message map (the findings table). */
 export interface FindingRecords {
@@ -65,6 +75,16 @@ export interface CommandDeps {
    */
   readonly requestDigest?: (request: {
     readonly channel: string;
+    readonly userId: string;
+    readonly responseUrl: string;
+  }) => Promise<CommandResponse | undefined>;
+  /** The canary's view of each region, and the model's retraining, for `status`. */
+  readonly health?: HealthView;
+  /**
+   * `/guardduty status --check`: runs the canary (in this process), or hands it to the canary
+   * function (Lambda), which answers through the response URL; the answer, if any, for the user.
+   */
+  readonly requestCanaryCheck?: (request: {
     readonly userId: string;
     readonly responseUrl: string;
   }) => Promise<CommandResponse | undefined>;

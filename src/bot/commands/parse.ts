@@ -63,7 +63,7 @@ export type Command =
   | { readonly kind: 'archive'; readonly findingId: string }
   | { readonly kind: 'suppress'; readonly findingId: string }
   | { readonly kind: 'audit'; readonly subject?: AuditSubject; readonly limit: number }
-  | { readonly kind: 'status' }
+  | { readonly kind: 'status'; readonly check: boolean }
   | { readonly kind: 'digest' };
 
 export interface ParseError {
@@ -410,7 +410,7 @@ function build(name: SubcommandName, tokens: readonly Token[]): Command {
     }
     case 'status':
       noMorePositionals(spec, positionals);
-      return { kind: 'status' };
+      return { kind: 'status', check: flags.get('check') === true };
     case 'digest':
       noMorePositionals(spec, positionals);
       return { kind: 'digest' };

@@ -108,7 +108,12 @@ class CommandHandler {
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return false;
     const request = parsed.command;
-    if (request.kind === 'help' || request.kind === 'suppress' || request.kind === 'digest') {
+    if (
+      request.kind === 'help' ||
+      request.kind === 'suppress' ||
+      request.kind === 'digest' ||
+      (request.kind === 'status' && request.check)
+    ) {
       return false;
     }
     // The worker checks again: a deferred command is a claim of the Slack side, not a proof.
@@ -148,6 +153,12 @@ class CommandHandler {
       await ack(refusal);
       return;
     }
+    if (request.kind === 'status' && request.check) {
+      // Run by the canary (its own function on Lambda), which answers when its checks are done.
+      await ack();
+      await this.answerLater(respond, 'run the canary', () => this.canaryCheck(command));
+      return;
+    }
     switch (request.kind) {
       case 'help':
         await ack(renderHelp(request.topic));
@@ -185,6 +196,12 @@ class CommandHandler {
         await this.deferAfterAck(ack, respond, describe(request), command, defer);
       }
     }
+  }
+
+  private async canaryCheck(command: SlashCommand): Promise<CommandResponse | undefined> {
+    const request = this.deps.requestCanaryCheck;
+    if (request === undefined) return oneLine('The canary is not set up in this deployment.');
+    return request({ userId: command.user_id, responseUrl: command.response_url });
   }
 
   private async digest(command: SlashCommand): Promise<CommandResponse | undefined> {
@@ -505,6 +522,7 @@ class CommandHandler {
       latestMessage: () => latestFindingMessage(client, this.deps.channel),
       ...(this.deps.activity === undefined ? {} : { activity: this.deps.activity }),
       names: () => this.names(),
+      ...(this.deps.health === undefined ? {} : { health: this.deps.health }),
     });
     return renderStatus(report);
   }

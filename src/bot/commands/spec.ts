@@ -136,11 +136,16 @@ const SPECS: readonly SubcommandSpec[] = [
   },
   {
     name: 'status',
-    usage: 'status',
+    usage: 'status [--check]',
     summary:
-      'Health: the GuardDuty detector, the last finding posted, the IP Insights model, dry-run or live, the accounts and regions findings came from in the last 24 h, and member accounts whose role could not be assumed.',
-    examples: ['status'],
-    flags: [],
+      'Health: the GuardDuty detector, each region’s last canary run, the last finding posted, the IP Insights model and its retraining, dry-run or live, the accounts and regions findings came from in the last 24 h, and member accounts whose role could not be assumed.',
+    examples: ['status', 'status --check'],
+    flags: [
+      {
+        name: 'check',
+        meaning: 'run the canary now (a sample finding through the whole path, every check)',
+      },
+    ],
   },
   {
     name: 'digest',

@@ -13,7 +13,10 @@ import type { FindingRecord } from '../../actions/findingRecords';
 import { FINDING_EVENT_TYPE } from '../render/finding';
 import { code, ours, prose } from '../render/text';
 import { formatUtc } from '../render/time';
-import type { FindingRecords } from './deps';
+import type { FindingRecords, HealthView } from './deps';
+import type { RegionState } from '../../health/regionState';
+import type { RetrainingRecord } from '../../ipinsights/retraining';
+import { canaryStatusLines } from '../health/healthReport';
 import { messageLink, NoDetectorError } from './queries';
 import { routesLines } from './routesReport';
 import type { RoutingTable } from '../../routing/routes';
@@ -55,7 +58,11 @@ export interface StatusReport {
     readonly findingId: string;
     readonly record?: FindingRecord;
   }>;
-  readonly scorer: { readonly description: string; readonly metadata?: ModelMetadata };
+  readonly scorer: {
+    readonly description: string;
+    readonly metadata?: ModelMetadata;
+    readonly version?: string;
+  };
   readonly dryRun: boolean;
   readonly routes: RoutingTable;
   /** Where findings came from in the last 24 h, and where the member role could not be assumed. */
@@ -65,6 +72,12 @@ export interface StatusReport {
     readonly names: ReadonlyMap<string, string>;
   };
   readonly now: Date;
+  /** Each region's canary state; absent where no canary is wired (a laptop's `serve`). */
+  readonly canary?: {
+    readonly regions: readonly string[];
+    readonly states: Part<ReadonlyMap<string, RegionState>>;
+  };
+  readonly retraining?: Part<RetrainingRecord>;
 }
 
 function errorText(error: unknown): string {
@@ -94,6 +107,7 @@ export interface StatusDeps {
   readonly activity?: Pick<OrganizationActivity, 'seenSince' | 'assumeFailures'>;
   /** Account names (a failure leaves ids only). */
   readonly names?: () => Promise<ReadonlyMap<string, string>>;
+  readonly health?: HealthView;
 }
 
 const DAY_MS = 86_400_000;
@@ -112,8 +126,8 @@ async function gatherOrganization(
 }
 
 export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
-  const { activity } = deps;
-  const [detector, lastPosted, organization] = await Promise.all([
+  const { activity, health } = deps;
+  const [detector, lastPosted, organization, states, retraining] = await Promise.all([
     part(async () => {
       try {
         return await deps.guardduty.getDetector(await deps.detectorId());
@@ -129,20 +143,61 @@ export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
       return record === undefined ? latest : { ...latest, record };
     }),
     activity === undefined ? undefined : gatherOrganization(deps, activity),
+    health === undefined ? undefined : part(() => health.states(health.regions)),
+    health?.lastRetraining === undefined
+      ? undefined
+      : part(() => health.lastRetraining?.() ?? Promise.resolve(undefined)),
   ]);
-  const { metadata } = deps.scorer;
+  const { metadata, version } = deps.scorer;
   return {
     detector,
     lastPosted,
     scorer: {
       description: deps.scorer.description,
       ...(metadata === undefined ? {} : { metadata }),
+      ...(version === undefined ? {} : { version }),
     },
     dryRun: deps.dryRun,
     routes: deps.routes,
     ...(organization === undefined ? {} : { organization }),
     now: deps.clock(),
+    ...(health === undefined || states === undefined
+      ? {}
+      : { canary: { regions: health.regions, states } }),
+    ...(retraining === undefined ? {} : { retraining }),
   };
+}
+
+function canaryLines(canary: StatusReport['canary'], now: Date): string[] {
+  if (canary === undefined) return [];
+  if (canary.states.kind === 'error') {
+    return [`:x: *Canary*: could not read its state: ${prose(canary.states.message, 300)}`];
+  }
+  const states = canary.states.kind === 'ok' ? canary.states.value : new Map<string, RegionState>();
+  return canaryStatusLines(canary.regions, states, now);
+}
+
+function retrainingLine(retraining: StatusReport['retraining']): string[] {
+  if (retraining === undefined) return [];
+  if (retraining.kind === 'none') return [':grey_question: *Retraining*: has not run yet'];
+  if (retraining.kind === 'error') {
+    return [`:x: *Retraining*: could not read its record: ${prose(retraining.message, 300)}`];
+  }
+  const r = retraining.value;
+  const icon =
+    r.outcome === 'published'
+      ? ':white_check_mark:'
+      : r.outcome === 'rejected'
+        ? ':warning:'
+        : ':x:';
+  const what =
+    r.outcome === 'published'
+      ? 'published a new model'
+      : r.outcome === 'rejected'
+        ? 'rejected the new model'
+        : 'failed';
+  const window = r.window === undefined ? '' : `, CloudTrail ${r.window.from} to ${r.window.to}`;
+  return [`${icon} *Retraining* ${formatUtc(r.at)}: ${what}${window}: ${ours(r.reason, 300)}`];
 }
 
 const FREQUENCY: Readonly<Record<string, string>> = {
@@ -196,7 +251,10 @@ function scorerLine(scorer: StatusReport['scorer'], now: Date): string {
   }
   const age = now.getTime() - Date.parse(m.trainedAt);
   const days = Math.floor(age / 86_400_000);
-  return `:white_check_mark: *IP Insights*: embedded model trained ${formatUtc(m.trainedAt)} (${Number.isNaN(days) ? 'unknown age' : `${days} days old`}), ${m.trainingPairs.toLocaleString('en-US')} training pairs, ${m.entityCount.toLocaleString('en-US')} principals and instances`;
+  const version = scorer.version === undefined ? '' : `, version ${code(scorer.version, 80)}`;
+  const window = m.window === undefined ? '' : `, CloudTrail ${m.window.from} to ${m.window.to}`;
+  const auc = m.heldOutAuc === undefined ? '' : `, held-out AUC ${m.heldOutAuc.toFixed(3)}`;
+  return `:white_check_mark: *IP Insights*: embedded model trained ${formatUtc(m.trainedAt)} (${Number.isNaN(days) ? 'unknown age' : `${days} days old`}${version}${window}), ${m.trainingPairs.toLocaleString('en-US')} training pairs, ${m.entityCount.toLocaleString('en-US')} principals and instances${auc}`;
 }
 
 /** An organisation of hundreds of accounts: the newest this many, then a count. */
@@ -272,8 +330,10 @@ export function renderStatus(report: StatusReport): CommandResponse {
     : ':zap: *Live*: remediation changes AWS';
   const lines = [
     detectorLine(report.detector),
+    ...canaryLines(report.canary, report.now),
     lastPostedLine(report.lastPosted, report.now),
     scorerLine(report.scorer, report.now),
+    ...retrainingLine(report.retraining),
     mode,
     ...organizationLines(report),
     ...routesLines(report.routes),

@@ -10,6 +10,7 @@ import { SAMPLE_DETECTOR_ID } from '../../../src/app/demo/sampleGuardDuty';
 import { startDemo, type RunningDemo } from '../../../src/app/demo/start';
 import { fixtureFinding, fixtureNames } from '../../../harness/fixtures';
 import { DEMO_ADMIN, DEMO_PRODUCTION, DEMO_SANDBOX } from '../../../src/app/demo/organization';
+import { responseUrlAnswers, waitForResponses } from '../../../harness/commandHarness';
 
 const ALICE = 'U0ALICE';
 const CHANNEL = 'C0SECURITY';
@@ -280,6 +281,40 @@ describe('the demo on a fresh data folder, then restarted on it', () => {
     // The refused starts left the running demo alone.
     expect((await fetch(`${demo.url}local/state`)).status).toBe(200);
   });
+
+  it('runs the canary on /guardduty status --check: its sample goes through the findings pipeline, is recorded and never posted; status shows the run', async () => {
+    const posts = demo.slack.callsTo('chat.postMessage').length;
+    const before = responseUrlAnswers(demo.slack).length;
+    const ack = await demo.slack.runSlashCommand({
+      user: ALICE,
+      channel: CHANNEL,
+      text: 'status --check',
+    });
+    expect(ack.status).toBe(200);
+    const [check] = (await waitForResponses(demo.slack, before + 1)).slice(before);
+    const text = JSON.stringify(check);
+    expect(text).toContain('every check passed');
+    expect(text).toMatch(/us-east-1\*: sample arrived in \d+ s/);
+    expect(text).toContain('Slack accepts the bot token');
+    expect(text).toContain('EventBridge rule guardduty-chatops-findings is ENABLED');
+    expect(text).toMatch(/the IP Insights model was trained \d{4}-\d{2}-\d{2}, 0 days ago/);
+    // The sample reached the findings handler and was recorded, not posted.
+    expect(demo.slack.callsTo('chat.postMessage')).toHaveLength(posts);
+
+    await demo.slack.runSlashCommand({ user: ALICE, channel: CHANNEL, text: 'status' });
+    const [status] = (await waitForResponses(demo.slack, before + 2)).slice(before + 1);
+    expect(JSON.stringify(status)).toMatch(
+      /:white_check_mark: \*Canary us-east-1\*: last run .+ \(0 s ago, on demand\), sample arrived in \d+ s/,
+    );
+
+    // The rule disabled on the demo's bus: one alert in the channel, naming the check and region.
+    demo.canary.bus.setRuleState('us-east-1', 'DISABLED');
+    const failed = await demo.canary.canary.run('command');
+    expect(
+      failed.regions[0]!.checks.filter((c) => c.status === 'failing').map((c) => c.check),
+    ).toEqual(['sample', 'rule']);
+    demo.canary.bus.setRuleState('us-east-1', 'ENABLED');
+  }, 120_000);
 
   it('after a restart shows the same channel and posts nothing again', async () => {
     const before = demo.slack.snapshot().channels;

@@ -122,7 +122,8 @@ describe('parseCommand: commands', () => {
       'audit @alice.smith',
       { kind: 'audit', subject: { kind: 'userName', name: 'alice.smith' }, limit: 20 },
     ],
-    ['status', { kind: 'status' }],
+    ['status', { kind: 'status', check: false }],
+    ['status --check', { kind: 'status', check: true }],
   ])('%j', (text, expected) => {
     expect(command(text)).toEqual(expected);
   });

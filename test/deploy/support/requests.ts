@@ -345,6 +345,11 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       resource: (s) => valueOf(s, 'DigestFunction', 'Arn'),
       why: 'hands /guardduty digest to the digest function',
     },
+    {
+      action: 'lambda:InvokeFunction',
+      resource: (s) => valueOf(s, 'CanaryFunction', 'Arn'),
+      why: 'hands /guardduty status --check to the canary function',
+    },
     pageRequest,
   ],
   DigestFunction: [
@@ -441,6 +446,12 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       context: leading('expiries'),
       why: 'the suppressions that expire: added, the due ones read, each removed once deleted',
     })),
+    {
+      action: 'dynamodb:BatchGetItem',
+      resource: healthTable,
+      context: leading('region#eu-west-1'),
+      why: '/guardduty status: each region’s canary state',
+    },
     pageRequest,
     ...['ListDetectors', 'ListFindings', 'GetFindings', 'GetFindingsStatistics'].map(
       (operation): FunctionRequest => ({
