@@ -103,7 +103,7 @@ export function digestFunction() {
     const config = loadConfig(await withSlackSecrets(process.env), ['slackBot', 'channel']);
     const store = openDynamoStore(config);
     const routes = await loadRoutingTable(config);
-    const scorer: Scorer = await scorerFromConfig(config);
+    const scorer: Scorer = await scorerFromConfig(config, { log });
     const pipeline = createPipeline(config, {
       log,
       store,

@@ -97,7 +97,7 @@ export function findingsFunction() {
       store,
       findings: findingRecords(store),
       routes: await loadRoutingTable(config),
-      scorer: await scorerFromConfig(config),
+      scorer: await scorerFromConfig(config, { log }),
       pace: { now: Date.now, sleep },
       bursts: burstGroups(store),
       accounts: accountGate(config, await loadAccountsPolicy(config), log),

@@ -2,14 +2,34 @@ import { S3ObjectReader } from '../aws/s3ObjectReader';
 import { SageMakerEndpointInvoker } from '../aws/sageMakerEndpoint';
 import type { Config } from '../config';
 import { createScorer } from '../ipinsights/factory';
+import { readModelInfo } from '../ipinsights/modelInfo';
+import { loadModel } from '../ipinsights/modelStore';
+import { RefreshingScorer } from '../ipinsights/refreshingScorer';
 import type { Scorer } from '../ipinsights/scorer';
+import { silentLog, type Log } from '../shared/log';
 
-/** The scorer `IPINSIGHTS_MODEL` / `IPINSIGHTS_ENDPOINT` select; SDK clients only when needed. */
-export async function scorerFromConfig(config: Config): Promise<Scorer> {
+/**
+ * The scorer `IPINSIGHTS_MODEL` / `IPINSIGHTS_ENDPOINT` select; SDK clients only when needed. An
+ * embedded model is checked for a newer published version at most every 15 minutes, so a
+ * retrained model reaches running functions without a redeploy.
+ */
+export async function scorerFromConfig(
+  config: Config,
+  options: { readonly log?: Log; readonly clock?: () => Date } = {},
+): Promise<Scorer> {
   const setting = config.ipInsights;
   if (setting.kind === 'model') {
-    const storage = setting.location.startsWith('s3://') ? new S3ObjectReader() : undefined;
-    return createScorer({ model: setting.location }, storage === undefined ? {} : { storage });
+    const reader = setting.location.startsWith('s3://') ? new S3ObjectReader() : undefined;
+    return RefreshingScorer.open(
+      {
+        info: () => readModelInfo(setting.location, reader),
+        load: () => loadModel(setting.location, reader),
+      },
+      {
+        log: options.log ?? silentLog,
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+      },
+    );
   }
   if (setting.kind === 'endpoint') {
     return createScorer(

@@ -140,7 +140,7 @@ export function workerFunction() {
       findings: findingReader(store),
       // `/guardduty status` lists the routes: the worker answers it.
       routes: await loadRoutingTable(config),
-      scorer: await scorerFromConfig(config),
+      scorer: await scorerFromConfig(config, { log }),
       accounts: accountGate(config, await loadAccountsPolicy(config), log),
       remediation: {
         aws: createAwsGateway(),

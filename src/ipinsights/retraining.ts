@@ -1,3 +1,13 @@
+import type { Log } from '../shared/log';
+import { auc } from './evaluation';
+import type { Hyperparameters } from './hyperparameters';
+import { IpInsightsModel } from './model';
+import type { ObjectLister, ObjectReader, S3Location } from './objectStorage';
+import { randomInt, seededRandom } from './random';
+import { trainModel } from './train';
+import { addCloudTrail } from './trainingInput';
+import { TrainingSetBuilder, type TrainingSet } from './trainingSet';
+
 /**
  * The scheduled retraining's quality gate and its record: a new model replaces the current one
  * only if it separates the held-out slice of the new data about as well (AUC no more than
@@ -56,4 +66,177 @@ export interface RetrainingRecord {
   readonly currentAuc?: number;
   /** The S3 object version published (or the one that stayed). */
   readonly version?: string;
+}
+
+/** Every tenth pair of the window is held out: the gate measures both models on it. */
+const HELD_OUT_EVERY = 10;
+const MIN_HELD_OUT = 20;
+const DAY_MS = 86_400_000;
+const CLOUDTRAIL_DAY = /\/(\d{4})\/(\d{2})\/(\d{2})\//;
+
+export interface RetrainSettings {
+  /** `s3://bucket/prefix` of the trail (CloudTrail's `…/YYYY/MM/DD/` keys below it). */
+  readonly cloudTrail: string;
+  readonly windowDays: number;
+  readonly hyperparameters: Hyperparameters;
+  readonly maxAucDrop?: number;
+}
+
+export interface RetrainDeps {
+  readonly storage: ObjectLister & ObjectReader;
+  readonly models: {
+    /** The published model, or undefined before the first. */
+    current(): Promise<{ readonly model: IpInsightsModel; readonly version?: string } | undefined>;
+    /** Publishes a new version; its S3 object version id when the bucket is versioned. */
+    publish(model: IpInsightsModel): Promise<string | undefined>;
+  };
+  readonly records: { save(record: RetrainingRecord): Promise<void> };
+  readonly clock: () => Date;
+  readonly log: Log;
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Only the keys of the window's days: CloudTrail writes each day under its own `YYYY/MM/DD/`. */
+function windowed(storage: ObjectLister & ObjectReader, from: string, to: string) {
+  return {
+    read: (location: S3Location) => storage.read(location),
+    async *list(prefix: S3Location): AsyncIterable<string> {
+      for await (const key of storage.list(prefix)) {
+        const day = CLOUDTRAIL_DAY.exec(key);
+        if (day === null) continue;
+        const date = `${day[1] ?? ''}-${day[2] ?? ''}-${day[3] ?? ''}`;
+        if (date >= from && date <= to) yield key;
+      }
+    },
+  };
+}
+
+function split(set: TrainingSet): { train: TrainingSet; heldOut: TrainingSet } {
+  const pairs = set.ipOfPair.length;
+  const held = Math.floor((pairs + HELD_OUT_EVERY - 1) / HELD_OUT_EVERY);
+  const part = (count: number, keep: (i: number) => boolean): TrainingSet => {
+    const entityOfPair = new Uint32Array(count);
+    const ipOfPair = new Uint32Array(count);
+    let n = 0;
+    for (let i = 0; i < pairs; i++) {
+      if (!keep(i)) continue;
+      entityOfPair[n] = set.entityOfPair[i] ?? 0;
+      ipOfPair[n] = set.ipOfPair[i] ?? 0;
+      n++;
+    }
+    return { entities: set.entities, entityOfPair, ipOfPair };
+  };
+  return {
+    heldOut: part(held, (i) => i % HELD_OUT_EVERY === 0),
+    train: part(pairs - held, (i) => i % HELD_OUT_EVERY !== 0),
+  };
+}
+
+/**
+ * The negative of each held-out pair, the same for every model measured: the IP of another
+ * entity's held-out pair (what IP Insights must tell apart: this principal from that one's
+ * network), or a random IPv4 when no other entity is there.
+ */
+function heldOutNegatives(heldOut: TrainingSet, seed: number): Uint32Array {
+  const random = seededRandom(seed ^ 0x5eed);
+  const n = heldOut.ipOfPair.length;
+  return Uint32Array.from(heldOut.ipOfPair, (_, i) => {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const j = randomInt(random, n);
+      if (heldOut.entityOfPair[j] !== heldOut.entityOfPair[i]) return heldOut.ipOfPair[j] ?? 0;
+    }
+    return randomInt(random, 0x1_0000_0000);
+  });
+}
+
+/** AUC of the real held-out pairs against their negatives. */
+function heldOutAuc(model: IpInsightsModel, heldOut: TrainingSet, negatives: Uint32Array): number {
+  const n = heldOut.ipOfPair.length;
+  const positives = new Float64Array(n);
+  const negative = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const entity = heldOut.entities[heldOut.entityOfPair[i] ?? 0] ?? '';
+    positives[i] = model.scoreIpv4(entity, heldOut.ipOfPair[i] ?? 0);
+    negative[i] = model.scoreIpv4(entity, negatives[i] ?? 0);
+  }
+  return auc(positives, negative);
+}
+
+/**
+ * The scheduled retraining: the window's CloudTrail days streamed through the existing reader
+ * into a training set, every tenth pair held out, a model trained on the rest, and the quality
+ * gate against the published model on the held-out slice. The new model is published (a new S3
+ * object version, which running scorers pick up) only if the gate passes; either way the run
+ * is recorded for `status`, and a rejected model is logged.
+ */
+export async function retrain(
+  settings: RetrainSettings,
+  deps: RetrainDeps,
+): Promise<RetrainingRecord> {
+  const started = deps.clock();
+  const window = {
+    from: isoDay(started.getTime() - settings.windowDays * DAY_MS),
+    to: isoDay(started.getTime()),
+  };
+  const finish = async (record: Omit<RetrainingRecord, 'at' | 'window'>) => {
+    const full: RetrainingRecord = { at: deps.clock().toISOString(), window, ...record };
+    await deps.records.save(full);
+    if (record.outcome === 'published') {
+      deps.log.info('IP Insights retraining published', { ...full });
+    } else {
+      deps.log.warn(`IP Insights retraining ${record.outcome}`, { ...full });
+    }
+    return full;
+  };
+  const builder = new TrainingSetBuilder();
+  await addCloudTrail(builder, [settings.cloudTrail], {
+    storage: windowed(deps.storage, window.from, window.to),
+  });
+  const set = builder.build();
+  const { train, heldOut } = split(set);
+  const counts = { pairs: set.ipOfPair.length, entities: set.entities.length };
+  if (heldOut.ipOfPair.length < MIN_HELD_OUT || train.ipOfPair.length === 0) {
+    return finish({
+      outcome: 'failed',
+      reason: `only ${String(counts.pairs)} CloudTrail pairs in the window: too few to train and measure a model`,
+      ...counts,
+    });
+  }
+  const negatives = heldOutNegatives(heldOut, settings.hyperparameters.seed);
+  const trained = trainModel(train, { hyperparameters: settings.hyperparameters, now: deps.clock });
+  const candidateAuc = heldOutAuc(trained.model, heldOut, negatives);
+  const candidate = new IpInsightsModel({
+    ...trained.model.parts,
+    metadata: {
+      ...trained.model.metadata,
+      window,
+      source: settings.cloudTrail,
+      heldOutAuc: candidateAuc,
+    },
+  });
+  const current = await deps.models.current();
+  const currentAuc =
+    current === undefined ? undefined : heldOutAuc(current.model, heldOut, negatives);
+  const verdict = qualityGate(candidateAuc, currentAuc, settings.maxAucDrop);
+  const scores = {
+    ...counts,
+    candidateAuc,
+    ...(currentAuc === undefined ? {} : { currentAuc }),
+  };
+  if (!verdict.publish) {
+    return finish({
+      outcome: 'rejected',
+      reason: verdict.reason,
+      ...scores,
+      ...(current?.version === undefined ? {} : { version: current.version }),
+    });
+  }
+  const version = await deps.models.publish(candidate);
+  return finish({
+    outcome: 'published',
+    reason: verdict.reason,
+    ...scores,
+    ...(version === undefined ? {} : { version }),
+  });
 }

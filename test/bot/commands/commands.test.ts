@@ -244,7 +244,11 @@ describe('bad arguments: one ephemeral line, nothing executed', () => {
       'suppress',
       '`suppress` needs a finding id, e.g. `/guardduty suppress 12abc34d567e8fa901bc2d34e56789f0`.',
     ],
-    ['extra argument', 'status now', 'Unexpected argument `now`: usage is `/guardduty status`.'],
+    [
+      'extra argument',
+      'status now',
+      'Unexpected argument `now`: usage is `/guardduty status [--check]`.',
+    ],
     // Slack sends "<!channel>" typed by a user as "&lt;!channel&gt;"; it comes back inert.
     [
       'hostile text',

@@ -220,7 +220,7 @@ describe('parseCommand: errors say which argument and why', () => {
       'audit f1 f2',
       'Unexpected argument `f2`: usage is `/guardduty audit [FINDING_ID|@user] [--limit N]`.',
     ],
-    ['status now', 'Unexpected argument `now`: usage is `/guardduty status`.'],
+    ['status now', 'Unexpected argument `now`: usage is `/guardduty status [--check]`.'],
   ])('%j', (text, expected) => {
     expect(error(text)).toBe(expected);
   });

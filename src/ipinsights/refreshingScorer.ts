@@ -1,0 +1,110 @@
+import { errorMessage } from '../shared/errors';
+import type { Log } from '../shared/log';
+import { EmbeddedScorer } from './embeddedScorer';
+import type { IpInsightsModel, ModelMetadata } from './model';
+import type { ModelInfo } from './modelInfo';
+import type { ScoreResult, Scorer, Tuple } from './scorer';
+
+export interface ModelSource {
+  /** What is published now, from the model's header (a ranged read); undefined: nothing yet. */
+  info(): Promise<ModelInfo | undefined>;
+  /** The whole model, as published now. */
+  load(): Promise<IpInsightsModel>;
+}
+
+export const DEFAULT_REFRESH_MS = 15 * 60_000;
+
+/** Which publication a model is: its S3 object version, or its training time where unversioned. */
+const identity = (info: { readonly version?: string; readonly metadata: ModelMetadata }) =>
+  info.version ?? info.metadata.trainedAt;
+
+/**
+ * An embedded scorer that picks up a newly published model without a redeploy: at most every
+ * `refreshMs` it reads the model's header (a few kilobytes) and, when another version is
+ * published, loads it and scores with it from then on. A failed check or load keeps the model
+ * it has (and says so in the log); findings are never held up by it beyond that one read.
+ */
+export class RefreshingScorer implements Scorer {
+  private scorer: EmbeddedScorer;
+  private current: string;
+  private checkedAt: number;
+  private checking: Promise<void> | undefined;
+
+  private constructor(
+    private readonly source: ModelSource,
+    initial: { readonly model: IpInsightsModel; readonly version?: string },
+    private readonly options: {
+      readonly refreshMs: number;
+      readonly clock: () => Date;
+      readonly log: Log;
+    },
+  ) {
+    this.scorer = new EmbeddedScorer(initial.model);
+    this.current = identity({
+      metadata: initial.model.metadata,
+      ...(initial.version === undefined ? {} : { version: initial.version }),
+    });
+    this.version = initial.version;
+    this.checkedAt = options.clock().getTime();
+  }
+
+  version: string | undefined;
+
+  static async open(
+    source: ModelSource,
+    options: { readonly refreshMs?: number; readonly clock?: () => Date; readonly log: Log },
+  ): Promise<RefreshingScorer> {
+    const info = await source.info();
+    const model = await source.load();
+    return new RefreshingScorer(
+      source,
+      { model, ...(info?.version === undefined ? {} : { version: info.version }) },
+      {
+        refreshMs: options.refreshMs ?? DEFAULT_REFRESH_MS,
+        clock: options.clock ?? (() => new Date()),
+        log: options.log,
+      },
+    );
+  }
+
+  get description(): string {
+    return this.scorer.description;
+  }
+
+  get metadata(): ModelMetadata {
+    return this.scorer.metadata;
+  }
+
+  async score(tuples: readonly Tuple[]): Promise<ScoreResult[]> {
+    await this.refreshIfDue();
+    return this.scorer.score(tuples);
+  }
+
+  private async refreshIfDue(): Promise<void> {
+    const now = this.options.clock().getTime();
+    if (now - this.checkedAt < this.options.refreshMs) return;
+    // One check at a time; concurrent scores wait for it rather than each reading S3.
+    this.checking ??= this.refresh(now).finally(() => (this.checking = undefined));
+    await this.checking;
+  }
+
+  private async refresh(now: number): Promise<void> {
+    this.checkedAt = now;
+    try {
+      const info = await this.source.info();
+      if (info === undefined || identity(info) === this.current) return;
+      const model = await this.source.load();
+      this.scorer = new EmbeddedScorer(model);
+      this.current = identity(info);
+      this.version = info.version;
+      this.options.log.info('IP Insights model updated', {
+        version: info.version ?? null,
+        trainedAt: model.metadata.trainedAt,
+      });
+    } catch (error) {
+      this.options.log.warn('IP Insights model not refreshed; scoring with the one loaded', {
+        error: errorMessage(error),
+      });
+    }
+  }
+}
