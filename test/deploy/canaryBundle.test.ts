@@ -46,7 +46,10 @@ function json(body: unknown, contentType = 'application/x-amz-json-1.1'): Answer
 function answer(call: RecordedCall): Answer {
   switch (call.target) {
     case 'secretsmanager.GetSecretValue':
-      return slackSecretAnswer(call, { signingSecret: 'signing', botToken: BOT_TOKEN });
+      return slackSecretAnswer(call, {
+        signingSecret: 'signing-secret-canary-bundle-0123456',
+        botToken: BOT_TOKEN,
+      });
     case 'AmazonSSM.GetParameter':
       return ssmParameterAnswer(call, 'routes: []');
     case '/detector':
