@@ -101,7 +101,7 @@ export function findingsFunction() {
       pace: { now: Date.now, sleep },
       bursts: burstGroups(store),
       accounts: accountGate(config, await loadAccountsPolicy(config), log),
-      samples: canarySampleIntake(store, () => new Date(), log),
+      samples: canarySampleIntake(store, () => new Date(), log, config.canary.findingType),
     });
     recorder = seenFindingsRecorder(organizationActivity(store), built.clock, log);
     return built;

@@ -30,13 +30,15 @@ export class CanarySampleIntake {
   constructor(
     private readonly deps: {
       readonly ledger: SampleArrivals;
+      /** The canary's finding type: only a sample of it is looked up (one query), others pass. */
+      readonly findingType: string;
       readonly clock: () => Date;
       readonly log: Log;
     },
   ) {}
 
   async receive(finding: Finding): Promise<SampleVerdict> {
-    if (!isSampleFinding(finding)) return NOT_CANARY;
+    if (finding.type !== this.deps.findingType || !isSampleFinding(finding)) return NOT_CANARY;
     const requests = await this.deps.ledger.requests(finding.region);
     const now = this.deps.clock().getTime();
     // A redelivery of a sample already recorded.

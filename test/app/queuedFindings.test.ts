@@ -14,6 +14,9 @@ import { rawFinding } from '../../harness/fixtures';
 import { startTestStore, type TestStore } from '../../harness/store';
 import { countStoreCalls } from '../../harness/storeCalls';
 import { recordingLog } from '../helpers/events';
+import { canarySampleIntake } from '../../src/app/canarySamples';
+import { DynamoSampleLedger } from '../../src/store/dynamoSampleLedger';
+import { sampleEvent } from '../../harness/canarySamples';
 
 const CHANNEL = 'C0SECURITY';
 const TOR = 'UnauthorizedAccess_EC2_TorClient.json';
@@ -92,6 +95,7 @@ describe('the queue consumer', () => {
   let store: TestStore;
   let slack: LocalSlack;
   let pipeline: Pipeline;
+  let ledger: DynamoSampleLedger;
   const clock = scaledClock(50);
 
   beforeEach(async () => {
@@ -119,13 +123,50 @@ routes: [{ name: everything, to: { channels: [${CHANNEL}] } }]`,
       clock: () => new Date(clock.now()),
       pace: { now: clock.now, sleep: clock.sleep },
       bursts: burstGroups(opened),
+      samples: canarySampleIntake(opened, () => new Date(clock.now()), recordingLog()),
     });
+    ledger = new DynamoSampleLedger(store.client, store.tables.health);
   });
 
   afterEach(async () => {
     await slack.close();
     await pipeline.close();
     await store.close();
+  });
+
+  it('records the canary’s sample from the queue and never posts it; the rest of the batch is posted', async () => {
+    const detector = '5ab0c1d2e3f405a6b7c8d9e0f1a2b3c4';
+    const askedAt = clock.now();
+    await ledger.open('us-east-1', {
+      runId: '2026-12-01T03:00:00.000Z~run1',
+      type: 'UnauthorizedAccess:EC2/RDPBruteForce',
+      detectorId: detector,
+      requestedAt: askedAt,
+      deadline: askedAt + 600_000,
+    });
+    const sample = sampleEvent(
+      'us-east-1',
+      '123456789012',
+      detector,
+      'c'.repeat(32),
+      new Date(askedAt),
+    );
+    const log = recordingLog();
+    const handle = createQueuedFindingsHandler(() => Promise.resolve(pipeline), log);
+    const response = await handle(
+      sqs([JSON.stringify(sample), eventBody(torFinding('d'.repeat(32)))]),
+    );
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(await pipeline.findings.get('c'.repeat(32))).toBeUndefined();
+    const [request] = await ledger.requests('us-east-1');
+    expect(request).toMatchObject({
+      runId: '2026-12-01T03:00:00.000Z~run1',
+      findingId: 'c'.repeat(32),
+    });
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ message: 'canary sample recorded' }) as unknown,
+    );
   });
 
   it('deletes a malformed message, posts a finding sent twice once (the newer), and reports nothing failed', async () => {

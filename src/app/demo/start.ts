@@ -268,7 +268,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       findings: findingRecords(store),
       clock,
       // The demo's event bus delivers the canary's samples here, as EventBridge does on AWS.
-      samples: canarySampleIntake(store, clock, options.log),
+      samples: canarySampleIntake(store, clock, options.log, config.canary.findingType),
       paging: inProcessPaging(config, options.log, { onQueue: (queue) => (pageQueue = queue) }),
       accounts: accountGate(config, DEMO_ACCOUNTS, options.log),
       // Dry run plans and audits without AWS; --live uses the machine's AWS credentials (and
