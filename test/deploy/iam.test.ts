@@ -154,7 +154,7 @@ describe('every statement is scoped', () => {
     ['an S3 model', scenarios[1]!],
     ['a SageMaker endpoint', scenarios[2]!],
     ['remediation live', scenarios[3]!],
-    ['the canary in two regions', scenarios[4]!],
+    ['the canary in two regions', scenarios[5]!],
   ])('Allow statements name the stack’s resources (with %s)', (_, stack) => {
     const problems = lambdaFunctions(stack).flatMap((fn) =>
       fn.statements
