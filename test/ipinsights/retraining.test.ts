@@ -147,8 +147,9 @@ describe('scheduled retraining', () => {
     const storage = bucket([18, 19, 20]);
     const current = modelFrom(PRINCIPALS);
     const weak = resolveHyperparameters(
-      // Every principal hashed onto one row: it cannot tell one principal's network from another's.
-      { vector_dim: 4, epochs: 1, num_entity_vectors: 1 },
+      // Every principal hashed onto one row, and no training counts to fall back on: it cannot
+      // tell one principal's network from another's.
+      { vector_dim: 4, epochs: 1, num_entity_vectors: 1, frequency_prior_weight: 0 },
       PRINCIPALS.length,
     );
     const d = deps(storage, current);
