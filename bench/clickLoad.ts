@@ -1,11 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import {
-  percentile,
-  RESPONDER,
-  startServeBench,
-  untilButton,
-  type ServeBench,
-} from './serveProcess';
+import { RESPONDER, startServeBench, untilButton, type ServeBench } from './serveProcess';
+import { percentile } from '../harness/percentile';
 import { formatNumber, type BenchRow, type BenchSection } from './table';
 
 /** Slack's limit: a request not acknowledged within 3 s is shown to the user as failed. */

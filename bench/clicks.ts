@@ -19,6 +19,7 @@ import { startEmbeddedDynamo } from '../src/store/embeddedDynamo';
 import { ensureTables } from '../src/store/ensureTables';
 import { DEFAULT_TABLE_NAMES, tableDefinitions } from '../src/store/tables';
 import { formatNumber, type BenchRow, type BenchSection } from './table';
+import { percentile } from '../harness/percentile';
 
 const CHANNEL = 'C0SECURITY';
 const RESPONDER = 'U0ALICE';
@@ -30,11 +31,6 @@ const FIXTURE = join(
   'guardduty',
   'Synthetic_Discovery_IAMUser_AnomalousBehavior.json',
 );
-
-function percentile(sorted: readonly number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] ?? Number.NaN;
-}
 
 function findingNumber(base: Finding, n: number): Finding {
   return { ...base, id: `${base.id.slice(0, 24)}${n.toString(16).padStart(8, '0')}` };

@@ -1,13 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import {
-  CHANNEL,
-  percentile,
-  RESPONDER,
-  startServeBench,
-  untilButton,
-  type ServeBench,
-} from './serveProcess';
+import { CHANNEL, RESPONDER, startServeBench, untilButton, type ServeBench } from './serveProcess';
+import { percentile } from '../harness/percentile';
 import { formatNumber, type BenchRow, type BenchSection } from './table';
 
 const RATE_PER_SECOND = 20;

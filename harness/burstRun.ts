@@ -14,6 +14,7 @@ import { rawFinding } from './fixtures';
 import { LocalQueue } from './localQueue';
 import { startTestStore } from './store';
 import { countStoreCalls } from './storeCalls';
+import { percentile } from './percentile';
 
 /** A clock running `scale` times faster than the wall, and a sleep on it. */
 export function scaledClock(scale: number, start = Date.parse('2026-12-01T03:00:00Z')) {
@@ -153,11 +154,6 @@ export interface BurstResult {
   readonly wallMs: number;
   /** CPU time of the whole process (pipeline, embedded store and sandbox) per finding. */
   readonly cpuMsPerFinding: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] ?? Number.NaN;
 }
 
 function findingIdOf(message: { metadata?: { event_type: string; event_payload: unknown } }) {
