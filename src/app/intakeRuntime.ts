@@ -19,7 +19,7 @@ import {
   type OpenSuppressModal,
 } from '../bot/interactions/listeners';
 import type { HandOffSuppressCount } from '../bot/interactions/suppressCount';
-import { slackWorkspaceDirectory } from '../bot/workspaceDirectory';
+import { botIdentity, type BotAuthorize } from '../bot/botIdentity';
 import { registerPagingListeners } from '../bot/paging/listeners';
 import type { Config } from '../config';
 import { createPipeline, type Pipeline, type PipelineOptions } from './pipeline';
@@ -41,6 +41,8 @@ export interface Remediation {
   readonly intents: IntentRepository;
   readonly authorizer: Authorizer;
   readonly workspace: WorkspaceDirectory;
+  /** The Bolt app's `authorize`: the same `auth.test` as `workspace`. */
+  readonly authorize: BotAuthorize;
   readonly refusals: RefusalLimiter;
   /** Registers the button and modal listeners on a Bolt app (for `createBoltApp`'s `register`). */
   readonly listeners: (app: App) => void;
@@ -93,7 +95,9 @@ export function remediationIntake(
     clock,
     log,
   });
-  const workspace = slackWorkspaceDirectory(slack);
+  // One auth.test per container, shared with the Bolt app's authorize.
+  const identity = botIdentity(slack, config.slack.botToken);
+  const { workspace } = identity;
   const trail = auditTrail(store, config, log);
   const refusals = refusalLimiter(store, clock);
   const intentRepository = intents(store);
@@ -129,6 +133,7 @@ export function remediationIntake(
     intents: intentRepository,
     authorizer,
     workspace,
+    authorize: identity.authorize,
     refusals,
     listeners: (app) => {
       registerRemediationListeners(interactionDeps)(app);

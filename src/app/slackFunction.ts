@@ -9,6 +9,7 @@ import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
 import type { Scorer } from '../ipinsights/scorer';
 import { LambdaAsyncInvoker } from '../aws/lambdaInvoker';
 import { createBoltApp } from '../bot/app';
+import type { BotAuthorize } from '../bot/botIdentity';
 import type { DeferCommand } from '../bot/commands/defer';
 import { onSlackRequest } from '../bot/requestLogKeys';
 import { rawBodyProblem, type SlackRequestHeaders } from '../bot/requestShape';
@@ -42,6 +43,8 @@ export function createSlackHandler(
     /** Secrets Manager on Lambda (rotatable); the configured secret otherwise. */
     readonly signingSecrets?: SigningSecretSource;
     readonly clock?: () => number;
+    /** The runtime's `authorize`: one `auth.test` for the app and the remediation service. */
+    readonly authorize?: BotAuthorize;
   } = {},
 ): SlackHandler {
   // Signatures are checked here, before Bolt: both ways in time, and with a rotated secret.
@@ -55,6 +58,7 @@ export function createSlackHandler(
     apiUrl: config.slack.apiUrl,
     receiver,
     register: listeners,
+    ...(options.authorize === undefined ? {} : { authorize: options.authorize }),
   });
   const secrets = options.signingSecrets ?? fixedSigningSecret(config.slack.signingSecret);
   const clock = options.clock ?? Date.now;
@@ -233,6 +237,7 @@ export function slackFunction(): SlackHandler {
       ],
       {
         log,
+        authorize: runtime.remediation.authorize,
         // The secret is rotated in Secrets Manager: checked with a copy at most 15 minutes old,
         // and read again when a signature does not match.
         ...(process.env.SLACK_SECRET_ARN === undefined || process.env.SLACK_SECRET_ARN === ''

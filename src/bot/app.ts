@@ -4,7 +4,7 @@ import type { Receiver, ReceiverEvent } from '@slack/bolt';
 import App from '@slack/bolt/dist/App';
 import { LogLevel, type Logger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
-import { botAuthorization } from './botIdentity';
+import { botAuthorization, type BotAuthorize } from './botIdentity';
 import { MalformedSlackRequestError, slackBodyProblem } from './requestShape';
 import { FutureSlackRequestError, timestampProblem } from './requestSignature';
 
@@ -20,6 +20,8 @@ export interface BoltAppOptions {
   readonly logLevel?: LogLevel;
   /** Bolt's and its clients' logger; the console otherwise. */
   readonly logger?: Logger;
+  /** Who the bot is (one `auth.test`, shared with the remediation service); asked here otherwise. */
+  readonly authorize?: BotAuthorize;
 }
 
 /**
@@ -55,7 +57,9 @@ export function createBoltApp(options: BoltAppOptions): App {
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
   };
   const app = new CheckedApp({
-    authorize: botAuthorization(new WebClient(undefined, clientOptions), options.botToken),
+    authorize:
+      options.authorize ??
+      botAuthorization(new WebClient(undefined, clientOptions), options.botToken),
     receiver: options.receiver,
     logLevel,
     ...(options.logger === undefined ? {} : { logger: options.logger }),

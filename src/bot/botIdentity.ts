@@ -1,5 +1,6 @@
 import type { Authorize, AuthorizeResult } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { WorkspaceDirectory } from '../actions/ports/workspace';
 import { CodedError, ErrorCode } from '../shared/errors';
 
 /** Bolt's `authorize` for a single-workspace bot token. */
@@ -18,6 +19,20 @@ export class BotIdentityError extends CodedError {
  * the next one asks again.
  */
 export function botAuthorization(client: WebClient, botToken: string): BotAuthorize {
+  return botIdentity(client, botToken).authorize;
+}
+
+/** Bolt's `authorize` and the remediation service's workspace check, from one `auth.test`. */
+export interface BotIdentity {
+  readonly authorize: BotAuthorize;
+  readonly workspace: WorkspaceDirectory;
+}
+
+/**
+ * One `auth.test` per container for both the Bolt app and the remediation service: the first
+ * click of a container would otherwise ask Slack twice who the bot is.
+ */
+export function botIdentity(client: WebClient, botToken: string): BotIdentity {
   let identity: Promise<AuthorizeResult> | undefined;
   const lookUp = async (): Promise<AuthorizeResult> => {
     const result = await client.auth.test({ token: botToken });
@@ -35,11 +50,23 @@ export function botAuthorization(client: WebClient, botToken: string): BotAuthor
         : { enterpriseId: result.enterprise_id }),
     };
   };
-  return () => {
+  const known = (): Promise<AuthorizeResult> => {
     identity ??= lookUp().catch((error: unknown) => {
       identity = undefined;
       throw error;
     });
     return identity;
+  };
+  return {
+    authorize: known,
+    workspace: {
+      async workspace() {
+        const { teamId, enterpriseId } = await known();
+        if (teamId === undefined) {
+          throw new BotIdentityError('auth.test named no team for the bot token');
+        }
+        return { teamId, ...(enterpriseId === undefined ? {} : { enterpriseId }) };
+      },
+    },
   };
 }

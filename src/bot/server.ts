@@ -9,6 +9,7 @@ import {
   type HTTPReceiverOptions,
 } from '@slack/bolt';
 import { createBoltApp, REQUEST_TIMESTAMP } from './app';
+import type { BotAuthorize } from './botIdentity';
 import { FutureSlackRequestError } from './requestSignature';
 import { MalformedSlackRequestError } from './requestShape';
 import { CodedError, ErrorCode } from '../shared/errors';
@@ -40,6 +41,8 @@ export interface BotServerOptions {
   readonly port: number;
   /** Default 0.0.0.0 for `serve` behind a proxy; the sandbox binds 127.0.0.1. */
   readonly host?: string;
+  /** The runtime's `authorize`, so the bot and the remediation service share one `auth.test`. */
+  readonly authorize?: BotAuthorize;
 }
 
 /**
@@ -83,7 +86,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   const { appToken } = slack;
   if (appToken !== undefined) {
     const receiver = new SocketModeReceiver({ appToken, logLevel: LogLevel.WARN });
-    const app = createBoltApp({ ...credentials(slack), receiver, register: options.listeners });
+    const app = createBoltApp({ ...credentials(options), receiver, register: options.listeners });
     await app.start();
     return {
       stop: async () => {
@@ -95,7 +98,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     signingSecret: slack.signingSecret,
     logLevel: LogLevel.WARN,
   });
-  const app = createBoltApp({ ...credentials(slack), receiver, register: options.listeners });
+  const app = createBoltApp({ ...credentials(options), receiver, register: options.listeners });
   const host = options.host ?? '0.0.0.0';
   let server: Server;
   try {
@@ -119,6 +122,11 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   };
 }
 
-function credentials(slack: SlackAppSettings) {
-  return { botToken: slack.botToken, apiUrl: slack.apiUrl };
+function credentials(options: BotServerOptions) {
+  const { slack, authorize } = options;
+  return {
+    botToken: slack.botToken,
+    apiUrl: slack.apiUrl,
+    ...(authorize === undefined ? {} : { authorize }),
+  };
 }

@@ -57,7 +57,12 @@ export function createServeCommand(deps: ServeDeps): CliCommand {
       });
       let bot;
       try {
-        bot = await startBotServer({ slack: config.slack, listeners, port: config.port });
+        bot = await startBotServer({
+          slack: config.slack,
+          listeners,
+          port: config.port,
+          authorize: runtime.remediation.authorize,
+        });
       } catch (error) {
         if (!(error instanceof PortUnavailableError)) throw error;
         io.stderr.write(`guardduty-chatops serve: ${error.message}\n`);

@@ -5,7 +5,7 @@ import HTTPReceiver from '@slack/bolt/dist/receivers/HTTPReceiver';
 import { WebClient } from '@slack/web-api';
 import { startLocalSlack, type LocalSlack } from '@guardduty-chatops/slack-sandbox';
 import { createBoltApp } from '../../src/bot/app';
-import { botAuthorization, BotIdentityError } from '../../src/bot/botIdentity';
+import { botAuthorization, botIdentity, BotIdentityError } from '../../src/bot/botIdentity';
 import { silentSlackLogger as silentLogger } from '../../src/bot/slackLogger';
 import { ALICE, CHANNEL } from '../helpers/bot';
 
@@ -72,6 +72,26 @@ describe('botAuthorization', () => {
     const authorize = botAuthorization(client, 'xoxp-user-token');
     await expect(authorize(source)).rejects.toThrow(
       new BotIdentityError('auth.test named no bot: is SLACK_BOT_TOKEN a bot token (xoxb-)?'),
+    );
+  });
+});
+
+describe('botIdentity', () => {
+  it('answers Bolt and the workspace check from one auth.test', async () => {
+    const identity = botIdentity(anonymousClient(), slack.botToken);
+
+    await expect(identity.workspace.workspace()).resolves.toEqual({ teamId: 'T0LOCAL001' });
+    await expect(identity.authorize(source)).resolves.toMatchObject({ teamId: 'T0LOCAL001' });
+    expect(slack.callsTo('auth.test')).toHaveLength(1);
+  });
+
+  it('lets nothing through on a guess when Slack names no team', async () => {
+    const client = anonymousClient();
+    jest
+      .spyOn(client.auth, 'test')
+      .mockResolvedValue({ ok: true, user_id: 'U0LOCALBOT', bot_id: 'B0LOCALBOT', team_id: '' });
+    await expect(botIdentity(client, slack.botToken).workspace.workspace()).rejects.toThrow(
+      new BotIdentityError('auth.test named no team for the bot token'),
     );
   });
 });

@@ -229,6 +229,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const app = createBoltApp({
     botToken: slack.botToken,
     apiUrl: slack.apiUrl,
+    authorize: runtime.remediation.authorize,
     receiver,
     logLevel: LogLevel.ERROR,
     register: [

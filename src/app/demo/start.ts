@@ -187,8 +187,10 @@ async function startBot(
   config: Config,
   parts: DemoBotParts,
   slack: LocalSlack,
+  runtime: Runtime,
 ): Promise<{ stop: () => Promise<void> }> {
   const bot = await startBotServer({
+    authorize: runtime.remediation.authorize,
     slack: config.slack,
     listeners: parts.register,
     port: 0,
@@ -289,7 +291,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       guardduty,
       canary: canary.canary,
     });
-    const boltApp = await startBot(config, bot, slack);
+    const boltApp = await startBot(config, bot, slack, runtime);
     teardown.add(() => boltApp.stop());
 
     const samples: PostedSample[] = [];

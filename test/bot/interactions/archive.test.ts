@@ -75,6 +75,15 @@ describe('Archive and Unarchive', () => {
     } satisfies Partial<AuditRecord>);
   });
 
+  it('asks Slack who the bot is once for the first click, shared by Bolt and the service', async () => {
+    await bot.click(ALICE, finding.id, 'remediate:archive');
+    await bot.idle();
+    await bot.click(BOB, finding.id, 'remediate:unarchive');
+    await bot.idle();
+
+    expect(bot.slack.callsTo('auth.test')).toHaveLength(1);
+  });
+
   it('unarchives with the undo button, audited as an undo', async () => {
     await bot.click(ALICE, finding.id, 'remediate:archive');
     await bot.idle();
