@@ -21,7 +21,7 @@ const allowed = {
   actions: ['findings', 'ipinsights', 'paging', 'shared'],
   bot: ['actions', 'findings', 'health', 'ipinsights', 'paging', 'routing', 'shared'],
   aws: ['actions', 'findings', 'health', 'ipinsights', 'paging', 'shared'],
-  store: ['actions', 'health', 'paging', 'shared'],
+  store: ['actions', 'health', 'ipinsights', 'paging', 'shared'],
   app: [
     'actions',
     'aws',

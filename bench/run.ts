@@ -6,11 +6,13 @@ import { costBench } from './cost';
 import { clickLoadBench } from './clickLoad';
 import { soakBench } from './soak';
 import { ipinsightsBench } from './ipinsights';
+import { retrainingBench } from './retraining';
 import { formatTable, type BenchSection } from './table';
 
 /** `npm run bench [-- SECTION...] [--quick]`: runs the named sections (all when none) and prints tables. */
 const SECTIONS: Readonly<Record<string, BenchSection>> = {
   ipinsights: ipinsightsBench,
+  retraining: retrainingBench,
   coldstart: coldstartBench,
   commands: commandsBench,
   clicks: clicksBench,

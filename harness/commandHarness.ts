@@ -23,6 +23,7 @@ import { slackHttpReceiver } from '../src/bot/server';
 import type {
   AccountNames,
   CommandDeps,
+  HealthView,
   OpenSuppressModal,
   RegionalReaders,
 } from '../src/bot/commands/deps';
@@ -143,6 +144,8 @@ export interface CommandHarnessOptions {
   readonly accounts?: AccountNames;
   /** `status` reads the organisation's activity from the harness's store (`h.activity`). */
   readonly organizationActivity?: true;
+  /** What `status` reads of the canary and the retraining. */
+  readonly health?: HealthView;
 }
 
 export interface SlashResult {
@@ -263,6 +266,7 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
     ...(options.regions === undefined ? {} : { regions: options.regions }),
     ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
     ...(options.organizationActivity === true ? { activity } : {}),
+    ...(options.health === undefined ? {} : { health: options.health }),
   };
   const receiver = slackHttpReceiver({ signingSecret: slack.signingSecret, logger: silentLogger });
   const app = createBoltApp({

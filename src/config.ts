@@ -53,6 +53,33 @@ export type IpInsightsConfig =
   | { readonly kind: 'model'; readonly location: string }
   | { readonly kind: 'endpoint'; readonly endpointName: string };
 
+/** The scheduled retraining of the embedded model, and how often scorers look for a new one. */
+export interface RetrainingConfig {
+  /** `s3://bucket/prefix` of the CloudTrail trail it reads (RETRAINING_CLOUDTRAIL). */
+  readonly cloudTrail?: string;
+  readonly windowDays: number;
+  /** The most listed CloudTrail bytes one run reads; a bigger window is refused. */
+  readonly maxBytes: number;
+  /** A running scorer reads the model's header at most this often for a new version. */
+  readonly refreshMs: number;
+  /**
+   * IPINSIGHTS_MODEL is the stack's own model bucket, which the retraining fills: until its
+   * first run there is no model there, and that is not an error (IPINSIGHTS_MODEL_RETRAINED).
+   */
+  readonly publishesModel: boolean;
+}
+
+/** Read in one function run (1,769 MiB, 15 minutes): README "Retraining" has the measurement. */
+export const DEFAULT_RETRAINING_MAX_BYTES = 1_000_000_000;
+
+/** No retraining (no trail); scorers look for a new model every 15 minutes. */
+export const RETRAINING_DEFAULTS: RetrainingConfig = {
+  windowDays: 30,
+  maxBytes: DEFAULT_RETRAINING_MAX_BYTES,
+  refreshMs: 15 * 60_000,
+  publishesModel: false,
+};
+
 /** The canary (`src/health/`): where it looks, what it asks for, how long it waits. */
 export interface CanaryConfig {
   /** The stack's own region first (AWS_REGION), then CANARY_REGIONS; empty off AWS without them. */
@@ -103,6 +130,7 @@ export interface Config {
   /** Lambda: the digest function `/guardduty digest` is handed to. */
   readonly digestFunctionName?: string;
   readonly canary: CanaryConfig;
+  readonly retraining: RetrainingConfig;
 }
 
 /** Which parts a command needs; everything else may be absent. */
@@ -303,6 +331,30 @@ const EnvSchema = z.object({
       },
     ),
   CANARY_FUNCTION_NAME: z.string().min(1).optional(),
+  RETRAINING_CLOUDTRAIL: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'must be an s3://bucket/prefix URI')
+    .optional(),
+  RETRAINING_WINDOW_DAYS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be whole days')
+    .min(1, 'must be between 1 and 400')
+    .max(400, 'must be between 1 and 400')
+    .default(30),
+  RETRAINING_MAX_BYTES: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be whole bytes')
+    .min(1, 'must be at least 1')
+    .default(DEFAULT_RETRAINING_MAX_BYTES),
+  IPINSIGHTS_MODEL_RETRAINED: z
+    .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+    .default('false'),
+  MODEL_REFRESH_MINUTES: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be whole minutes')
+    .min(1, 'must be between 1 and 1440')
+    .max(1440, 'must be between 1 and 1440')
+    .default(15),
   STACK_NAME: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a stack name')
@@ -444,6 +496,13 @@ export function loadConfig(
       deadLetterQueues: e.DEAD_LETTER_QUEUES,
       ...(e.CANARY_FUNCTION_NAME === undefined ? {} : { functionName: e.CANARY_FUNCTION_NAME }),
       ...(e.STACK_NAME === undefined ? {} : { stackName: e.STACK_NAME }),
+    },
+    retraining: {
+      ...(e.RETRAINING_CLOUDTRAIL === undefined ? {} : { cloudTrail: e.RETRAINING_CLOUDTRAIL }),
+      windowDays: e.RETRAINING_WINDOW_DAYS,
+      maxBytes: e.RETRAINING_MAX_BYTES,
+      refreshMs: e.MODEL_REFRESH_MINUTES * 60_000,
+      publishesModel: e.IPINSIGHTS_MODEL_RETRAINED === 'true',
     },
   };
 }

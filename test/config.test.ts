@@ -79,6 +79,12 @@ describe('loadConfig', () => {
         forwarderRule: 'guardduty-chatops-forwarder',
         deadLetterQueues: [],
       },
+      retraining: {
+        windowDays: 30,
+        maxBytes: 1_000_000_000,
+        refreshMs: 900_000,
+        publishesModel: false,
+      },
     });
   });
 

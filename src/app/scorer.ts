@@ -10,8 +10,9 @@ import { silentLog, type Log } from '../shared/log';
 
 /**
  * The scorer `IPINSIGHTS_MODEL` / `IPINSIGHTS_ENDPOINT` select; SDK clients only when needed. An
- * embedded model is checked for a newer published version at most every 15 minutes, so a
- * retrained model reaches running functions without a redeploy.
+ * embedded model is checked for a newer published version at most every MODEL_REFRESH_MINUTES
+ * (15), so a retrained model reaches running functions without a redeploy. In the stack's own
+ * model bucket, no model yet (before the retraining's first run) leaves findings unscored.
  */
 export async function scorerFromConfig(
   config: Config,
@@ -27,7 +28,13 @@ export async function scorerFromConfig(
       },
       {
         log: options.log ?? silentLog,
+        refreshMs: config.retraining.refreshMs,
         ...(options.clock === undefined ? {} : { clock: options.clock }),
+        ...(config.retraining.publishesModel
+          ? {
+              pending: `no model published yet at ${setting.location}: the scheduled retraining publishes the first`,
+            }
+          : {}),
       },
     );
   }

@@ -1,5 +1,10 @@
 import { PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import type { ObjectStorage, S3Location } from '../ipinsights/objectStorage';
+import type {
+  ObjectInventory,
+  ObjectStorage,
+  S3Location,
+  VersionedObjectWriter,
+} from '../ipinsights/objectStorage';
 import { CodedError, ErrorCode } from '../shared/errors';
 import { S3ObjectReader } from './s3ObjectReader';
 
@@ -10,7 +15,10 @@ export class S3RegionMissingError extends CodedError {
 }
 
 /** Lists, reads and writes S3 objects: what `train` needs (CloudTrail under a prefix, the model out). */
-export class S3ObjectStorage extends S3ObjectReader implements ObjectStorage {
+export class S3ObjectStorage
+  extends S3ObjectReader
+  implements ObjectStorage, ObjectInventory, VersionedObjectWriter
+{
   /**
    * The region S3 calls go to, resolved now (the SDK resolves it at the first call, which for
    * `train --out s3://…` comes after the training): one line naming the fix when there is none.
@@ -26,19 +34,29 @@ export class S3ObjectStorage extends S3ObjectReader implements ObjectStorage {
   }
 
   async *list(prefix: S3Location): AsyncIterable<string> {
+    for await (const object of this.listSized(prefix)) yield object.key;
+  }
+
+  async *listSized(
+    prefix: S3Location,
+  ): AsyncIterable<{ readonly key: string; readonly bytes: number }> {
     const pages = paginateListObjectsV2(
       { client: this.client },
       { Bucket: prefix.bucket, Prefix: prefix.key },
     );
     for await (const page of pages) {
       for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) yield object.Key;
+        if (object.Key !== undefined) yield { key: object.Key, bytes: object.Size ?? 0 };
       }
     }
   }
 
   async write(location: S3Location, body: Uint8Array): Promise<void> {
-    await this.client.send(
+    await this.writeVersion(location, body);
+  }
+
+  async writeVersion(location: S3Location, body: Uint8Array): Promise<string | undefined> {
+    const { VersionId } = await this.client.send(
       new PutObjectCommand({
         Bucket: location.bucket,
         Key: location.key,
@@ -46,5 +64,6 @@ export class S3ObjectStorage extends S3ObjectReader implements ObjectStorage {
         ContentType: 'application/octet-stream',
       }),
     );
+    return VersionId === undefined || VersionId === 'null' ? undefined : VersionId;
   }
 }

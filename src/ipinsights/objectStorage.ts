@@ -24,6 +24,16 @@ export interface ObjectWriter {
   write(location: S3Location, body: Uint8Array): Promise<void>;
 }
 
+/** `list` with each object's size (S3 ListObjectsV2's `Size`): a window measured before it is read. */
+export interface ObjectInventory {
+  listSized(prefix: S3Location): AsyncIterable<{ readonly key: string; readonly bytes: number }>;
+}
+
+/** Writes an object and answers the S3 object version it became (undefined: unversioned bucket). */
+export interface VersionedObjectWriter {
+  writeVersion(location: S3Location, body: Uint8Array): Promise<string | undefined>;
+}
+
 export type ObjectStorage = ObjectReader & ObjectLister & ObjectWriter;
 
 /** The object does not exist (S3 NoSuchKey); adapters throw this so callers can say "missing". */

@@ -5,6 +5,21 @@ import type { IpInsightsModel, ModelMetadata } from './model';
 import type { ModelInfo } from './modelInfo';
 import type { ScoreResult, Scorer, Tuple } from './scorer';
 
+/** Before the first publication: every tuple unscored, saying why. */
+class NotPublishedScorer implements Scorer {
+  constructor(readonly description: string) {}
+
+  score(tuples: readonly Tuple[]): Promise<ScoreResult[]> {
+    return Promise.resolve(
+      tuples.map(() => ({
+        kind: 'unscored' as const,
+        reason: 'no IP Insights model published yet',
+        cause: 'no-model' as const,
+      })),
+    );
+  }
+}
+
 export interface ModelSource {
   /** What is published now, from the model's header (a ranged read); undefined: nothing yet. */
   info(): Promise<ModelInfo | undefined>;
@@ -23,28 +38,35 @@ const identity = (info: { readonly version?: string; readonly metadata: ModelMet
  * `refreshMs` it reads the model's header (a few kilobytes) and, when another version is
  * published, loads it and scores with it from then on. A failed check or load keeps the model
  * it has (and says so in the log); findings are never held up by it beyond that one read.
+ *
+ * With `pending` (the stack's own model bucket, which the scheduled retraining fills), no model
+ * there yet is not an error: findings go unscored until the first version is published.
  */
 export class RefreshingScorer implements Scorer {
-  private scorer: EmbeddedScorer;
-  private current: string;
+  private scorer: EmbeddedScorer | NotPublishedScorer;
+  private current: string | undefined;
   private checkedAt: number;
   private checking: Promise<void> | undefined;
 
   private constructor(
     private readonly source: ModelSource,
-    initial: { readonly model: IpInsightsModel; readonly version?: string },
+    initial: { readonly model: IpInsightsModel; readonly version?: string } | string,
     private readonly options: {
       readonly refreshMs: number;
       readonly clock: () => Date;
       readonly log: Log;
     },
   ) {
-    this.scorer = new EmbeddedScorer(initial.model);
-    this.current = identity({
-      metadata: initial.model.metadata,
-      ...(initial.version === undefined ? {} : { version: initial.version }),
-    });
-    this.version = initial.version;
+    if (typeof initial === 'string') {
+      this.scorer = new NotPublishedScorer(initial);
+    } else {
+      this.scorer = new EmbeddedScorer(initial.model);
+      this.current = identity({
+        metadata: initial.model.metadata,
+        ...(initial.version === undefined ? {} : { version: initial.version }),
+      });
+      this.version = initial.version;
+    }
     this.checkedAt = options.clock().getTime();
   }
 
@@ -52,18 +74,28 @@ export class RefreshingScorer implements Scorer {
 
   static async open(
     source: ModelSource,
-    options: { readonly refreshMs?: number; readonly clock?: () => Date; readonly log: Log },
+    options: {
+      readonly refreshMs?: number;
+      readonly clock?: () => Date;
+      readonly log: Log;
+      /** Where nothing is published yet, what status says (the retraining publishes the first). */
+      readonly pending?: string;
+    },
   ): Promise<RefreshingScorer> {
+    const settings = {
+      refreshMs: options.refreshMs ?? DEFAULT_REFRESH_MS,
+      clock: options.clock ?? (() => new Date()),
+      log: options.log,
+    };
     const info = await source.info();
+    if (info === undefined && options.pending !== undefined) {
+      return new RefreshingScorer(source, options.pending, settings);
+    }
     const model = await source.load();
     return new RefreshingScorer(
       source,
       { model, ...(info?.version === undefined ? {} : { version: info.version }) },
-      {
-        refreshMs: options.refreshMs ?? DEFAULT_REFRESH_MS,
-        clock: options.clock ?? (() => new Date()),
-        log: options.log,
-      },
+      settings,
     );
   }
 
@@ -71,8 +103,8 @@ export class RefreshingScorer implements Scorer {
     return this.scorer.description;
   }
 
-  get metadata(): ModelMetadata {
-    return this.scorer.metadata;
+  get metadata(): ModelMetadata | undefined {
+    return this.scorer instanceof EmbeddedScorer ? this.scorer.metadata : undefined;
   }
 
   async score(tuples: readonly Tuple[]): Promise<ScoreResult[]> {

@@ -1,8 +1,14 @@
+import { errorMessage } from '../shared/errors';
 import type { Log } from '../shared/log';
 import { auc } from './evaluation';
 import type { Hyperparameters } from './hyperparameters';
 import { IpInsightsModel } from './model';
-import type { ObjectLister, ObjectReader, S3Location } from './objectStorage';
+import {
+  parseS3Uri,
+  type ObjectInventory,
+  type ObjectReader,
+  type S3Location,
+} from './objectStorage';
 import { randomInt, seededRandom } from './random';
 import { trainModel } from './train';
 import { addCloudTrail } from './trainingInput';
@@ -52,20 +58,35 @@ export function qualityGate(
   };
 }
 
-/** One scheduled retraining, as status shows it. */
+/**
+ * One scheduled retraining, as status shows it. `too-big`: the window's objects add up to more
+ * than one function reads in its time and memory; nothing was read or published.
+ */
 export interface RetrainingRecord {
   /** When it finished (ISO). */
   readonly at: string;
-  readonly outcome: 'published' | 'rejected' | 'failed';
+  readonly outcome: 'published' | 'rejected' | 'failed' | 'too-big';
   readonly reason: string;
   /** The CloudTrail days read (ISO dates, inclusive). */
   readonly window?: { readonly from: string; readonly to: string };
+  /** The window's CloudTrail objects and their bytes as listed (compressed, as stored). */
+  readonly objects?: number;
+  readonly bytes?: number;
+  /** Objects of the window that could not be read (skipped; the reason names the first). */
+  readonly unreadable?: number;
   readonly pairs?: number;
   readonly entities?: number;
   readonly candidateAuc?: number;
   readonly currentAuc?: number;
   /** The S3 object version published (or the one that stayed). */
   readonly version?: string;
+}
+
+/** Where the runs are kept for `status` (the health table on AWS). */
+export interface RetrainingRecords {
+  save(record: RetrainingRecord): Promise<void>;
+  /** The last run's record; undefined before the first. */
+  last(): Promise<RetrainingRecord | undefined>;
 }
 
 /** Every tenth pair of the window is held out: the gate measures both models on it. */
@@ -78,36 +99,60 @@ export interface RetrainSettings {
   /** `s3://bucket/prefix` of the trail (CloudTrail's `…/YYYY/MM/DD/` keys below it). */
   readonly cloudTrail: string;
   readonly windowDays: number;
-  readonly hyperparameters: Hyperparameters;
+  /** Or resolved from the window's distinct entities (the default entity vectors depend on it). */
+  readonly hyperparameters: Hyperparameters | ((entities: number) => Hyperparameters);
   readonly maxAucDrop?: number;
+  /**
+   * The most CloudTrail bytes (as listed) one run reads; a bigger window is refused before any
+   * object is read (SageMaker's distributed training is the path for it). Undefined: no limit.
+   */
+  readonly maxBytes?: number;
 }
 
 export interface RetrainDeps {
-  readonly storage: ObjectLister & ObjectReader;
+  readonly storage: ObjectInventory & ObjectReader;
   readonly models: {
     /** The published model, or undefined before the first. */
     current(): Promise<{ readonly model: IpInsightsModel; readonly version?: string } | undefined>;
     /** Publishes a new version; its S3 object version id when the bucket is versioned. */
     publish(model: IpInsightsModel): Promise<string | undefined>;
   };
-  readonly records: { save(record: RetrainingRecord): Promise<void> };
+  readonly records: Pick<RetrainingRecords, 'save'>;
   readonly clock: () => Date;
   readonly log: Log;
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Only the keys of the window's days: CloudTrail writes each day under its own `YYYY/MM/DD/`. */
-function windowed(storage: ObjectLister & ObjectReader, from: string, to: string) {
+/**
+ * The window's objects, listed once with their sizes: CloudTrail writes each day under its own
+ * `YYYY/MM/DD/`, so a key's date says whether it is in the window.
+ */
+async function windowObjects(
+  storage: ObjectInventory,
+  prefix: S3Location,
+  from: string,
+  to: string,
+): Promise<{ readonly keys: readonly string[]; readonly bytes: number }> {
+  const keys: string[] = [];
+  let bytes = 0;
+  for await (const object of storage.listSized(prefix)) {
+    const day = CLOUDTRAIL_DAY.exec(object.key);
+    if (day === null) continue;
+    const date = `${day[1] ?? ''}-${day[2] ?? ''}-${day[3] ?? ''}`;
+    if (date < from || date > to) continue;
+    keys.push(object.key);
+    bytes += object.bytes;
+  }
+  return { keys, bytes };
+}
+
+/** The listed keys, for the reader (which lists the prefix it is given). */
+function listedOnly(storage: ObjectReader, keys: readonly string[]) {
   return {
     read: (location: S3Location) => storage.read(location),
-    async *list(prefix: S3Location): AsyncIterable<string> {
-      for await (const key of storage.list(prefix)) {
-        const day = CLOUDTRAIL_DAY.exec(key);
-        if (day === null) continue;
-        const date = `${day[1] ?? ''}-${day[2] ?? ''}-${day[3] ?? ''}`;
-        if (date >= from && date <= to) yield key;
-      }
+    async *list(): AsyncIterable<string> {
+      for (const key of keys) yield await Promise.resolve(key);
     },
   };
 }
@@ -189,22 +234,67 @@ export async function retrain(
     }
     return full;
   };
+  try {
+    return await trainAndGate(settings, deps, window, finish);
+  } catch (error) {
+    // Recorded for status; the schedule's next run is the retry.
+    return finish({ outcome: 'failed', reason: `retraining failed: ${errorMessage(error)}` });
+  }
+}
+
+type Finish = (record: Omit<RetrainingRecord, 'at' | 'window'>) => Promise<RetrainingRecord>;
+
+async function trainAndGate(
+  settings: RetrainSettings,
+  deps: RetrainDeps,
+  window: { readonly from: string; readonly to: string },
+  finish: Finish,
+): Promise<RetrainingRecord> {
+  const listed = await windowObjects(
+    deps.storage,
+    parseS3Uri(settings.cloudTrail),
+    window.from,
+    window.to,
+  );
+  const size = { objects: listed.keys.length, bytes: listed.bytes };
+  if (settings.maxBytes !== undefined && listed.bytes > settings.maxBytes) {
+    return finish({
+      outcome: 'too-big',
+      reason: `window too big for one function: ${String(listed.bytes)} bytes > ${String(settings.maxBytes)}; run train --sagemaker`,
+      ...size,
+    });
+  }
   const builder = new TrainingSetBuilder();
-  await addCloudTrail(builder, [settings.cloudTrail], {
-    storage: windowed(deps.storage, window.from, window.to),
+  const stats = await addCloudTrail(builder, [settings.cloudTrail], {
+    storage: listedOnly(deps.storage, listed.keys),
   });
   const set = builder.build();
   const { train, heldOut } = split(set);
-  const counts = { pairs: set.ipOfPair.length, entities: set.entities.length };
+  // An object that cannot be read (no permission, truncated gzip) is skipped, never silently.
+  const first = stats.unreadable[0];
+  const unreadable =
+    first === undefined
+      ? ''
+      : `${String(stats.unreadable.length)} of ${String(listed.keys.length)} CloudTrail objects could not be read (${first.name}: ${first.reason})`;
+  const counts = {
+    ...size,
+    ...(first === undefined ? {} : { unreadable: stats.unreadable.length }),
+    pairs: set.ipOfPair.length,
+    entities: set.entities.length,
+  };
   if (heldOut.ipOfPair.length < MIN_HELD_OUT || train.ipOfPair.length === 0) {
     return finish({
       outcome: 'failed',
-      reason: `only ${String(counts.pairs)} CloudTrail pairs in the window: too few to train and measure a model`,
+      reason: `only ${String(counts.pairs)} CloudTrail pairs in the window: too few to train and measure a model${unreadable === '' ? '' : `; ${unreadable}`}`,
       ...counts,
     });
   }
-  const negatives = heldOutNegatives(heldOut, settings.hyperparameters.seed);
-  const trained = trainModel(train, { hyperparameters: settings.hyperparameters, now: deps.clock });
+  const hyperparameters =
+    typeof settings.hyperparameters === 'function'
+      ? settings.hyperparameters(set.entities.length)
+      : settings.hyperparameters;
+  const negatives = heldOutNegatives(heldOut, hyperparameters.seed);
+  const trained = trainModel(train, { hyperparameters, now: deps.clock });
   const candidateAuc = heldOutAuc(trained.model, heldOut, negatives);
   const candidate = new IpInsightsModel({
     ...trained.model.parts,
@@ -224,10 +314,11 @@ export async function retrain(
     candidateAuc,
     ...(currentAuc === undefined ? {} : { currentAuc }),
   };
+  const reason = unreadable === '' ? verdict.reason : `${verdict.reason}; ${unreadable}`;
   if (!verdict.publish) {
     return finish({
       outcome: 'rejected',
-      reason: verdict.reason,
+      reason,
       ...scores,
       ...(current?.version === undefined ? {} : { version: current.version }),
     });
@@ -235,7 +326,7 @@ export async function retrain(
   const version = await deps.models.publish(candidate);
   return finish({
     outcome: 'published',
-    reason: verdict.reason,
+    reason,
     ...scores,
     ...(version === undefined ? {} : { version }),
   });

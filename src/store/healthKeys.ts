@@ -3,8 +3,9 @@ import type { SampleRequest } from '../health/ports';
 
 /**
  * The health table's keys (`pk`, `sk`): each run's sample under `samples#REGION` / run id, each
- * region's state under `region#REGION` / `state`. Each function builds only the part it uses,
- * so its bundle (and the grants derived from it) holds only those writes.
+ * region's state under `region#REGION` / `state` (the last retraining's record is under
+ * `retraining` / `state`: dynamoRetrainingRecords.ts). Each function builds only the part it
+ * uses, so its bundle (and the grants derived from it) holds only those writes.
  */
 export const samplesKey = (region: string) => `samples#${region}`;
 export const regionKey = (region: string) => `region#${region}`;

@@ -42,6 +42,12 @@ const scenarios: readonly Stack[] = [
   }),
   // The canary watching another region too: its forwarder rule there.
   stackOf(template, { CanaryRegions: 'us-east-1' }),
+  // Retraining from a trail, into the stack's model bucket and into the user's model.
+  stackOf(template, { RetrainingTrailBucket: 'org-trail-bucket', RetrainingTrailPrefix: 'org/' }),
+  stackOf(template, {
+    RetrainingTrailBucket: 'org-trail-bucket',
+    IpInsightsModel: 's3://models-bucket/ipinsights/model.ipi',
+  }),
 ];
 const functions = lambdaFunctions(base);
 
@@ -77,12 +83,13 @@ function grantedInAnyScenario(logicalId: string): Set<string> {
 }
 
 describe('IAM grants match the code, per function', () => {
-  test('the template has the findings, pager, digest, Slack, worker and canary functions', () => {
+  test('the template has the findings, pager, digest, Slack, worker, canary and retraining functions', () => {
     expect(functions.map((fn) => fn.logicalId).sort()).toEqual([
       'CanaryFunction',
       'DigestFunction',
       'FindingsFunction',
       'PagerFunction',
+      'RetrainingFunction',
       'SlackFunction',
       'WorkerFunction',
     ]);
@@ -155,6 +162,8 @@ describe('every statement is scoped', () => {
     ['a SageMaker endpoint', scenarios[2]!],
     ['remediation live', scenarios[3]!],
     ['the canary in two regions', scenarios[5]!],
+    ['retraining into the stack’s model bucket', scenarios[6]!],
+    ['retraining the user’s model', scenarios[7]!],
   ])('Allow statements name the stack’s resources (with %s)', (_, stack) => {
     const problems = lambdaFunctions(stack).flatMap((fn) =>
       fn.statements
@@ -260,7 +269,14 @@ describe('every statement is scoped', () => {
       Action: ['iam:*'],
       Resource: ['arn:aws:iam::123456789012:role/guardduty-chatops/*'],
     });
-    for (const id of ['FindingsRole', 'SlackRole', 'WorkerRole', 'CanaryRole', 'SchedulerRole']) {
+    for (const id of [
+      'FindingsRole',
+      'SlackRole',
+      'WorkerRole',
+      'CanaryRole',
+      'SchedulerRole',
+      'RetrainingRole',
+    ]) {
       expect(template.Resources[id]?.Properties?.Path).toBe('/guardduty-chatops/');
     }
   });

@@ -23,6 +23,8 @@ import {
   REQUESTS,
   requestApplies,
   revocationPolicyArn,
+  TRAIL_BUCKET,
+  TRAIL_PREFIX,
   type FunctionRequest,
 } from './support/requests';
 import { COMPANION_ACTIONS } from './support/sdkCalls';
@@ -35,6 +37,7 @@ import { COMPANION_ACTIONS } from './support/sdkCalls';
  */
 
 const template = loadTemplate(join(ROOT, 'template.yaml'));
+const RETRAINS = { RetrainingTrailBucket: TRAIL_BUCKET, RetrainingTrailPrefix: TRAIL_PREFIX };
 const live = (overrides: Record<string, string> = {}, stackName?: string): Stack => ({
   ...stackOf(template, { DryRun: 'false', ...overrides }),
   ...(stackName === undefined ? {} : { stackName }),
@@ -49,6 +52,11 @@ const SCENARIOS: readonly [string, Stack][] = [
   ],
   ['dry run, organization', stackOf(template, { MemberRoleName: 'guardduty-chatops-member' })],
   ['live, canary in two regions', live({ CanaryRegions: CANARY_OTHER_REGION })],
+  ['live, retraining into the stack’s model bucket', live(RETRAINS)],
+  [
+    'live, retraining the user’s model',
+    live({ ...RETRAINS, IpInsightsModel: 's3://models-bucket/ipinsights/model.ipi' }),
+  ],
   ['dry run (the default)', stackOf(template)],
 ];
 const SHORT_NAME = 'gd-chatops-prod-1';
@@ -208,9 +216,14 @@ describe('the requests are the code’s, and every grant is used', () => {
 
 /** What no role of the stack may ever do, whatever its code says. */
 function mustDeny(stack: Stack): [string, Request, string][] {
-  const ownRoles = ['FindingsRole', 'SlackRole', 'WorkerRole', 'CanaryRole', 'SchedulerRole'].map(
-    (id) => simulatedRole(stack, id).arn,
-  );
+  const ownRoles = [
+    'FindingsRole',
+    'SlackRole',
+    'WorkerRole',
+    'CanaryRole',
+    'SchedulerRole',
+    'RetrainingRole',
+  ].map((id) => simulatedRole(stack, id).arn);
   const roles = [
     arnOf.iam(stack, 'role/OrganizationAccountAccessRole'),
     arnOf.iam(stack, 'role/service-role/ci-deployer'),
@@ -437,6 +450,91 @@ describe('what the roles must never do is Denied', () => {
     );
     expect(arn).toMatch(/^arn:aws:iam::123456789012:role\/guardduty-chatops\//);
     expect(arn).not.toContain(`${LONG_NAME}-`);
+  });
+});
+
+describe('the retraining reads the trail and writes new versions of the one model key, nothing else', () => {
+  const USER_MODEL = 'arn:aws:s3:::models-bucket/ipinsights/model.ipi';
+  test.each([
+    ['the stack’s model bucket', live(RETRAINS)],
+    [
+      'the user’s model',
+      live({ ...RETRAINS, IpInsightsModel: `s3://models-bucket/ipinsights/model.ipi` }),
+    ],
+  ])('%s', async (scenario, stack) => {
+    const role = simulatedRole(stack, 'RetrainingRole');
+    const ownBucket = scenario.startsWith('the stack');
+    const model = ownBucket
+      ? `${valueOf(stack, 'ModelBucket', 'Arn')}/ipinsights/model.ipim`
+      : USER_MODEL;
+    const modelBucket = model.slice(0, model.indexOf('/'));
+    const trailObject = `arn:aws:s3:::${TRAIL_BUCKET}/${TRAIL_PREFIX}AWSLogs/123456789012/CloudTrail/eu-west-1/2026/11/21/a.json.gz`;
+    const health = arnOf.table(stack, 'HealthTable');
+    const denied: Request[] = [
+      // The trail is read only, and only under its prefix.
+      { action: 's3:PutObject', resource: trailObject },
+      { action: 's3:DeleteObject', resource: trailObject },
+      { action: 's3:GetObject', resource: `arn:aws:s3:::${TRAIL_BUCKET}/payroll/export.csv` },
+      {
+        action: 's3:ListBucket',
+        resource: `arn:aws:s3:::${TRAIL_BUCKET}`,
+        context: { 's3:prefix': 'payroll/' },
+      },
+      { action: 's3:GetObject', resource: 'arn:aws:s3:::another-bucket/org/a.json.gz' },
+      // The model: no other key, no other bucket, never a version deleted or the bucket changed.
+      { action: 's3:PutObject', resource: `${modelBucket}/ipinsights/other.ipim` },
+      { action: 's3:PutObject', resource: 'arn:aws:s3:::another-bucket/ipinsights/model.ipim' },
+      { action: 's3:DeleteObject', resource: model },
+      { action: 's3:DeleteObjectVersion', resource: model },
+      { action: 's3:PutBucketVersioning', resource: modelBucket },
+      { action: 's3:PutLifecycleConfiguration', resource: modelBucket },
+      { action: 's3:PutBucketPolicy', resource: modelBucket },
+      { action: 's3:PutObject', resource: `${valueOf(stack, 'AuditAnchorBucket', 'Arn')}/x.json` },
+      // Its one record in the health table, no other record or table.
+      {
+        action: 'dynamodb:PutItem',
+        resource: health,
+        context: { 'dynamodb:LeadingKeys': ['region#eu-west-1'] },
+      },
+      {
+        action: 'dynamodb:PutItem',
+        resource: health,
+        context: { 'dynamodb:LeadingKeys': ['expiries'] },
+      },
+      {
+        action: 'dynamodb:DeleteItem',
+        resource: health,
+        context: { 'dynamodb:LeadingKeys': ['retraining'] },
+      },
+      {
+        action: 'dynamodb:PutItem',
+        resource: arnOf.table(stack, 'IdempotencyTable'),
+        context: { 'dynamodb:LeadingKeys': ['intent#x'] },
+      },
+      // Nothing in GuardDuty, IAM or SageMaker; no other function's logs.
+      { action: 'guardduty:ArchiveFindings', resource: '*' },
+      {
+        action: 'guardduty:CreateFilter',
+        resource: arnOf.guardduty(stack, `detector/${DETECTOR}/filter/x`),
+      },
+      {
+        action: 'guardduty:UpdateDetector',
+        resource: arnOf.guardduty(stack, `detector/${DETECTOR}`),
+      },
+      { action: 'iam:PutRolePolicy', resource: role.arn },
+      { action: 'iam:PassRole', resource: simulatedRole(stack, 'WorkerRole').arn },
+      {
+        action: 'sagemaker:CreateTrainingJob',
+        resource: `arn:aws:sagemaker:${stack.region}:${stack.accountId}:training-job/x`,
+      },
+      { action: 'logs:PutLogEvents', resource: arnOf.logStream(stack, 'worker') },
+    ];
+    const allowed: string[] = [];
+    for (const request of denied) {
+      const decision = await record(stack, role, request, 'Denied', `retraining, ${scenario}`);
+      if (decision === 'Allowed') allowed.push(`${request.action} ${request.resource}`);
+    }
+    expect(allowed).toEqual([]);
   });
 });
 

@@ -109,6 +109,8 @@ describe('handlers and bundles', () => {
       DigestFunction: 900,
       FindingsFunction: 120,
       PagerFunction: 50,
+      // A window read, trained and gated: `npm run bench retraining` sizes it.
+      RetrainingFunction: 900,
       SlackFunction: 10,
       WorkerFunction: 300,
     });
@@ -205,6 +207,8 @@ describe('findings delivery', () => {
       SlackFunction: undefined,
       // The next scheduled run is the canary's retry.
       CanaryFunction: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 900 },
+      // Every run is recorded; the next schedule is the retry.
+      RetrainingFunction: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 900 },
       WorkerFunction: {
         MaximumRetryAttempts: 2,
         MaximumEventAgeInSeconds: 600,
@@ -299,7 +303,10 @@ describe('configuration', () => {
       });
       expect(config.slack.channelId).toBe('C0SECURITY1');
       expect(config.minSeverity).toBe(0);
-      expect(fn.environment.SLACK_SECRET_ARN).toBe(valueOf(stack, 'SlackSecret'));
+      // The retraining posts nothing to Slack: the global secret is emptied for it.
+      expect(fn.environment.SLACK_SECRET_ARN).toBe(
+        fn.logicalId === 'RetrainingFunction' ? '' : valueOf(stack, 'SlackSecret'),
+      );
       // The functions that route or list the routes read them from the stack's parameter.
       if (fn.logicalId === 'FindingsFunction' || fn.logicalId === 'WorkerFunction') {
         expect(config.routes).toEqual({
@@ -356,9 +363,13 @@ describe('configuration', () => {
     const unread = functions.flatMap((fn) => {
       const files = fn.sourceExists ? build.sourceFiles(fn.name) : allSources('src');
       const code = files.map((file) => readFileSync(join(ROOT, file), 'utf8')).join('\n');
-      return Object.keys(fn.environment)
-        .filter((name) => !platform.has(name) && !new RegExp(`\\b${name}\\b`).test(code))
-        .map((name) => `${fn.logicalId}: ${name}`);
+      return (
+        Object.keys(fn.environment)
+          // A global variable a function empties (SLACK_SECRET_ARN: '') is not set for it.
+          .filter((name) => fn.environment[name] !== '')
+          .filter((name) => !platform.has(name) && !new RegExp(`\\b${name}\\b`).test(code))
+          .map((name) => `${fn.logicalId}: ${name}`)
+      );
     });
     expect(unread).toEqual([]);
   });
@@ -476,8 +487,11 @@ describe('paging', () => {
     for (const fn of on) {
       const env = { ...fn.environment, SLACK_BOT_TOKEN: 'xoxb-1', AWS_LAMBDA_FUNCTION_NAME: 'fn' };
       const config = loadConfig(env, ['slackBot', 'channel']);
-      // The pager's routing key comes from its secret at cold start; the canary never pages.
-      const pages = !['PagerFunction', 'CanaryFunction'].includes(fn.logicalId);
+      // The pager's routing key comes from its secret at cold start; the canary and the
+      // retraining never page.
+      const pages = !['PagerFunction', 'CanaryFunction', 'RetrainingFunction'].includes(
+        fn.logicalId,
+      );
       expect(config.paging.kind).toBe(pages ? 'queue' : 'none');
     }
     const secretReaders = on.filter((fn) =>
@@ -541,6 +555,7 @@ describe('canary', () => {
     expect(statements.flatMap((s) => s.Resource as string[])).toEqual([
       valueOf(stack, 'CanaryFunction', 'Arn'),
       valueOf(stack, 'WorkerFunction', 'Arn'),
+      valueOf(stack, 'RetrainingFunction', 'Arn'),
     ]);
   });
 
@@ -598,5 +613,152 @@ describe('canary', () => {
       ],
       stackName: stack.stackName,
     });
+  });
+});
+
+describe('retraining', () => {
+  const TRAIL = { RetrainingTrailBucket: 'org-trail-bucket', RetrainingTrailPrefix: 'org/' };
+  const retraining = stackOf(template, TRAIL);
+  const own = stackOf(template, {
+    ...TRAIL,
+    IpInsightsModel: 's3://models-bucket/ipinsights/model.ipi',
+  });
+  const resourcesOf = (s: typeof stack) =>
+    Object.entries(s.template.Resources)
+      .filter(([, r]) => r.Condition === undefined || evaluate(s, { Condition: r.Condition }))
+      .map(([id]) => id);
+  const env = (s: typeof stack, id: string) =>
+    lambdaFunctions(s).find((fn) => fn.logicalId === id)!.environment;
+
+  test('no trail: no schedule and no model bucket; the scorers read what they did before', () => {
+    expect(resourcesOf(stack)).not.toContain('RetrainingSchedule');
+    expect(resourcesOf(stack)).not.toContain('ModelBucket');
+    expect(env(stack, 'FindingsFunction')).toMatchObject({
+      IPINSIGHTS_MODEL: '',
+      IPINSIGHTS_MODEL_RETRAINED: 'false',
+      MODEL_REFRESH_MINUTES: '15',
+    });
+    expect(resourcesOf(own)).not.toContain('ModelBucket');
+  });
+
+  test('a trail: EventBridge Scheduler runs the retraining weekly by default, once per tick', () => {
+    const schedule = evaluate(
+      retraining,
+      template.Resources.RetrainingSchedule!.Properties!,
+    ) as JsonObject;
+    expect(schedule).toEqual({
+      Description: 'guardduty-chatops IP Insights retraining',
+      ScheduleExpression: 'rate(7 days)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: valueOf(retraining, 'RetrainingFunction', 'Arn'),
+        RoleArn: valueOf(retraining, 'SchedulerRole', 'Arn'),
+        Input: '{"trigger":"schedule"}',
+        RetryPolicy: { MaximumRetryAttempts: 0 },
+      },
+    });
+    const daily = stackOf(template, { ...TRAIL, RetrainingRate: 'rate(1 day)' });
+    expect(
+      (evaluate(daily, template.Resources.RetrainingSchedule!.Properties!) as JsonObject)
+        .ScheduleExpression,
+    ).toBe('rate(1 day)');
+    const pattern = new RegExp(template.Parameters.RetrainingRate!.AllowedPattern as string);
+    expect(
+      ['rate(7 days)', 'rate(1 day)', 'cron(0 3 ? * SUN *)'].every((r) => pattern.test(r)),
+    ).toBe(true);
+    expect(['7 days', 'rate(7 weeks)', ''].some((r) => pattern.test(r))).toBe(false);
+  });
+
+  test('the model bucket is versioned, encrypted, private and TLS only, and outlives the stack', () => {
+    expect(resourcesOf(retraining)).toEqual(
+      expect.arrayContaining(['ModelBucket', 'ModelBucketPolicy']),
+    );
+    const bucket = template.Resources.ModelBucket!;
+    expect(bucket).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(evaluate(retraining, bucket.Properties!)).toEqual({
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'OldModelVersions',
+            Status: 'Enabled',
+            NoncurrentVersionExpiration: { NoncurrentDays: 365 },
+          },
+        ],
+      },
+    });
+    const policy = evaluate(
+      retraining,
+      template.Resources.ModelBucketPolicy!.Properties!,
+    ) as JsonObject;
+    const arn = valueOf(retraining, 'ModelBucket', 'Arn');
+    expect(policy.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'TlsOnly',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [arn, `${arn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    });
+  });
+
+  test('every function that reads the model reads the one the retraining publishes, and checks for a new version every ModelRefreshMinutes', () => {
+    const model = `s3://${valueOf(retraining, 'ModelBucket')}/ipinsights/model.ipim`;
+    const fast = stackOf(template, { ...TRAIL, ModelRefreshMinutes: '5' });
+    for (const id of ['FindingsFunction', 'WorkerFunction', 'DigestFunction']) {
+      const config = loadConfig(env(fast, id));
+      expect(config.ipInsights).toEqual({ kind: 'model', location: model });
+      expect(config.retraining).toMatchObject({ refreshMs: 300_000, publishesModel: true });
+    }
+    expect(env(retraining, 'CanaryFunction').IPINSIGHTS_MODEL).toBe(model);
+    const fn = loadConfig(env(retraining, 'RetrainingFunction'));
+    expect(fn.ipInsights).toEqual({ kind: 'model', location: model });
+    expect(fn.retraining).toEqual({
+      cloudTrail: 's3://org-trail-bucket/org/',
+      windowDays: 30,
+      maxBytes: 209_715_200,
+      refreshMs: 900_000,
+      publishesModel: false,
+    });
+    // The user's own model stays theirs: the retraining publishes new versions of it.
+    for (const id of ['FindingsFunction', 'RetrainingFunction']) {
+      expect(loadConfig(env(own, id)).ipInsights).toEqual({
+        kind: 'model',
+        location: 's3://models-bucket/ipinsights/model.ipi',
+      });
+    }
+    expect(loadConfig(env(own, 'FindingsFunction')).retraining.publishesModel).toBe(false);
+  });
+
+  test('it has the memory of one full vCPU and the longest timeout Lambda allows', () => {
+    const fn = lambdaFunctions(retraining).find((f) => f.logicalId === 'RetrainingFunction')!;
+    expect(fn.properties).toMatchObject({ MemorySize: 1769, Timeout: 900 });
+  });
+
+  test('retraining the model behind a SageMaker endpoint is refused before anything is deployed', () => {
+    const assertion = (template.Rules?.RetrainsEmbeddedModel as { Assertions: JsonObject[] })
+      .Assertions[0]!;
+    const holds = (parameters: Record<string, string>) =>
+      evaluate(stackOf(template, parameters), assertion.Assert!);
+    expect(holds(TRAIL)).toBe(true);
+    expect(holds({ IpInsightsEndpoint: 'ip-insights' })).toBe(true);
+    expect(holds({ ...TRAIL, IpInsightsEndpoint: 'ip-insights' })).toBe(false);
   });
 });

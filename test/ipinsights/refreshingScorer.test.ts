@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { scorerFromConfig } from '../../src/app/scorer';
 import { loadConfig } from '../../src/config';
@@ -102,4 +102,50 @@ it('keeps scoring with the model it has when a check fails', async () => {
   now = new Date('2026-11-21T11:00:00Z');
   expect((await scorer.score([pair]))[0]).toMatchObject({ kind: 'scored' });
   expect(scorer.version).toBe('v1');
+});
+
+it('in the stack’s model bucket, scores nothing until the retraining publishes the first version, then picks it up within MODEL_REFRESH_MINUTES', async () => {
+  s3.on(GetObjectCommand).rejects(
+    new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
+  );
+  let now = new Date('2026-11-21T10:00:00Z');
+  const config = loadConfig(
+    {
+      IPINSIGHTS_MODEL: 's3://gd-chatops-modelbucket-0123abcd/ipinsights/model.ipim',
+      IPINSIGHTS_MODEL_RETRAINED: 'true',
+      MODEL_REFRESH_MINUTES: '5',
+    },
+    [],
+  );
+  const scorer = await scorerFromConfig(config, { log: silentLog, clock: () => now });
+  expect(scorer.description).toBe(
+    'no model published yet at s3://gd-chatops-modelbucket-0123abcd/ipinsights/model.ipim: the scheduled retraining publishes the first',
+  );
+  expect(scorer.metadata).toBeUndefined();
+  expect((await scorer.score([pair]))[0]).toEqual({
+    kind: 'unscored',
+    reason: 'no IP Insights model published yet',
+    cause: 'no-model',
+  });
+
+  s3.reset();
+  published = { bytes: modelOf('user:alice', '2026-11-21T09:58:00.000Z'), version: 'v1' };
+  serveModel();
+  now = new Date('2026-11-21T10:04:59Z');
+  expect((await scorer.score([pair]))[0]).toMatchObject({ kind: 'unscored' });
+  expect(s3.commandCalls(GetObjectCommand)).toEqual([]);
+  now = new Date('2026-11-21T10:05:00Z');
+  expect((await scorer.score([pair]))[0]).toMatchObject({ kind: 'scored' });
+  expect(scorer.version).toBe('v1');
+  expect(scorer.metadata?.trainedAt).toBe('2026-11-21T09:58:00.000Z');
+});
+
+it('anywhere else, a model that is not there stops the cold start, as before', async () => {
+  s3.on(GetObjectCommand).rejects(
+    new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
+  );
+  const config = loadConfig({ IPINSIGHTS_MODEL: 's3://models-bucket/ipinsights/model.ipim' }, []);
+  await expect(scorerFromConfig(config, { log: silentLog })).rejects.toThrow(
+    'model not found: s3://models-bucket/ipinsights/model.ipim',
+  );
 });

@@ -46,9 +46,11 @@ function bucket(days: readonly number[], principals = PRINCIPALS) {
   }
   return {
     objects,
-    async *list(prefix: S3Location) {
+    async *listSized(prefix: S3Location) {
       for (const key of [...objects.keys()].sort()) {
-        if (key.startsWith(prefix.key)) yield await Promise.resolve(key);
+        if (key.startsWith(prefix.key)) {
+          yield await Promise.resolve({ key, bytes: Buffer.byteLength(objects.get(key) ?? '') });
+        }
       }
     },
     read: (location: S3Location) =>

@@ -9,7 +9,7 @@ import { reachedSlack, seenFindingsRecorder } from '../seenFindings';
 import { DEMO_ACCOUNTS, DEMO_ORGANIZATION, placeInOrganization } from './organization';
 import { startBotServer } from '../../bot/server';
 import type { PublishOutcome } from '../../bot/findingPublisher';
-import { canaryDefaults, type Config } from '../../config';
+import { canaryDefaults, RETRAINING_DEFAULTS, type Config } from '../../config';
 import { canarySampleIntake } from '../canarySamples';
 import { demoCanary, type DemoCanary } from './demoCanary';
 import type { Finding } from '../../findings';
@@ -142,6 +142,7 @@ function demoConfig(options: {
     // The region of the demo's findings; its canary runs against the demo's parts.
     // Its bus delivers at once: a sample missing after 10 s is missing.
     canary: { ...canaryDefaults([DEMO_REGION]), delayMs: 10_000 },
+    retraining: RETRAINING_DEFAULTS,
   };
 }
 

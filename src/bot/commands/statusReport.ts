@@ -187,17 +187,28 @@ function retrainingLine(retraining: StatusReport['retraining']): string[] {
   const icon =
     r.outcome === 'published'
       ? ':white_check_mark:'
-      : r.outcome === 'rejected'
+      : r.outcome === 'rejected' || r.outcome === 'too-big'
         ? ':warning:'
         : ':x:';
-  const what =
-    r.outcome === 'published'
-      ? 'published a new model'
-      : r.outcome === 'rejected'
-        ? 'rejected the new model'
-        : 'failed';
+  const what = {
+    published: 'published a new model',
+    rejected: 'rejected the new model',
+    failed: 'failed',
+    'too-big': 'did not train',
+  }[r.outcome];
   const window = r.window === undefined ? '' : `, CloudTrail ${r.window.from} to ${r.window.to}`;
-  return [`${icon} *Retraining* ${formatUtc(r.at)}: ${what}${window}: ${ours(r.reason, 300)}`];
+  const counts =
+    r.pairs === undefined || r.entities === undefined
+      ? ''
+      : `, ${r.pairs.toLocaleString('en-US')} pairs, ${r.entities.toLocaleString('en-US')} principals and instances`;
+  const aucs =
+    r.candidateAuc === undefined
+      ? ''
+      : `, held-out AUC new ${r.candidateAuc.toFixed(3)}${r.currentAuc === undefined ? '' : ` against current ${r.currentAuc.toFixed(3)}`}`;
+  const version = r.version === undefined ? '' : `, model version ${code(r.version, 80)}`;
+  return [
+    `${icon} *Retraining* ${formatUtc(r.at)}: ${what}${window}${counts}${aucs}${version}: ${ours(r.reason, 300)}`,
+  ];
 }
 
 const FREQUENCY: Readonly<Record<string, string>> = {
@@ -246,7 +257,8 @@ function ago(ms: number): string {
 function scorerLine(scorer: StatusReport['scorer'], now: Date): string {
   const m = scorer.metadata;
   if (m === undefined) {
-    const ok = scorer.description !== 'no model configured';
+    // "no model configured", or a model bucket the retraining has not filled yet.
+    const ok = !scorer.description.startsWith('no model');
     return `${ok ? ':white_check_mark:' : ':warning:'} *IP Insights*: ${ours(scorer.description, 300)}`;
   }
   const age = now.getTime() - Date.parse(m.trainedAt);

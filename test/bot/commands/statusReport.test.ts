@@ -9,7 +9,11 @@ import { SdkGuardDutyReader } from '../../../src/aws/guardDutyFindings';
 import { FINDING_EVENT_TYPE } from '../../../src/bot/render/finding';
 import { formatUtc } from '../../../src/bot/render/time';
 import { trainDemoModel } from '../../../src/app/demo/trainDemoModel';
+import { RefreshingScorer } from '../../../src/ipinsights/refreshingScorer';
 import { NoModelScorer } from '../../../src/ipinsights/scorer';
+import { silentLog } from '../../../src/shared/log';
+import { DynamoRetrainingRecordReader } from '../../../src/store/dynamoRetrainingRecordReader';
+import { DynamoRetrainingRecordWriter } from '../../../src/store/dynamoRetrainingRecords';
 import {
   CHANNEL,
   contextBlock,
@@ -153,5 +157,85 @@ describe('/guardduty status, with parts failing and live', () => {
     expect(
       guardduty.commandCalls(ListFindingsCommand).map((c) => c.args[0].input.DetectorId),
     ).toEqual(['d7', 'd7']);
+  });
+});
+
+describe('/guardduty status, with the scheduled retraining', () => {
+  let h: CommandHarness;
+  let records: DynamoRetrainingRecordReader;
+  const writer = () => new DynamoRetrainingRecordWriter(h.store.client, h.store.tables.health);
+  const window = { from: '2026-10-26', to: '2026-11-25' };
+
+  beforeAll(async () => {
+    // The stack's model bucket before the retraining's first run: nothing published yet.
+    const scorer = await RefreshingScorer.open(
+      { info: () => Promise.resolve(undefined), load: () => Promise.reject(new Error('none')) },
+      {
+        log: silentLog,
+        pending:
+          'no model published yet at s3://models/ipinsights/model.ipim: the scheduled retraining publishes the first',
+      },
+    );
+    h = await startCommandHarness({
+      guardduty: reader(),
+      scorer,
+      clock: () => new Date('2026-11-25T08:00:00Z'),
+      health: {
+        regions: [],
+        states: () => Promise.resolve(new Map()),
+        lastRetraining: () => records.last(),
+      },
+    });
+    records = new DynamoRetrainingRecordReader(h.store.client, h.store.tables.health);
+  });
+  afterAll(() => h.close());
+
+  const lines = async () => {
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
+    const answer = await h.runAndWait('status');
+    const text = (answer.blocks?.[0] as { text: { text: string } }).text.text;
+    return text.split('\n').filter((line) => /IP Insights|Retraining/.test(line));
+  };
+
+  it('says the model is not published yet, and that the retraining has not run', async () => {
+    expect(await lines()).toEqual([
+      ':warning: *IP Insights*: no model published yet at s3://models/ipinsights/model.ipim: the scheduled retraining publishes the first',
+      ':grey_question: *Retraining*: has not run yet',
+    ]);
+  });
+
+  it('shows a rejected model with both AUCs and the version that stayed', async () => {
+    await writer().save({
+      at: '2026-11-25T03:04:00.000Z',
+      outcome: 'rejected',
+      reason:
+        'AUC 0.612 on the held-out slice is more than 0.01 below the current model’s 0.934; the current model stays',
+      window,
+      objects: 744,
+      bytes: 52_428_800,
+      pairs: 120_500,
+      entities: 310,
+      candidateAuc: 0.6123,
+      currentAuc: 0.9341,
+      version: 'v1-3HL4kqtJlcpXroDTDmJ',
+    });
+    expect((await lines())[1]).toBe(
+      ':warning: *Retraining* 2026-11-25 03:04 UTC: rejected the new model, CloudTrail 2026-10-26 to 2026-11-25, 120,500 pairs, 310 principals and instances, held-out AUC new 0.612 against current 0.934, model version `v1-3HL4kqtJlcpXroDTDmJ`: AUC 0.612 on the held-out slice is more than 0.01 below the current model’s 0.934; the current model stays',
+    );
+  });
+
+  it('shows a window too big for one function, and what to do', async () => {
+    await writer().save({
+      at: '2026-11-25T03:00:05.000Z',
+      outcome: 'too-big',
+      reason: 'window too big for one function: 412000000 bytes > 209715200; run train --sagemaker',
+      window,
+      objects: 90_000,
+      bytes: 412_000_000,
+    });
+    expect((await lines())[1]).toBe(
+      // Slack's escape for ">" in mrkdwn: it shows as the character.
+      ':warning: *Retraining* 2026-11-25 03:00 UTC: did not train, CloudTrail 2026-10-26 to 2026-11-25: window too big for one function: 412000000 bytes &gt; 209715200; run train --sagemaker',
+    );
   });
 });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 /** One request a bundle under test made: its AWS target (`X-Amz-Target`) or its path. */
 export interface RecordedCall {
   readonly target: string;
+  readonly method?: string;
   readonly headers: IncomingMessage['headers'];
   readonly body: string;
 }
@@ -12,6 +13,7 @@ export interface Answer {
   readonly status?: number;
   readonly contentType?: string;
   readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -38,11 +40,12 @@ export function startRecordingServer(
   const server = createServer((request, response) => {
     void readBody(request).then((body) => {
       const target = String(request.headers['x-amz-target'] ?? request.url);
-      const call = { target, headers: request.headers, body };
+      const call = { target, method: request.method ?? 'GET', headers: request.headers, body };
       recorded.push(call);
-      const { status = 200, contentType, body: text = '' } = answer(call);
+      const { status = 200, contentType, body: text = '', headers = {} } = answer(call);
       response.statusCode = status;
       if (contentType !== undefined) response.setHeader('content-type', contentType);
+      for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
       response.end(text);
     });
   });

@@ -138,12 +138,33 @@ const organization: FunctionRequest[] = [
 export const MEMBER_ACCOUNT = '111122223333';
 export const MEMBER_ROLE = 'guardduty-chatops-member';
 
+/** The stack's own model bucket (no IpInsightsModel, a trail to retrain from). */
+const stackModel = (s: Stack) => `${valueOf(s, 'ModelBucket', 'Arn')}/ipinsights/model.ipim`;
+/** The model the retraining publishes to: the user's, or the stack's bucket's. */
+const publishedModel = (s: Stack) =>
+  condition(s, 'HasModel') ? 'arn:aws:s3:::models-bucket/ipinsights/model.ipi' : stackModel(s);
+export const TRAIL_BUCKET = 'org-trail-bucket';
+export const TRAIL_PREFIX = 'org/';
+
 const scoring: FunctionRequest[] = [
   {
     action: 's3:GetObject',
     resource: () => 'arn:aws:s3:::models-bucket/ipinsights/model.ipi',
     why: 'the IP Insights model at cold start',
     when: 'HasModel',
+  },
+  {
+    action: 's3:GetObject',
+    resource: stackModel,
+    why: 'the model the retraining published, at cold start and every MODEL_REFRESH_MINUTES',
+    when: 'CreatesModelBucket',
+  },
+  {
+    action: 's3:ListBucket',
+    resource: (s) => valueOf(s, 'ModelBucket', 'Arn'),
+    context: () => ({ 's3:prefix': 'ipinsights/model.ipim' }),
+    why: 'a model not published yet reads as missing (404), not forbidden',
+    when: 'CreatesModelBucket',
   },
   {
     action: 'sagemaker:InvokeEndpoint',
@@ -271,6 +292,44 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       why: 'the Healthy metric the alarms watch',
     },
     { ...scoring[0]!, why: 'the model’s age, from its header (a ranged read)' },
+    { ...scoring[1]!, why: 'the age of the model the retraining published, from its header' },
+    scoring[2]!,
+  ],
+  RetrainingFunction: [
+    ...platform('retraining'),
+    {
+      action: 'dynamodb:PutItem',
+      resource: healthTable,
+      context: leading('retraining'),
+      why: 'the run’s record for status: published, rejected, failed or too big',
+    },
+    {
+      action: 's3:ListBucket',
+      resource: () => `arn:aws:s3:::${TRAIL_BUCKET}`,
+      context: () => ({ 's3:prefix': TRAIL_PREFIX }),
+      why: 'the window’s CloudTrail objects and their sizes',
+      when: 'Retrains',
+    },
+    {
+      action: 's3:GetObject',
+      resource: () =>
+        `arn:aws:s3:::${TRAIL_BUCKET}/${TRAIL_PREFIX}AWSLogs/123456789012/CloudTrail/eu-west-1/2026/11/21/123456789012_CloudTrail_eu-west-1_20261121T0000Z_a.json.gz`,
+      why: 'each CloudTrail object of the window',
+      when: 'Retrains',
+    },
+    ...['GetObject', 'PutObject'].map((operation): FunctionRequest => ({
+      action: `s3:${operation}`,
+      resource: publishedModel,
+      why: 'the published model measured by the gate; a new version when the gate passes',
+      when: 'Retrains',
+    })),
+    {
+      action: 's3:ListBucket',
+      resource: (s) => valueOf(s, 'ModelBucket', 'Arn'),
+      context: () => ({ 's3:prefix': 'ipinsights/model.ipim' }),
+      why: 'before the first publication the model reads as missing (404)',
+      when: 'CreatesModelBucket',
+    },
   ],
   FindingsFunction: [
     // Fed by the findings queue, which dead-letters on its own (no asynchronous invocations).
@@ -440,6 +499,13 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       why: 'acting in a member account as its member role, named after the responder',
       when: 'ActsInMembers',
     })),
+    {
+      action: 'dynamodb:GetItem',
+      resource: healthTable,
+      context: leading('retraining'),
+      why: '/guardduty status: the last retraining',
+      when: 'Retrains',
+    },
     ...['PutItem', 'Query', 'DeleteItem'].map((operation): FunctionRequest => ({
       action: `dynamodb:${operation}`,
       resource: healthTable,

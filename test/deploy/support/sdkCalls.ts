@@ -206,4 +206,7 @@ export const COMPANION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'ec2:CreateSnapshot': ['ec2:CreateTags'],
   // AssumeRole with a SourceIdentity needs sts:SetSourceIdentity on the role as well.
   'sts:AssumeRole': ['sts:SetSourceIdentity'],
+  // S3 answers a missing object 404 only to a caller that may list the bucket (403 otherwise):
+  // the scorers of the stack's model bucket, before the retraining has published a model.
+  's3:GetObject': ['s3:ListBucket'],
 };

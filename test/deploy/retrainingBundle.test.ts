@@ -1,0 +1,160 @@
+import { join } from 'node:path';
+import { buildBundles, type BuildOutput } from '../../harness/deploy/build';
+import { loadTemplate, stackOf, type Stack } from '../../harness/deploy/cfn';
+import { lambdaFunctions, ROOT, valueOf } from '../../harness/deploy/functions';
+import { startTestStore, type TestStore } from '../../harness/store';
+import { DynamoRetrainingRecordReader } from '../../src/store/dynamoRetrainingRecordReader';
+import { runColdStart } from './support/coldStart';
+import {
+  startRecordingServer,
+  type Answer,
+  type RecordedCall,
+  type RecordingServer,
+} from './support/recordingServer';
+
+/**
+ * The retraining bundle as deployed, with the template's environment of a stack that retrains
+ * from a trail into its own model bucket: S3 stood in for on loopback (the trail's listing and
+ * objects, the empty model bucket), the health table in the embedded DynamoDB.
+ */
+
+const TRAIL_BUCKET = 'org-trail-bucket';
+const stack: Stack = stackOf(loadTemplate(join(ROOT, 'template.yaml')), {
+  RetrainingTrailBucket: TRAIL_BUCKET,
+  RetrainingTrailPrefix: 'org/',
+});
+const fn = lambdaFunctions(stack).find((f) => f.logicalId === 'RetrainingFunction')!;
+const MODEL_BUCKET = valueOf(stack, 'ModelBucket');
+const PRINCIPALS = Array.from({ length: 12 }, (_, i) => `AIDA${String(i).padStart(16, '0')}`);
+
+/** The run's clock is the machine's: the window is the last days before now. */
+const days = Array.from({ length: 10 }, (_, i) => new Date(Date.now() - (i + 1) * 86_400_000));
+const keyOf = (day: Date) => {
+  const [y, m, d] = day.toISOString().slice(0, 10).split('-');
+  return `org/AWSLogs/123456789012/CloudTrail/eu-west-1/${y}/${m}/${d}/123456789012_CloudTrail_eu-west-1_${y}${m}${d}T1000Z_a.json`;
+};
+const trail = new Map(
+  days.map((day, d) => [
+    keyOf(day),
+    JSON.stringify({
+      Records: PRINCIPALS.flatMap((principal, p) =>
+        Array.from({ length: 10 }, (_, i) => ({
+          eventTime: day.toISOString(),
+          eventSource: 'sts.amazonaws.com',
+          eventName: 'GetCallerIdentity',
+          userIdentity: { type: 'IAMUser', principalId: principal, accountId: '123456789012' },
+          sourceIPAddress: `198.${String(p + 20)}.${String(d)}.${String(i + 1)}`,
+        })),
+      ),
+    }),
+  ]),
+);
+const TRAIL_BYTES = [...trail.values()].reduce((sum, body) => sum + Buffer.byteLength(body), 0);
+
+const NO_SUCH_KEY = {
+  status: 404,
+  contentType: 'application/xml',
+  body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+};
+
+function answer(call: RecordedCall): Answer {
+  const url = new URL(call.target, 'http://s3.local');
+  const [, bucket = '', ...rest] = url.pathname.split('/');
+  const key = decodeURIComponent(rest.join('/'));
+  if (bucket === TRAIL_BUCKET && url.searchParams.get('list-type') === '2') {
+    const prefix = url.searchParams.get('prefix') ?? '';
+    const contents = [...trail]
+      .filter(([k]) => k.startsWith(prefix))
+      .map(
+        ([k, body]) =>
+          `<Contents><Key>${k}</Key><Size>${String(Buffer.byteLength(body))}</Size></Contents>`,
+      )
+      .join('');
+    return {
+      contentType: 'application/xml',
+      body: `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+    };
+  }
+  if (bucket === TRAIL_BUCKET && call.method === 'GET') {
+    const body = trail.get(key);
+    return body === undefined ? NO_SUCH_KEY : { contentType: 'application/json', body };
+  }
+  if (bucket === MODEL_BUCKET && call.method === 'PUT') {
+    return { headers: { 'x-amz-version-id': 'v2-3HL4kqtJlcpXroDTDmJ' } };
+  }
+  // Nothing is published in the model bucket yet.
+  return NO_SUCH_KEY;
+}
+
+let build: BuildOutput;
+let store: TestStore;
+let fakes: RecordingServer;
+beforeAll(async () => {
+  build = buildBundles();
+  store = await startTestStore();
+  fakes = await startRecordingServer(answer);
+});
+afterAll(async () => {
+  build.remove();
+  await store.close();
+  await fakes.close();
+});
+
+const run = (requestId: string, env: Record<string, string> = {}) =>
+  runColdStart(build, stack, fn, [{ event: { trigger: 'schedule' }, requestId }], {
+    endpoint: fakes.url,
+    env: {
+      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+      HEALTH_TABLE: store.tables.health,
+      // Path-style requests to the loopback stand-in (virtual hosts need DNS).
+      AWS_ENDPOINT_URL_S3: fakes.url,
+      ...env,
+    },
+  });
+const last = () => new DynamoRetrainingRecordReader(store.client, store.tables.health).last();
+
+describe('the retraining bundle with the template’s environment', () => {
+  test('reads the window from the trail’s prefix and publishes the first model to the stack’s model bucket', async () => {
+    const result = await run('retraining-1');
+    expect(result.results).toEqual([
+      { kind: 'ran', record: expect.objectContaining({ outcome: 'published' }) as object },
+    ]);
+    const puts = fakes.recorded.filter((c) => c.method === 'PUT');
+    expect(puts.map((c) => c.target.split('?')[0])).toEqual([
+      `/${MODEL_BUCKET}/ipinsights/model.ipim`,
+    ]);
+    expect(puts[0]!.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDBUNDLETEST\/\d{8}\/eu-west-1\/s3\/aws4_request/,
+    );
+    const listing = fakes.recorded.find((c) => c.target.includes('list-type=2'))!;
+    expect(listing.target).toMatch(new RegExp(`^/${TRAIL_BUCKET}/?\\?list-type=2&prefix=org%2F`));
+    expect(await last()).toMatchObject({
+      outcome: 'published',
+      objects: 10,
+      bytes: TRAIL_BYTES,
+      pairs: 10 * 12 * 10,
+      entities: 12,
+      version: 'v2-3HL4kqtJlcpXroDTDmJ',
+    });
+    expect(result.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'IP Insights retraining published',
+        service: 'guardduty-chatops-retraining',
+        function_request_id: 'retraining-1',
+      }),
+    );
+  }, 120_000);
+
+  test('refuses a window over RETRAINING_MAX_BYTES before reading any object, and says so', async () => {
+    fakes.recorded.length = 0;
+    await run('retraining-2', { RETRAINING_MAX_BYTES: String(TRAIL_BYTES - 1) });
+    expect(
+      fakes.recorded.filter((c) => c.method !== 'GET' || !c.target.includes('list-type=2')),
+    ).toEqual([]);
+    expect(await last()).toMatchObject({
+      outcome: 'too-big',
+      reason: `window too big for one function: ${String(TRAIL_BYTES)} bytes > ${String(TRAIL_BYTES - 1)}; run train --sagemaker`,
+    });
+  }, 120_000);
+});
