@@ -243,6 +243,7 @@ export async function startCommandHarness(options: CommandHarnessOptions): Promi
     return { kind: 'opened' };
   };
   const deps: CommandDeps = {
+    listRegion: 'us-east-1',
     responders: { users: [ALICE], groups: [] },
     // Alice is a responder; nobody else may read outside the security channel.
     access: readAccess(

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { DEFAULT_TABLE_NAMES, type TableNames } from './store/tables';
@@ -123,6 +124,8 @@ export interface Config {
   readonly dryRun: boolean;
   /** Principals remediation refuses to touch: ids, ARNs or IAM user names. */
   readonly protectedPrincipals: readonly string[];
+  /** The GuardDuty IP lists: their bucket, the egress addresses no list may name, the Region. */
+  readonly ipLists: IpListsConfig;
   readonly port: number;
   readonly organization: OrganizationConfig;
   /** Lambda: the remediation worker function invoked asynchronously. */
@@ -131,6 +134,24 @@ export interface Config {
   readonly digestFunctionName?: string;
   readonly canary: CanaryConfig;
   readonly retraining: RetrainingConfig;
+}
+
+export interface IpListsConfig {
+  /** LISTS_BUCKET: where the list files live (created by the stack); none = lists unavailable. */
+  readonly bucket?: string;
+  /** EGRESS_ADDRESSES: the organization's own public addresses and ranges, comma-separated. */
+  readonly egress: readonly string[];
+  /** Where `/guardduty threatlist|trust` act without --region: the stack's (AWS_REGION). */
+  readonly defaultRegion: string;
+}
+
+/** An IPv4/IPv6 address or CIDR range (the list rules parse it fully; this only rejects typos). */
+function isAddressOrRange(value: string): boolean {
+  const [address = '', prefix, extra] = value.split('/');
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 /** Which parts a command needs; everything else may be absent. */
@@ -261,6 +282,17 @@ const EnvSchema = z.object({
     .enum(['true', 'false', '1', '0', ''], { error: 'must be "true" or "false"' })
     .optional(),
   PROTECTED_PRINCIPALS: z.string().optional().transform(list),
+  LISTS_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
+  EGRESS_ADDRESSES: z
+    .string()
+    .optional()
+    .transform(list)
+    .refine((values) => values.every(isAddressOrRange), {
+      error: 'must be IPv4/IPv6 addresses or CIDR ranges, comma-separated',
+    }),
   PORT: z.coerce.number().int().min(0).max(65535, 'must be a TCP port').default(3000),
   WORKER_FUNCTION_NAME: z.string().min(1).optional(),
   DIGEST_FUNCTION_NAME: z.string().min(1).optional(),
@@ -470,6 +502,11 @@ export function loadConfig(
     auditAnchors,
     dryRun: e.DRY_RUN === 'true' || e.DRY_RUN === '1',
     protectedPrincipals: e.PROTECTED_PRINCIPALS,
+    ipLists: {
+      ...(e.LISTS_BUCKET === undefined ? {} : { bucket: e.LISTS_BUCKET }),
+      egress: e.EGRESS_ADDRESSES,
+      defaultRegion: e.AWS_REGION ?? 'us-east-1',
+    },
     port: e.PORT,
     organization: {
       ...(e.ADMIN_ACCOUNT_ID === undefined ? {} : { adminAccountId: e.ADMIN_ACCOUNT_ID }),

@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       auditAnchors: { kind: 'file', path: '/srv/.local/store/audit-anchors.jsonl' },
       dryRun: false,
       protectedPrincipals: [],
+      ipLists: { egress: [], defaultRegion: 'us-east-1' },
       port: 3000,
       // One account, every finding acted on where the stack is.
       organization: { accounts: { kind: 'none' } },

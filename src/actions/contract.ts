@@ -16,7 +16,29 @@ export type ActionKind =
   | 'revoke-sessions'
   | 'restore-sessions'
   | 'quarantine'
-  | 'release';
+  | 'release'
+  | 'add-to-threat-list'
+  | 'remove-from-threat-list'
+  | 'trust-ip'
+  | 'untrust-ip';
+
+/** The actions on the account's GuardDuty IP lists (a ThreatIntelSet and an IPSet). */
+export type ListActionKind =
+  'add-to-threat-list' | 'remove-from-threat-list' | 'trust-ip' | 'untrust-ip';
+
+/**
+ * What a list action names: the address or range, and for Trust the reason, the expiry and
+ * whether a range wider than a /24 is meant. From a finding's button the entry is the finding's
+ * remote IP; from `/guardduty threatlist|trust` it is typed, and the Region given or the stack's.
+ */
+export interface ListRequest {
+  readonly entry: string;
+  readonly region: string;
+  readonly reason?: string;
+  /** Trust only: ISO time at which the schedule removes the entry again. */
+  readonly expiresAt?: string;
+  readonly wholeRange?: boolean;
+}
 
 /** Who asked, as Slack's signed request says. */
 export interface Actor {
@@ -52,6 +74,8 @@ export interface ActionRequest {
   readonly criteria?: SuppressionCriteria;
   /** Quarantine only: snapshot the instance's volumes first. */
   readonly snapshot?: boolean;
+  /** List actions only: the entry and, for Trust, the reason and expiry confirmed in the modal. */
+  readonly list?: Partial<ListRequest>;
   /** The state version the button was rendered with (optimistic concurrency); commands omit it. */
   readonly version?: number;
   /** Slack context for reporting back: the finding message, a response_url. */

@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import type { AuditDraft, CallRecord, JsonObject } from './audit/record';
-import type { ActionKind, Actor, ActionRequest, SuppressionCriteria } from './contract';
+import type {
+  ActionKind,
+  Actor,
+  ActionRequest,
+  ListRequest,
+  SuppressionCriteria,
+} from './contract';
 import { isActionKind, KINDS } from './kinds';
 import { assumedRoleArn, type Placement } from './accounts/policy';
 
@@ -29,6 +35,8 @@ export interface IntentRequest {
   readonly dryRun: boolean;
   readonly criteria?: SuppressionCriteria;
   readonly snapshot?: boolean;
+  /** List actions: the entry, its Region and (Trust) reason, expiry, whole range. */
+  readonly list?: ListRequest;
   readonly responseUrl?: string;
 }
 
@@ -180,5 +188,14 @@ export const IntentRequestSchema = z.object({
   dryRun: z.boolean(),
   criteria: CriteriaSchema.optional(),
   snapshot: z.boolean().optional(),
+  list: z
+    .object({
+      entry: z.string().min(1).max(64),
+      region: z.string().min(1).max(32),
+      reason: z.string().max(200).optional(),
+      expiresAt: z.iso.datetime().optional(),
+      wholeRange: z.boolean().optional(),
+    })
+    .optional(),
   responseUrl: z.string().max(2048).optional(),
 });

@@ -1,8 +1,14 @@
-import type { ActionKind } from './contract';
+import type { ActionKind, ListActionKind } from './contract';
 
 /** A remediation and its undo: the buttons of one family replace each other. */
 export type ActionFamily =
-  'archive' | 'suppress' | 'disable-key' | 'revoke-sessions' | 'quarantine';
+  | 'archive'
+  | 'suppress'
+  | 'disable-key'
+  | 'revoke-sessions'
+  | 'quarantine'
+  | 'threat-list'
+  | 'trust-ip';
 
 interface KindInfo {
   readonly family: ActionFamily;
@@ -98,7 +104,46 @@ export const KINDS: Readonly<Record<ActionKind, KindInfo>> = {
     done: 'Released from quarantine',
     touches: 'ec2',
   },
+  'add-to-threat-list': {
+    family: 'threat-list',
+    undo: false,
+    label: 'Add IP to threat list',
+    progressive: 'added to the threat list',
+    done: 'Added to the threat list',
+    touches: 'guardduty',
+  },
+  'remove-from-threat-list': {
+    family: 'threat-list',
+    undo: true,
+    label: 'Remove from threat list',
+    progressive: 'removed from the threat list',
+    done: 'Removed from the threat list',
+    touches: 'guardduty',
+  },
+  'trust-ip': {
+    family: 'trust-ip',
+    undo: false,
+    label: 'Trust IP',
+    progressive: 'trusted',
+    done: 'Trusted',
+    touches: 'guardduty',
+  },
+  'untrust-ip': {
+    family: 'trust-ip',
+    undo: true,
+    label: 'Stop trusting IP',
+    progressive: 'no longer trusted',
+    done: 'No longer trusted',
+    touches: 'guardduty',
+  },
 };
+
+/** The families that change the account's GuardDuty IP lists rather than a finding's resource. */
+export const LIST_FAMILIES: readonly ActionFamily[] = ['threat-list', 'trust-ip'];
+
+export function isListKind(kind: ActionKind): kind is ListActionKind {
+  return LIST_FAMILIES.includes(KINDS[kind].family);
+}
 
 const ACTION_KINDS = Object.keys(KINDS) as ActionKind[];
 
@@ -109,6 +154,8 @@ export const ACTION_FAMILIES: readonly ActionFamily[] = [
   'disable-key',
   'revoke-sessions',
   'quarantine',
+  'threat-list',
+  'trust-ip',
 ];
 
 export function isActionKind(value: string): value is ActionKind {

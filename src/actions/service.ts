@@ -1,9 +1,10 @@
-import type { Finding } from '../findings';
 import { errorMessage } from '../shared/errors';
 import type { Log } from '../shared/log';
 import type { JsonObject } from './audit/record';
 import type {
   ActionRequest,
+  ListActionKind,
+  ListRequest,
   RemediationService,
   RequestOutcome,
   SuppressionCriteria,
@@ -11,7 +12,7 @@ import type {
 import { DispatchError } from './errors';
 import { guardrailRefusal, type GuardrailConfig } from './guardrails';
 import { intentId, type Intent, type IntentRequest } from './intents';
-import { KINDS } from './kinds';
+import { isListKind, KINDS } from './kinds';
 import type { Dispatcher } from './ports/dispatch';
 import type { RefusalLimiter } from './ports/refusalLimiter';
 import type {
@@ -23,7 +24,9 @@ import type {
 import { isOwnWorkspace, type WorkspaceDirectory } from './ports/workspace';
 import type { FindingSource } from './postedFindings';
 import type { IntentSummary, SubjectState } from './remediationState';
-import { familySubject, resolveTarget } from './targets';
+import { checkListRequest, type ListPolicy } from './lists/check';
+import { isListChain, listChain, listOfFamily } from './lists/subjects';
+import { familySubject, resolveListTarget, resolveTarget } from './targets';
 
 export interface RemediationServiceDeps {
   readonly findings: FindingSource;
@@ -35,6 +38,8 @@ export interface RemediationServiceDeps {
   readonly refusals: RefusalLimiter;
   readonly dispatcher: Dispatcher;
   readonly config: GuardrailConfig;
+  /** What the list actions refuse (egress) and where a command acts without --region. */
+  readonly lists: ListPolicy;
   readonly clock: () => Date;
   readonly log: Log;
   /** A request still pending this long after it was made is handed to the worker again. */
@@ -55,11 +60,12 @@ export const STALE_MESSAGE =
 type Decision =
   | { readonly outcome: RequestOutcome }
   | {
-      readonly finding: Finding;
+      readonly findingId: string;
       readonly key: SubjectKey;
       readonly state: SubjectState;
       readonly target: string;
       readonly id: string;
+      readonly list?: ListRequest;
     };
 
 export function summaryOf(intent: Intent, finishedAt?: string, error?: string): IntentSummary {
@@ -103,7 +109,7 @@ export class DefaultRemediationService implements RemediationService {
     const { deps } = this;
     const intent: IntentRequest = {
       id: decision.id,
-      findingId: decision.finding.id,
+      findingId: decision.findingId,
       kind: request.kind,
       subject: decision.key.subject,
       target: decision.target,
@@ -116,6 +122,7 @@ export class DefaultRemediationService implements RemediationService {
         ? { criteria: request.criteria }
         : {}),
       ...(request.kind === 'quarantine' ? { snapshot: request.snapshot === true } : {}),
+      ...(decision.list === undefined ? {} : { list: decision.list }),
       ...(request.responseUrl === undefined ? {} : { responseUrl: request.responseUrl }),
     };
     if (!(await deps.intents.create(intent))) return this.duplicate(intent.id);
@@ -155,6 +162,7 @@ export class DefaultRemediationService implements RemediationService {
       const refusal = await this.refuse(request, request.findingId, NOT_A_RESPONDER);
       return { outcome: { ...refusal, askResponders: true } };
     }
+    if (isListKind(request.kind)) return this.evaluateList(request, request.kind);
     const finding = request.finding ?? (await deps.findings.get(request.findingId));
     if (finding === undefined) {
       return {
@@ -202,7 +210,59 @@ export class DefaultRemediationService implements RemediationService {
       return { outcome: await this.refuse(request, resolved.target, guardrail) };
     }
     const id = intentId(request.kind, subject, state.version);
-    return { finding, key, state, target: resolved.target, id };
+    return { findingId: finding.id, key, state, target: resolved.target, id };
+  }
+
+  /**
+   * A list action, from a finding's button or a command without one (its audit chain is then
+   * the list's: `list:threat:us-east-1`). Refusals (private ranges, egress, a too-wide trust) are
+   * audited like every other refusal.
+   */
+  private async evaluateList(request: ActionRequest, kind: ListActionKind): Promise<Decision> {
+    const { deps } = this;
+    const withoutFinding = isListChain(request.findingId);
+    const finding = withoutFinding
+      ? undefined
+      : (request.finding ?? (await deps.findings.get(request.findingId)));
+    if (!withoutFinding && finding === undefined) {
+      return {
+        outcome: {
+          kind: 'invalid',
+          reason: `finding ${request.findingId} is not known here (it was never posted)`,
+        },
+      };
+    }
+    const checked = checkListRequest(kind, finding, request.list ?? {}, deps.lists, deps.clock());
+    if (!checked.ok) {
+      return {
+        outcome: checked.refusal
+          ? await this.refuse(request, request.list?.entry ?? request.findingId, checked.reason)
+          : { kind: 'invalid', reason: checked.reason },
+      };
+    }
+    const key = { family: KINDS[kind].family, subject: checked.subject };
+    const state = await deps.subjects.get(key);
+    if (state.running !== undefined) return { outcome: this.duplicateOf(state.running) };
+    if (request.version !== undefined && request.version !== state.version) {
+      const earlier = await deps.intents.get(intentId(kind, checked.subject, request.version));
+      if (earlier?.kind === kind) return { outcome: this.duplicateOf(earlier) };
+      return { outcome: { kind: 'invalid', reason: STALE_MESSAGE } };
+    }
+    const resolved = resolveListTarget(kind, checked.request.entry, state.applied, !withoutFinding);
+    if (!resolved.ok) return { outcome: { kind: 'invalid', reason: resolved.reason } };
+    const chain = listChain(
+      listOfFamily(key.family),
+      checked.request.region,
+      checked.request.entry,
+    );
+    return {
+      findingId: withoutFinding ? chain : request.findingId,
+      key,
+      state,
+      target: resolved.target,
+      id: intentId(kind, checked.subject, state.version),
+      list: checked.request,
+    };
   }
 
   /** Someone asked first: their request's status, handed to the worker again if it stalled. */

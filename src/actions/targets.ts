@@ -7,6 +7,7 @@ import { KINDS } from './kinds';
 import type { AppliedAction } from './remediationState';
 import { remoteIpAttribute } from './suppression';
 import type { ActionFamily } from './kinds';
+import { findingListEntries, listSubject } from './lists/subjects';
 
 /** What an action acts on, or why it does not fit the finding. */
 export type TargetResolution =
@@ -108,6 +109,9 @@ export function subjectOf(finding: Finding, family: ActionFamily, target: string
       return `${finding.accountId}:role:${target}`;
     case 'quarantine':
       return `${finding.accountId}:${finding.region}:instance:${target}`;
+    case 'threat-list':
+    case 'trust-ip':
+      return listSubject(family, finding.region, target);
   }
 }
 
@@ -127,6 +131,11 @@ export function familySubject(finding: Finding, family: ActionFamily): string | 
     case 'quarantine': {
       const instanceId = finding.resource?.instanceDetails?.instanceId;
       return instanceId === undefined ? undefined : subjectOf(finding, family, instanceId);
+    }
+    case 'threat-list':
+    case 'trust-ip': {
+      const entry = findingListEntries(finding)[0];
+      return entry === undefined ? undefined : subjectOf(finding, family, entry);
     }
   }
 }
@@ -155,6 +164,9 @@ export function familyFits(finding: Finding, family: ActionFamily): boolean {
         finding.resource?.resourceType === 'Instance' &&
         finding.resource.instanceDetails?.instanceId !== undefined
       );
+    case 'threat-list':
+    case 'trust-ip':
+      return findingListEntries(finding).length > 0;
   }
 }
 
@@ -217,5 +229,37 @@ export function resolveTarget(
       }
       return { ok: true, target: instanceId };
     }
+    case 'add-to-threat-list':
+    case 'remove-from-threat-list':
+    case 'trust-ip':
+    case 'untrust-ip': {
+      const entry = findingListEntries(finding)[0];
+      return entry === undefined
+        ? invalid('the finding names no public remote IP')
+        : { ok: true, target: entry };
+    }
   }
+}
+
+/**
+ * A list entry's target given what its family has in force: the entry, or why not (already on
+ * the list, or — for an undo from a button — not added here). A command may remove an entry
+ * someone added by hand, so `requireApplied` is false there.
+ */
+export function resolveListTarget(
+  kind: ActionKind,
+  entry: string,
+  applied: AppliedAction | undefined,
+  requireApplied: boolean,
+): TargetResolution {
+  const info = KINDS[kind];
+  if (!info.undo && applied !== undefined) {
+    return invalid(`${entry} is already ${alreadyDone(info.progressive, applied)} (undo it first)`);
+  }
+  if (info.undo && applied === undefined && requireApplied) {
+    return invalid(
+      `there is nothing to undo: ${entry} was not ${KINDS[kind === 'untrust-ip' ? 'trust-ip' : 'add-to-threat-list'].progressive} here`,
+    );
+  }
+  return { ok: true, target: entry };
 }

@@ -27,8 +27,17 @@ import {
   type IntentRun,
   type RunProgress,
 } from './intents';
-import { KINDS } from './kinds';
-import { PLANNERS, type ExecutedCall, type Execution, type Plan, type PlanContext } from './plans';
+import { isListKind, KINDS } from './kinds';
+import { checkListRequest, type ListPolicy } from './lists/check';
+import { isListChain, listChain, listOfFamily } from './lists/subjects';
+import {
+  LIST_PLANNERS,
+  PLANNERS,
+  type AwsReader,
+  type ExecutedCall,
+  type Execution,
+  type Plan,
+} from './plans';
 import type { AccountSessions } from './ports/accountSessions';
 import type { AwsCall, AwsCallResult, AwsGateway } from './ports/awsGateway';
 import type { OrganizationActivity } from './ports/organizationActivity';
@@ -51,7 +60,7 @@ import {
   summaryOf,
 } from './service';
 import { remoteIpProblem, scopeProblem } from './suppression';
-import { defaultCriteria, familySubject, resolveTarget } from './targets';
+import { defaultCriteria, familySubject, resolveListTarget, resolveTarget } from './targets';
 
 export interface RemediationWorkerDeps {
   readonly intents: IntentRepository;
@@ -75,6 +84,8 @@ export interface RemediationWorkerDeps {
   readonly reporter: RemediationReporter;
   /** The worker's own configuration: nothing in an intent can make a dry-run worker go live. */
   readonly config: GuardrailConfig;
+  /** The list actions' rules (egress addresses, the default Region), from its own configuration. */
+  readonly lists: ListPolicy;
   readonly clock: () => Date;
   readonly newToken: () => string;
   readonly log: Log;
@@ -104,6 +115,14 @@ interface Attempt {
   readonly calls: readonly CallRecord[];
   readonly error?: string;
   readonly refused: boolean;
+}
+
+/** A planner bound to one request's context (a finding's, or a list request's). */
+interface BoundPlanner {
+  /** Where a finding's action acts; none for list actions (the administrator's own lists). */
+  readonly placement?: Placement;
+  facts(read: AwsReader | undefined): Promise<JsonValue>;
+  plan(facts: JsonValue): Plan;
 }
 
 interface Run {
@@ -252,7 +271,7 @@ export class RemediationWorker {
     const current: Run = { request, run, key };
     if (run.progress !== undefined) {
       const finding = await this.findingOf(request);
-      if (finding === undefined) {
+      if (finding === undefined && !isListChain(request.findingId)) {
         await this.settle(current, undefined, {
           execution: emptyExecution(run.dryRun),
           calls: [],
@@ -268,7 +287,7 @@ export class RemediationWorker {
     const checked = await this.check(current);
     if ('reason' in checked) {
       const placement =
-        checked.finding === undefined
+        checked.finding === undefined || isListKind(request.kind)
           ? undefined
           : await this.placementOf(request, checked.finding);
       await this.settle(
@@ -295,7 +314,7 @@ export class RemediationWorker {
   private async check(
     current: Run,
   ): Promise<
-    | { readonly finding: Finding; readonly state: SubjectState }
+    | { readonly finding: Finding | undefined; readonly state: SubjectState }
     | (Refusal & { readonly finding?: Finding })
   > {
     const { deps } = this;
@@ -318,6 +337,7 @@ export class RemediationWorker {
     if (!automatic && !(await deps.authorizer.isResponder(request.actor.userId))) {
       return { reason: NOT_A_RESPONDER };
     }
+    if (isListKind(request.kind)) return this.checkList(current);
     const finding = await this.findingOf(request);
     if (finding === undefined) {
       return { reason: `finding ${request.findingId} is not known here (it was never posted)` };
@@ -356,20 +376,80 @@ export class RemediationWorker {
     return { finding, state };
   }
 
+  /** A list request, checked again with the worker's own rules; the finding when it has one. */
+  private async checkList(
+    current: Run,
+  ): Promise<
+    | { readonly finding: Finding | undefined; readonly state: SubjectState }
+    | (Refusal & { readonly finding?: Finding })
+  > {
+    const { request } = current;
+    const withoutFinding = isListChain(request.findingId);
+    const finding = withoutFinding ? undefined : await this.findingOf(request);
+    if (!withoutFinding && finding === undefined) {
+      return { reason: `finding ${request.findingId} is not known here (it was never posted)` };
+    }
+    if (!isListKind(request.kind) || request.list === undefined) {
+      return { finding, reason: 'the intent names no list entry' };
+    }
+    const checked = checkListRequest(
+      request.kind,
+      finding,
+      request.list,
+      this.deps.lists,
+      new Date(Date.parse(request.requestedAt)),
+    );
+    if (!checked.ok) return { finding, reason: checked.reason };
+    const chain = listChain(
+      listOfFamily(KINDS[request.kind].family),
+      checked.request.region,
+      checked.request.entry,
+    );
+    if (
+      checked.subject !== request.subject ||
+      checked.request.entry !== request.target ||
+      (withoutFinding && request.findingId !== chain)
+    ) {
+      return { finding, reason: 'the intent names another subject than its list entry' };
+    }
+    const state = await this.deps.subjects.get(current.key);
+    if (state.version !== request.version) return { finding, reason: STALE_MESSAGE };
+    if (request.source === 'expiry') {
+      const refusal = expiryRefusal(request, state.applied, this.deps.clock());
+      if (refusal !== undefined) return { finding, reason: refusal };
+    }
+    if (state.running !== undefined && state.running.intentId !== request.id) {
+      return { finding, reason: 'another action on the same list entry is running' };
+    }
+    const resolved = resolveListTarget(
+      request.kind,
+      request.target,
+      state.applied,
+      !withoutFinding,
+    );
+    if (!resolved.ok) return { finding, reason: resolved.reason };
+    return { finding, state };
+  }
+
   private async findingOf(request: IntentRequest): Promise<Finding | undefined> {
+    if (isListChain(request.findingId)) return undefined;
     const posted = await this.deps.findings.get(request.findingId);
     if (posted !== undefined) return posted;
     // A command may act on a finding never posted; then GuardDuty itself is asked, never the intent.
     return request.source === 'command' ? this.deps.guardduty?.get(request.findingId) : undefined;
   }
 
-  private async attempt(current: Run, finding: Finding, state: SubjectState): Promise<Attempt> {
+  private async attempt(
+    current: Run,
+    finding: Finding | undefined,
+    state: SubjectState,
+  ): Promise<Attempt> {
     const { deps } = this;
     const { request, run } = current;
     const dryRun = run.dryRun;
     const observed: CallRecord[] = [];
-    const context = await this.planContext(request, finding, state);
-    const placement = context.placement;
+    const planner = await this.planner(request, finding, state);
+    const placement = planner.placement;
     const failed = (error: string, refused = false): Attempt => ({
       ...(placement === undefined ? {} : { placement }),
       execution: emptyExecution(dryRun),
@@ -394,10 +474,9 @@ export class RemediationWorker {
         throw new CallFailedError(call, error);
       }
     };
-    const planner = PLANNERS[request.kind];
     let facts: JsonValue;
     try {
-      facts = await planner.facts(context, dryRun ? undefined : read);
+      facts = await planner.facts(dryRun ? undefined : read);
     } catch (error) {
       if (error instanceof RemediationRefusedError) return failed(error.message, true);
       if (
@@ -412,7 +491,7 @@ export class RemediationWorker {
     }
     const progress: RunProgress = { facts: JSON.stringify(facts), observed, executed: [] };
     await this.save(current, progress);
-    const attempt = await this.execute(current, this.planOf(context, facts), progress, [], aws);
+    const attempt = await this.execute(current, planner.plan(facts), progress, [], aws);
     return placement === undefined ? attempt : { ...attempt, placement };
   }
 
@@ -466,11 +545,15 @@ export class RemediationWorker {
   }
 
   /** A run that stopped half-way: rebuilt from what it saved, and finished without repeating a call. */
-  private async resume(current: Run, finding: Finding, progress: RunProgress): Promise<void> {
+  private async resume(
+    current: Run,
+    finding: Finding | undefined,
+    progress: RunProgress,
+  ): Promise<void> {
     const { request } = current;
     const state = await this.deps.subjects.get(current.key);
-    const context = await this.planContext(request, finding, state);
-    const plan = this.planOf(context, JSON.parse(progress.facts) as JsonValue);
+    const planner = await this.planner(request, finding, state);
+    const plan = planner.plan(JSON.parse(progress.facts) as JsonValue);
     const done: ExecutedCall[] = progress.executed.map((made) => ({
       call: callOf(made.record),
       result: {
@@ -490,34 +573,52 @@ export class RemediationWorker {
           error: `the worker stopped while calling ${what}; whether AWS made that change is unknown — check it in AWS and in the audit log before retrying`,
           refused: false,
         },
-        context.placement,
+        planner.placement,
       );
       return;
     }
     const aws =
-      context.placement === undefined ? this.deps.aws : this.gatewayFor(context.placement);
+      planner.placement === undefined ? this.deps.aws : this.gatewayFor(planner.placement);
     const attempt = await this.execute(current, plan, progress, done, aws);
-    await this.settle(current, finding, attempt, context.placement);
+    await this.settle(current, finding, attempt, planner.placement);
   }
 
-  private async planContext(
+  /**
+   * The request's planner bound to its context. A finding's action is placed in the finding's
+   * account; a list action changes the administrator's own lists, so its calls stay at home.
+   */
+  private async planner(
     request: IntentRequest,
-    finding: Finding,
+    finding: Finding | undefined,
     state: SubjectState,
-  ): Promise<PlanContext> {
-    const placement = await this.placementOf(request, finding);
-    return {
-      finding,
+  ): Promise<BoundPlanner> {
+    const common = {
       intent: request,
       ...(state.applied === undefined ? {} : { applied: state.applied }),
       now: this.deps.clock(),
-      ...(placement === undefined ? {} : { placement }),
     };
-  }
-
-  private planOf(context: PlanContext, facts: JsonValue): Plan {
-    const plan = PLANNERS[context.intent.kind].plan(context, facts);
-    return context.placement === undefined ? plan : placedPlan(plan, context.placement);
+    if (isListKind(request.kind)) {
+      const list = request.list;
+      if (list === undefined) throw new Error(`list intent ${request.id} names no entry`);
+      const context = { ...common, list, ...(finding === undefined ? {} : { finding }) };
+      const planner = LIST_PLANNERS[request.kind];
+      return {
+        facts: (read) => planner.facts(context, read),
+        plan: (f) => planner.plan(context, f),
+      };
+    }
+    if (finding === undefined) throw new Error(`intent ${request.id} has no finding to plan from`);
+    const placement = await this.placementOf(request, finding);
+    const context = { ...common, finding, ...(placement === undefined ? {} : { placement }) };
+    const planner = PLANNERS[request.kind];
+    return {
+      ...(placement === undefined ? {} : { placement }),
+      facts: (read) => planner.facts(context, read),
+      plan: (f) => {
+        const plan = planner.plan(context, f);
+        return placement === undefined ? plan : placedPlan(plan, placement);
+      },
+    };
   }
 
   /** The finding's account and region, and the member role to act as there (none at home). */
@@ -759,7 +860,7 @@ export class RemediationWorker {
     finding?: Finding,
   ): Promise<void> {
     const known = finding ?? (await this.findingOf(request));
-    if (known !== undefined) {
+    if (known !== undefined || isListChain(request.findingId)) {
       await this.deps.reporter.finished(intentOf(request, run), known, outcome);
     }
     await this.deps.intents.markReported(request.id);

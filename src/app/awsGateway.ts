@@ -7,7 +7,16 @@ export interface ServiceGateways {
   readonly guardduty: AwsGateway;
   readonly iam: AwsGateway;
   readonly ec2: AwsGateway;
+  /** The IP list files (`app/ipLists.ts`); without a bucket every list call fails, saying so. */
+  readonly lists: AwsGateway;
 }
+
+const noListsBucket: AwsGateway = {
+  call: () =>
+    Promise.reject(
+      new Error('no list bucket is configured (LISTS_BUCKET); the IP lists cannot be changed here'),
+    ),
+};
 
 /** Routes each planned call to its service's adapter. */
 class RoutingGateway implements AwsGateway {
@@ -24,5 +33,6 @@ export function createAwsGateway(services: Partial<ServiceGateways> = {}): AwsGa
     guardduty: services.guardduty ?? new GuardDutyGateway(),
     iam: services.iam ?? new IamGateway(),
     ec2: services.ec2 ?? new Ec2Gateway(),
+    lists: services.lists ?? noListsBucket,
   });
 }

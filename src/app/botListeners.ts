@@ -1,3 +1,4 @@
+import type { IpListStore } from '../actions/ports/ipLists';
 import type { App } from '@slack/bolt';
 import type { GuardDutyReader } from '../actions/ports/guardDutyReader';
 import type { Config } from '../config';
@@ -32,6 +33,8 @@ export interface BotWiring {
   readonly health?: CommandDeps['health'];
   /** `/guardduty status --check`: in this process, or handed to the canary function (Lambda). */
   readonly requestCanaryCheck?: CommandDeps['requestCanaryCheck'];
+  /** The IP list files, for `threatlist list` and `trust list` (the worker's, or the laptop's). */
+  readonly lists?: IpListStore;
 }
 
 /**
@@ -64,6 +67,8 @@ export function commandDeps(wiring: BotWiring): CommandDeps {
     log,
     ...(wiring.detectorId === undefined ? {} : { detectorId: wiring.detectorId }),
     access: readAccess(config.slack.channelId, runtime.remediation.authorizer, viewers(wiring)),
+    ...(wiring.lists === undefined ? {} : { lists: wiring.lists }),
+    listRegion: config.ipLists.defaultRegion,
   };
 }
 

@@ -1,3 +1,4 @@
+import { listPolicy } from './listPolicy';
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AuditTrail } from '../actions/audit/trail';
@@ -110,6 +111,7 @@ export function remediationIntake(
     workspace,
     refusals,
     dispatcher,
+    lists: listPolicy(config),
     config: { dryRun: config.dryRun, protectedPrincipals: config.protectedPrincipals },
     clock,
     log,

@@ -7,6 +7,7 @@ import { createAwsGateway } from './awsGateway';
 import { accountGate, loadAccountsPolicy } from './accounts';
 import { memberSessions } from './memberSessions';
 import { organizationActivity } from './organizationActivity';
+import { listGateway, s3ListStore } from './ipLists';
 import { openStore } from './embeddedStore';
 import { findingRecords } from './findingRecordWriter';
 import { createRuntime, type Runtime } from './runtime';
@@ -44,7 +45,9 @@ export async function openProcessRuntime(
       remediation: {
         guardduty,
         activity: organizationActivity(store),
-        ...(options.live ? { aws: createAwsGateway(), sessions: memberSessions() } : {}),
+        ...(options.live
+          ? { aws: createAwsGateway(listGateway(s3ListStore(config))), sessions: memberSessions() }
+          : {}),
       },
     });
   } catch (error) {

@@ -1,3 +1,4 @@
+import { listPolicy } from './listPolicy';
 import { randomUUID } from 'node:crypto';
 import { InProcessDispatcher } from '../actions/dispatch';
 import type { AccountSessions } from '../actions/ports/accountSessions';
@@ -99,6 +100,7 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
     authorizer: intake.authorizer,
     workspace: intake.workspace,
     audit: intake.trail,
+    lists: listPolicy(config),
     ...(options.remediation?.aws === undefined ? {} : { aws: options.remediation.aws }),
     ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
     ...(options.remediation?.sessions === undefined

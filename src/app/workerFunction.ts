@@ -7,6 +7,7 @@ import { organizationActivity } from './organizationActivity';
 import { sdkRegionalReaders } from '../aws/regionalGuardDutyReaders';
 import type { RegionalReaders } from '../bot/commands/deps';
 import type { OrganizationActivity } from '../actions/ports/organizationActivity';
+import { listGateway, listStoreOf, s3ListStore } from './ipLists';
 import { DeferredCommandSchema, respondTo, slashCommandOf } from '../bot/commands/defer';
 import { SuppressCountJobSchema, suppressCounter } from '../bot/interactions/suppressCount';
 import { postedFindings } from '../actions/postedFindings';
@@ -103,6 +104,7 @@ export function createWorkerHandler(parts: () => Promise<WorkerParts>, log: Log)
         health: healthView(config, runtime.store),
         ...(regions === undefined ? {} : { regions }),
         ...(activity === undefined ? {} : { activity }),
+        ...listStoreOf(config),
       }),
     );
     const delivered = await answer(
@@ -143,7 +145,7 @@ export function workerFunction() {
       scorer: await scorerFromConfig(config, { log }),
       accounts: accountGate(config, await loadAccountsPolicy(config), log),
       remediation: {
-        aws: createAwsGateway(),
+        aws: createAwsGateway(listGateway(s3ListStore(config))),
         guardduty: { reader: guardduty },
         sessions: memberSessions(),
         activity,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { botListeners } from '../app/botListeners';
+import { listStoreOf } from '../app/ipLists';
 import { createLogger } from '../app/logging';
 import { openProcessRuntime, regionalGuardDuty } from '../app/processRuntime';
 import { organizationActivity } from '../app/organizationActivity';
@@ -54,6 +55,7 @@ export function createServeCommand(deps: ServeDeps): CliCommand {
         ...(regions === undefined ? {} : { regions }),
         activity: organizationActivity(runtime.store),
         requestDigest: inProcessDigest(digestPoster(runtime, log)),
+        ...listStoreOf(config),
       });
       let bot;
       try {

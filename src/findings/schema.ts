@@ -147,6 +147,20 @@ const ServiceSchema = z.looseObject({
   eventLastSeen: isoTimestamp.optional(),
   resourceRole: z.string().optional(),
   additionalInfo: z.unknown().optional(),
+  // GuardDuty's own threat intelligence behind the finding (its list name, the threat names).
+  // GuardDuty sends `"evidence": null` when it has none, and nulls inside it.
+  evidence: z
+    .looseObject({
+      threatIntelligenceDetails: z
+        .array(
+          z.looseObject({
+            threatListName: z.string().nullish(),
+            threatNames: z.array(z.string()).nullish(),
+          }),
+        )
+        .nullish(),
+    })
+    .nullish(),
 });
 
 export const FindingSchema = z.looseObject({

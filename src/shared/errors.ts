@@ -58,6 +58,8 @@ export const ErrorCode = {
   SageMakerTrainingFailed: 'sagemaker_training_failed',
   AthenaQueryFailed: 'athena_query_failed',
   FindingRecordsReadOnly: 'finding_records_read_only',
+  ListQuotaExceeded: 'list_quota_exceeded',
+  ListContention: 'list_contention',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -49,12 +49,14 @@ async function start() {
 describe('publishing by route', () => {
   it('costs two store round trips for a new finding and one for an unchanged replay', async () => {
     const calls = await start();
-    // About a bucket only: nothing it shares with other findings can be in force.
+    // About a bucket only, with no remote IP: nothing it shares with other findings (a key, an
+    // instance, a list entry) can be in force.
     const pentest = fixtureFinding('PenTest_S3_ParrotLinux.json');
     const bucket = {
       ...pentest,
       severity: 5,
       resource: { ...pentest.resource!, accessKeyDetails: undefined },
+      service: { ...pentest.service, action: undefined },
     };
     expect(await h.runtime.publisher.publish(bucket)).toMatchObject({ kind: 'posted' });
     expect(calls.sent).toEqual(['UpdateItemCommand', 'UpdateItemCommand']);

@@ -354,6 +354,32 @@ function mustDeny(stack: Stack): [string, Request, string][] {
       arnOf.guardduty(stack, `detector/${DETECTOR}/filter/someone-elses-filter`),
     ),
     worker('guardduty:DeleteDetector', arnOf.guardduty(stack, `detector/${DETECTOR}`)),
+    // The IP lists: only their two files, never deleted, never another bucket's object; sets
+    // reloaded, never deleted; the inline policy of GuardDuty's own service-linked role only.
+    worker('s3:PutObject', `${valueOf(stack, 'ListsBucket', 'Arn')}/elsewhere/x.txt`),
+    worker(
+      's3:DeleteObject',
+      `${valueOf(stack, 'ListsBucket', 'Arn')}/threat-list/${stack.region}.txt`,
+    ),
+    worker('s3:PutObject', 'arn:aws:s3:::someone-elses-bucket/threat-list/us-east-1.txt'),
+    worker(
+      'guardduty:DeleteThreatIntelSet',
+      arnOf.guardduty(
+        stack,
+        `detector/${DETECTOR}/threatintelset/a1b2c3d4e5f60718293a4b5c6d7e8f90`,
+      ),
+    ),
+    worker(
+      'guardduty:DeleteIPSet',
+      arnOf.guardduty(stack, `detector/${DETECTOR}/ipset/0f9e8d7c6b5a49382716a5b4c3d2e1f0`),
+    ),
+    worker(
+      'iam:PutRolePolicy',
+      arnOf.iam(
+        stack,
+        'role/aws-service-role/ops.apigateway.amazonaws.com/AWSServiceRoleForAPIGateway',
+      ),
+    ),
     worker('guardduty:UpdateDetector', arnOf.guardduty(stack, `detector/${DETECTOR}`)),
     worker('ec2:RevokeSecurityGroupEgress', arnOf.ec2(stack, 'security-group/sg-0untagged')),
     worker('ec2:CreateTags', arnOf.ec2(stack, 'security-group/sg-0web'), {

@@ -16,6 +16,8 @@ import type { AccountSessions } from '../../src/actions/ports/accountSessions';
 import type { AwsGateway } from '../../src/actions/ports/awsGateway';
 import { createAwsGateway } from '../../src/app/awsGateway';
 import { organizationActivity } from '../../src/app/organizationActivity';
+import { ListGateway } from '../../src/actions/lists/listGateway';
+import type { IpListStore } from '../../src/actions/ports/ipLists';
 import { SdkGuardDutyReader } from '../../src/aws/guardDutyFindings';
 import type { Dispatcher } from '../../src/actions/ports/dispatch';
 import { createBoltApp } from '../../src/bot/app';
@@ -111,6 +113,8 @@ export interface BotHarnessOptions {
   readonly organization?: HarnessOrganization;
   /** Extra listeners (e.g. the commands) registered on the same app. */
   readonly register?: ReadonlyArray<(app: App, runtime: Runtime, config: Config) => void>;
+  /** The IP list files (e.g. S3IpLists against a local S3 server); none = no list bucket. */
+  readonly lists?: IpListStore;
 }
 
 export interface RuntimeHarness {
@@ -184,7 +188,11 @@ export async function startRuntimeHarness(
     ...(organization === undefined ? {} : { accounts: organization.accounts }),
     // Region and credentials are irrelevant: the mocks answer before any request is signed.
     remediation: {
-      aws: organization?.aws ?? createAwsGateway(),
+      aws:
+        organization?.aws ??
+        createAwsGateway(
+          options.lists === undefined ? {} : { lists: new ListGateway(options.lists) },
+        ),
       ...(organization?.sessions === undefined ? {} : { sessions: organization.sessions }),
       ...(organization?.activity === true ? { activity: organizationActivity(opened) } : {}),
       // The worker asks GuardDuty itself for a finding a command acts on that was never posted.

@@ -49,10 +49,10 @@ export type AwsReader = (call: AwsCall) => Promise<AwsCallResult>;
  * One remediation: `observe` learns the live state with read-only calls (skipped in a dry run,
  * where `assume` reads the same facts from the finding), then `plan` is pure.
  */
-export interface Planner<Facts> {
-  observe?(context: PlanContext, read: AwsReader): Promise<Facts>;
-  assume(context: PlanContext): Facts;
-  plan(context: PlanContext, facts: Facts): Plan;
+export interface Planner<Facts, Context = PlanContext> {
+  observe?(context: Context, read: AwsReader): Promise<Facts>;
+  assume(context: Context): Facts;
+  plan(context: Context, facts: Facts): Plan;
 }
 
 /**
@@ -60,13 +60,15 @@ export interface Planner<Facts> {
  * the run before any call is made, so a retried worker rebuilds exactly the same plan (and its
  * settlement) from them instead of observing a state its own calls have already changed.
  */
-export interface AnyPlanner {
+export interface AnyPlanner<Context = PlanContext> {
   /** `read` undefined = dry run: facts come from the finding, nothing is called. */
-  facts(context: PlanContext, read: AwsReader | undefined): Promise<JsonValue>;
-  plan(context: PlanContext, facts: JsonValue): Plan;
+  facts(context: Context, read: AwsReader | undefined): Promise<JsonValue>;
+  plan(context: Context, facts: JsonValue): Plan;
 }
 
-export function erase<Facts>(planner: Planner<Facts>): AnyPlanner {
+export function erase<Facts, Context = PlanContext>(
+  planner: Planner<Facts, Context>,
+): AnyPlanner<Context> {
   return {
     async facts(context, read) {
       const facts =
@@ -84,7 +86,7 @@ export function erase<Facts>(planner: Planner<Facts>): AnyPlanner {
 
 /** The applied record of a forward action that went through. */
 export function appliedBy(
-  context: PlanContext,
+  context: Pick<PlanContext, 'intent' | 'now'>,
   undo: JsonObject,
   dryRun: boolean,
   partial = false,

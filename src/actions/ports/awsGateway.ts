@@ -6,7 +6,8 @@ import type { JsonObject, JsonValue } from '../audit/record';
  * written to the audit log unchanged. `src/aws/` turns each into its SDK command.
  */
 
-export type AwsService = 'guardduty' | 'iam' | 'ec2';
+/** `lists`: the account's IP list files (S3 objects, read-modify-write), through `IpListStore`. */
+export type AwsService = 'guardduty' | 'iam' | 'ec2' | 'lists';
 
 /** A value a later call takes from an earlier call's output (e.g. a security group just created). */
 export interface Ref {

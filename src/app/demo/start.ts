@@ -7,6 +7,7 @@ import { memberSessions } from '../memberSessions';
 import { organizationActivity } from '../organizationActivity';
 import { reachedSlack, seenFindingsRecorder } from '../seenFindings';
 import { DEMO_ACCOUNTS, DEMO_ORGANIZATION, placeInOrganization } from './organization';
+import { listGateway, s3ListStore } from '../ipLists';
 import { startBotServer } from '../../bot/server';
 import type { PublishOutcome } from '../../bot/findingPublisher';
 import { canaryDefaults, RETRAINING_DEFAULTS, type Config } from '../../config';
@@ -137,6 +138,8 @@ function demoConfig(options: {
     auditAnchors: { kind: 'file', path: join(options.dataDir, 'store', 'audit-anchors.jsonl') },
     dryRun: !options.live,
     protectedPrincipals: [],
+    // The demo's own egress: the lists refuse it (try `/guardduty threatlist add 192.0.2.44`).
+    ipLists: { egress: ['192.0.2.44'], defaultRegion: 'us-east-1' },
     port: options.port,
     organization: DEMO_ORGANIZATION,
     // The region of the demo's findings; its canary runs against the demo's parts.
@@ -279,7 +282,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       remediation: {
         guardduty: { reader: guardduty },
         activity,
-        ...(options.live ? { aws: createAwsGateway(), sessions: memberSessions() } : {}),
+        ...(options.live
+          ? { aws: createAwsGateway(listGateway(s3ListStore(config))), sessions: memberSessions() }
+          : {}),
       },
     });
     const seen = seenFindingsRecorder(activity, clock, options.log);

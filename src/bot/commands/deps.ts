@@ -20,6 +20,7 @@ export interface HealthView {
   /** The last scheduled retraining (published or rejected); none before the first. */
   lastRetraining?(): Promise<RetrainingRecord | undefined>;
 }
+import type { IpListStore } from '../../actions/ports/ipLists';
 
 /** What the commands read from the finding → message map (the findings table). */
 export interface FindingRecords {
@@ -94,4 +95,8 @@ export interface CommandDeps {
   readonly detectorId?: string;
   /** Who may read outside the security channel (responders and viewers). */
   readonly access: ReadAccess;
+  /** The IP list files, for `threatlist list` and `trust list` (the worker's; none on the Slack side). */
+  readonly lists?: IpListStore;
+  /** The Region whose lists the commands read and change: the stack's. */
+  readonly listRegion: string;
 }

@@ -64,7 +64,17 @@ export type Command =
   | { readonly kind: 'suppress'; readonly findingId: string }
   | { readonly kind: 'audit'; readonly subject?: AuditSubject; readonly limit: number }
   | { readonly kind: 'status'; readonly check: boolean }
-  | { readonly kind: 'digest' };
+  | { readonly kind: 'digest' }
+  | {
+      readonly kind: 'threatlist' | 'trust';
+      readonly action: 'list' | 'add' | 'remove';
+      /** add/remove: the address or range as typed (the remediation layer checks it). */
+      readonly entry?: string;
+      readonly reason?: string;
+      /** trust add: end of the given day, UTC. */
+      readonly expiresAt?: string;
+      readonly wholeRange?: boolean;
+    };
 
 export interface ParseError {
   /** One line of safe mrkdwn: which argument, and why. */
@@ -136,10 +146,17 @@ function toToken(raw: string): Token {
   return { kind: 'word', text };
 }
 
+/**
+ * Words split on white space; a phrase in double quotes (straight or curly, as phones type them)
+ * is one word without its quotes: `--reason "C2 from incident 42"`.
+ */
 function tokenize(text: string): Token[] {
-  return text
-    .split(/\s+/u)
-    .filter((t) => t !== '')
+  const words = text.match(/"[^"]*"|\u201c[^\u201d]*\u201d|\S+/gu) ?? [];
+  return words
+    .map((word) =>
+      /^["\u201c].*["\u201d]$/u.test(word) && word.length >= 2 ? word.slice(1, -1) : word,
+    )
+    .filter((word) => word !== '')
     .map(toToken);
 }
 
@@ -414,7 +431,65 @@ function build(name: SubcommandName, tokens: readonly Token[]): Command {
     case 'digest':
       noMorePositionals(spec, positionals);
       return { kind: 'digest' };
+    case 'threatlist':
+    case 'trust':
+      return parseListCommand(name, spec, positionals, flags);
   }
+}
+
+const LIST_ACTIONS = ['list', 'add', 'remove'] as const;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function parseListCommand(
+  name: 'threatlist' | 'trust',
+  spec: SubcommandSpec,
+  positionals: readonly Token[],
+  flags: ReadonlyMap<string, string | true>,
+): Command {
+  const [actionToken, entryToken] = positionals;
+  const action = LIST_ACTIONS.find((a) => a === actionToken?.text.toLowerCase());
+  if (action === undefined) {
+    throw new ArgumentError(
+      `\`${name}\` takes \`list\`, \`add IP\` or \`remove IP\`: usage is \`${COMMAND} ${spec.usage}\`.`,
+    );
+  }
+  if (action === 'list') {
+    noMorePositionals(spec, positionals.slice(1));
+    if (flags.size > 0) throw new ArgumentError(`\`${name} list\` takes no flags.`);
+    return { kind: name, action };
+  }
+  if (entryToken === undefined) {
+    throw new ArgumentError(
+      `\`${name} ${action}\` needs an IP address or CIDR range, e.g. \`${COMMAND} ${name} ${action} 203.0.113.9\`.`,
+    );
+  }
+  noMorePositionals(spec, positionals.slice(2));
+  const entry = entryToken.text;
+  if (!/^[0-9A-Fa-f:./]{2,64}$/.test(entry)) {
+    throw new ArgumentError(`${echo(entry)}: not an IPv4 or IPv6 address or CIDR range.`);
+  }
+  const reason = stringFlag(flags, 'reason');
+  const expires = stringFlag(flags, 'expires');
+  if (action === 'remove' && flags.size > 0) {
+    throw new ArgumentError(`\`${name} remove\` takes only the address or range.`);
+  }
+  let expiresAt: string | undefined;
+  if (expires !== undefined) {
+    const match = DATE.exec(expires);
+    const parsed = match === null ? Number.NaN : Date.parse(`${expires}T23:59:59.000Z`);
+    if (Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== expires) {
+      throw new ArgumentError(`${echo(expires)}: give the day the trust ends as YYYY-MM-DD.`);
+    }
+    expiresAt = new Date(parsed).toISOString();
+  }
+  return {
+    kind: name,
+    action,
+    entry,
+    ...(reason === undefined ? {} : { reason }),
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    ...(flags.get('whole-range') === true ? { wholeRange: true } : {}),
+  };
 }
 
 function parseScore(spec: SubcommandSpec, positionals: readonly Token[]): Command {

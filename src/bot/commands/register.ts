@@ -21,6 +21,7 @@ import {
   renderScore,
   type CommandResponse,
 } from './responses';
+import { renderIpList, renderListOutcome } from './listResponses';
 import { renderList, renderStats } from './findingListings';
 import { lookUpAccount, type NamedAccount } from './accountNames';
 import type { GuardDutyReader } from '../../actions/ports/guardDutyReader';
@@ -55,6 +56,8 @@ const READS: ReadonlySet<Command['kind']> = new Set([
   'audit',
   'status',
   'score',
+  'threatlist',
+  'trust',
 ]);
 
 type Located =
@@ -232,7 +235,47 @@ class CommandHandler {
         return this.audit(request, client);
       case 'status':
         return this.status(client);
+      case 'threatlist':
+      case 'trust':
+        return this.listCommand(request, command);
     }
+  }
+
+  /** `threatlist|trust list|add|remove`: reads the file, or asks the remediation layer to change it. */
+  private async listCommand(
+    request: Extract<Command, { kind: 'threatlist' | 'trust' }>,
+    command: SlashCommand,
+  ): Promise<CommandResponse> {
+    const name = request.kind === 'trust' ? 'trusted' : 'threat';
+    if (request.action === 'list') {
+      const store = this.deps.lists;
+      if (store === undefined) return oneLine('The IP lists are not set up in this deployment.');
+      return renderIpList(name, this.deps.listRegion, await store.read(name, this.deps.listRegion));
+    }
+    const kind =
+      request.kind === 'trust'
+        ? request.action === 'add'
+          ? 'trust-ip'
+          : 'untrust-ip'
+        : request.action === 'add'
+          ? 'add-to-threat-list'
+          : 'remove-from-threat-list';
+    const outcome = await this.deps.remediation.request({
+      // No finding: the remediation layer names the entry's own audit chain.
+      findingId: 'list:',
+      kind,
+      actor: actorOf(command),
+      source: 'command',
+      list: {
+        entry: request.entry ?? '',
+        region: this.deps.listRegion,
+        ...(request.reason === undefined ? {} : { reason: request.reason }),
+        ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
+        ...(request.wholeRange === true ? { wholeRange: true } : {}),
+      },
+      responseUrl: command.response_url,
+    });
+    return renderListOutcome(kind, request.entry ?? '', outcome, this.deps.responders);
   }
 
   /**

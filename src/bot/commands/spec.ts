@@ -13,7 +13,9 @@ export type SubcommandName =
   | 'suppress'
   | 'audit'
   | 'status'
-  | 'digest';
+  | 'digest'
+  | 'threatlist'
+  | 'trust';
 
 export interface FlagSpec {
   readonly name: string;
@@ -31,6 +33,8 @@ export interface SubcommandSpec {
 }
 
 export const COMMAND = '/guardduty';
+/** The longest trust a command may ask for (the worker checks the same). */
+const TRUST_MAX_DAYS = 90;
 
 /** GuardDuty keeps findings for 90 days; a longer window would promise what is not there. */
 export const MAX_WINDOW_DAYS = 90;
@@ -119,6 +123,34 @@ const SPECS: readonly SubcommandSpec[] = [
     summary: 'Open the suppression rule form for findings like this one (responders only).',
     examples: ['suppress 12abc34d567e8fa901bc2d34e56789f0'],
     flags: [],
+  },
+  {
+    name: 'threatlist',
+    usage: 'threatlist list | add IP [--reason TEXT] | remove IP',
+    summary:
+      "The account's GuardDuty threat list (a ThreatIntelSet): GuardDuty raises findings for activity with its addresses. Adding and removing: responders only; audited.",
+    examples: [
+      'threatlist list',
+      'threatlist add 203.0.113.9 --reason "C2 from incident 42"',
+      'threatlist add 2001:db8:1::/48',
+      'threatlist remove 203.0.113.9',
+    ],
+    flags: [{ name: 'reason', value: 'TEXT', meaning: 'why, shown on every finding from it' }],
+  },
+  {
+    name: 'trust',
+    usage: 'trust list | add IP --reason TEXT --expires YYYY-MM-DD [--whole-range] | remove IP',
+    summary: `The trusted IP list (an IPSet): GuardDuty makes no findings for its addresses. A reason and an expiry (at most ${TRUST_MAX_DAYS} days) are required; wider than a /24 (IPv6 /64) needs --whole-range.`,
+    examples: [
+      'trust list',
+      'trust add 203.0.113.20 --reason "weekly scanner" --expires 2026-12-31',
+      'trust remove 203.0.113.20',
+    ],
+    flags: [
+      { name: 'reason', value: 'TEXT', meaning: 'why this address is trusted (required to add)' },
+      { name: 'expires', value: 'DATE', meaning: 'the day the trust ends (required to add)' },
+      { name: 'whole-range', meaning: 'I mean this whole range (wider than a /24 or /64)' },
+    ],
   },
   {
     name: 'audit',

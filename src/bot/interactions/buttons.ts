@@ -2,6 +2,7 @@ import type { Button, ConfirmationDialog } from '@slack/types';
 import type { ActionKind } from '../../actions/contract';
 import { ACTION_FAMILIES, familyKinds, KINDS } from '../../actions/kinds';
 import { inProgress, versionOf, type RemediationState } from '../../actions/remediationState';
+import { findingListEntries } from '../../actions/lists/subjects';
 import { defaultCriteria, familyFits, suppressionFilterName } from '../../actions/targets';
 import type { Finding } from '../../findings';
 import { LIMITS } from '../render/limits';
@@ -75,6 +76,30 @@ function confirmFor(
         'Delete rule',
       );
     }
+    case 'add-to-threat-list':
+    case 'remove-from-threat-list': {
+      const ip = code(
+        state.applied['threat-list']?.target ?? findingListEntries(finding)[0] ?? '',
+        70,
+      );
+      return kind === 'add-to-threat-list'
+        ? confirm(
+            'Add IP to threat list?',
+            `Add ${ip} to this account's GuardDuty threat list in ${code(finding.region, 30)}? GuardDuty then raises a finding for any activity with it.`,
+            'Add to threat list',
+          )
+        : confirm(
+            'Remove from threat list?',
+            `Remove ${ip} from the GuardDuty threat list in ${code(finding.region, 30)}?`,
+            'Remove',
+          );
+    }
+    case 'untrust-ip':
+      return confirm(
+        'Stop trusting IP?',
+        `Remove ${code(state.applied['trust-ip']?.target ?? '', 70)} from the GuardDuty trusted IP list in ${code(finding.region, 30)}? GuardDuty makes findings for it again.`,
+        'Stop trusting',
+      );
     default:
       return undefined;
   }

@@ -10,8 +10,17 @@ import { pageButtons, pageLine } from '../paging/pageMessage';
 import { remediationButtons } from './buttons';
 import { stateBadges, statusLines } from './statusLines';
 
-/** The families whose subject other findings share (an instance, a key, a role). */
-const SHARED: ReadonlySet<ActionFamily> = new Set(['disable-key', 'revoke-sessions', 'quarantine']);
+/**
+ * The families whose subject other findings share (an instance, a key, a role, a list entry: a
+ * later finding from an IP on the threat list says so).
+ */
+const SHARED: ReadonlySet<ActionFamily> = new Set([
+  'disable-key',
+  'revoke-sessions',
+  'quarantine',
+  'threat-list',
+  'trust-ip',
+]);
 
 /**
  * A finding's remediation state: the states of the subjects its families act on, in one read.

@@ -6,6 +6,7 @@ import { isActionKind } from '../../actions/kinds';
 const ACTION_ID_PREFIX = 'remediate:';
 export const ACTION_ID_PATTERN = /^remediate:/;
 export const SUPPRESS_VIEW_ID = 'remediate:suppress';
+export const TRUST_VIEW_ID = 'remediate:trust-ip';
 
 export interface ButtonIntent {
   readonly kind: ActionKind;

@@ -10,7 +10,15 @@ import { defaultCriteria } from '../../actions/targets';
 import type { Log } from '../../shared/log';
 import type { FindingPublisher } from '../findingPublisher';
 import { prose } from '../render/text';
-import { ACTION_ID_PATTERN, parseButton, SUPPRESS_VIEW_ID } from './ids';
+import {
+  ACTION_ID_PATTERN,
+  parseButton,
+  SUPPRESS_VIEW_ID,
+  TRUST_VIEW_ID,
+  type ButtonIntent,
+} from './ids';
+import { findingListEntries } from '../../actions/lists/subjects';
+import { parseTrustMetadata, parseTrustSubmission, TRUST_FIELDS, trustModal } from './trustModal';
 import { outcomeReply } from './replies';
 import type { ResponderList } from './words';
 import type { HandOffSuppressCount } from './suppressCount';
@@ -92,6 +100,50 @@ export function suppressModalOpener(deps: InteractionDeps, client: WebClient): O
   };
 }
 
+/** Trust IP's confirm step: the modal, after the same checks as any request (preflight). */
+async function openTrustModal(
+  deps: InteractionDeps,
+  client: WebClient,
+  triggerId: string,
+  button: ButtonIntent,
+  actor: Actor,
+  channel: string | undefined,
+): Promise<SuppressModalOutcome> {
+  // The checks a click gets, with placeholder terms: a refusal (not a responder, a private or
+  // egress address) answers now; the reason and expiry are the form's to ask for.
+  const check = await deps.service.preflight({
+    findingId: button.findingId,
+    kind: 'trust-ip',
+    actor,
+    source: 'button',
+    version: button.version,
+    list: {
+      reason: 'form',
+      expiresAt: new Date(deps.clock().getTime() + 86_400_000).toISOString(),
+    },
+  });
+  if (check !== undefined) return check;
+  const finding = await deps.findings.get(button.findingId);
+  const entry = finding === undefined ? undefined : findingListEntries(finding)[0];
+  if (finding === undefined || entry === undefined) {
+    return { kind: 'invalid', reason: `finding ${button.findingId} is not known here` };
+  }
+  await client.views.open({
+    trigger_id: triggerId,
+    view: trustModal(
+      finding,
+      entry,
+      {
+        findingId: button.findingId,
+        version: button.version,
+        ...(channel === undefined ? {} : { channel }),
+      },
+      deps.clock(),
+    ),
+  });
+  return { kind: 'opened' };
+}
+
 async function tellUser(
   client: WebClient,
   channel: string | undefined,
@@ -146,6 +198,24 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
           );
           return;
         }
+        if (parsed.kind === 'trust-ip') {
+          const outcome = await openTrustModal(
+            deps,
+            client,
+            body.trigger_id,
+            parsed,
+            actor,
+            channel,
+          ).catch((error: unknown) => ({
+            kind: 'invalid' as const,
+            reason: `could not open the form: ${errorMessage(error)}`,
+          }));
+          if (outcome.kind !== 'opened') {
+            const reply = outcomeReply('trust-ip', outcome, deps.responders);
+            if (reply !== undefined) await tellUser(client, channel, actor.userId, reply, deps.log);
+          }
+          return;
+        }
         if (parsed.kind === 'suppress') {
           const open = suppressModalOpener(deps, client);
           const outcome = await open(body.trigger_id, parsed.findingId, actor, {
@@ -198,6 +268,48 @@ export function registerRemediationListeners(deps: InteractionDeps): (app: App) 
         }
       },
     );
+
+    app.view<ViewSubmitAction>(TRUST_VIEW_ID, async ({ ack, body, view, client }) => {
+      const actor = actorOf(body.user, body.team?.id);
+      const metadata = parseTrustMetadata(view.private_metadata);
+      if (metadata === undefined) {
+        await ack({
+          response_action: 'errors',
+          errors: {
+            [TRUST_FIELDS.reason]: 'This form is damaged; open it again from the message.',
+          },
+        });
+        return;
+      }
+      const submission = parseTrustSubmission(view.state.values, deps.clock());
+      if (!submission.ok) {
+        await ack({ response_action: 'errors', errors: { ...submission.errors } });
+        return;
+      }
+      let outcome: RequestOutcome;
+      try {
+        outcome = await deps.service.request({
+          findingId: metadata.findingId,
+          kind: 'trust-ip',
+          actor,
+          source: 'modal',
+          version: metadata.version,
+          list: { reason: submission.reason, expiresAt: submission.expiresAt },
+        });
+      } catch (error) {
+        await ack({
+          response_action: 'errors',
+          errors: {
+            [TRUST_FIELDS.reason]: `Could not start: ${errorMessage(error)}`.slice(0, 150),
+          },
+        });
+        return;
+      }
+      await ack();
+      const reply = outcomeReply('trust-ip', outcome, deps.responders);
+      if (reply !== undefined)
+        await tellUser(client, metadata.channel, actor.userId, reply, deps.log);
+    });
 
     app.view<ViewSubmitAction>(SUPPRESS_VIEW_ID, async ({ ack, body, view, client }) => {
       const actor = actorOf(body.user, body.team?.id);

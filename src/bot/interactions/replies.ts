@@ -91,7 +91,7 @@ function headline(intent: Intent, outcome: IntentOutcome): string {
  */
 export function outcomeThreadReply(
   intent: Intent,
-  finding: Finding,
+  finding: Finding | undefined,
   outcome: IntentOutcome,
 ): SlackMessage {
   const lines: string[] = [headline(intent, outcome)];
@@ -112,10 +112,20 @@ export function outcomeThreadReply(
   if (intent.kind === 'suppress' && outcome.status === 'succeeded') {
     lines.push('The rule archives *new* matching findings only; existing ones are unchanged.');
   }
+  if (intent.kind === 'trust-ip' && outcome.status === 'succeeded' && intent.list?.expiresAt) {
+    lines.push(
+      `GuardDuty stops generating findings for ${code(intent.list.entry, 70)} until the schedule removes it at ${code(intent.list.expiresAt, 40)}.`,
+    );
+  }
+  // A list action without a finding is chained per list (`list:threat:us-east-1`).
+  const chain =
+    finding === undefined
+      ? `list ${code(intent.findingId, 140)}`
+      : `finding ${code(finding.id, 140)}`;
   lines.push(
     outcome.auditSeq === 0
-      ? `Finding ${code(finding.id, 140)}`
-      : `Audit record #${outcome.auditSeq} · hash ${code(outcome.auditHash.slice(0, 16), 20)} · finding ${code(finding.id, 140)}`,
+      ? chain.charAt(0).toUpperCase() + chain.slice(1)
+      : `Audit record #${outcome.auditSeq} · hash ${code(outcome.auditHash.slice(0, 16), 20)} · ${chain}`,
   );
   const dry = intent.dryRun ? DRY_RUN_NOTE : '';
   return {

@@ -54,7 +54,8 @@ export class SlackReporter implements RemediationReporter {
     }
   }
 
-  async progress(intent: Intent, finding: Finding): Promise<void> {
+  async progress(intent: Intent, finding: Finding | undefined): Promise<void> {
+    if (finding === undefined) return;
     await this.deps.publisher.refresh(intent.findingId);
     await this.refreshOthers(intent, finding);
   }
@@ -79,11 +80,15 @@ export class SlackReporter implements RemediationReporter {
     }
   }
 
-  async finished(intent: Intent, finding: Finding, outcome: IntentOutcome): Promise<void> {
+  async finished(
+    intent: Intent,
+    finding: Finding | undefined,
+    outcome: IntentOutcome,
+  ): Promise<void> {
     const { deps } = this;
     const reply = outcomeThreadReply(intent, finding, outcome);
-    await this.refreshOthers(intent, finding);
-    const refreshed = await this.refreshUnlessGone(intent);
+    if (finding !== undefined) await this.refreshOthers(intent, finding);
+    const refreshed = finding !== undefined && (await this.refreshUnlessGone(intent));
     const record = refreshed ? await deps.findings.get(intent.findingId) : undefined;
     if (record?.ts !== undefined) {
       await deps.client.chat.postMessage({

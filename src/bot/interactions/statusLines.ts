@@ -1,8 +1,18 @@
 import type { ActionKind } from '../../actions/contract';
-import { ACTION_FAMILIES, familyKinds, KINDS, type ActionFamily } from '../../actions/kinds';
-import type { IntentSummary, RemediationState } from '../../actions/remediationState';
+import {
+  ACTION_FAMILIES,
+  familyKinds,
+  KINDS,
+  LIST_FAMILIES,
+  type ActionFamily,
+} from '../../actions/kinds';
+import type {
+  AppliedAction,
+  IntentSummary,
+  RemediationState,
+} from '../../actions/remediationState';
 import type { Finding } from '../../findings';
-import { prose } from '../render/text';
+import { code, prose } from '../render/text';
 import { DRY_RUN_NOTE, timeOf, userRef } from './words';
 
 function latestOf(state: RemediationState, family: ActionFamily): IntentSummary | undefined {
@@ -65,9 +75,39 @@ function succeededLine(
   return `:white_check_mark: ${info.done} by ${who} at ${at}${dry} — undo with the button below.${caveat}`;
 }
 
+/**
+ * The mark of an entry on one of the account's lists, for every finding with that remote IP:
+ * "On your threat list since 2026-12-03, added by @alice: C2 from incident 42". The reason was
+ * typed by a responder; it is shown inert all the same.
+ */
+function listMark(family: ActionFamily, applied: AppliedAction): string {
+  const who = userRef(applied.by);
+  const since = applied.at.slice(0, 10);
+  const entry = code(applied.target, 70);
+  const reason =
+    typeof applied.undo.reason === 'string' ? `: ${prose(applied.undo.reason, 200)}` : '';
+  const dry = applied.dryRun ? DRY_RUN_NOTE : '';
+  if (family === 'trust-ip') {
+    const until =
+      typeof applied.undo.expiresAt === 'string'
+        ? ` until ${applied.undo.expiresAt.slice(0, 10)}`
+        : '';
+    return `:handshake: ${entry} is on your trusted IP list since ${since}${until}, added by ${who}${reason}${dry} — GuardDuty makes no findings for it`;
+  }
+  return `:dart: ${entry} is on your threat list since ${since}, added by ${who}${reason}${dry}`;
+}
+
 /** Safe mrkdwn status lines, one per family that was acted on, the latest intent each. */
 export function statusLines(state: RemediationState): string[] {
   return ACTION_FAMILIES.flatMap((family) => {
+    const applied = state.applied[family];
+    if (LIST_FAMILIES.includes(family) && applied !== undefined) {
+      // While its undo runs the entry shows that instead of the mark.
+      const summary = latestOf(state, family);
+      return summary !== undefined && KINDS[summary.kind].undo && summary.status !== 'succeeded'
+        ? [line(summary, state, family)]
+        : [listMark(family, applied)];
+    }
     const summary = latestOf(state, family);
     return summary === undefined ? [] : [line(summary, state, family)];
   });
@@ -80,6 +120,8 @@ const BADGE: Readonly<Record<ActionFamily, string>> = {
   'disable-key': 'KEY DISABLED',
   'revoke-sessions': 'SESSIONS REVOKED',
   quarantine: 'QUARANTINED',
+  'threat-list': 'ON THREAT LIST',
+  'trust-ip': 'TRUSTED IP',
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { Intent, IntentOutcome } from '../../actions/intents';
-import { KINDS } from '../../actions/kinds';
+import { isListKind, KINDS } from '../../actions/kinds';
 import type { RemediationReporter } from '../../actions/ports/reporter';
 import type { Finding } from '../../findings';
 import type { PageQueue } from '../../paging/ports';
@@ -19,9 +19,15 @@ export function resolvingPages(
 ): RemediationReporter {
   return {
     progress: (intent, finding) => inner.progress(intent, finding),
-    async finished(intent: Intent, finding: Finding, outcome: IntentOutcome) {
+    async finished(intent: Intent, finding: Finding | undefined, outcome: IntentOutcome) {
       const info = KINDS[intent.kind];
-      if (outcome.status === 'succeeded' && !intent.dryRun && !info.undo) {
+      // A list change is threat intelligence, not a remediation of the finding: its page stays.
+      if (
+        outcome.status === 'succeeded' &&
+        !intent.dryRun &&
+        !info.undo &&
+        !isListKind(intent.kind)
+      ) {
         try {
           await pages.enqueue({
             findingId: intent.findingId,

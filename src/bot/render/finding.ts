@@ -227,7 +227,25 @@ function describeRemote(ip: string, remote: RemoteIpDetails): string[] {
   ].filter((line) => line !== '');
 }
 
+/**
+ * GuardDuty's own threat intelligence, when the finding names it: the list and the threats, as
+ * inert text (the names come with the finding, so they are attacker-reachable).
+ */
+function threatIntelLines(finding: Finding): string[] {
+  const details = finding.service.evidence?.threatIntelligenceDetails ?? [];
+  return details.slice(0, 3).map((detail) => {
+    const names = (detail.threatNames ?? []).slice(0, 5).map((name) => code(name, 60));
+    const list =
+      detail.threatListName == null ? 'a threat list' : `${code(detail.threatListName, 80)} list`;
+    return `:rotating_light: On GuardDuty's ${list}${names.length === 0 ? '' : `: ${names.join(', ')}`}`;
+  });
+}
+
 function remoteLines(finding: Finding, score: ScoreView): string[] {
+  return [...remoteAddressLines(finding, score), ...threatIntelLines(finding)];
+}
+
+function remoteAddressLines(finding: Finding, score: ScoreView): string[] {
   const extraction = extractTuples(finding);
   if (!extraction.scorable) {
     const domain = finding.service.action?.awsApiCallAction?.domainDetails?.domain;

@@ -139,7 +139,7 @@ describe('parseCommand: errors say which argument and why', () => {
     ],
     [
       'xyzzy',
-      'Unknown subcommand `xyzzy`. Subcommands: list, show, stats, score, archive, suppress, audit, status, digest, help. See `/guardduty help`.',
+      'Unknown subcommand `xyzzy`. Subcommands: list, show, stats, score, archive, suppress, threatlist, trust, audit, status, digest, help. See `/guardduty help`.',
     ],
     [
       'help lst',

@@ -26,6 +26,8 @@ describe('Archive and Unarchive', () => {
       'remediate:archive',
       'remediate:suppress',
       'remediate:disable-key',
+      'remediate:add-to-threat-list',
+      'remediate:trust-ip',
     ]);
   });
 
@@ -51,6 +53,8 @@ describe('Archive and Unarchive', () => {
       'remediate:unarchive',
       'remediate:suppress',
       'remediate:disable-key',
+      'remediate:add-to-threat-list',
+      'remediate:trust-ip',
     ]);
     const [reply] = await threadTexts(bot, finding.id);
     expect(reply).toContain(':white_check_mark: *Archived* by <@U0ALICE> at 14:02 UTC');

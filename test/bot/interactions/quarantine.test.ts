@@ -70,6 +70,8 @@ describe('Quarantine instance / Release from quarantine', () => {
       'remediate:suppress',
       'remediate:quarantine',
       'remediate:quarantine:snapshot',
+      'remediate:add-to-threat-list',
+      'remediate:trust-ip',
     ]);
     const blocks = blocksOf(message) as {
       block_id?: string;

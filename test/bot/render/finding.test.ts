@@ -213,7 +213,18 @@ describe('renderFindingDetails: the thread reply', () => {
     const finding = fixtureFinding('Recon_EC2_PortProbeUnprotectedPort.json');
     const texts = textObjects(renderFindingDetails(finding, UNSCORED).blocks).map((t) => t.text);
     expect(texts).toContain(
-      '*Remote IP*\n`198.51.100.0`\nGeneratedFindingCityName1, GeneratedFindingCountryName1\nAS9808 GeneratedFindingASNOrg1\nand 3 more: `198.51.100.1`, `198.51.100.2`, `198.51.100.3`',
+      [
+        '*Remote IP*',
+        '`198.51.100.0`',
+        'GeneratedFindingCityName1, GeneratedFindingCountryName1',
+        'AS9808 GeneratedFindingASNOrg1',
+        'and 3 more: `198.51.100.1`, `198.51.100.2`, `198.51.100.3`',
+        // GuardDuty's own threat intelligence (service.evidence.threatIntelligenceDetails).
+        ...[1, 2, 3].map(
+          (n) =>
+            `:rotating_light: On GuardDuty's \`GeneratedFindingThreatListName${n}\` list: \`GeneratedFindingThreatName1\`, \`GeneratedFindingThreatName2\`, \`GeneratedFindingThreatName3\`, \`GeneratedFindingThreatName4\``,
+        ),
+      ].join('\n'),
     );
     expect(texts.at(-1)).toMatch(/ · _Sample finding_$/);
     const summary = textObjects(renderFinding(finding, { score: UNSCORED }).attachments);

@@ -20,7 +20,11 @@ export interface FunctionRequest {
   readonly live?: true;
   /** The request exists only when the stack's condition holds (e.g. a configured scorer). */
   readonly when?: string;
-  /** Sent by Lambda itself with the function's role (logs, failed asynchronous events). */
+  /**
+   * Sent by AWS itself with the function's role: Lambda (logs, failed asynchronous events), and
+   * GuardDuty, which puts its service-linked role's policy for an IP list with the caller's
+   * permission when the worker creates or updates a set.
+   */
   readonly platform?: true;
 }
 
@@ -569,6 +573,54 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
         live: true,
       }),
     ),
+    ...['ListThreatIntelSets', 'ListIPSets'].map((operation): FunctionRequest => ({
+      action: `guardduty:${operation}`,
+      why: 'the Region’s sets, to find this bot’s and count them against the quota',
+    })),
+    ...[
+      ['GetThreatIntelSet', 'threatintelset/a1b2c3d4e5f60718293a4b5c6d7e8f90'],
+      ['GetIPSet', 'ipset/0f9e8d7c6b5a49382716a5b4c3d2e1f0'],
+    ].map(([operation, set]): FunctionRequest => ({
+      action: `guardduty:${operation}`,
+      resource: (s) => arnOf.guardduty(s, `detector/${DETECTOR}/${set}`),
+      why: 'which set is this bot’s (by its name)',
+    })),
+    ...['threat-list', 'trusted-ips'].map((prefix): FunctionRequest => ({
+      action: 's3:GetObject',
+      resource: (s) => `${valueOf(s, 'ListsBucket', 'Arn')}/${prefix}/${s.region}.txt`,
+      why: 'the list file, read before each conditional write',
+    })),
+    ...['threat-list', 'trusted-ips'].map((prefix): FunctionRequest => ({
+      action: 's3:PutObject',
+      resource: (s) => `${valueOf(s, 'ListsBucket', 'Arn')}/${prefix}/${s.region}.txt`,
+      why: 'Add IP to threat list, Trust IP and their undo (If-Match on the ETag read)',
+      live: true,
+    })),
+    ...['CreateThreatIntelSet', 'CreateIPSet'].map((operation): FunctionRequest => ({
+      action: `guardduty:${operation}`,
+      why: 'the set, created and activated the first time',
+      live: true,
+    })),
+    ...[
+      ['UpdateThreatIntelSet', 'threatintelset/a1b2c3d4e5f60718293a4b5c6d7e8f90'],
+      ['UpdateIPSet', 'ipset/0f9e8d7c6b5a49382716a5b4c3d2e1f0'],
+    ].map(([operation, set]): FunctionRequest => ({
+      action: `guardduty:${operation}`,
+      resource: (s) => arnOf.guardduty(s, `detector/${DETECTOR}/${set}`),
+      why: 'the set reloaded from the file just written',
+      live: true,
+    })),
+    ...['PutRolePolicy', 'DeleteRolePolicy'].map((operation): FunctionRequest => ({
+      action: `iam:${operation}`,
+      resource: (s) =>
+        arnOf.iam(
+          s,
+          'role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty',
+        ),
+      why: 'GuardDuty lets its service-linked role read the list file, with the caller’s permission, in Create…Set and Update…Set',
+      live: true,
+      platform: true,
+    })),
     ...['DescribeInstances', 'DescribeSecurityGroups'].map((operation): FunctionRequest => ({
       action: `ec2:${operation}`,
       why: 'the instance and its VPC’s quarantine group',

@@ -209,4 +209,10 @@ export const COMPANION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   // S3 answers a missing object 404 only to a caller that may list the bucket (403 otherwise):
   // the scorers of the stack's model bucket, before the retraining has published a model.
   's3:GetObject': ['s3:ListBucket'],
+  // GuardDuty puts (and replaces) its service-linked role's policy for an IP list's location with
+  // the caller's permission (GuardDuty User Guide: prerequisites for IP address lists).
+  'guardduty:CreateThreatIntelSet': ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+  'guardduty:UpdateThreatIntelSet': ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+  'guardduty:CreateIPSet': ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+  'guardduty:UpdateIPSet': ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
 };
