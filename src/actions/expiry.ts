@@ -29,17 +29,41 @@ export function expiryOf(applied: AppliedAction | undefined): string | undefined
   return typeof value === 'string' && DATE.test(value) ? value : undefined;
 }
 
+/** When a trust ends (ISO time, as the worker recorded it with the entry), if it does. */
+export function trustEndOf(applied: AppliedAction | undefined): string | undefined {
+  const value = applied?.undo.expiresAt;
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : undefined;
+}
+
+/** The date the expiry job starts looking at a trust: the day it ends (UTC). */
+export function trustExpiryDate(applied: AppliedAction | undefined): string | undefined {
+  const ends = trustEndOf(applied);
+  return ends === undefined ? undefined : new Date(Date.parse(ends)).toISOString().slice(0, 10);
+}
+
+function trustRefusal(applied: AppliedAction | undefined, now: Date): string | undefined {
+  const ends = trustEndOf(applied);
+  if (ends === undefined) return 'the trusted IP has no expiry';
+  if (Date.parse(ends) > now.getTime()) return `the trust ends at ${ends}, not yet`;
+  return undefined;
+}
+
 /**
  * Why the worker will not run an automatic request: it must be the stack's, delete a
- * suppression, and that suppression (as the worker itself recorded it) must have expired.
+ * suppression or stop trusting an IP, and that rule or trust (as the worker itself recorded
+ * it) must have expired.
  */
 export function expiryRefusal(
   request: IntentRequest,
   applied: AppliedAction | undefined,
   now: Date,
 ): string | undefined {
-  if (request.actor.userId !== STACK_ACTOR.userId || request.kind !== 'delete-suppression') {
-    return 'only the expiry of a suppression rule is done automatically';
+  if (request.actor.userId !== STACK_ACTOR.userId) {
+    return 'only the expiry of a suppression rule or a trusted IP is done automatically';
+  }
+  if (request.kind === 'untrust-ip') return trustRefusal(applied, now);
+  if (request.kind !== 'delete-suppression') {
+    return 'only the expiry of a suppression rule or a trusted IP is done automatically';
   }
   const expiresAt = expiryOf(applied);
   if (expiresAt === undefined) return 'the suppression rule has no expiry date';
@@ -60,6 +84,8 @@ export interface ExpiryDeps {
 
 export type ExpiryResult =
   | { readonly kind: 'deleted'; readonly entry: ExpiryEntry; readonly intentId: string }
+  /** A trust that ends later today: the next run looks again. */
+  | { readonly kind: 'not-yet'; readonly entry: ExpiryEntry }
   | { readonly kind: 'failed'; readonly entry: ExpiryEntry; readonly error: string }
   /** Deleted by hand, replaced, or already deleted by an overlapping run. */
   | { readonly kind: 'gone'; readonly entry: ExpiryEntry }
@@ -67,10 +93,12 @@ export type ExpiryResult =
   | { readonly kind: 'busy'; readonly entry: ExpiryEntry };
 
 /**
- * The scheduled job that enforces suppression expiry: for each rule whose date has come, an
- * intent to delete it, asked for by the stack and run by the worker like any action (audited,
- * reported in the finding's thread, resumable). The intent's id is the subject's version, as a
- * click's is, so two overlapping runs record one intent and the worker's lease runs it once.
+ * The scheduled job that enforces expiry: for each suppression rule whose date has come, an
+ * intent to delete it, and for each trusted IP whose trust has ended, an intent to stop
+ * trusting it (the entry out of the IPSet file, the set reloaded); asked for by the stack and
+ * run by the worker like any action (audited, reported in the finding's thread, resumable).
+ * The intent's id is the subject's version, as a click's is, so two overlapping runs record
+ * one intent and the worker's lease runs it once.
  */
 export class SuppressionExpiry {
   constructor(private readonly deps: ExpiryDeps) {}
@@ -104,19 +132,27 @@ export class SuppressionExpiry {
 
   private async expire(entry: ExpiryEntry, now: Date): Promise<ExpiryResult> {
     const { deps } = this;
-    const key = { family: 'suppress' as const, subject: entry.subject };
+    const trust = entry.family === 'trust-ip';
+    const key = {
+      family: trust ? ('trust-ip' as const) : ('suppress' as const),
+      subject: entry.subject,
+    };
     const state = await deps.subjects.get(key);
-    if (expiryOf(state.applied) !== entry.expiresAt) {
+    const dateOf = trust ? trustExpiryDate : expiryOf;
+    if (dateOf(state.applied) !== entry.expiresAt) {
       await deps.expiries.remove(entry);
       return { kind: 'gone', entry };
     }
     const applied = state.applied;
     if (applied === undefined) return { kind: 'gone', entry };
+    if (trust && trustRefusal(applied, now) !== undefined) return { kind: 'not-yet', entry };
     if (state.running !== undefined) return { kind: 'busy', entry };
+    const kind = trust ? ('untrust-ip' as const) : ('delete-suppression' as const);
+    const region = applied.undo.region;
     const request: IntentRequest = {
-      id: intentId('delete-suppression', entry.subject, state.version),
+      id: intentId(kind, entry.subject, state.version),
       findingId: applied.findingId ?? entry.findingId,
-      kind: 'delete-suppression',
+      kind,
       subject: entry.subject,
       target: applied.target,
       version: state.version,
@@ -124,6 +160,7 @@ export class SuppressionExpiry {
       source: 'expiry',
       requestedAt: now.toISOString(),
       dryRun: deps.dryRun,
+      ...(trust && typeof region === 'string' ? { list: { entry: applied.target, region } } : {}),
     };
     // False when an overlapping run recorded it first: then the worker's lease decides.
     await deps.intents.create(request);

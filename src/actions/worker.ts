@@ -14,7 +14,7 @@ import {
   TargetNotFoundError,
 } from './errors';
 import { callOf, callRecord, executeCalls, outputField } from './execute';
-import { expiryOf, expiryRefusal } from './expiry';
+import { expiryOf, expiryRefusal, trustExpiryDate } from './expiry';
 import { guardrailRefusal, type GuardrailConfig } from './guardrails';
 import {
   auditPlacement,
@@ -271,7 +271,8 @@ export class RemediationWorker {
     const current: Run = { request, run, key };
     if (run.progress !== undefined) {
       const finding = await this.findingOf(request);
-      if (finding === undefined && !isListChain(request.findingId)) {
+      // A list action plans from its entry alone; every other needs its finding.
+      if (finding === undefined && !isListKind(request.kind)) {
         await this.settle(current, undefined, {
           execution: emptyExecution(run.dryRun),
           calls: [],
@@ -386,7 +387,8 @@ export class RemediationWorker {
     const { request } = current;
     const withoutFinding = isListChain(request.findingId);
     const finding = withoutFinding ? undefined : await this.findingOf(request);
-    if (!withoutFinding && finding === undefined) {
+    // A trust ends on its date even when its finding is no longer known here.
+    if (!withoutFinding && finding === undefined && request.source !== 'expiry') {
       return { reason: `finding ${request.findingId} is not known here (it was never posted)` };
     }
     if (!isListKind(request.kind) || request.list === undefined) {
@@ -771,15 +773,20 @@ export class RemediationWorker {
   }
 
   /**
-   * A rule that expires: the expiry job deletes it on its date (in a dry run it plans and audits
-   * the deletion, as the rule itself was). Idempotent, like settle.
+   * A rule that expires, or a trust: the expiry job deletes it on its date (in a dry run it plans
+   * and audits the deletion, as the rule or trust itself was). Idempotent, like settle.
    */
   private async scheduleExpiry(request: IntentRequest, change: AppliedChange): Promise<void> {
     const expiries = this.deps.expiries;
-    if (expiries === undefined || request.kind !== 'suppress' || !('set' in change)) return;
-    const expiresAt = expiryOf(change.set);
-    if (expiresAt === undefined) return;
-    await expiries.add({ expiresAt, subject: request.subject, findingId: request.findingId });
+    if (expiries === undefined || !('set' in change)) return;
+    const entry = { subject: request.subject, findingId: request.findingId };
+    if (request.kind === 'suppress') {
+      const expiresAt = expiryOf(change.set);
+      if (expiresAt !== undefined) await expiries.add({ expiresAt, ...entry });
+    } else if (request.kind === 'trust-ip') {
+      const expiresAt = trustExpiryDate(change.set);
+      if (expiresAt !== undefined) await expiries.add({ expiresAt, ...entry, family: 'trust-ip' });
+    }
   }
 
   /** The request record: written by the worker, from the request it validated. */
@@ -860,7 +867,7 @@ export class RemediationWorker {
     finding?: Finding,
   ): Promise<void> {
     const known = finding ?? (await this.findingOf(request));
-    if (known !== undefined || isListChain(request.findingId)) {
+    if (known !== undefined || isListKind(request.kind)) {
       await this.deps.reporter.finished(intentOf(request, run), known, outcome);
     }
     await this.deps.intents.markReported(request.id);

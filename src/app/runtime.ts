@@ -115,6 +115,7 @@ export function createRuntime(config: Config, options: RuntimeOptions): Runtime 
         findings,
         bySubject: findingsBySubject(store),
         client: slack,
+        channel: config.slack.channelId,
         log,
       }),
     ),

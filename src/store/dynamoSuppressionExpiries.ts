@@ -11,7 +11,7 @@ import type { ExpiryEntry, SuppressionExpiries } from '../actions/ports/expiries
 const PARTITION = 'expiries';
 const sortKey = (entry: ExpiryEntry) => `${entry.expiresAt}#${entry.subject}`;
 
-/** The suppressions that expire (health table, `expiries` / `DATE#SUBJECT`). */
+/** The suppressions and trusts that expire (health table, `expiries` / `DATE#SUBJECT`). */
 export class DynamoSuppressionExpiries implements SuppressionExpiries {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -42,13 +42,18 @@ export class DynamoSuppressionExpiries implements SuppressionExpiries {
         }),
       );
       for (const item of page.Items ?? []) {
-        const { expiresAt, subject, findingId } = item;
+        const { expiresAt, subject, findingId, family } = item;
         if (
           typeof expiresAt === 'string' &&
           typeof subject === 'string' &&
           typeof findingId === 'string'
         ) {
-          entries.push({ expiresAt, subject, findingId });
+          entries.push({
+            expiresAt,
+            subject,
+            findingId,
+            ...(family === 'trust-ip' ? { family: 'trust-ip' as const } : {}),
+          });
         }
       }
       start = page.LastEvaluatedKey;

@@ -71,11 +71,10 @@ function placementLine(placement: Placement, dryRun: boolean): string {
 
 function headline(intent: Intent, outcome: IntentOutcome): string {
   const info = KINDS[intent.kind];
-  // The stack's own action: no one clicked, the rule's expiry date came.
-  const who =
-    intent.source === 'expiry'
-      ? 'the stack, as the rule’s expiry date has come'
-      : userRef(intent.actor);
+  // The stack's own action: no one clicked, the rule's expiry date (or the trust's end) came.
+  const why =
+    intent.kind === 'untrust-ip' ? 'the trust has ended' : 'the rule’s expiry date has come';
+  const who = intent.source === 'expiry' ? `the stack, as ${why}` : userRef(intent.actor);
   if (outcome.refused) return `:no_entry: *${info.label} refused* (asked by ${who})`;
   if (outcome.status === 'failed') return `:warning: *${info.label} failed* (asked by ${who})`;
   if (intent.dryRun) {

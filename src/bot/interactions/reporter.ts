@@ -18,6 +18,11 @@ export interface SlackReporterDeps {
   readonly client: WebClient;
   /** Posts to a response_url (commands on findings without a message). */
   readonly fetch?: typeof fetch;
+  /**
+   * The security channel: where an outcome with neither a message nor a response_url is posted
+   * (the stack's own, such as a command-made trust that ended).
+   */
+  readonly channel?: string;
   readonly log: Log;
 }
 
@@ -116,6 +121,18 @@ export class SlackReporter implements RemediationReporter {
         }),
       });
       if (!response.ok) throw new Error(`response_url answered ${response.status}`);
+      return;
+    }
+    if (deps.channel !== undefined && deps.channel !== '') {
+      await deps.client.chat.postMessage({
+        channel: deps.channel,
+        text: reply.text,
+        blocks: reply.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        link_names: false,
+        parse: 'none',
+      });
       return;
     }
     deps.log.warn('no message or response_url to report an outcome to', {
