@@ -143,6 +143,11 @@ export interface IpListsConfig {
   readonly egress: readonly string[];
   /** Where `/guardduty threatlist|trust` act without --region: the stack's (AWS_REGION). */
   readonly defaultRegion: string;
+  /**
+   * Not from the environment: the demo's lists are its own files, so they change for real in a
+   * dry-run demo (see `ListPolicy.dryRun`).
+   */
+  readonly dryRun?: boolean;
 }
 
 /** An IPv4/IPv6 address or CIDR range (the list rules parse it fully; this only rejects typos). */

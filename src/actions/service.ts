@@ -117,7 +117,9 @@ export class DefaultRemediationService implements RemediationService {
       actor: request.actor,
       source: request.source,
       requestedAt: deps.clock().toISOString(),
-      dryRun: deps.config.dryRun,
+      dryRun: isListKind(request.kind)
+        ? (deps.lists.dryRun ?? deps.config.dryRun)
+        : deps.config.dryRun,
       ...(request.kind === 'suppress' && request.criteria !== undefined
         ? { criteria: request.criteria }
         : {}),

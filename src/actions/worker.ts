@@ -217,14 +217,17 @@ export class RemediationWorker {
    * (read from the finding the worker itself holds, never from the intent).
    */
   private async dryRunFor(intentId: string): Promise<boolean> {
-    const { config, accounts } = this.deps;
-    if (config.dryRun || accounts === undefined) return config.dryRun;
+    const { accounts, lists } = this.deps;
     const parsed = IntentRequestSchema.safeParse(await this.deps.intents.request(intentId));
-    if (!parsed.success) return config.dryRun;
+    if (!parsed.success) return this.deps.config.dryRun;
+    // The lists may have a dry run of their own (the demo's); a dry-run account still is one.
+    const base = isListKind(parsed.data.kind)
+      ? (lists.dryRun ?? this.deps.config.dryRun)
+      : this.deps.config.dryRun;
+    if (base || accounts === undefined) return base;
+    const config = { ...this.deps.config, dryRun: base };
     const finding = await this.findingOf(parsed.data);
-    return finding === undefined
-      ? config.dryRun
-      : accounts.guardrails(config, finding.accountId).dryRun;
+    return finding === undefined ? base : accounts.guardrails(config, finding.accountId).dryRun;
   }
 
   /** A run of our own: a new one, or one whose holder died or gave it up. */

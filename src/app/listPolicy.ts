@@ -10,5 +10,6 @@ export function listPolicy(config: Config): ListPolicy {
   return {
     egress: parseEgress(config.ipLists.egress),
     defaultRegion: config.ipLists.defaultRegion,
+    ...(config.ipLists.dryRun === undefined ? {} : { dryRun: config.ipLists.dryRun }),
   };
 }

@@ -59,7 +59,9 @@ describe('the demo in a browser', () => {
     await expect(devAlice.getByRole('button').allTextContents()).resolves.toEqual([
       'Archive',
       'Suppress…',
-      'Disable access key',
+      'Disable key',
+      'Threat list',
+      'Trust IP…',
       'Page on-call',
       'Details',
     ]);
@@ -173,7 +175,7 @@ describe('the demo in a browser', () => {
     'disables the access key after the confirm dialog: the message and the audit log update',
     async () => {
       const devAlice = findingMessage(DEV_ALICE_TITLE);
-      await devAlice.getByRole('button', { name: 'Disable access key' }).click();
+      await devAlice.getByRole('button', { name: 'Disable key' }).click();
       const dialog = page.getByRole('dialog');
       await expect(dialog.textContent()).resolves.toContain('AKIA123456789EXAMPLE');
       await dialog.locator('[data-choice="confirm"]').click();

@@ -12,6 +12,12 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export interface ListPolicy extends EntryPolicy {
   /** Where a command without `--region` acts: the stack's Region. */
   readonly defaultRegion: string;
+  /**
+   * The lists' own dry run, where it differs from the stack's: the demo's lists are files of its
+   * own and its GuardDuty answers for itself, so they change for real while AWS actions stay dry
+   * runs. Absent: the stack's DryRun.
+   */
+  readonly dryRun?: boolean;
 }
 
 export type ListCheck =

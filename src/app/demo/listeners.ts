@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { IpListStore } from '../../actions/ports/ipLists';
 import type { AuditReader } from '../../actions/contract';
 import type { Config } from '../../config';
 import type { Log } from '../../shared/log';
@@ -28,6 +29,8 @@ export interface DemoBotContext {
   readonly guardduty: SampleGuardDuty;
   /** The canary over the demo's parts, for `/guardduty status --check`. */
   readonly canary?: Canary;
+  /** The demo's IP list files, for `/guardduty threatlist list` and `trust list`. */
+  readonly lists?: IpListStore;
 }
 
 export type DemoBotWiring = (context: DemoBotContext) => DemoBotParts;
@@ -46,7 +49,14 @@ export const DEMO_WIRING: { readonly remediation: boolean; readonly commands: bo
  * remediation buttons and modals and the `/guardduty` commands, over GuardDuty's read API
  * answered from the demo's findings.
  */
-export const demoBotParts: DemoBotWiring = ({ runtime, config, log, guardduty, canary }) => ({
+export const demoBotParts: DemoBotWiring = ({
+  runtime,
+  config,
+  log,
+  guardduty,
+  canary,
+  lists,
+}) => ({
   register: botListeners({
     config,
     runtime,
@@ -59,6 +69,7 @@ export const demoBotParts: DemoBotWiring = ({ runtime, config, log, guardduty, c
     requestDigest: inProcessDigest(digestPoster(runtime, log)),
     health: healthView(config, runtime.store),
     ...(canary === undefined ? {} : { requestCanaryCheck: inProcessCanaryCheck(canary) }),
+    ...(lists === undefined ? {} : { lists }),
   }),
   audit: runtime.remediation.audit,
 });

@@ -6,8 +6,14 @@ import { accountGate } from '../accounts';
 import { memberSessions } from '../memberSessions';
 import { organizationActivity } from '../organizationActivity';
 import { reachedSlack, seenFindingsRecorder } from '../seenFindings';
-import { DEMO_ACCOUNTS, DEMO_ORGANIZATION, placeInOrganization } from './organization';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_HOME_REGION,
+  DEMO_ORGANIZATION,
+  placeInOrganization,
+} from './organization';
 import { listGateway, s3ListStore } from '../ipLists';
+import { demoLists } from './demoListSets';
 import { startBotServer } from '../../bot/server';
 import type { PublishOutcome } from '../../bot/findingPublisher';
 import { canaryDefaults, RETRAINING_DEFAULTS, type Config } from '../../config';
@@ -139,7 +145,12 @@ function demoConfig(options: {
     dryRun: !options.live,
     protectedPrincipals: [],
     // The demo's own egress: the lists refuse it (try `/guardduty threatlist add 192.0.2.44`).
-    ipLists: { egress: ['192.0.2.44'], defaultRegion: 'us-east-1' },
+    // Without --live its lists are its own files, changed for real while AWS actions are dry runs.
+    ipLists: {
+      egress: ['192.0.2.44'],
+      defaultRegion: DEMO_HOME_REGION,
+      ...(options.live ? {} : { dryRun: false }),
+    },
     port: options.port,
     organization: DEMO_ORGANIZATION,
     // The region of the demo's findings; its canary runs against the demo's parts.
@@ -267,6 +278,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     );
     const guardduty = new SampleGuardDuty(findings);
     const activity = organizationActivity(store);
+    const lists = demoLists(dataDir);
     runtime = createRuntime(config, {
       log: options.log,
       scorer: model.scorer,
@@ -282,9 +294,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       remediation: {
         guardduty: { reader: guardduty },
         activity,
+        // Without --live only the demo's own lists are called (its files, its GuardDuty's sets).
         ...(options.live
           ? { aws: createAwsGateway(listGateway(s3ListStore(config))), sessions: memberSessions() }
-          : {}),
+          : { aws: lists.aws }),
       },
     });
     const seen = seenFindingsRecorder(activity, clock, options.log);
@@ -296,6 +309,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       log: options.log,
       guardduty,
       canary: canary.canary,
+      ...(options.live ? {} : { lists: lists.store }),
     });
     const boltApp = await startBot(config, bot, slack, runtime);
     teardown.add(() => boltApp.stop());

@@ -5,6 +5,7 @@ import { inProgress, versionOf, type RemediationState } from '../../actions/reme
 import { findingListEntries } from '../../actions/lists/subjects';
 import { defaultCriteria, familyFits, suppressionFilterName } from '../../actions/targets';
 import type { Finding } from '../../findings';
+import { SEVERITY_BAND_FLOOR } from '../../findings/severity';
 import { LIMITS } from '../render/limits';
 import { code, ours } from '../render/text';
 import { actionIdFor, buttonValue } from './ids';
@@ -107,12 +108,18 @@ function confirmFor(
 
 /**
  * Shorter words where the message already says what the button acts on, so a finding's buttons
- * fit on one row: the confirm dialog names the instance, and the modal says what is suppressed
- * (the ellipsis: a form opens first).
+ * fit on one row: the message names the key and the remote IP, the confirm dialog names the
+ * instance and the IP again (with the action's full name), and the modals say what is
+ * suppressed or trusted (the ellipsis: a form opens first).
  */
 const BUTTON_TEXT: Partial<Record<ActionKind, string>> = {
   suppress: 'Suppress…',
   quarantine: 'Quarantine',
+  'disable-key': 'Disable key',
+  'add-to-threat-list': 'Threat list',
+  'remove-from-threat-list': 'Unlist IP',
+  'trust-ip': 'Trust IP…',
+  'untrust-ip': 'Untrust IP',
 };
 
 function button(
@@ -153,6 +160,9 @@ export function remediationButtons(finding: Finding, state: RemediationState): B
       buttons.push(button(finding, undo, state));
       continue;
     }
+    // Trusting the remote IP of a High or Critical finding silences GuardDuty for what may be the
+    // attacker: not one click away (`/guardduty trust add` still can, with its reason).
+    if (family === 'trust-ip' && finding.severity >= SEVERITY_BAND_FLOOR.High) continue;
     buttons.push(button(finding, forward, state));
     if (family === 'quarantine') buttons.push(button(finding, forward, state, true));
   }

@@ -202,8 +202,8 @@ describe('Disable access key / Re-enable key', () => {
       'remediate:archive',
       'remediate:suppress',
       'remediate:revoke-sessions',
+      // High severity: its remote IP is not trusted with one click.
       'remediate:add-to-threat-list',
-      'remediate:trust-ip',
     ]);
     // A tampered payload: a disable-key button for this finding, which the bot never drew.
     const forged = await bot.runtime.slack.chat.postMessage({
