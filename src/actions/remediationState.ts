@@ -65,6 +65,13 @@ export interface RemediationState {
   readonly versions: Partial<Record<ActionFamily, number>>;
   readonly latest: Partial<Record<ActionKind, IntentSummary>>;
   readonly applied: Partial<Record<ActionFamily, AppliedAction>>;
+  /**
+   * A list family whose entry for the finding's remote IP is not listed, but a range holding the
+   * IP is: the range's record (its target is the range), for the mark only.
+   */
+  readonly covering?: Partial<
+    Record<ActionFamily, { readonly address: string; readonly applied: AppliedAction }>
+  >;
 }
 
 export function initialState(findingId: string): RemediationState {

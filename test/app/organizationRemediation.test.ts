@@ -9,13 +9,19 @@ import {
 } from '@aws-sdk/client-ec2';
 import {
   ArchiveFindingsCommand,
+  CreateThreatIntelSetCommand,
   GuardDutyClient,
   ListDetectorsCommand,
+  ListThreatIntelSetsCommand,
 } from '@aws-sdk/client-guardduty';
 import { IAMClient, ListAccessKeysCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSServiceException } from '@aws-sdk/client-sts';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { rawFinding } from '../../harness/fixtures';
+import { startLocalS3, type LocalS3 } from '../../harness/localS3';
+import { ListGateway } from '../../src/actions/lists/listGateway';
+import type { IpListStore } from '../../src/actions/ports/ipLists';
+import { S3IpLists } from '../../src/aws/s3IpLists';
 import { AccountGate } from '../../src/actions/accounts/gate';
 import type { AccountsPolicy } from '../../src/actions/accounts/policy';
 import { memberGateway } from '../../src/app/memberSessions';
@@ -98,7 +104,7 @@ afterAll(() => {
   else process.env.AWS_REGION = savedRegion;
 });
 
-async function start(dryRun = false, policy: AccountsPolicy = POLICY) {
+async function start(dryRun = false, policy: AccountsPolicy = POLICY, lists?: IpListStore) {
   now = NOW;
   const clock = () => now;
   const accounts = new AccountGate(
@@ -117,6 +123,7 @@ async function start(dryRun = false, policy: AccountsPolicy = POLICY) {
     ),
     iam: new IamGateway(new IAMClient({ region: HOME_REGION, credentials: HOME_CREDENTIALS })),
     ec2: new Ec2Gateway((region) => new EC2Client({ region, credentials: HOME_CREDENTIALS })),
+    ...(lists === undefined ? {} : { lists: new ListGateway(lists) }),
   });
   bot = await startBotHarness({
     dryRun,
@@ -132,6 +139,60 @@ async function start(dryRun = false, policy: AccountsPolicy = POLICY) {
 }
 
 afterEach(() => bot.close());
+
+describe("a member account finding's remote IP", () => {
+  let s3: LocalS3;
+  let lists: S3IpLists;
+  beforeEach(async () => {
+    s3 = await startLocalS3();
+    lists = new S3IpLists({ client: s3.client, bucket: s3.bucket });
+    await start(false, POLICY, lists);
+    bot.aws.guardduty
+      .on(ListDetectorsCommand)
+      .resolves({ DetectorIds: [ADMIN_DETECTOR] })
+      .on(ListThreatIntelSetsCommand)
+      .resolves({ ThreatIntelSetIds: [] })
+      .on(CreateThreatIntelSetCommand)
+      .resolves({ ThreatIntelSetId: 'ts-1' });
+    await bot.post(memberFinding);
+  });
+  afterEach(() => s3.close());
+
+  it("goes on the administrator's threat list in the finding's region, with the stack's own credentials", async () => {
+    await bot.click(ALICE, memberFinding.id, 'remediate:add-to-threat-list');
+    await bot.idle();
+
+    // Only the administrator manages GuardDuty's lists (they apply to every member): no member role.
+    expect(bot.aws.sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    const home = { region: MEMBER_REGION, accessKeyId: HOME_CREDENTIALS.accessKeyId };
+    expect(await signedCalls(bot.aws.guardduty)).toEqual([
+      { command: 'ListDetectorsCommand', input: {}, ...home },
+      {
+        command: 'ListThreatIntelSetsCommand',
+        input: { DetectorId: ADMIN_DETECTOR, MaxResults: 50 },
+        ...home,
+      },
+      {
+        command: 'CreateThreatIntelSetCommand',
+        input: expect.objectContaining({
+          DetectorId: ADMIN_DETECTOR,
+          Name: 'guardduty-chatops-threat-list',
+          Format: 'TXT',
+          Location: expect.stringContaining(`/threat-list/${MEMBER_REGION}.txt`) as unknown,
+          Activate: true,
+        }) as unknown,
+        ...home,
+      },
+    ]);
+    expect((await lists.read('threat', MEMBER_REGION)).entries).toEqual(['203.0.113.77']);
+    const outcome = (await auditRecords(bot)).find(
+      (r) => r.type === 'outcome' && r.action === 'add-to-threat-list',
+    );
+    expect(outcome).toMatchObject({ result: 'succeeded', target: '203.0.113.77' });
+    expect(outcome).not.toHaveProperty('assumedRoleArn');
+    expect(outcome?.calls?.every((c) => c.account === undefined)).toBe(true);
+  });
+});
 
 describe('a member account finding from another region', () => {
   beforeEach(async () => {

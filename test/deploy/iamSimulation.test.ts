@@ -370,6 +370,10 @@ function mustDeny(stack: Stack): [string, Request, string][] {
       ),
     ),
     worker(
+      'guardduty:UpdateThreatIntelSet',
+      `arn:aws:guardduty:${stack.region}:999988887777:detector/${DETECTOR}/threatintelset/a1b2c3d4e5f60718293a4b5c6d7e8f90`,
+    ),
+    worker(
       'guardduty:DeleteIPSet',
       arnOf.guardduty(stack, `detector/${DETECTOR}/ipset/0f9e8d7c6b5a49382716a5b4c3d2e1f0`),
     ),

@@ -199,3 +199,23 @@ export function parseEgress(values: readonly string[]): IpEntry[] {
     return parsed.entry;
   });
 }
+
+/**
+ * The ranges a single address could be listed under, most specific first: every IPv4 prefix
+ * /31 to /1, and IPv6 prefixes on 4-bit boundaries /124 to /4 (a /48, /56 or /64 as typed),
+ * each as the list file would hold it. An entry that is itself a range has none here.
+ */
+export function containingRanges(address: string): string[] {
+  const parsed = parseEntry(address);
+  if (!parsed.ok) return [];
+  const { version, prefix, first } = parsed.entry;
+  const bits = BITS[version];
+  if (prefix !== bits) return [];
+  const show = (value: bigint) => (version === 4 ? v4Text(value) : v6Text(value));
+  const ranges: string[] = [];
+  for (let length = bits - 1; length >= 1; length -= 1) {
+    if (version === 6 && length % 4 !== 0) continue;
+    ranges.push(`${show(rangeOf(version, first, length).first)}/${length}`);
+  }
+  return ranges;
+}

@@ -74,6 +74,8 @@ export type Command =
       /** trust add: end of the given day, UTC. */
       readonly expiresAt?: string;
       readonly wholeRange?: boolean;
+      /** `--region`: that region's list; absent, the stack's own. */
+      readonly region?: string;
     };
 
 export interface ParseError {
@@ -453,10 +455,13 @@ function parseListCommand(
       `\`${name}\` takes \`list\`, \`add IP\` or \`remove IP\`: usage is \`${COMMAND} ${spec.usage}\`.`,
     );
   }
+  const regionFlag = stringFlag(flags, 'region');
+  const region = regionFlag === undefined ? {} : { region: parseRegion(regionFlag) };
+  const others = [...flags.keys()].filter((flag) => flag !== 'region');
   if (action === 'list') {
     noMorePositionals(spec, positionals.slice(1));
-    if (flags.size > 0) throw new ArgumentError(`\`${name} list\` takes no flags.`);
-    return { kind: name, action };
+    if (others.length > 0) throw new ArgumentError(`\`${name} list\` takes only \`--region\`.`);
+    return { kind: name, action, ...region };
   }
   if (entryToken === undefined) {
     throw new ArgumentError(
@@ -470,8 +475,10 @@ function parseListCommand(
   }
   const reason = stringFlag(flags, 'reason');
   const expires = stringFlag(flags, 'expires');
-  if (action === 'remove' && flags.size > 0) {
-    throw new ArgumentError(`\`${name} remove\` takes only the address or range.`);
+  if (action === 'remove' && others.length > 0) {
+    throw new ArgumentError(
+      `\`${name} remove\` takes only the address or range (and \`--region\`).`,
+    );
   }
   let expiresAt: string | undefined;
   if (expires !== undefined) {
@@ -489,6 +496,7 @@ function parseListCommand(
     ...(reason === undefined ? {} : { reason }),
     ...(expiresAt === undefined ? {} : { expiresAt }),
     ...(flags.get('whole-range') === true ? { wholeRange: true } : {}),
+    ...region,
   };
 }
 

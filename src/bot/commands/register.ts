@@ -250,7 +250,8 @@ class CommandHandler {
     if (request.action === 'list') {
       const store = this.deps.lists;
       if (store === undefined) return oneLine('The IP lists are not set up in this deployment.');
-      return renderIpList(name, this.deps.listRegion, await store.read(name, this.deps.listRegion));
+      const region = request.region ?? this.deps.listRegion;
+      return renderIpList(name, region, await store.read(name, region));
     }
     const kind =
       request.kind === 'trust'
@@ -268,7 +269,7 @@ class CommandHandler {
       source: 'command',
       list: {
         entry: request.entry ?? '',
-        region: this.deps.listRegion,
+        region: request.region ?? this.deps.listRegion,
         ...(request.reason === undefined ? {} : { reason: request.reason }),
         ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt }),
         ...(request.wholeRange === true ? { wholeRange: true } : {}),

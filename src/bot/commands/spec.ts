@@ -56,6 +56,13 @@ const REGION_FLAG: FlagSpec = {
   meaning: "the findings of that region (default: the stack's own)",
 };
 
+/** The lists are per region, in each region's detector (the administrator's). */
+const LIST_REGION_FLAG: FlagSpec = {
+  name: 'region',
+  value: 'REGION',
+  meaning: "that region's list (default: the stack's own)",
+};
+
 const SPECS: readonly SubcommandSpec[] = [
   {
     name: 'list',
@@ -126,7 +133,8 @@ const SPECS: readonly SubcommandSpec[] = [
   },
   {
     name: 'threatlist',
-    usage: 'threatlist list | add IP [--reason TEXT] | remove IP',
+    usage:
+      'threatlist list [--region REGION] | add IP [--reason TEXT] [--region REGION] | remove IP [--region REGION]',
     summary:
       "The account's GuardDuty threat list (a ThreatIntelSet): GuardDuty raises findings for activity with its addresses. Adding and removing: responders only; audited.",
     examples: [
@@ -134,12 +142,17 @@ const SPECS: readonly SubcommandSpec[] = [
       'threatlist add 203.0.113.9 --reason "C2 from incident 42"',
       'threatlist add 2001:db8:1::/48',
       'threatlist remove 203.0.113.9',
+      'threatlist list --region eu-west-1',
     ],
-    flags: [{ name: 'reason', value: 'TEXT', meaning: 'why, shown on every finding from it' }],
+    flags: [
+      { name: 'reason', value: 'TEXT', meaning: 'why, shown on every finding from it' },
+      LIST_REGION_FLAG,
+    ],
   },
   {
     name: 'trust',
-    usage: 'trust list | add IP --reason TEXT --expires YYYY-MM-DD [--whole-range] | remove IP',
+    usage:
+      'trust list [--region REGION] | add IP --reason TEXT --expires YYYY-MM-DD [--whole-range] [--region REGION] | remove IP [--region REGION]',
     summary: `The trusted IP list (an IPSet): GuardDuty makes no findings for its addresses. A reason and an expiry (at most ${TRUST_MAX_DAYS} days) are required; wider than a /24 (IPv6 /64) needs --whole-range.`,
     examples: [
       'trust list',
@@ -150,6 +163,7 @@ const SPECS: readonly SubcommandSpec[] = [
       { name: 'reason', value: 'TEXT', meaning: 'why this address is trusted (required to add)' },
       { name: 'expires', value: 'DATE', meaning: 'the day the trust ends (required to add)' },
       { name: 'whole-range', meaning: 'I mean this whole range (wider than a /24 or /64)' },
+      LIST_REGION_FLAG,
     ],
   },
   {

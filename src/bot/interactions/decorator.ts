@@ -1,4 +1,6 @@
-import { ACTION_FAMILIES, type ActionFamily } from '../../actions/kinds';
+import { ACTION_FAMILIES, LIST_FAMILIES, type ActionFamily } from '../../actions/kinds';
+import { containingRanges } from '../../actions/lists/entries';
+import { findingListEntries, listSubject } from '../../actions/lists/subjects';
 import type { SubjectKey, SubjectStateRepository } from '../../actions/ports/repositories';
 import { findingView, type RemediationState } from '../../actions/remediationState';
 import { familyFits, familySubject } from '../../actions/targets';
@@ -41,7 +43,39 @@ export async function remediationStateOf(
     const subject = familySubject(finding, family);
     return subject === undefined ? [] : [{ family, subject }];
   });
-  return findingView(finding.id, keys.length === 0 ? [] : await subjects.getMany(keys));
+  const ranges = coveringKeys(finding);
+  const all = [...keys, ...ranges.map((range) => range.key)];
+  const states = all.length === 0 ? [] : await subjects.getMany(all);
+  const view = findingView(finding.id, states.slice(0, keys.length));
+  const covering: NonNullable<RemediationState['covering']> = {};
+  states.slice(keys.length).forEach((state, index) => {
+    const range = ranges[index];
+    // Most specific first: the first listed range of a family is its mark.
+    if (
+      range === undefined ||
+      state.applied === undefined ||
+      view.applied[state.family] !== undefined
+    )
+      return;
+    covering[state.family] ??= { address: range.address, applied: state.applied };
+  });
+  return Object.keys(covering).length === 0 ? view : { ...view, covering };
+}
+
+/**
+ * The list subjects of the ranges the finding's remote IP falls in, read in the same batch as
+ * its own subjects: a later finding from inside a listed range is marked too.
+ */
+function coveringKeys(finding: Finding): { key: SubjectKey; address: string }[] {
+  const address = findingListEntries(finding)[0];
+  if (address === undefined) return [];
+  const ranges = containingRanges(address);
+  return LIST_FAMILIES.flatMap((family) =>
+    ranges.map((range) => ({
+      key: { family, subject: listSubject(family, finding.region, range) },
+      address,
+    })),
+  );
 }
 
 export interface DecoratorOptions {

@@ -80,10 +80,13 @@ function succeededLine(
  * "On your threat list since 2026-12-03, added by @alice: C2 from incident 42". The reason was
  * typed by a responder; it is shown inert all the same.
  */
-function listMark(family: ActionFamily, applied: AppliedAction): string {
+function listMark(family: ActionFamily, applied: AppliedAction, address?: string): string {
   const who = userRef(applied.by);
   const since = applied.at.slice(0, 10);
-  const entry = code(applied.target, 70);
+  const entry =
+    address === undefined
+      ? code(applied.target, 70)
+      : `${code(address, 70)} is inside ${code(applied.target, 70)}, which`;
   const reason =
     typeof applied.undo.reason === 'string' ? `: ${prose(applied.undo.reason, 200)}` : '';
   const dry = applied.dryRun ? DRY_RUN_NOTE : '';
@@ -101,6 +104,10 @@ function listMark(family: ActionFamily, applied: AppliedAction): string {
 export function statusLines(state: RemediationState): string[] {
   return ACTION_FAMILIES.flatMap((family) => {
     const applied = state.applied[family];
+    const covered = state.covering?.[family];
+    if (LIST_FAMILIES.includes(family) && applied === undefined && covered !== undefined) {
+      return [listMark(family, covered.applied, covered.address)];
+    }
     if (LIST_FAMILIES.includes(family) && applied !== undefined) {
       // While its undo runs the entry shows that instead of the mark.
       const summary = latestOf(state, family);
@@ -130,7 +137,7 @@ const BADGE: Readonly<Record<ActionFamily, string>> = {
  */
 export function stateBadges(finding: Finding, state: RemediationState): string[] {
   return ACTION_FAMILIES.flatMap((family) => {
-    const applied = state.applied[family];
+    const applied = state.applied[family] ?? state.covering?.[family]?.applied;
     if (applied === undefined) {
       // Archived in GuardDuty itself (the console, a rule): true, though no one here did it.
       return family === 'archive' && finding.service.archived ? [BADGE.archive] : [];

@@ -1,4 +1,5 @@
 import {
+  containingRanges,
   entryRefusal,
   parseEgress,
   parseEntry,
@@ -132,5 +133,23 @@ describe('changeList', () => {
       ListQuotaError,
     );
     expect(changeList(full, { kind: 'add', entry: '192.0.2.1' }, 'threat').changed).toBe(true);
+  });
+});
+
+describe('containingRanges', () => {
+  it('names every IPv4 range an address could be listed under, most specific first', () => {
+    const ranges = containingRanges('203.0.113.77');
+    expect(ranges).toHaveLength(31);
+    expect(ranges.slice(0, 3)).toEqual(['203.0.113.76/31', '203.0.113.76/30', '203.0.113.72/29']);
+    expect(ranges).toContain('203.0.113.0/24');
+    expect(ranges.at(-1)).toBe('128.0.0.0/1');
+  });
+
+  it('names IPv6 ranges on 4-bit boundaries, and nothing for a range', () => {
+    const ranges = containingRanges('2001:db8:1:2::7');
+    expect(ranges).toHaveLength(31);
+    expect(ranges).toEqual(expect.arrayContaining(['2001:db8:1:2::/64', '2001:db8:1::/48']));
+    expect(containingRanges('203.0.113.0/24')).toEqual([]);
+    expect(containingRanges('not an address')).toEqual([]);
   });
 });

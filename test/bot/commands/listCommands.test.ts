@@ -14,7 +14,9 @@ import { silentLog } from '../../../src/shared/log';
 import { startLocalS3, type LocalS3 } from '../../../harness/localS3';
 import { allAuditRecords } from '../../../harness/store';
 import { responseUrlAnswers, waitForResponses } from '../../../harness/commandHarness';
+import { fixtureFinding } from '../../../harness/fixtures';
 import { ALICE, BOB, CHANNEL, startBotHarness, type BotHarness } from '../../helpers/bot';
+import { contextTexts } from '../interactions/support';
 
 /**
  * `/guardduty threatlist` and `/guardduty trust` end to end: signed slash commands over HTTP to
@@ -114,6 +116,39 @@ describe('/guardduty threatlist', () => {
   });
 });
 
+describe('lists per region, and ranges', () => {
+  it("changes the region's list with --region, and marks a later finding from inside a listed range", async () => {
+    const added = await slash(
+      'threatlist add 203.0.113.0/24 --region us-east-2 --reason "the whole C2 block"',
+    );
+    expect(added.at(-1)).toBe('Add IP to threat list succeeded');
+    // That region's detector and file; the stack's own region is untouched.
+    expect(
+      bot.aws.guardduty
+        .commandCalls(CreateThreatIntelSetCommand)
+        .map((c) => [c.args[0].input.DetectorId, c.args[0].input.Location]),
+    ).toEqual([['det-1', expect.stringContaining('/threat-list/us-east-2.txt') as unknown]]);
+    expect(await slash('threatlist list --region us-east-2')).toEqual(['Threat list: 1 entries']);
+    expect(JSON.stringify(responseUrlAnswers(bot.slack).at(-1)?.blocks)).toContain(
+      '• `203.0.113.0/24`',
+    );
+    expect(await slash('threatlist list')).toEqual([
+      '*Threat list* in `us-east-1`: 0 entries. Add one with `/guardduty threatlist add IP`.',
+    ]);
+
+    // Remote IP 203.0.113.77, us-east-2: inside the range.
+    const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
+    await bot.post(finding);
+    expect(contextTexts(await bot.message(finding.id))).toEqual([
+      ':dart: `203.0.113.77` is inside `203.0.113.0/24`, which is on your threat list since 2026-11-21, added by <@U0ALICE>: the whole C2 block',
+    ]);
+    // The same range in another region's list marks nothing here.
+    const elsewhere = { ...finding, id: 'e1b2c3d4e5f60718293a4b5c6d7e8f94', region: 'eu-west-1' };
+    await bot.post(elsewhere);
+    expect(contextTexts(await bot.message(elsewhere.id))).toEqual([]);
+  });
+});
+
 describe('/guardduty trust', () => {
   it('refuses a range wider than a /24 unless --whole-range, and wants a reason and an expiry', async () => {
     expect(await slash('trust add 203.0.113.20')).toEqual([
@@ -131,7 +166,8 @@ describe('parsing', () => {
     ['threatlist add <!channel>', 'not an IPv4 or IPv6 address or CIDR range'],
     ['trust add 203.0.113.9 --expires 2026-02-30', 'give the day the trust ends as YYYY-MM-DD'],
     ['trust remove 203.0.113.9 --reason x', '`trust remove` takes only the address or range'],
-    ['threatlist list --reason x', '`threatlist list` takes no flags'],
+    ['threatlist list --reason x', '`threatlist list` takes only `--region`'],
+    ['threatlist list --region mars-1', 'an AWS region such as'],
   ])('%s is refused: %s', (text, reason) => {
     const parsed = parseCommand(text);
     expect(parsed.ok).toBe(false);

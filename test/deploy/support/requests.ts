@@ -596,6 +596,31 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       why: 'Add IP to threat list, Trust IP and their undo (If-Match on the ETag read)',
       live: true,
     })),
+    ...['threat-list', 'trusted-ips'].map((prefix): FunctionRequest => ({
+      action: 's3:ListBucket',
+      resource: (s) => valueOf(s, 'ListsBucket', 'Arn'),
+      context: (s) => ({ 's3:prefix': `${prefix}/${s.region}.txt` }),
+      why: 'a list file not written yet reads as missing (404: an empty list), not forbidden',
+    })),
+    // A finding of another region: its list is that region's, in that region's detector.
+    ...[
+      ['GetThreatIntelSet', 'threatintelset/a1b2c3d4e5f60718293a4b5c6d7e8f90', false],
+      ['GetIPSet', 'ipset/0f9e8d7c6b5a49382716a5b4c3d2e1f0', false],
+      ['UpdateThreatIntelSet', 'threatintelset/a1b2c3d4e5f60718293a4b5c6d7e8f90', true],
+      ['UpdateIPSet', 'ipset/0f9e8d7c6b5a49382716a5b4c3d2e1f0', true],
+    ].map(([operation, set, live]): FunctionRequest => ({
+      action: `guardduty:${String(operation)}`,
+      resource: (s) =>
+        `arn:aws:guardduty:${OTHER_REGION}:${s.accountId}:detector/${DETECTOR}/${String(set)}`,
+      why: 'the list of a finding of another region, in that region’s detector',
+      ...(live === true ? { live: true as const } : {}),
+    })),
+    ...(['s3:GetObject', 's3:PutObject'] as const).map((action): FunctionRequest => ({
+      action,
+      resource: (s) => `${valueOf(s, 'ListsBucket', 'Arn')}/threat-list/${OTHER_REGION}.txt`,
+      why: 'the list file of another region',
+      ...(action === 's3:PutObject' ? { live: true as const } : {}),
+    })),
     ...['CreateThreatIntelSet', 'CreateIPSet'].map((operation): FunctionRequest => ({
       action: `guardduty:${operation}`,
       why: 'the set, created and activated the first time',
