@@ -397,6 +397,12 @@ export class RemediationWorker {
     if (!isListKind(request.kind) || request.list === undefined) {
       return { finding, reason: 'the intent names no list entry' };
     }
+    // A finding of an account the stack may not act in is read-only: no list action from it
+    // either (the command, which names no finding, still can). A trust still ends on its date.
+    if (finding !== undefined && request.source !== 'expiry') {
+      const notAllowed = (await this.deps.accounts?.view(finding.accountId))?.notAllowed;
+      if (notAllowed !== undefined) return { finding, reason: notAllowed };
+    }
     const checked = checkListRequest(
       request.kind,
       finding,

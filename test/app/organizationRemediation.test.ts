@@ -514,6 +514,43 @@ describe('accounts the stack may not act in', () => {
     ).toEqual([`account ${OUTSIDER} is not in the accounts file's allow-list`]);
   });
 
+  it("refuses a forged list click on it too: a read-only finding's IP goes on no list", async () => {
+    await start();
+    const outsider = inAccount(OUTSIDER, 'outsider-finding');
+    await bot.post(outsider);
+    const forged = await bot.runtime.slack.chat.postMessage({
+      channel: 'C0SECURITY',
+      text: 'forged',
+      blocks: [
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'remediate:add-to-threat-list',
+              text: { type: 'plain_text', text: 'Threat list' },
+              value: JSON.stringify({ f: outsider.id, v: 0 }),
+            },
+          ],
+        },
+      ],
+    });
+    await bot.slack.clickButton({
+      user: ALICE,
+      messageTs: forged.ts!,
+      actionId: 'remediate:add-to-threat-list',
+    });
+    await bot.idle();
+    expect(bot.aws.guardduty.calls()).toHaveLength(0);
+    expect(
+      (await auditRecords(bot))
+        .filter((r) => r.type === 'refusal')
+        .map((r) => [r.action, r.result]),
+    ).toEqual([
+      ['add-to-threat-list', `account ${OUTSIDER} is not in the accounts file's allow-list`],
+    ]);
+  });
+
   it('plans only, and names the role it would assume, in a dry-run-only account', async () => {
     await start(false, {
       ...POLICY,
