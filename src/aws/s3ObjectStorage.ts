@@ -39,14 +39,31 @@ export class S3ObjectStorage
 
   async *listSized(
     prefix: S3Location,
+    options: { readonly startAfter?: string } = {},
   ): AsyncIterable<{ readonly key: string; readonly bytes: number }> {
     const pages = paginateListObjectsV2(
       { client: this.client },
-      { Bucket: prefix.bucket, Prefix: prefix.key },
+      {
+        Bucket: prefix.bucket,
+        Prefix: prefix.key,
+        ...(options.startAfter === undefined ? {} : { StartAfter: options.startAfter }),
+      },
     );
     for await (const page of pages) {
       for (const object of page.Contents ?? []) {
         if (object.Key !== undefined) yield { key: object.Key, bytes: object.Size ?? 0 };
+      }
+    }
+  }
+
+  async *folders(prefix: S3Location): AsyncIterable<string> {
+    const pages = paginateListObjectsV2(
+      { client: this.client },
+      { Bucket: prefix.bucket, Prefix: prefix.key, Delimiter: '/' },
+    );
+    for await (const page of pages) {
+      for (const common of page.CommonPrefixes ?? []) {
+        if (common.Prefix !== undefined) yield common.Prefix;
       }
     }
   }

@@ -24,9 +24,17 @@ export interface ObjectWriter {
   write(location: S3Location, body: Uint8Array): Promise<void>;
 }
 
-/** `list` with each object's size (S3 ListObjectsV2's `Size`): a window measured before it is read. */
+/**
+ * A bucket's listing as S3 gives it: objects with their sizes (ListObjectsV2's `Size`, so a window
+ * is measured before it is read) from after `startAfter` on, and the "folders" one level below a
+ * prefix (its common prefixes for the delimiter `/`).
+ */
 export interface ObjectInventory {
-  listSized(prefix: S3Location): AsyncIterable<{ readonly key: string; readonly bytes: number }>;
+  listSized(
+    prefix: S3Location,
+    options?: { readonly startAfter?: string },
+  ): AsyncIterable<{ readonly key: string; readonly bytes: number }>;
+  folders(prefix: S3Location): AsyncIterable<string>;
 }
 
 /** Writes an object and answers the S3 object version it became (undefined: unversioned bucket). */

@@ -1,5 +1,7 @@
+import type { Readable } from 'node:stream';
 import { errorMessage } from '../shared/errors';
 import type { Log } from '../shared/log';
+import { isCloudTrailFileName } from './cloudTrailFiles';
 import { auc } from './evaluation';
 import type { Hyperparameters } from './hyperparameters';
 import { IpInsightsModel } from './model';
@@ -124,33 +126,88 @@ export interface RetrainDeps {
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** A CloudTrail region folder's children are years (`…/CloudTrail/eu-west-1/2026/`). */
+const YEAR_FOLDER = /\/\d{4}\/$/;
+/** Digest files sign the logs and Insights events are not API calls: neither is training data. */
+const NOT_API_CALLS = /\/CloudTrail-(Digest|Insight)\/$/;
+/** prefix/AWSLogs/o-org/account/CloudTrail/region/: deeper than this is not a trail. */
+const MAX_DEPTH = 8;
+
+const dayOf = (key: string): string | undefined => {
+  const day = CLOUDTRAIL_DAY.exec(key);
+  return day === null ? undefined : `${day[1] ?? ''}-${day[2] ?? ''}-${day[3] ?? ''}`;
+};
+
 /**
- * The window's objects, listed once with their sizes: CloudTrail writes each day under its own
- * `YYYY/MM/DD/`, so a key's date says whether it is in the window.
+ * The window's objects with their sizes, listing only the window: the folders are walked down to
+ * each account's region folders (`…/CloudTrail/REGION/`, whose children are years), and each is
+ * listed from the window's first day (`StartAfter`) until a key's day is past its last, so a
+ * trail's years of history cost nothing and an organization's accounts a few requests each.
  */
 async function windowObjects(
   storage: ObjectInventory,
-  prefix: S3Location,
+  root: S3Location,
   from: string,
   to: string,
 ): Promise<{ readonly keys: readonly string[]; readonly bytes: number }> {
   const keys: string[] = [];
   let bytes = 0;
-  for await (const object of storage.listSized(prefix)) {
-    const day = CLOUDTRAIL_DAY.exec(object.key);
-    if (day === null) continue;
-    const date = `${day[1] ?? ''}-${day[2] ?? ''}-${day[3] ?? ''}`;
-    if (date < from || date > to) continue;
-    keys.push(object.key);
-    bytes += object.bytes;
-  }
+  const walk = async (key: string, depth: number): Promise<void> => {
+    const children: string[] = [];
+    for await (const folder of storage.folders({ bucket: root.bucket, key })) children.push(folder);
+    if (children.length > 0 && children.every((child) => YEAR_FOLDER.test(child))) {
+      const startAfter = `${key}${from.replaceAll('-', '/')}`;
+      for await (const object of storage.listSized({ bucket: root.bucket, key }, { startAfter })) {
+        const day = dayOf(object.key);
+        // What the reader would skip is neither counted nor requested.
+        if (day === undefined || day < from || !isCloudTrailFileName(object.key)) continue;
+        // Keys are in order: the rest of this region is after the window.
+        if (day > to) break;
+        keys.push(object.key);
+        bytes += object.bytes;
+      }
+      return;
+    }
+    if (depth >= MAX_DEPTH) return;
+    for (const child of children) {
+      if (!NOT_API_CALLS.test(child)) await walk(child, depth + 1);
+    }
+  };
+  await walk(root.key, 0);
   return { keys, bytes };
 }
 
-/** The listed keys, for the reader (which lists the prefix it is given). */
-function listedOnly(storage: ObjectReader, keys: readonly string[]) {
+/**
+ * S3 answers each GetObject after a round trip of tens of milliseconds, and a month of one
+ * account's trail is thousands of objects: while the reader parses one, the next ones are
+ * already on their way.
+ */
+const READ_AHEAD = 16;
+
+/**
+ * The listed keys, for the reader (which lists the prefix it is given and reads each key in
+ * turn), with the next READ_AHEAD objects requested before the reader asks for them. A failed
+ * request surfaces when the reader reaches it, as a plain read would.
+ */
+function listedOnly(storage: ObjectReader, bucket: string, keys: readonly string[]) {
+  const position = new Map(keys.map((key, i) => [key, i]));
+  const requested = new Map<string, Promise<Readable>>();
+  const request = (i: number) => {
+    const key = keys[i];
+    if (key === undefined || requested.has(key)) return;
+    const read = storage.read({ bucket, key });
+    read.catch(() => undefined);
+    requested.set(key, read);
+  };
   return {
-    read: (location: S3Location) => storage.read(location),
+    read: (location: S3Location): Promise<Readable> => {
+      const at = position.get(location.key);
+      if (at === undefined) return storage.read(location);
+      for (let i = at; i <= at + READ_AHEAD; i++) request(i);
+      const read = requested.get(location.key) ?? storage.read(location);
+      requested.delete(location.key);
+      return read;
+    },
     async *list(): AsyncIterable<string> {
       for (const key of keys) yield await Promise.resolve(key);
     },
@@ -266,7 +323,7 @@ async function trainAndGate(
   }
   const builder = new TrainingSetBuilder();
   const stats = await addCloudTrail(builder, [settings.cloudTrail], {
-    storage: listedOnly(deps.storage, listed.keys),
+    storage: listedOnly(deps.storage, parseS3Uri(settings.cloudTrail).bucket, listed.keys),
   });
   const set = builder.build();
   const { train, heldOut } = split(set);

@@ -8,6 +8,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { listObjects } from '../../harness/s3Listing';
 import { startTestStore, type TestStore } from '../../harness/store';
 import {
   buildRetrainingParts,
@@ -81,12 +82,22 @@ function body(bytes: Uint8Array) {
 
 /** S3 as the function sees it: the trail bucket's listing and objects, the versioned model. */
 function serveS3(): void {
-  s3.on(ListObjectsV2Command).callsFake((input: { Bucket: string; Prefix?: string }) => ({
-    Contents: [...trail]
-      .filter(([key]) => input.Bucket === TRAIL_BUCKET && key.startsWith(input.Prefix ?? ''))
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([Key, bytes]) => ({ Key, Size: bytes.length })),
-  }));
+  s3.on(ListObjectsV2Command).callsFake(
+    (input: { Bucket: string; Prefix?: string; Delimiter?: string; StartAfter?: string }) => {
+      const sizes = new Map(
+        input.Bucket === TRAIL_BUCKET ? [...trail].map(([key, b]) => [key, b.length]) : [],
+      );
+      const { contents, commonPrefixes } = listObjects(sizes, {
+        ...(input.Prefix === undefined ? {} : { prefix: input.Prefix }),
+        ...(input.Delimiter === undefined ? {} : { delimiter: input.Delimiter }),
+        ...(input.StartAfter === undefined ? {} : { startAfter: input.StartAfter }),
+      });
+      return {
+        Contents: contents.map((c) => ({ Key: c.key, Size: c.bytes })),
+        CommonPrefixes: commonPrefixes.map((Prefix) => ({ Prefix })),
+      };
+    },
+  );
   s3.on(GetObjectCommand).callsFake((input: { Bucket: string; Key: string; Range?: string }) => {
     if (input.Bucket === TRAIL_BUCKET) {
       const bytes = trail.get(input.Key);
@@ -184,11 +195,25 @@ describe('the retraining function', () => {
         ContentType: 'application/octet-stream',
       },
     ]);
-    // The listing is the trail's prefix; each of the window's days is read once.
-    expect(s3.commandCalls(ListObjectsV2Command)[0]!.args[0].input).toMatchObject({
-      Bucket: TRAIL_BUCKET,
-      Prefix: 'org/',
-    });
+    // The folders walked down to the region, which is listed from the window's first day only.
+    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input)).toEqual([
+      ...[
+        'org/',
+        'org/AWSLogs/',
+        'org/AWSLogs/123456789012/',
+        'org/AWSLogs/123456789012/CloudTrail/',
+      ].map((Prefix) => ({ Bucket: TRAIL_BUCKET, Prefix, Delimiter: '/' })),
+      {
+        Bucket: TRAIL_BUCKET,
+        Prefix: 'org/AWSLogs/123456789012/CloudTrail/eu-west-1/',
+        Delimiter: '/',
+      },
+      {
+        Bucket: TRAIL_BUCKET,
+        Prefix: 'org/AWSLogs/123456789012/CloudTrail/eu-west-1/',
+        StartAfter: 'org/AWSLogs/123456789012/CloudTrail/eu-west-1/2026/10/22',
+      },
+    ]);
     const trailReads = s3
       .commandCalls(GetObjectCommand)
       .filter((c) => c.args[0].input.Bucket === TRAIL_BUCKET);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { buildBundles, type BuildOutput } from '../../harness/deploy/build';
 import { loadTemplate, stackOf, type Stack } from '../../harness/deploy/cfn';
 import { lambdaFunctions, ROOT, valueOf } from '../../harness/deploy/functions';
+import { listObjects } from '../../harness/s3Listing';
 import { startTestStore, type TestStore } from '../../harness/store';
 import { DynamoRetrainingRecordReader } from '../../src/store/dynamoRetrainingRecordReader';
 import { runColdStart } from './support/coldStart';
@@ -63,16 +64,25 @@ function answer(call: RecordedCall): Answer {
   const key = decodeURIComponent(rest.join('/'));
   if (bucket === TRAIL_BUCKET && url.searchParams.get('list-type') === '2') {
     const prefix = url.searchParams.get('prefix') ?? '';
-    const contents = [...trail]
-      .filter(([k]) => k.startsWith(prefix))
-      .map(
-        ([k, body]) =>
-          `<Contents><Key>${k}</Key><Size>${String(Buffer.byteLength(body))}</Size></Contents>`,
-      )
+    const delimiter = url.searchParams.get('delimiter');
+    const startAfter = url.searchParams.get('start-after');
+    const listed = listObjects(
+      new Map([...trail].map(([k, body]) => [k, Buffer.byteLength(body)])),
+      {
+        prefix,
+        ...(delimiter === null ? {} : { delimiter }),
+        ...(startAfter === null ? {} : { startAfter }),
+      },
+    );
+    const contents = listed.contents
+      .map((c) => `<Contents><Key>${c.key}</Key><Size>${String(c.bytes)}</Size></Contents>`)
+      .join('');
+    const folders = listed.commonPrefixes
+      .map((p) => `<CommonPrefixes><Prefix>${p}</Prefix></CommonPrefixes>`)
       .join('');
     return {
       contentType: 'application/xml',
-      body: `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+      body: `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><IsTruncated>false</IsTruncated>${contents}${folders}</ListBucketResult>`,
     };
   }
   if (bucket === TRAIL_BUCKET && call.method === 'GET') {
@@ -126,8 +136,21 @@ describe('the retraining bundle with the template’s environment', () => {
     expect(puts[0]!.headers.authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDBUNDLETEST\/\d{8}\/eu-west-1\/s3\/aws4_request/,
     );
-    const listing = fakes.recorded.find((c) => c.target.includes('list-type=2'))!;
-    expect(listing.target).toMatch(new RegExp(`^/${TRAIL_BUCKET}/?\\?list-type=2&prefix=org%2F`));
+    // Down the folders to the region, listed from the window's first day.
+    const listings = fakes.recorded
+      .filter((c) => c.target.includes('list-type=2'))
+      .map((c) => new URL(c.target, 'http://s3.local').searchParams);
+    expect(listings.map((q) => q.get('prefix'))).toEqual([
+      'org/',
+      'org/AWSLogs/',
+      'org/AWSLogs/123456789012/',
+      'org/AWSLogs/123456789012/CloudTrail/',
+      'org/AWSLogs/123456789012/CloudTrail/eu-west-1/',
+      'org/AWSLogs/123456789012/CloudTrail/eu-west-1/',
+    ]);
+    expect(listings.at(-1)?.get('start-after')).toMatch(
+      /^org\/AWSLogs\/123456789012\/CloudTrail\/eu-west-1\/\d{4}\/\d{2}\/\d{2}$/,
+    );
     expect(await last()).toMatchObject({
       outcome: 'published',
       objects: 10,

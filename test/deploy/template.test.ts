@@ -747,6 +747,27 @@ describe('retraining', () => {
     expect(loadConfig(env(own, 'FindingsFunction')).retraining.publishesModel).toBe(false);
   });
 
+  test('the trail is listed under its prefix only; a trail at the top of its bucket, anywhere in it', () => {
+    const listing = (st: typeof stack) =>
+      lambdaFunctions(st)
+        .find((f) => f.logicalId === 'RetrainingFunction')!
+        .statements.find((st2) => st2.Sid === 'TrailListing');
+    expect(listing(retraining)).toEqual({
+      Sid: 'TrailListing',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: ['arn:aws:s3:::org-trail-bucket'],
+      Condition: { StringLike: { 's3:prefix': 'org/*' } },
+    });
+    expect(listing(stackOf(template, { RetrainingTrailBucket: 'org-trail-bucket' }))).toEqual({
+      Sid: 'TrailListing',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: ['arn:aws:s3:::org-trail-bucket'],
+    });
+    expect(listing(stack)).toBeUndefined();
+  });
+
   test('it has the memory of one full vCPU and the longest timeout Lambda allows', () => {
     const fn = lambdaFunctions(retraining).find((f) => f.logicalId === 'RetrainingFunction')!;
     expect(fn.properties).toMatchObject({ MemorySize: 1769, Timeout: 900 });

@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
+import { memoryBucket } from '../../harness/s3Listing';
 import { resolveHyperparameters } from '../../src/ipinsights/hyperparameters';
 import { parseIp } from '../../src/ipinsights/ip';
 import type { IpInsightsModel } from '../../src/ipinsights/model';
-import type { S3Location } from '../../src/ipinsights/objectStorage';
 import {
   qualityGate,
   retrain,
@@ -44,18 +43,7 @@ function bucket(days: readonly number[], principals = PRINCIPALS) {
       JSON.stringify({ Records: records(day, principals) }),
     );
   }
-  return {
-    objects,
-    async *listSized(prefix: S3Location) {
-      for (const key of [...objects.keys()].sort()) {
-        if (key.startsWith(prefix.key)) {
-          yield await Promise.resolve({ key, bytes: Buffer.byteLength(objects.get(key) ?? '') });
-        }
-      }
-    },
-    read: (location: S3Location) =>
-      Promise.resolve(Readable.from([Buffer.from(objects.get(location.key) ?? '')])),
-  };
+  return Object.assign(memoryBucket(objects), { objects });
 }
 
 const GOOD = resolveHyperparameters({ vector_dim: 8, epochs: 3 }, PRINCIPALS.length);
@@ -163,6 +151,90 @@ describe('scheduled retraining', () => {
     );
     expect(d.published).toEqual([]);
     expect(d.saved).toEqual([record]);
+  });
+
+  it('reads an organization trail’s accounts and regions, listing only the window, without digests', async () => {
+    const objects = new Map<string, string>();
+    const body = (day: number, principals: readonly string[]) =>
+      JSON.stringify({ Records: records(day, principals) });
+    const accounts = ['111122223333', '444455556666'];
+    for (const [a, account] of accounts.entries()) {
+      for (const region of ['eu-west-1', 'us-east-1']) {
+        const base = `org/AWSLogs/o-a1b2c3d4e5/${account}/CloudTrail/${region}`;
+        // Years of history before the window, never listed.
+        objects.set(
+          `${base}/2024/03/02/${account}_CloudTrail_old.json`,
+          body(2, ['AIDAOLD0000000000000']),
+        );
+        for (const day of [19, 20, 21]) {
+          const principals = PRINCIPALS.slice(a * 8, a * 8 + 8);
+          objects.set(
+            `${base}/2026/11/${String(day)}/${account}_CloudTrail_${region}.json`,
+            body(day, principals),
+          );
+        }
+      }
+      // Digest files sign the logs: no records, not training data, not counted.
+      objects.set(
+        `org/AWSLogs/o-a1b2c3d4e5/${account}/CloudTrail-Digest/eu-west-1/2026/11/20/${account}_CloudTrail-Digest_x.json.gz`,
+        JSON.stringify({ digestStartTime: '2026-11-20T00:00:00Z' }),
+      );
+    }
+    const storage = memoryBucket(objects);
+    const listed: { key: string; startAfter?: string }[] = [];
+    const listSized = storage.listSized.bind(storage);
+    const recording = {
+      ...storage,
+      listSized: (prefix: { bucket: string; key: string }, options?: { startAfter?: string }) => {
+        listed.push({
+          key: prefix.key,
+          ...(options?.startAfter === undefined ? {} : { startAfter: options.startAfter }),
+        });
+        return listSized(prefix, options);
+      },
+    };
+    const d = { ...deps(Object.assign(storage, { objects }), undefined), storage: recording };
+    const record = await retrain({ cloudTrail: TRAIL, windowDays: 30, hyperparameters: GOOD }, d);
+    const windowBytes = [...objects]
+      .filter(([key]) => key.includes('/CloudTrail/') && key.includes('/2026/'))
+      .reduce((sum, [, b]) => sum + Buffer.byteLength(b), 0);
+    expect(record).toMatchObject({
+      outcome: 'published',
+      objects: 2 * 2 * 3,
+      bytes: windowBytes,
+      pairs: 2 * 2 * 3 * 8 * 12,
+      entities: 16,
+    });
+    expect(listed).toEqual(
+      accounts.flatMap((account) =>
+        ['eu-west-1', 'us-east-1'].map((region) => ({
+          key: `org/AWSLogs/o-a1b2c3d4e5/${account}/CloudTrail/${region}/`,
+          startAfter: `org/AWSLogs/o-a1b2c3d4e5/${account}/CloudTrail/${region}/2026/10/22`,
+        })),
+      ),
+    );
+  });
+
+  it('requests the next 16 objects while one is parsed, and each object once', async () => {
+    const storage = bucket(Array.from({ length: 21 }, (_, i) => i + 1));
+    let outstanding = 0;
+    let most = 0;
+    const reads: string[] = [];
+    const slow = {
+      ...storage,
+      read: async (location: { bucket: string; key: string }) => {
+        reads.push(location.key);
+        most = Math.max(most, ++outstanding);
+        await new Promise((done) => setTimeout(done, 5));
+        outstanding--;
+        return storage.read(location);
+      },
+    };
+    const d = { ...deps(storage, undefined), storage: slow };
+    const record = await retrain({ cloudTrail: TRAIL, windowDays: 30, hyperparameters: GOOD }, d);
+    expect(record.outcome).toBe('published');
+    expect(most).toBe(17);
+    expect(reads).toEqual([...storage.objects.keys()].sort());
   });
 
   it('says so when the window holds too few pairs, and publishes nothing', async () => {

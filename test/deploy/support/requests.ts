@@ -307,13 +307,15 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       context: leading('retraining'),
       why: 'the run’s record for status: published, rejected, failed or too big',
     },
-    {
-      action: 's3:ListBucket',
-      resource: () => `arn:aws:s3:::${TRAIL_BUCKET}`,
-      context: () => ({ 's3:prefix': TRAIL_PREFIX }),
-      why: 'the window’s CloudTrail objects and their sizes',
-      when: 'Retrains',
-    },
+    ...[TRAIL_PREFIX, `${TRAIL_PREFIX}AWSLogs/123456789012/CloudTrail/eu-west-1/`].map(
+      (prefix): FunctionRequest => ({
+        action: 's3:ListBucket',
+        resource: () => `arn:aws:s3:::${TRAIL_BUCKET}`,
+        context: () => ({ 's3:prefix': prefix }),
+        why: 'the trail’s folders walked down to each region, listed from the window’s first day',
+        when: 'Retrains',
+      }),
+    ),
     {
       action: 's3:GetObject',
       resource: () =>
