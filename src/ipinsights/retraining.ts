@@ -152,20 +152,30 @@ async function windowObjects(
 ): Promise<{ readonly keys: readonly string[]; readonly bytes: number }> {
   const keys: string[] = [];
   let bytes = 0;
+  /** Keys in order: under a region folder, the first key past the window ends it. */
+  const take = async (key: string, startAfter?: string): Promise<void> => {
+    const options = startAfter === undefined ? {} : { startAfter };
+    for await (const object of storage.listSized({ bucket: root.bucket, key }, options)) {
+      const day = dayOf(object.key);
+      if (day !== undefined && day > to && startAfter !== undefined) break;
+      // What the reader would skip is neither counted nor requested.
+      if (day === undefined || day < from || day > to || !isCloudTrailFileName(object.key)) {
+        continue;
+      }
+      keys.push(object.key);
+      bytes += object.bytes;
+    }
+  };
   const walk = async (key: string, depth: number): Promise<void> => {
     const children: string[] = [];
     for await (const folder of storage.folders({ bucket: root.bucket, key })) children.push(folder);
     if (children.length > 0 && children.every((child) => YEAR_FOLDER.test(child))) {
-      const startAfter = `${key}${from.replaceAll('-', '/')}`;
-      for await (const object of storage.listSized({ bucket: root.bucket, key }, { startAfter })) {
-        const day = dayOf(object.key);
-        // What the reader would skip is neither counted nor requested.
-        if (day === undefined || day < from || !isCloudTrailFileName(object.key)) continue;
-        // Keys are in order: the rest of this region is after the window.
-        if (day > to) break;
-        keys.push(object.key);
-        bytes += object.bytes;
-      }
+      await take(key, `${key}${from.replaceAll('-', '/')}`);
+      return;
+    }
+    // A prefix below the region folders (a year, a day) or a flat copy: its objects, by date.
+    if (children.length === 0) {
+      await take(key);
       return;
     }
     if (depth >= MAX_DEPTH) return;

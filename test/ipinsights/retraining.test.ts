@@ -215,6 +215,20 @@ describe('scheduled retraining', () => {
     );
   });
 
+  it('reads a trail prefix below the region folders too (a month), by the keys’ dates', async () => {
+    const storage = bucket(Array.from({ length: 21 }, (_, i) => i + 1));
+    const record = await retrain(
+      {
+        cloudTrail: `${TRAIL}/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/`,
+        windowDays: 5,
+        hyperparameters: GOOD,
+      },
+      deps(storage, undefined),
+    );
+    // 2026-11-16 to 2026-11-21: six days of the trail's 21.
+    expect(record).toMatchObject({ objects: 6, pairs: 6 * 16 * 12 });
+  });
+
   it('requests the next 16 objects while one is parsed, and each object once', async () => {
     const storage = bucket(Array.from({ length: 21 }, (_, i) => i + 1));
     let outstanding = 0;
