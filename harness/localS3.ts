@@ -14,6 +14,11 @@ import S3rver from 's3rver';
  *   condition does not hold, from s3rver's own stored ETag, with the check and the write of one
  *   key serialised — S3's documented semantics, so the adapter's retry loop runs against real
  *   lost races. Everything else is s3rver's.
+ * - Durable writes: s3rver 3.7.1 answered a PutObject once the body had been handed to the file
+ *   stream, not once the file was written, so a read right after could see the old or a
+ *   truncated file under the new ETag, and a read-modify-write on it lost entries (1 round in
+ *   ~120 of 20 concurrent adds on a loaded core). `patches/s3rver+3.7.1.patch` (patch-package,
+ *   on `npm ci`) makes it answer after the file is closed.
  * - Versioning: s3rver answers NotImplemented to PutBucketVersioning and returns no
  *   `x-amz-version-id`; the version ids in audit records are covered at the SDK boundary
  *   (test/aws/s3IpLists.test.ts) instead, and the template's VersioningConfiguration by
