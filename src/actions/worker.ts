@@ -611,7 +611,13 @@ export class RemediationWorker {
     if (isListKind(request.kind)) {
       const list = request.list;
       if (list === undefined) throw new Error(`list intent ${request.id} names no entry`);
-      const context = { ...common, list, ...(finding === undefined ? {} : { finding }) };
+      const { bucketOwner } = this.deps.lists;
+      const context = {
+        ...common,
+        list,
+        ...(finding === undefined ? {} : { finding }),
+        ...(bucketOwner === undefined ? {} : { bucketOwner }),
+      };
       const planner = LIST_PLANNERS[request.kind];
       return {
         facts: (read) => planner.facts(context, read),

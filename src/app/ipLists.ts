@@ -7,7 +7,14 @@ import type { Config } from '../config';
 /** The list files in the stack's bucket (LISTS_BUCKET), or undefined where none is configured. */
 export function s3ListStore(config: Config): IpListStore | undefined {
   const { bucket, defaultRegion } = config.ipLists;
-  return bucket === undefined ? undefined : new S3IpLists({ bucket, region: defaultRegion });
+  const owner = config.organization.adminAccountId;
+  return bucket === undefined
+    ? undefined
+    : new S3IpLists({
+        bucket,
+        region: defaultRegion,
+        ...(owner === undefined ? {} : { expectedOwner: owner }),
+      });
 }
 
 /** The `lists` service of the AWS gateway over a list store. */

@@ -11,5 +11,8 @@ export function listPolicy(config: Config): ListPolicy {
     egress: parseEgress(config.ipLists.egress),
     defaultRegion: config.ipLists.defaultRegion,
     ...(config.ipLists.dryRun === undefined ? {} : { dryRun: config.ipLists.dryRun }),
+    ...(config.ipLists.bucket === undefined || config.organization.adminAccountId === undefined
+      ? {}
+      : { bucketOwner: config.organization.adminAccountId }),
   };
 }

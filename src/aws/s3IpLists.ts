@@ -31,6 +31,8 @@ export interface S3IpListsOptions {
   /** Defaults to a client in `region` (the bucket's, the stack's Region). */
   readonly client?: S3Client;
   readonly region?: string;
+  /** The account that must own the bucket (S3 refuses the call otherwise): the stack's. */
+  readonly expectedOwner?: string;
   /** Attempts of one change against concurrent writers (each loses only to a write that landed). */
   readonly maxAttempts?: number;
   /** Waits between attempts (injected so tests need no timers); jittered by `random`. */
@@ -76,6 +78,11 @@ export class S3IpLists implements IpListStore {
     this.random = options.random ?? Math.random;
   }
 
+  private owner(): { ExpectedBucketOwner?: string } {
+    const { expectedOwner } = this.options;
+    return expectedOwner === undefined ? {} : { ExpectedBucketOwner: expectedOwner };
+  }
+
   location(list: ListName, region: string): string {
     return `https://s3.amazonaws.com/${this.options.bucket}/${listObjectKey(list, region)}`;
   }
@@ -86,7 +93,11 @@ export class S3IpLists implements IpListStore {
     const location = this.location(list, region);
     try {
       const object = await client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: listObjectKey(list, region) }),
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: listObjectKey(list, region),
+          ...this.owner(),
+        }),
       );
       const entries = parseListFile((await object.Body?.transformToString('utf8')) ?? '');
       const version: ListVersion = {
@@ -123,6 +134,7 @@ export class S3IpLists implements IpListStore {
             Body: Buffer.from(listFileBody(next.entries), 'utf8'),
             ContentType: 'text/plain; charset=utf-8',
             ServerSideEncryption: 'AES256',
+            ...this.owner(),
             // The write lands only on the version read: a concurrent change makes it fail, not vanish.
             ...(before?.etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: before.etag }),
           }),

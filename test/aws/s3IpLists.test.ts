@@ -189,6 +189,32 @@ describe('S3IpLists at the SDK boundary', () => {
     expect(waits).toEqual([5]);
   });
 
+  it('reads and writes only a bucket the stack account owns (ExpectedBucketOwner)', async () => {
+    s3Mock.on(GetObjectCommand).resolves({
+      Body: { transformToString: () => Promise.resolve('') } as never,
+      ETag: '"e1"',
+    });
+    s3Mock.on(PutObjectCommand).resolves({ ETag: '"e2"' });
+    const lists = new S3IpLists({
+      client: new S3Client({ region: 'us-east-1' }),
+      bucket: 'lists-bucket',
+      expectedOwner: '123456789012',
+    });
+    await lists.change('trusted', 'us-east-1', { kind: 'add', entry: '203.0.113.3' });
+    expect(s3Mock.commandCalls(GetObjectCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        Bucket: 'lists-bucket',
+        Key: 'trusted-ips/us-east-1.txt',
+        ExpectedBucketOwner: '123456789012',
+      },
+    ]);
+    expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({
+      Bucket: 'lists-bucket',
+      IfMatch: '"e1"',
+      ExpectedBucketOwner: '123456789012',
+    });
+  });
+
   it('gives up after its attempts with a clear error, having overwritten nothing', async () => {
     s3Mock.on(GetObjectCommand).resolves({
       Body: { transformToString: () => Promise.resolve('') } as never,

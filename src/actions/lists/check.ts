@@ -18,6 +18,11 @@ export interface ListPolicy extends EntryPolicy {
    * runs. Absent: the stack's DryRun.
    */
   readonly dryRun?: boolean;
+  /**
+   * The account that owns the lists bucket (the stack's): GuardDuty checks it before it reads a
+   * list file (`ExpectedBucketOwner`), so a file in a bucket someone else owns is never loaded.
+   */
+  readonly bucketOwner?: string;
 }
 
 export type ListCheck =

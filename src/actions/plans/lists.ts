@@ -19,6 +19,8 @@ export interface ListPlanContext {
   readonly finding?: Finding;
   readonly applied?: AppliedAction;
   readonly now: Date;
+  /** The lists bucket's owner, checked by GuardDuty before it loads the file (when known). */
+  readonly bucketOwner?: string;
 }
 
 /** The sets this stack creates and keeps, one per list in each Region's detector. */
@@ -137,6 +139,10 @@ function quotaRefusal(context: ListPlanContext, facts: ListFacts): string | unde
   return undefined;
 }
 
+function owner(context: ListPlanContext): { ExpectedBucketOwner?: string } {
+  return context.bucketOwner === undefined ? {} : { ExpectedBucketOwner: context.bucketOwner };
+}
+
 /** Reload (or create and activate) the set from the list file just written. */
 function reloadCall(context: ListPlanContext, facts: ListFacts): AwsCall {
   const name = listName(context);
@@ -152,6 +158,7 @@ function reloadCall(context: ListPlanContext, facts: ListFacts): AwsCall {
         [api.idField]: facts.setId,
         Location: ref('listLocation'),
         Activate: true,
+        ...owner(context),
       },
     };
   }
@@ -165,6 +172,7 @@ function reloadCall(context: ListPlanContext, facts: ListFacts): AwsCall {
       Format: 'TXT',
       Location: ref('listLocation'),
       Activate: true,
+      ...owner(context),
       // A retried create gets the same set, never a second one.
       ClientToken: createHash('sha256').update(context.intent.id).digest('hex').slice(0, 32),
     },

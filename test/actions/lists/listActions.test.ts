@@ -76,6 +76,49 @@ function records() {
 }
 
 describe('Add IP to threat list', () => {
+  it('has GuardDuty load the file only from a bucket the stack account owns', async () => {
+    await start({ LISTS_BUCKET: s3.bucket, ADMIN_ACCOUNT_ID: '123456789012' });
+    const where = nextRegion();
+    const { service } = harness.runtime.remediation;
+    const add = (entry: string) =>
+      service.request(command('add-to-threat-list', { entry, region: where }));
+    await add('203.0.113.9');
+    await harness.runtime.remediation.idle();
+    harness.aws.guardduty
+      .on(ListThreatIntelSetsCommand)
+      .resolves({ ThreatIntelSetIds: ['ts-1'] })
+      .on(GetThreatIntelSetCommand)
+      .resolves({ Name: 'guardduty-chatops-threat-list' });
+    await add('203.0.113.10');
+    await harness.runtime.remediation.idle();
+
+    const location = `https://s3.amazonaws.com/${s3.bucket}/threat-list/${where}.txt`;
+    expect(
+      harness.aws.guardduty.commandCalls(CreateThreatIntelSetCommand).map((c) => c.args[0].input),
+    ).toEqual([
+      {
+        DetectorId: DETECTOR,
+        Name: 'guardduty-chatops-threat-list',
+        Format: 'TXT',
+        Location: location,
+        Activate: true,
+        ExpectedBucketOwner: '123456789012',
+        ClientToken: expect.stringMatching(/^[0-9a-f]{32}$/) as string,
+      },
+    ]);
+    expect(
+      harness.aws.guardduty.commandCalls(UpdateThreatIntelSetCommand).map((c) => c.args[0].input),
+    ).toEqual([
+      {
+        DetectorId: DETECTOR,
+        ThreatIntelSetId: 'ts-1',
+        Location: location,
+        Activate: true,
+        ExpectedBucketOwner: '123456789012',
+      },
+    ]);
+  });
+
   it('writes the entry, creates and activates the set the first time, audits both list versions', async () => {
     await start();
     const where = nextRegion();
