@@ -73,6 +73,36 @@ describe('Disable access key / Re-enable key', () => {
     expect(actionIds(await bot.message(userKey.id))).toContain('remediate:disable-key');
   });
 
+  it('shows the disabled key on every message about it; a second disable from another finding is refused with who and when', async () => {
+    const other = parseFindingInput({
+      ...rawFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json'),
+      id: 'same-key-other-finding',
+    }).finding;
+    await bot.post(other);
+    bot.aws.iam.on(ListAccessKeysCommand).resolves(activeKeys('Active'));
+    bot.aws.iam.on(UpdateAccessKeyCommand).resolves({ $metadata: { requestId: 'req-update' } });
+
+    await bot.click(ALICE, userKey.id, 'remediate:disable-key');
+    await bot.idle();
+
+    const redrawn = await bot.message(other.id);
+    expect(blocksOf(redrawn)[0]?.text?.text).toMatch(/^KEY DISABLED · /);
+    expect(actionIds(redrawn)).toContain('remediate:enable-key');
+    expect(actionIds(redrawn)).not.toContain('remediate:disable-key');
+    const outcome = await bot.runtime.remediation.service.request({
+      findingId: other.id,
+      kind: 'disable-key',
+      actor: { userId: ALICE, teamId: 'T0LOCAL001' },
+      source: 'button',
+    });
+    expect(outcome).toEqual({
+      kind: 'invalid',
+      reason: 'already disabled by alice at 14:02 UTC (undo it first)',
+    });
+    await bot.idle();
+    expect(bot.aws.iam.commandCalls(UpdateAccessKeyCommand)).toHaveLength(1);
+  });
+
   it('carries a confirm dialog naming the exact key and user', async () => {
     const message = await bot.message(userKey.id);
     const blocks = blocksOf(message) as {

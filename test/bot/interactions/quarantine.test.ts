@@ -212,6 +212,40 @@ describe('Quarantine instance / Release from quarantine', () => {
     });
   });
 
+  it('shows the quarantine on every message about the instance; a second one from another finding is refused with who and when', async () => {
+    const other = parseFindingInput({
+      ...rawFinding('Synthetic_UnauthorizedAccess_EC2_SSHBruteForce.Inbound.json'),
+      id: 'same-instance-other-finding',
+    }).finding;
+    await bot.post(other);
+    expect(actionIds(await bot.message(other.id))).toContain('remediate:quarantine');
+
+    await bot.click(ALICE, finding.id, 'remediate:quarantine');
+    await bot.idle();
+    const callsAfterFirst = bot.aws.ec2.calls().length;
+
+    // The other finding's message is redrawn with the instance's state: badge, who, Release.
+    const redrawn = await bot.message(other.id);
+    expect(blocksOf(redrawn)[0]?.text?.text).toMatch(/^QUARANTINED · /);
+    expect(contextTexts(redrawn).join('\n')).toContain('by <@U0ALICE> at 14:02 UTC');
+    expect(actionIds(redrawn)).toContain('remediate:release');
+    expect(actionIds(redrawn)).not.toContain('remediate:quarantine');
+
+    // A quarantine from the other finding (an old copy of its message): refused, nothing called.
+    const outcome = await bot.runtime.remediation.service.request({
+      findingId: other.id,
+      kind: 'quarantine',
+      actor: { userId: ALICE, teamId: 'T0LOCAL001' },
+      source: 'button',
+    });
+    expect(outcome).toEqual({
+      kind: 'invalid',
+      reason: 'already quarantined by alice at 14:02 UTC (undo it first)',
+    });
+    await bot.idle();
+    expect(bot.aws.ec2.calls()).toHaveLength(callsAfterFirst);
+  });
+
   it('refuses an instance tagged guardduty-chatops:protected, in the finding or live', async () => {
     const tagged = parseFindingInput({
       ...rawFinding('Synthetic_UnauthorizedAccess_EC2_SSHBruteForce.Inbound.json'),

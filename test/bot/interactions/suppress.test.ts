@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-guardduty';
 import { suppressionFilterName } from '../../../src/actions/targets';
 import { fixtureFinding } from '../../../harness/fixtures';
-import { ALICE, BOB, startBotHarness, type BotHarness } from '../../helpers/bot';
+import { ALICE, BOB, CAROL, startBotHarness, type BotHarness } from '../../helpers/bot';
 import { actionIds, auditRecords, contextTexts, threadTexts } from './support';
 
 const finding = fixtureFinding('Synthetic_Discovery_IAMUser_AnomalousBehavior.json');
@@ -124,6 +124,47 @@ describe('Suppress similar / Delete suppression rule', () => {
     expect(bot.aws.guardduty.commandCalls(DeleteFilterCommand).map((c) => c.args[0].input)).toEqual(
       [{ DetectorId: DETECTOR, FilterName: name }],
     );
+  });
+
+  it('runs one of two concurrent submissions with different criteria; the other is told and creates nothing', async () => {
+    const alices = await openModal(ALICE);
+    const carols = await openModal(CAROL);
+    const submit = (user: string, viewId: string, expires: string) =>
+      bot.slack.submitView({
+        user,
+        viewId,
+        values: {
+          suppress_type: { value: 'Discovery:IAMUser/AnomalousBehavior' },
+          suppress_principal: { value: 'AIDA123456789EXAMPLE' },
+          suppress_remote_ip: { value: '' },
+          suppress_expires: { value: expires },
+          suppress_note: { value: '' },
+        },
+      });
+    const responses = await Promise.all([
+      submit(ALICE, alices!.view.id, '2026-12-31'),
+      submit(CAROL, carols!.view.id, '2027-01-31'),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    await bot.idle();
+
+    // One filter, with its undo: the one in flight holds the family's lock on the finding.
+    expect(bot.aws.guardduty.commandCalls(CreateFilterCommand)).toHaveLength(1);
+    expect(actionIds(await bot.message(finding.id))).toContain('remediate:delete-suppression');
+    const requests = (await auditRecords(bot)).filter((r) => r.type === 'request');
+    expect(requests).toHaveLength(1);
+    const winner = requests[0]!.actor.userId;
+    const loser = winner === ALICE ? CAROL : ALICE;
+    const told = bot.slack.workspace.listEphemerals().filter((e) => e.user === loser);
+    // In flight, done, or done before the loser's request was even checked: each names the winner.
+    const name = winner === ALICE ? 'alice' : 'carol';
+    expect(told.map((e) => e.text)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^(Already being suppressed by <@${winner}> since 14:02 UTC\\.|Already suppressed by <@${winner}> at 14:02 UTC\\.|:information_source: .*already suppressed by ${name} at 14:02 UTC \\(undo it first\\))$`,
+        ),
+      ) as string,
+    ]);
   });
 
   it('keeps the modal open with errors for a bad IP, instance id or past date; nothing recorded', async () => {
