@@ -100,6 +100,23 @@ const SLACK_POSTS_PER_SECOND = 1;
 /** How long one post may wait out Retry-After; longer, the finding goes back to the queue. */
 const RETRY_AFTER_BUDGET_MS = 30_000;
 
+/** Slack's pace per channel, slowed down where a 429 says another instance posts there too. */
+function pacedMessages(slack: WebClient, pace: NonNullable<PipelineOptions['pace']>) {
+  const web = new WebApiChannelMessages(slack, {
+    budgetMs: RETRY_AFTER_BUDGET_MS,
+    sleep: pace.sleep,
+  });
+  const paced = new PacedChannelMessages(web, {
+    perSecond: SLACK_POSTS_PER_SECOND,
+    now: pace.now,
+    sleep: pace.sleep,
+  });
+  web.onRateLimited = (channel, retryAfterMs) => {
+    paced.rateLimited(channel, retryAfterMs);
+  };
+  return paced;
+}
+
 /** Wires the finding pipeline from configuration; every part can be replaced by the caller. */
 export function createPipeline(config: Config, options: PipelineOptions): Pipeline {
   const { store, scorer } = options;
@@ -110,12 +127,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
   const clock = options.clock ?? (() => new Date());
   const routes = options.routes ?? defaultRoutingTable(config.slack.channelId);
   const messages: ChannelMessages =
-    pace === undefined
-      ? new WebApiChannelMessages(slack)
-      : new PacedChannelMessages(
-          new WebApiChannelMessages(slack, { budgetMs: RETRY_AFTER_BUDGET_MS, sleep: pace.sleep }),
-          { perSecond: SLACK_POSTS_PER_SECOND, now: pace.now, sleep: pace.sleep },
-        );
+    pace === undefined ? new WebApiChannelMessages(slack) : pacedMessages(slack, pace);
   const bursts =
     options.bursts === undefined
       ? undefined

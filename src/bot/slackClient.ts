@@ -31,6 +31,8 @@ export interface RateLimitPolicy {
   /** Total time one call may spend waiting for Slack's Retry-After. */
   readonly budgetMs: number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Told of every Retry-After before it is waited out (a pacer slows its channel down). */
+  readonly onRetryAfter?: (waitMs: number) => void;
 }
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -62,6 +64,7 @@ async function reaching<T>(
           );
         }
         waited += waitMs;
+        policy.onRetryAfter?.(waitMs);
         await policy.sleep(waitMs);
         continue;
       }
@@ -140,6 +143,8 @@ function contentOf(message: SlackMessage) {
 
 export class WebApiChannelMessages implements ChannelMessages {
   private readonly policy: RateLimitPolicy;
+  /** Told of a channel's 429 on a post (its Retry-After in ms), e.g. by the pacer above. */
+  onRateLimited: ((channel: string, retryAfterMs: number) => void) | undefined;
 
   constructor(
     private readonly client: WebClient,
@@ -152,6 +157,10 @@ export class WebApiChannelMessages implements ChannelMessages {
   }
 
   async post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ ts: string }> {
+    const policy: RateLimitPolicy = {
+      ...this.policy,
+      onRetryAfter: (waitMs) => this.onRateLimited?.(channel, waitMs),
+    };
     const result = await reaching(
       this.client,
       'chat.postMessage',
@@ -162,7 +171,7 @@ export class WebApiChannelMessages implements ChannelMessages {
           ...contentOf(message),
           ...SAFE_POSTING,
         }),
-      this.policy,
+      policy,
     );
     if (result.ts === undefined) throw new Error('chat.postMessage returned no ts');
     return { ts: result.ts };
