@@ -1,4 +1,5 @@
 import {
+  type Channel,
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
@@ -15,6 +16,15 @@ import type {
   TrainingJobPlan,
   TrainingJobStatus,
 } from '../ipinsights/sageMakerTraining';
+
+/** An `entity,ip` CSV channel of S3 objects under a prefix. */
+const csvChannel = (name: string, uri: string): Channel => ({
+  ChannelName: name,
+  ContentType: 'text/csv',
+  DataSource: {
+    S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: 'FullyReplicated' },
+  },
+});
 
 /**
  * SageMaker's control plane for `train --sagemaker`. The caller needs `sagemaker:
@@ -37,17 +47,10 @@ export class SageMakerTrainingJobs implements SageMakerJobs {
         RoleArn: plan.roleArn,
         HyperParameters: { ...plan.hyperparameters },
         InputDataConfig: [
-          {
-            ChannelName: 'train',
-            ContentType: 'text/csv',
-            DataSource: {
-              S3DataSource: {
-                S3DataType: 'S3Prefix',
-                S3Uri: plan.trainData,
-                S3DataDistributionType: 'FullyReplicated',
-              },
-            },
-          },
+          csvChannel('train', plan.trainData),
+          ...(plan.validationData === undefined
+            ? []
+            : [csvChannel('validation', plan.validationData)]),
         ],
         OutputDataConfig: { S3OutputPath: plan.outputPath },
         // SageMaker names the instance type it does not know in a ValidationException.
@@ -71,7 +74,18 @@ export class SageMakerTrainingJobs implements SageMakerJobs {
         if (artifacts === undefined) {
           return { status: 'Failed', reason: 'completed without model artifacts' };
         }
-        return { status: 'Completed', modelArtifacts: artifacts };
+        const metrics = Object.fromEntries(
+          (job.FinalMetricDataList ?? []).flatMap((metric) =>
+            metric.MetricName === undefined || metric.Value === undefined
+              ? []
+              : [[metric.MetricName, metric.Value]],
+          ),
+        );
+        return {
+          status: 'Completed',
+          modelArtifacts: artifacts,
+          ...(Object.keys(metrics).length === 0 ? {} : { finalMetrics: metrics }),
+        };
       }
       case 'Failed':
       case 'Stopped':

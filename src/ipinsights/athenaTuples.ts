@@ -35,7 +35,18 @@ export interface TuplesQueryOptions {
    * `yyyy/MM/dd`), so Athena reads only the days asked for instead of the whole trail.
    */
   readonly partitionColumn?: string;
+  /**
+   * Only one side of a deterministic split by a hash of the (entity, IP) pair: every event of a
+   * pair falls on the same side, so the held-out pairs are pairs the model never saw.
+   */
+  readonly slice?: 'train' | 'held-out';
 }
+
+/** 1 in 10 pairs is held out: xxhash64 of `entity,ip`, its low 10 bits below 103 (of 1,024). */
+const HELD_OUT_BELOW = 103;
+const ENTITY =
+  "CASE WHEN useridentity.principalid LIKE 'AROA%:%' THEN split_part(useridentity.principalid, ':', 1) ELSE useridentity.principalid END";
+const PAIR_BUCKET = `bitwise_and(from_big_endian_64(xxhash64(to_utf8(${ENTITY} || ',' || sourceipaddress))), 1023)`;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -89,6 +100,11 @@ export function tuplesQuery(options: TuplesQueryOptions): string {
     "  AND coalesce(useridentity.type, '') <> 'AWSService'",
     "  AND sourceipaddress NOT LIKE '%.amazonaws.com' AND sourceipaddress <> 'AWS Internal'",
     `  AND regexp_like(sourceipaddress, '${DOTTED_QUAD}')`,
+    ...(options.slice === undefined
+      ? []
+      : [
+          `  AND ${PAIR_BUCKET} ${options.slice === 'held-out' ? '<' : '>='} ${String(HELD_OUT_BELOW)}`,
+        ]),
   ].join('\n');
 }
 

@@ -2,6 +2,15 @@ import type { Readable } from 'node:stream';
 import { errorMessage } from '../shared/errors';
 import type { Log } from '../shared/log';
 import { isCloudTrailFileName } from './cloudTrailFiles';
+import {
+  advanceDistributed,
+  DistributedStateSchema,
+  startDistributed,
+  type DistributedDeps,
+  type DistributedSettings,
+  type DistributedState,
+  type DistributedStep,
+} from './distributedRetraining';
 import { auc } from './evaluation';
 import type { Hyperparameters } from './hyperparameters';
 import { IpInsightsModel } from './model';
@@ -67,7 +76,11 @@ export function qualityGate(
 export interface RetrainingRecord {
   /** When it finished (ISO). */
   readonly at: string;
-  readonly outcome: 'published' | 'rejected' | 'failed' | 'too-big';
+  /**
+   * `running`: a distributed run (Athena, SageMaker) is under way and the next run advances it;
+   * `trained`: its SageMaker job completed and nothing was published.
+   */
+  readonly outcome: 'published' | 'rejected' | 'failed' | 'too-big' | 'running' | 'trained';
   readonly reason: string;
   /** The CloudTrail days read (ISO dates, inclusive). */
   readonly window?: { readonly from: string; readonly to: string };
@@ -82,6 +95,8 @@ export interface RetrainingRecord {
   readonly currentAuc?: number;
   /** The S3 object version published (or the one that stayed). */
   readonly version?: string;
+  /** A distributed run's step and its Athena queries or SageMaker job. */
+  readonly distributed?: DistributedState;
 }
 
 /** Where the runs are kept for `status` (the health table on AWS). */
@@ -109,6 +124,11 @@ export interface RetrainSettings {
    * object is read (SageMaker's distributed training is the path for it). Undefined: no limit.
    */
   readonly maxBytes?: number;
+  /**
+   * A window over `maxBytes` is extracted by Athena and trained by SageMaker instead of refused
+   * (a stack that scores with a SageMaker endpoint).
+   */
+  readonly distributed?: DistributedSettings;
 }
 
 export interface RetrainDeps {
@@ -122,6 +142,8 @@ export interface RetrainDeps {
   readonly records: Pick<RetrainingRecords, 'save'>;
   readonly clock: () => Date;
   readonly log: Log;
+  /** With `settings.distributed`: Athena, SageMaker, and the last record to resume from. */
+  readonly distributed?: DistributedDeps & Pick<RetrainingRecords, 'last'>;
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -287,14 +309,14 @@ export async function retrain(
   deps: RetrainDeps,
 ): Promise<RetrainingRecord> {
   const started = deps.clock();
-  const window = {
+  let window = {
     from: isoDay(started.getTime() - settings.windowDays * DAY_MS),
     to: isoDay(started.getTime()),
   };
   const finish = async (record: Omit<RetrainingRecord, 'at' | 'window'>) => {
     const full: RetrainingRecord = { at: deps.clock().toISOString(), window, ...record };
     await deps.records.save(full);
-    if (record.outcome === 'published') {
+    if (record.outcome === 'published' || record.outcome === 'running') {
       deps.log.info('IP Insights retraining published', { ...full });
     } else {
       deps.log.warn(`IP Insights retraining ${record.outcome}`, { ...full });
@@ -302,6 +324,15 @@ export async function retrain(
     return full;
   };
   try {
+    const distributed = distributedPath(settings, deps);
+    const last = await distributed?.deps.last();
+    const resumed = DistributedStateSchema.safeParse(last?.distributed);
+    if (distributed !== undefined && last?.outcome === 'running' && resumed.success) {
+      // A distributed run is under way: this run advances it, over the window it started with.
+      window = last.window ?? window;
+      const step = await advanceDistributed(resumed.data, distributed.settings, distributed.deps);
+      return await finish({ ...distributedCounts(last), ...step });
+    }
     return await trainAndGate(settings, deps, window, finish);
   } catch (error) {
     // Recorded for status; the schedule's next run is the retry.
@@ -310,6 +341,18 @@ export async function retrain(
 }
 
 type Finish = (record: Omit<RetrainingRecord, 'at' | 'window'>) => Promise<RetrainingRecord>;
+
+function distributedPath(settings: RetrainSettings, deps: RetrainDeps) {
+  return settings.distributed === undefined || deps.distributed === undefined
+    ? undefined
+    : { settings: settings.distributed, deps: deps.distributed };
+}
+
+/** The window's listing, carried from step to step of a distributed run. */
+const distributedCounts = (record: RetrainingRecord) => ({
+  ...(record.objects === undefined ? {} : { objects: record.objects }),
+  ...(record.bytes === undefined ? {} : { bytes: record.bytes }),
+});
 
 async function trainAndGate(
   settings: RetrainSettings,
@@ -325,6 +368,12 @@ async function trainAndGate(
   );
   const size = { objects: listed.keys.length, bytes: listed.bytes };
   if (settings.maxBytes !== undefined && listed.bytes > settings.maxBytes) {
+    const distributed = distributedPath(settings, deps);
+    if (distributed !== undefined) {
+      const save = (step: DistributedStep) => finish({ ...size, ...step }).then(() => undefined);
+      const step = await startDistributed(distributed.settings, window, distributed.deps, save);
+      return finish({ ...size, ...step });
+    }
     return finish({
       outcome: 'too-big',
       reason: `window too big for one function: ${String(listed.bytes)} bytes > ${String(settings.maxBytes)}; run train --sagemaker`,

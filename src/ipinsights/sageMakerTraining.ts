@@ -98,6 +98,11 @@ export interface TrainingJobPlan {
   readonly roleArn: string;
   /** `s3://…/` prefix of the `entity,ip` CSV objects (the `train` channel). */
   readonly trainData: string;
+  /**
+   * `s3://…/` prefix of a held-out slice (the `validation` channel): the algorithm then reports
+   * `validation:discriminator_auc` in the job's final metrics.
+   */
+  readonly validationData?: string;
   /** `s3://…/` where SageMaker writes `model.tar.gz`. */
   readonly outputPath: string;
   readonly instanceType: string;
@@ -109,7 +114,12 @@ export interface TrainingJobPlan {
 
 export type TrainingJobStatus =
   | { readonly status: 'InProgress' | 'Stopping' }
-  | { readonly status: 'Completed'; readonly modelArtifacts: string }
+  | {
+      readonly status: 'Completed';
+      readonly modelArtifacts: string;
+      /** FinalMetricDataList by name (`validation:discriminator_auc` with a validation channel). */
+      readonly finalMetrics?: Readonly<Record<string, number>>;
+    }
   | { readonly status: 'Failed' | 'Stopped'; readonly reason: string };
 
 /** SageMaker's control plane, as much of it as training and deploying need (src/aws/). */

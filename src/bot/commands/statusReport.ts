@@ -187,14 +187,18 @@ function retrainingLine(retraining: StatusReport['retraining']): string[] {
   const icon =
     r.outcome === 'published'
       ? ':white_check_mark:'
-      : r.outcome === 'rejected' || r.outcome === 'too-big'
-        ? ':warning:'
-        : ':x:';
+      : r.outcome === 'running'
+        ? ':hourglass_flowing_sand:'
+        : r.outcome === 'rejected' || r.outcome === 'too-big' || r.outcome === 'trained'
+          ? ':warning:'
+          : ':x:';
   const what = {
     published: 'published a new model',
     rejected: 'rejected the new model',
     failed: 'failed',
     'too-big': 'did not train',
+    running: 'distributed run under way',
+    trained: 'trained with SageMaker, not published',
   }[r.outcome];
   const window = r.window === undefined ? '' : `, CloudTrail ${r.window.from} to ${r.window.to}`;
   const counts =
