@@ -4,6 +4,7 @@ import {
   CreateEndpointConfigCommand,
   CreateModelCommand,
   CreateTrainingJobCommand,
+  DeleteEndpointCommand,
   DescribeEndpointCommand,
   DescribeTrainingJobCommand,
   SageMakerClient,
@@ -97,51 +98,81 @@ export class SageMakerTrainingJobs implements SageMakerJobs {
     }
   }
 
+  /** A retried step finds what the interrupted one created: SageMaker names it, nothing is lost. */
+  private async createOnce(create: () => Promise<unknown>): Promise<void> {
+    try {
+      await create();
+    } catch (error) {
+      if (error instanceof Error && /Cannot create already existing/i.test(error.message)) return;
+      throw error;
+    }
+  }
+
   async createModel(
     name: string,
     image: string,
     modelArtifacts: string,
     roleArn: string,
   ): Promise<void> {
-    await this.client.send(
-      new CreateModelCommand({
-        ModelName: name,
-        PrimaryContainer: { Image: image, ModelDataUrl: modelArtifacts },
-        ExecutionRoleArn: roleArn,
-      }),
+    await this.createOnce(() =>
+      this.client.send(
+        new CreateModelCommand({
+          ModelName: name,
+          PrimaryContainer: { Image: image, ModelDataUrl: modelArtifacts },
+          ExecutionRoleArn: roleArn,
+        }),
+      ),
     );
   }
 
   async createEndpointConfig(name: string, modelName: string, instanceType: string): Promise<void> {
-    await this.client.send(
-      new CreateEndpointConfigCommand({
-        EndpointConfigName: name,
-        ProductionVariants: [
-          {
-            VariantName: 'AllTraffic',
-            ModelName: modelName,
-            InitialInstanceCount: 1,
-            InstanceType: instanceType as ProductionVariantInstanceType,
-          },
-        ],
-      }),
+    await this.createOnce(() =>
+      this.client.send(
+        new CreateEndpointConfigCommand({
+          EndpointConfigName: name,
+          ProductionVariants: [
+            {
+              VariantName: 'AllTraffic',
+              ModelName: modelName,
+              InitialInstanceCount: 1,
+              InstanceType: instanceType as ProductionVariantInstanceType,
+            },
+          ],
+        }),
+      ),
     );
   }
 
   async endpointExists(name: string): Promise<boolean> {
+    return (await this.endpointStatus(name)) !== undefined;
+  }
+
+  async endpointStatus(
+    name: string,
+  ): Promise<{ readonly status: string; readonly reason?: string } | undefined> {
     try {
-      await this.client.send(new DescribeEndpointCommand({ EndpointName: name }));
-      return true;
+      const endpoint = await this.client.send(new DescribeEndpointCommand({ EndpointName: name }));
+      return {
+        status: endpoint.EndpointStatus ?? 'Creating',
+        ...(endpoint.FailureReason === undefined ? {} : { reason: endpoint.FailureReason }),
+      };
     } catch (error) {
       // SageMaker answers a missing endpoint with a ValidationException "Could not find endpoint".
-      if (error instanceof Error && /Could not find endpoint/i.test(error.message)) return false;
+      if (error instanceof Error && /Could not find endpoint/i.test(error.message))
+        return undefined;
       throw error;
     }
   }
 
+  async deleteEndpoint(name: string): Promise<void> {
+    await this.client.send(new DeleteEndpointCommand({ EndpointName: name }));
+  }
+
   async createEndpoint(name: string, configName: string): Promise<void> {
-    await this.client.send(
-      new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: configName }),
+    await this.createOnce(() =>
+      this.client.send(
+        new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: configName }),
+      ),
     );
   }
 

@@ -8,7 +8,11 @@ import {
   type SageMakerJobs,
   type TrainingJobPlan,
 } from './sageMakerTraining';
+import { GATE_PAIRS, endpointAuc, heldOutSample } from './endpointGate';
 import type { Hyperparameters } from './hyperparameters';
+import { parseS3Uri, type ObjectInventory, type ObjectReader } from './objectStorage';
+import { qualityGate } from './qualityGate';
+import type { EndpointInvoker } from './sageMakerScorer';
 
 /**
  * The distributed path of the scheduled retraining, for a window too big for one function: a
@@ -19,14 +23,15 @@ import type { Hyperparameters } from './hyperparameters';
  * 1. `querying`: two CTAS over the trail's Athena table, the window's train pairs and a held-out
  *    slice split by a hash of the pair (deterministic: the same pairs are held out every time);
  * 2. `training`: when both succeeded, a SageMaker training job with a `train` and a
- *    `validation` channel;
- * 3. `trained`: the job completed; its `validation:discriminator_auc` is recorded.
+ *    `validation` channel (its `validation:discriminator_auc` is recorded);
+ * 3. `trained` → `candidate`: the job completed; its model is put behind a candidate endpoint
+ *    of its own, and once that is in service both endpoints score the same held-out sample
+ *    (endpointGate.ts). Passed: the stack's endpoint is updated to the new configuration;
+ *    rejected: it is untouched. The candidate endpoint is deleted either way.
  *
- * The gate of step 3 is not here: SageMaker's discriminator AUC is measured against negatives
- * the algorithm draws itself (random and shuffled, at its sampling rates), which the embedded
- * gate's shuffled negatives are not, so it cannot be compared with the current model's AUC
- * measured by scoring the slice. Until both models score the same slice, a trained model is
- * recorded and the endpoint is left as it is.
+ * SageMaker's discriminator AUC is not the gate: the algorithm measures it against negatives it
+ * draws itself (random and shuffled, at its sampling rates), so it does not compare with the
+ * current model's AUC measured by scoring the slice.
  */
 
 export interface DistributedSettings {
@@ -51,11 +56,18 @@ export interface DistributedSettings {
    */
   readonly expectedEntities: number;
   readonly hyperparameters?: Partial<Hyperparameters>;
+  /** The endpoint the stack scores with (`IpInsightsEndpoint`) and its instance type. */
+  readonly endpoint: { readonly name: string; readonly instanceType: string };
+  readonly maxAucDrop?: number;
 }
 
 export interface DistributedDeps {
   readonly queries: QueryRunner;
   readonly jobs: SageMakerJobs;
+  /** InvokeEndpoint, for the gate. */
+  readonly invoker: EndpointInvoker;
+  /** The held-out slice Athena wrote, for the gate's sample. */
+  readonly storage: ObjectInventory & ObjectReader;
   readonly clock: () => Date;
 }
 
@@ -83,7 +95,8 @@ export type DistributedState =
       readonly jobName: string;
     })
   | (Slices & {
-      readonly phase: 'trained';
+      /** Completed; `candidate`: its model behind an endpoint of the job's name. */
+      readonly phase: 'trained' | 'candidate';
       readonly run: string;
       readonly scannedBytes: number;
       readonly jobName: string;
@@ -117,7 +130,7 @@ export const DistributedStateSchema = z.discriminatedUnion('phase', [
   }),
   z.object({
     ...slicesShape,
-    phase: z.literal('trained'),
+    phase: z.enum(['trained', 'candidate']),
     scannedBytes: z.number(),
     jobName: z.string().min(1),
     modelArtifacts: z.string(),
@@ -127,9 +140,13 @@ export const DistributedStateSchema = z.discriminatedUnion('phase', [
 
 /** One step's result: the state to keep (or none: the run ended) and what the record says. */
 export interface DistributedStep {
-  readonly outcome: 'running' | 'trained' | 'failed';
+  readonly outcome: 'running' | 'published' | 'rejected' | 'failed';
   readonly reason: string;
   readonly distributed: DistributedState;
+  readonly candidateAuc?: number;
+  readonly currentAuc?: number;
+  /** The SageMaker model now behind the stack's endpoint (published), or the one that stayed. */
+  readonly version?: string;
 }
 
 const DISCRIMINATOR_AUC = 'validation:discriminator_auc';
@@ -204,13 +221,11 @@ async function advance(
     case 'querying':
       return afterQueries(state, settings, deps);
     case 'training':
-      return afterTraining(state, deps);
+      return afterTraining(state, settings, deps);
     case 'trained':
-      return {
-        outcome: 'trained',
-        reason: trainedReason(state),
-        distributed: state,
-      };
+      return createCandidate(state, settings, deps);
+    case 'candidate':
+      return gate(state, settings, deps);
   }
 }
 
@@ -310,6 +325,7 @@ function ctasRequest(
 
 async function afterTraining(
   state: Extract<DistributedState, { phase: 'training' }>,
+  settings: DistributedSettings,
   deps: DistributedDeps,
 ): Promise<DistributedStep> {
   const job = await deps.jobs.describeTrainingJob(state.jobName);
@@ -330,21 +346,143 @@ async function afterTraining(
       };
     case 'Completed': {
       const discriminatorAuc = job.finalMetrics?.[DISCRIMINATOR_AUC];
-      const trained: DistributedState = {
+      const trained: TrainedState = {
         ...state,
         phase: 'trained',
         modelArtifacts: job.modelArtifacts,
         ...(discriminatorAuc === undefined ? {} : { discriminatorAuc }),
       };
-      return { outcome: 'trained', reason: trainedReason(trained), distributed: trained };
+      // Recorded as trained if the candidate cannot be created now: the next run creates it.
+      try {
+        return await createCandidate(trained, settings, deps);
+      } catch (error) {
+        return {
+          outcome: 'running',
+          reason: `${trainedReason(trained)}; its candidate endpoint could not be created (${errorMessage(error)}), retried on the next run`,
+          distributed: trained,
+        };
+      }
     }
   }
 }
 
-function trainedReason(state: Extract<DistributedState, { phase: 'trained' }>): string {
+type TrainedState = Extract<DistributedState, { phase: 'trained' | 'candidate' }>;
+
+function trainedReason(state: TrainedState): string {
   const auc =
     state.discriminatorAuc === undefined
       ? 'no validation:discriminator_auc reported'
       : `validation:discriminator_auc ${state.discriminatorAuc.toFixed(3)}`;
-  return `distributed retraining: SageMaker training job ${state.jobName} completed (${auc}); not published: the gate against the endpoint's model is not built, the endpoint is unchanged`;
+  return `distributed retraining: SageMaker training job ${state.jobName} completed (${auc})`;
 }
+
+/**
+ * The job's model, an endpoint configuration of the stack's instance type, and a candidate
+ * endpoint, all named after the job (a retried call finds what an interrupted one created).
+ */
+async function createCandidate(
+  state: TrainedState,
+  settings: DistributedSettings,
+  deps: DistributedDeps,
+): Promise<DistributedStep> {
+  const image = ipInsightsImage(settings.region);
+  await deps.jobs.createModel(state.jobName, image, state.modelArtifacts, settings.roleArn);
+  await deps.jobs.createEndpointConfig(
+    state.jobName,
+    state.jobName,
+    settings.endpoint.instanceType,
+  );
+  await deps.jobs.createEndpoint(state.jobName, state.jobName);
+  return {
+    outcome: 'running',
+    reason: `${trainedReason(state)}; candidate endpoint ${state.jobName} being created for the gate`,
+    distributed: { ...state, phase: 'candidate' },
+  };
+}
+
+/** Deleted whatever the gate decided: an idle endpoint costs its instance by the hour. */
+async function withoutCandidate(
+  step: DistributedStep,
+  name: string,
+  deps: DistributedDeps,
+): Promise<DistributedStep> {
+  try {
+    await deps.jobs.deleteEndpoint(name);
+    return step;
+  } catch (error) {
+    return {
+      ...step,
+      reason: `${step.reason}; the candidate endpoint ${name} could not be deleted (${errorMessage(error)}): delete it by hand`,
+    };
+  }
+}
+
+/** Step 3: both endpoints score the same held-out sample; the stack's is updated only if it passes. */
+async function gate(
+  state: TrainedState,
+  settings: DistributedSettings,
+  deps: DistributedDeps,
+): Promise<DistributedStep> {
+  const candidate = await deps.jobs.endpointStatus(state.jobName);
+  if (candidate === undefined || candidate.status === 'Failed') {
+    const why = candidate?.reason ?? 'it is gone';
+    const failed: DistributedStep = {
+      outcome: 'failed',
+      reason: `${trainedReason(state)}; candidate endpoint ${state.jobName} failed: ${why}; the stack's endpoint is unchanged`,
+      distributed: state,
+    };
+    return candidate === undefined ? failed : withoutCandidate(failed, state.jobName, deps);
+  }
+  if (candidate.status !== 'InService') {
+    return {
+      outcome: 'running',
+      reason: `${trainedReason(state)}; candidate endpoint ${state.jobName} ${candidate.status}`,
+      distributed: state,
+    };
+  }
+  const sample = await heldOutSample(
+    deps.storage,
+    parseS3Uri(state.heldOutData),
+    GATE_PAIRS,
+    seedOf(state.run),
+  );
+  const candidateAuc = await endpointAuc(state.jobName, deps.invoker, sample);
+  const live = await deps.jobs.endpointStatus(settings.endpoint.name);
+  const currentAuc =
+    live === undefined
+      ? undefined
+      : await endpointAuc(settings.endpoint.name, deps.invoker, sample);
+  const verdict = qualityGate(candidateAuc, currentAuc, settings.maxAucDrop);
+  const measured = {
+    distributed: state,
+    candidateAuc,
+    ...(currentAuc === undefined ? {} : { currentAuc }),
+  };
+  const pairs = `${String(sample.positives.length)} held-out pairs and as many shuffled negatives`;
+  if (!verdict.publish) {
+    return withoutCandidate(
+      {
+        outcome: 'rejected',
+        reason: `${verdict.reason} (${pairs}); endpoint ${settings.endpoint.name} unchanged`,
+        ...measured,
+      },
+      state.jobName,
+      deps,
+    );
+  }
+  if (live === undefined) await deps.jobs.createEndpoint(settings.endpoint.name, state.jobName);
+  else await deps.jobs.updateEndpoint(settings.endpoint.name, state.jobName);
+  return withoutCandidate(
+    {
+      outcome: 'published',
+      reason: `${verdict.reason} (${pairs}); endpoint ${settings.endpoint.name} ${live === undefined ? 'created' : 'updated'} with ${state.jobName}`,
+      ...measured,
+      version: state.jobName,
+    },
+    state.jobName,
+    deps,
+  );
+}
+
+/** The run's id as the sample's seed: a retried gate draws the same negatives. */
+const seedOf = (run: string) => Number(run.replace(/\D/g, '').slice(-9));

@@ -12,6 +12,7 @@ import {
   type DistributedStep,
 } from './distributedRetraining';
 import { auc } from './evaluation';
+import { qualityGate } from './qualityGate';
 import type { Hyperparameters } from './hyperparameters';
 import { IpInsightsModel } from './model';
 import {
@@ -25,49 +26,7 @@ import { trainModel } from './train';
 import { addCloudTrail } from './trainingInput';
 import { TrainingSetBuilder, type TrainingSet } from './trainingSet';
 
-/**
- * The scheduled retraining's quality gate and its record: a new model replaces the current one
- * only if it separates the held-out slice of the new data about as well (AUC no more than
- * `maxAucDrop` below the current model's on the same slice). Pure: the caller trains, scores
- * and publishes.
- */
-
-export const DEFAULT_MAX_AUC_DROP = 0.01;
-
-export type GateVerdict =
-  | { readonly publish: true; readonly reason: string }
-  | { readonly publish: false; readonly reason: string };
-
-/** `current` undefined: no model is published yet, so any model that learned something goes. */
-export function qualityGate(
-  candidateAuc: number,
-  currentAuc: number | undefined,
-  maxAucDrop = DEFAULT_MAX_AUC_DROP,
-): GateVerdict {
-  if (!Number.isFinite(candidateAuc)) {
-    return {
-      publish: false,
-      reason: 'the held-out slice has no pairs to measure the new model on',
-    };
-  }
-  const candidate = candidateAuc.toFixed(3);
-  if (currentAuc === undefined || !Number.isFinite(currentAuc)) {
-    return candidateAuc > 0.5
-      ? { publish: true, reason: `no current model; the new one scores AUC ${candidate}` }
-      : { publish: false, reason: `the new model scores AUC ${candidate}, no better than chance` };
-  }
-  const current = currentAuc.toFixed(3);
-  if (candidateAuc >= currentAuc - maxAucDrop) {
-    return {
-      publish: true,
-      reason: `AUC ${candidate} on the held-out slice against the current model’s ${current}`,
-    };
-  }
-  return {
-    publish: false,
-    reason: `AUC ${candidate} on the held-out slice is more than ${String(maxAucDrop)} below the current model’s ${current}; the current model stays`,
-  };
-}
+export { DEFAULT_MAX_AUC_DROP, qualityGate, type GateVerdict } from './qualityGate';
 
 /**
  * One scheduled retraining, as status shows it. `too-big`: the window's objects add up to more
@@ -76,11 +35,8 @@ export function qualityGate(
 export interface RetrainingRecord {
   /** When it finished (ISO). */
   readonly at: string;
-  /**
-   * `running`: a distributed run (Athena, SageMaker) is under way and the next run advances it;
-   * `trained`: its SageMaker job completed and nothing was published.
-   */
-  readonly outcome: 'published' | 'rejected' | 'failed' | 'too-big' | 'running' | 'trained';
+  /** `running`: a distributed run (Athena, SageMaker) is under way; the next run advances it. */
+  readonly outcome: 'published' | 'rejected' | 'failed' | 'too-big' | 'running';
   readonly reason: string;
   /** The CloudTrail days read (ISO dates, inclusive). */
   readonly window?: { readonly from: string; readonly to: string };
@@ -93,7 +49,10 @@ export interface RetrainingRecord {
   readonly entities?: number;
   readonly candidateAuc?: number;
   readonly currentAuc?: number;
-  /** The S3 object version published (or the one that stayed). */
+  /**
+   * The S3 object version published (or the one that stayed); on the distributed path, the
+   * SageMaker model put behind the endpoint.
+   */
   readonly version?: string;
   /** A distributed run's step and its Athena queries or SageMaker job. */
   readonly distributed?: DistributedState;

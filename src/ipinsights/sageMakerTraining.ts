@@ -131,6 +131,11 @@ export interface SageMakerJobs {
   endpointExists(name: string): Promise<boolean>;
   createEndpoint(name: string, configName: string): Promise<void>;
   updateEndpoint(name: string, configName: string): Promise<void>;
+  /** DescribeEndpoint's EndpointStatus (`Creating`, `InService`, `Failed`, …); undefined: none. */
+  endpointStatus(
+    name: string,
+  ): Promise<{ readonly status: string; readonly reason?: string } | undefined>;
+  deleteEndpoint(name: string): Promise<void>;
 }
 
 export interface TrainingRunDeps {

@@ -5,16 +5,22 @@ import {
   type QueryExecutionState,
 } from '@aws-sdk/client-athena';
 import {
+  CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
   CreateTrainingJobCommand,
+  DeleteEndpointCommand,
+  DescribeEndpointCommand,
   DescribeTrainingJobCommand,
   SageMakerClient,
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
-import { mockClient } from 'aws-sdk-client-mock';
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { gzipSync } from 'node:zlib';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { memoryBucket } from '../../harness/s3Listing';
 import { AthenaQueries } from '../../src/aws/athenaQueries';
+import { SageMakerEndpointInvoker } from '../../src/aws/sageMakerEndpoint';
 import { SageMakerTrainingJobs } from '../../src/aws/sageMakerJobs';
 import type { DistributedSettings } from '../../src/ipinsights/distributedRetraining';
 import { resolveHyperparameters } from '../../src/ipinsights/hyperparameters';
@@ -51,7 +57,40 @@ const SETTINGS: DistributedSettings = {
   instanceType: 'ml.m5.xlarge',
   maxRuntimeSeconds: 86_400,
   expectedEntities: 5_000,
+  endpoint: { name: 'gd-chatops-ipinsights', instanceType: 'ml.m5.large' },
 };
+
+const JOB = 'guardduty-chatops-retraining-20261121-050000';
+const ARTIFACTS = `s3://gd-chatops-staging/retraining/runs/20261121T030000/model/${JOB}/output/model.tar.gz`;
+
+/** The held-out slice as Athena's CTAS writes it: gzip `entity,ip` text under a day partition. */
+function heldOutSlice() {
+  const lines: string[] = [];
+  for (let e = 0; e < 40; e++) {
+    for (let i = 1; i <= 5; i++)
+      lines.push(`AIDA${String(e).padStart(16, '0')},198.51.${String(e)}.${String(i)}`);
+  }
+  // A pair seen twice counts once; an IPv6 pair is not sent to the endpoint.
+  lines.push(lines[0] ?? '', 'AIDA0000000000000000,2001:db8::1');
+  const prefix = 'retraining/runs/20261121T030000/validation/';
+  return memoryBucket(
+    new Map<string, string | Uint8Array>([
+      [
+        `${prefix}day=2026-11-03/20261121_030000_00001_abcde_a.gz`,
+        gzipSync(`${lines.slice(0, 100).join('\n')}\n`),
+      ],
+      [
+        `${prefix}day=2026-11-04/20261121_030000_00001_abcde_b.gz`,
+        gzipSync(`${lines.slice(100).join('\n')}\n`),
+      ],
+    ]),
+  );
+}
+
+/** A model that knows each principal's network (`198.51.E.x` for AIDA…E) or one that knows nothing. */
+const knows = (entity: string, ip: string) =>
+  Number(entity.slice(4)) === Number(ip.split('.')[2]) ? 2 : -2;
+const noClue = () => 0.1;
 
 /** A month of an organization's trail, listed: 31 objects of 10 MiB (never read). */
 function bigTrail() {
@@ -78,6 +117,7 @@ function bigTrail() {
 function harness() {
   const athena = mockClient(AthenaClient);
   const sageMaker = mockClient(SageMakerClient);
+  const runtime = mockClient(SageMakerRuntimeClient);
   const saved: RetrainingRecord[] = [];
   let now = START;
   const storage = bigTrail();
@@ -98,6 +138,8 @@ function harness() {
     distributed: {
       queries: new AthenaQueries(new AthenaClient({ region: 'eu-west-1' })),
       jobs: new SageMakerTrainingJobs(new SageMakerClient({ region: 'eu-west-1' })),
+      invoker: new SageMakerEndpointInvoker(new SageMakerRuntimeClient({ region: 'eu-west-1' })),
+      storage: heldOutSlice(),
       clock: () => now,
       last: () => Promise.resolve(saved.at(-1)),
     },
@@ -112,6 +154,7 @@ function harness() {
   return {
     athena,
     sageMaker,
+    runtime,
     saved,
     storage,
     run: async (hoursLater: number) => {
@@ -119,6 +162,27 @@ function harness() {
       return retrain(settings, deps);
     },
   };
+}
+
+/** Each endpoint answers IP Insights' JSON, one dot product per CSV line, by its own rule. */
+function scoreWith(
+  runtime: AwsClientStub<SageMakerRuntimeClient>,
+  models: Readonly<Record<string, (entity: string, ip: string) => number>>,
+) {
+  runtime
+    .on(InvokeEndpointCommand)
+    .callsFake((input: { EndpointName: string; Body: Uint8Array }) => {
+      const score = models[input.EndpointName];
+      if (score === undefined) throw new Error(`no endpoint ${input.EndpointName}`);
+      const predictions = new TextDecoder()
+        .decode(input.Body)
+        .split('\n')
+        .map((line) => {
+          const [entity = '', ip = ''] = line.split(',');
+          return { dot_product: score(entity, ip) };
+        });
+      return { Body: new TextEncoder().encode(JSON.stringify({ predictions })) };
+    });
 }
 
 const queryState = (
@@ -141,6 +205,7 @@ describe('distributed retraining', () => {
   afterEach(() => {
     h.athena.restore();
     h.sageMaker.restore();
+    h.runtime.restore();
   });
 
   it('starts both CTAS queries for the window’s days, a hash split of the pairs, and records their ids', async () => {
@@ -227,7 +292,7 @@ describe('distributed retraining', () => {
     const training = await h.run(2);
     expect(h.sageMaker.commandCalls(CreateTrainingJobCommand).map((c) => c.args[0].input)).toEqual([
       {
-        TrainingJobName: 'guardduty-chatops-retraining-20261121-050000',
+        TrainingJobName: JOB,
         AlgorithmSpecification: {
           TrainingImage: '438346466558.dkr.ecr.eu-west-1.amazonaws.com/ipinsights:1',
           TrainingInputMode: 'File',
@@ -267,9 +332,8 @@ describe('distributed retraining', () => {
     ]);
     expect(training).toMatchObject({
       outcome: 'running',
-      reason:
-        'distributed retraining: SageMaker training job guardduty-chatops-retraining-20261121-050000 started (Athena scanned 14000000000 bytes)',
-      distributed: { phase: 'training', jobName: 'guardduty-chatops-retraining-20261121-050000' },
+      reason: `distributed retraining: SageMaker training job ${JOB} started (Athena scanned 14000000000 bytes)`,
+      distributed: { phase: 'training', jobName: JOB },
     });
 
     h.sageMaker
@@ -277,37 +341,102 @@ describe('distributed retraining', () => {
       .resolvesOnce({ TrainingJobStatus: 'InProgress' })
       .resolves({
         TrainingJobStatus: 'Completed',
-        ModelArtifacts: {
-          S3ModelArtifacts:
-            's3://gd-chatops-staging/retraining/runs/20261121T030000/model/job/output/model.tar.gz',
-        },
+        ModelArtifacts: { S3ModelArtifacts: ARTIFACTS },
         FinalMetricDataList: [
           { MetricName: 'validation:discriminator_auc', Value: 0.9412, Timestamp: START },
         ],
       });
     await expect(h.run(3)).resolves.toMatchObject({
       outcome: 'running',
-      reason:
-        'distributed retraining: SageMaker training job guardduty-chatops-retraining-20261121-050000 in progress',
+      reason: `distributed retraining: SageMaker training job ${JOB} in progress`,
     });
-    const trained = await h.run(4);
+    const candidate = await h.run(4);
     expect(
       h.sageMaker.commandCalls(DescribeTrainingJobCommand).map((c) => c.args[0].input),
-    ).toEqual([
-      { TrainingJobName: 'guardduty-chatops-retraining-20261121-050000' },
-      { TrainingJobName: 'guardduty-chatops-retraining-20261121-050000' },
+    ).toEqual([{ TrainingJobName: JOB }, { TrainingJobName: JOB }]);
+    // The job's model behind a candidate endpoint of its own name, of the stack's instance type.
+    expect(h.sageMaker.commandCalls(CreateModelCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        ModelName: JOB,
+        PrimaryContainer: {
+          Image: '438346466558.dkr.ecr.eu-west-1.amazonaws.com/ipinsights:1',
+          ModelDataUrl: ARTIFACTS,
+        },
+        ExecutionRoleArn: SETTINGS.roleArn,
+      },
     ]);
-    expect(trained).toMatchObject({
-      outcome: 'trained',
-      window: { from: '2026-10-22', to: '2026-11-21' },
-      distributed: { phase: 'trained', discriminatorAuc: 0.9412 },
-      reason:
-        "distributed retraining: SageMaker training job guardduty-chatops-retraining-20261121-050000 completed (validation:discriminator_auc 0.941); not published: the gate against the endpoint's model is not built, the endpoint is unchanged",
+    expect(
+      h.sageMaker.commandCalls(CreateEndpointConfigCommand).map((c) => c.args[0].input),
+    ).toEqual([
+      {
+        EndpointConfigName: JOB,
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            ModelName: JOB,
+            InitialInstanceCount: 1,
+            InstanceType: 'ml.m5.large',
+          },
+        ],
+      },
+    ]);
+    expect(h.sageMaker.commandCalls(CreateEndpointCommand).map((c) => c.args[0].input)).toEqual([
+      { EndpointName: JOB, EndpointConfigName: JOB },
+    ]);
+    expect(candidate).toMatchObject({
+      outcome: 'running',
+      distributed: { phase: 'candidate', discriminatorAuc: 0.9412, modelArtifacts: ARTIFACTS },
+      reason: `distributed retraining: SageMaker training job ${JOB} completed (validation:discriminator_auc 0.941); candidate endpoint ${JOB} being created for the gate`,
     });
-    // Nothing is deployed while the gate is missing.
-    expect(h.sageMaker.commandCalls(CreateModelCommand)).toHaveLength(0);
-    expect(h.sageMaker.commandCalls(CreateEndpointConfigCommand)).toHaveLength(0);
-    expect(h.sageMaker.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+
+    h.sageMaker
+      .on(DescribeEndpointCommand, { EndpointName: JOB })
+      .resolvesOnce({ EndpointStatus: 'Creating' })
+      .resolves({ EndpointStatus: 'InService' });
+    h.sageMaker
+      .on(DescribeEndpointCommand, { EndpointName: 'gd-chatops-ipinsights' })
+      .resolves({ EndpointStatus: 'InService' });
+    await expect(h.run(5)).resolves.toMatchObject({
+      outcome: 'running',
+      reason: `distributed retraining: SageMaker training job ${JOB} completed (validation:discriminator_auc 0.941); candidate endpoint ${JOB} Creating`,
+    });
+    expect(h.runtime.commandCalls(InvokeEndpointCommand)).toHaveLength(0);
+
+    scoreWith(h.runtime, { [JOB]: knows, 'gd-chatops-ipinsights': noClue });
+    const published = await h.run(6);
+    const invoked = h.runtime.commandCalls(InvokeEndpointCommand).map((c) => c.args[0].input);
+    // 200 distinct IPv4 pairs, then 200 negatives, by each endpoint: one CSV batch each.
+    expect(invoked.map((i) => [i.EndpointName, i.ContentType, i.Accept])).toEqual([
+      [JOB, 'text/csv', 'application/json'],
+      [JOB, 'text/csv', 'application/json'],
+      ['gd-chatops-ipinsights', 'text/csv', 'application/json'],
+      ['gd-chatops-ipinsights', 'text/csv', 'application/json'],
+    ]);
+    const body = (i: number) =>
+      new TextDecoder().decode(invoked[i]?.Body as Uint8Array).split('\n');
+    expect(body(0)).toHaveLength(200);
+    expect(body(0)[0]).toBe('AIDA0000000000000000,198.51.0.1');
+    // The same pairs and the same negatives for both models.
+    expect(body(2)).toEqual(body(0));
+    expect(body(3)).toEqual(body(1));
+    // A negative is the pair's principal with another principal's address.
+    const negative = (body(1)[0] ?? '').split(',');
+    expect(negative[0]).toBe('AIDA0000000000000000');
+    expect(negative[1]).not.toMatch(/^198\.51\.0\./);
+    expect(h.sageMaker.commandCalls(UpdateEndpointCommand).map((c) => c.args[0].input)).toEqual([
+      { EndpointName: 'gd-chatops-ipinsights', EndpointConfigName: JOB },
+    ]);
+    expect(h.sageMaker.commandCalls(DeleteEndpointCommand).map((c) => c.args[0].input)).toEqual([
+      { EndpointName: JOB },
+    ]);
+    expect(published).toMatchObject({
+      outcome: 'published',
+      window: { from: '2026-10-22', to: '2026-11-21' },
+      candidateAuc: 1,
+      currentAuc: 0.5,
+      version: JOB,
+      reason: `AUC 1.000 on the held-out slice against the current model’s 0.500 (200 held-out pairs and as many shuffled negatives); endpoint gd-chatops-ipinsights updated with ${JOB}`,
+    });
     // Every run made at most one step's calls: two starts, then two looks at the queries.
     expect(h.athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(2);
     expect(h.storage.reads).toEqual([]);
@@ -431,5 +560,99 @@ describe('distributed retraining', () => {
       distributed: { phase: 'querying', run: '20261121T040000', trainQuery: 'q-new' },
     });
     expect(h.sageMaker.commandCalls(DescribeTrainingJobCommand)).toHaveLength(0);
+  });
+});
+
+describe('the distributed gate', () => {
+  let h: ReturnType<typeof harness>;
+  beforeEach(() => {
+    h = harness();
+  });
+  afterEach(() => {
+    h.athena.restore();
+    h.sageMaker.restore();
+    h.runtime.restore();
+  });
+
+  /** Runs up to the candidate endpoint in service (hours 0-3), the job completed at hour 2. */
+  async function untilCandidate() {
+    h.athena
+      .on(StartQueryExecutionCommand)
+      .resolvesOnce({ QueryExecutionId: 'q-train' })
+      .resolvesOnce({ QueryExecutionId: 'q-held-out' });
+    h.athena.on(GetQueryExecutionCommand).resolves(queryState('q', 'SUCCEEDED'));
+    h.sageMaker.on(DescribeTrainingJobCommand).resolves({
+      TrainingJobStatus: 'Completed',
+      ModelArtifacts: { S3ModelArtifacts: ARTIFACTS },
+      FinalMetricDataList: [{ MetricName: 'validation:discriminator_auc', Value: 0.99 }],
+    });
+    await h.run(0);
+    await h.run(2);
+    await expect(h.run(3)).resolves.toMatchObject({ distributed: { phase: 'candidate' } });
+  }
+
+  it('rejects a worse model with both AUCs recorded: the stack’s endpoint untouched, the candidate deleted', async () => {
+    await untilCandidate();
+    h.sageMaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService' });
+    // SageMaker's own metric says 0.99; on the same slice as the current model it is worse.
+    scoreWith(h.runtime, { [JOB]: noClue, 'gd-chatops-ipinsights': knows });
+    const record = await h.run(4);
+    expect(record).toMatchObject({
+      outcome: 'rejected',
+      candidateAuc: 0.5,
+      currentAuc: 1,
+      distributed: { discriminatorAuc: 0.99 },
+      reason: `AUC 0.500 on the held-out slice is more than 0.01 below the current model’s 1.000; the current model stays (200 held-out pairs and as many shuffled negatives); endpoint gd-chatops-ipinsights unchanged`,
+    });
+    expect(h.sageMaker.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+    expect(h.sageMaker.commandCalls(DeleteEndpointCommand).map((c) => c.args[0].input)).toEqual([
+      { EndpointName: JOB },
+    ]);
+  });
+
+  it('a candidate endpoint that failed is recorded with SageMaker’s reason and deleted', async () => {
+    await untilCandidate();
+    h.sageMaker
+      .on(DescribeEndpointCommand)
+      .resolves({
+        EndpointStatus: 'Failed',
+        FailureReason: 'insufficient capacity for ml.m5.large',
+      });
+    await expect(h.run(4)).resolves.toMatchObject({
+      outcome: 'failed',
+      reason: `distributed retraining: SageMaker training job ${JOB} completed (validation:discriminator_auc 0.990); candidate endpoint ${JOB} failed: insufficient capacity for ml.m5.large; the stack's endpoint is unchanged`,
+    });
+    expect(h.runtime.commandCalls(InvokeEndpointCommand)).toHaveLength(0);
+    expect(h.sageMaker.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+    expect(h.sageMaker.commandCalls(DeleteEndpointCommand)).toHaveLength(1);
+  });
+
+  it('an endpoint that cannot score the whole sample fails the measurement: retried, nothing changed', async () => {
+    await untilCandidate();
+    h.sageMaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService' });
+    h.runtime.on(InvokeEndpointCommand).rejects(new Error('ModelError: out of memory'));
+    await expect(h.run(4)).resolves.toMatchObject({
+      outcome: 'running',
+      distributed: { phase: 'candidate' },
+      reason: `distributed retraining (candidate): SageMaker endpoint ${JOB} failed: Error: ModelError: out of memory; retried on the next run`,
+    });
+    expect(h.sageMaker.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+    expect(h.sageMaker.commandCalls(DeleteEndpointCommand)).toHaveLength(0);
+  });
+
+  it('with no endpoint yet, a model that learned something creates it', async () => {
+    await untilCandidate();
+    h.sageMaker
+      .on(DescribeEndpointCommand, { EndpointName: JOB })
+      .resolves({ EndpointStatus: 'InService' });
+    h.sageMaker
+      .on(DescribeEndpointCommand, { EndpointName: 'gd-chatops-ipinsights' })
+      .rejects(new Error('Could not find endpoint "gd-chatops-ipinsights".'));
+    scoreWith(h.runtime, { [JOB]: knows });
+    await expect(h.run(4)).resolves.toMatchObject({ outcome: 'published', candidateAuc: 1 });
+    expect(h.sageMaker.commandCalls(CreateEndpointCommand).map((c) => c.args[0].input)).toEqual([
+      { EndpointName: JOB, EndpointConfigName: JOB },
+      { EndpointName: 'gd-chatops-ipinsights', EndpointConfigName: JOB },
+    ]);
   });
 });

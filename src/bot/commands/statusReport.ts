@@ -189,7 +189,7 @@ function retrainingLine(retraining: StatusReport['retraining']): string[] {
       ? ':white_check_mark:'
       : r.outcome === 'running'
         ? ':hourglass_flowing_sand:'
-        : r.outcome === 'rejected' || r.outcome === 'too-big' || r.outcome === 'trained'
+        : r.outcome === 'rejected' || r.outcome === 'too-big'
           ? ':warning:'
           : ':x:';
   const what = {
@@ -198,7 +198,6 @@ function retrainingLine(retraining: StatusReport['retraining']): string[] {
     failed: 'failed',
     'too-big': 'did not train',
     running: 'distributed run under way',
-    trained: 'trained with SageMaker, not published',
   }[r.outcome];
   const window = r.window === undefined ? '' : `, CloudTrail ${r.window.from} to ${r.window.to}`;
   const counts =
