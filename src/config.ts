@@ -68,6 +68,26 @@ export interface RetrainingConfig {
    * first run there is no model there, and that is not an error (IPINSIGHTS_MODEL_RETRAINED).
    */
   readonly publishesModel: boolean;
+  /**
+   * A stack that scores with a SageMaker endpoint retrains it with Athena and SageMaker
+   * (RETRAINING_ATHENA_*, RETRAINING_STAGING, RETRAINING_SAGEMAKER_ROLE).
+   */
+  readonly distributed?: DistributedRetrainingConfig;
+}
+
+export interface DistributedRetrainingConfig {
+  /** The stack's region (AWS_REGION): Athena, SageMaker and the endpoint are there. */
+  readonly region: string;
+  readonly database: string;
+  readonly table: string;
+  readonly workGroup: string;
+  readonly partitionColumn?: string;
+  /** `s3://bucket/prefix/` of each run's tuples, Athena results and model artifacts. */
+  readonly staging: string;
+  readonly roleArn: string;
+  readonly trainingInstanceType: string;
+  readonly endpointInstanceType: string;
+  readonly expectedEntities: number;
 }
 
 /** Read in one function run (1,769 MiB, 15 minutes): README "Retraining" has the measurement. */
@@ -383,6 +403,34 @@ const EnvSchema = z.object({
     .int('must be whole bytes')
     .min(1, 'must be at least 1')
     .default(DEFAULT_RETRAINING_MAX_BYTES),
+  RETRAINING_ATHENA_DATABASE: z.string().min(1).optional(),
+  RETRAINING_ATHENA_TABLE: z.string().min(1).optional(),
+  RETRAINING_ATHENA_WORKGROUP: z.string().min(1).default('primary'),
+  RETRAINING_ATHENA_PARTITION_COLUMN: z.string().min(1).optional(),
+  RETRAINING_STAGING: z
+    .string()
+    .regex(
+      /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/(.*\/)?$/,
+      'must be an s3://bucket/prefix/ URI',
+    )
+    .optional(),
+  RETRAINING_SAGEMAKER_ROLE: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN')
+    .optional(),
+  RETRAINING_TRAINING_INSTANCE: z
+    .string()
+    .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/)
+    .default('ml.m5.xlarge'),
+  RETRAINING_ENDPOINT_INSTANCE: z
+    .string()
+    .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/)
+    .default('ml.m5.large'),
+  RETRAINING_EXPECTED_ENTITIES: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(100_000),
   IPINSIGHTS_MODEL_RETRAINED: z
     .enum(['true', 'false'], { error: 'must be "true" or "false"' })
     .default('false'),
@@ -545,6 +593,27 @@ export function loadConfig(
       maxBytes: e.RETRAINING_MAX_BYTES,
       refreshMs: e.MODEL_REFRESH_MINUTES * 60_000,
       publishesModel: e.IPINSIGHTS_MODEL_RETRAINED === 'true',
+      ...(e.RETRAINING_ATHENA_DATABASE === undefined ||
+      e.RETRAINING_ATHENA_TABLE === undefined ||
+      e.RETRAINING_STAGING === undefined ||
+      e.RETRAINING_SAGEMAKER_ROLE === undefined
+        ? {}
+        : {
+            distributed: {
+              region: e.AWS_REGION ?? 'us-east-1',
+              database: e.RETRAINING_ATHENA_DATABASE,
+              table: e.RETRAINING_ATHENA_TABLE,
+              workGroup: e.RETRAINING_ATHENA_WORKGROUP,
+              ...(e.RETRAINING_ATHENA_PARTITION_COLUMN === undefined
+                ? {}
+                : { partitionColumn: e.RETRAINING_ATHENA_PARTITION_COLUMN }),
+              staging: e.RETRAINING_STAGING,
+              roleArn: e.RETRAINING_SAGEMAKER_ROLE,
+              trainingInstanceType: e.RETRAINING_TRAINING_INSTANCE,
+              endpointInstanceType: e.RETRAINING_ENDPOINT_INSTANCE,
+              expectedEntities: e.RETRAINING_EXPECTED_ENTITIES,
+            },
+          }),
     },
   };
 }

@@ -7,6 +7,13 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { CreateTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { listObjects } from '../../harness/s3Listing';
 import { startTestStore, type TestStore } from '../../harness/store';
@@ -15,14 +22,17 @@ import {
   createRetrainingHandler,
   type RetrainingResult,
 } from '../../src/app/retrainingFunction';
+import { AthenaQueries } from '../../src/aws/athenaQueries';
 import { S3ObjectStorage } from '../../src/aws/s3ObjectStorage';
+import { SageMakerEndpointInvoker } from '../../src/aws/sageMakerEndpoint';
+import { SageMakerTrainingJobs } from '../../src/aws/sageMakerJobs';
 import { loadConfig } from '../../src/config';
 import { resolveHyperparameters } from '../../src/ipinsights/hyperparameters';
 import { parseIp } from '../../src/ipinsights/ip';
 import { decodeModel, encodeModel } from '../../src/ipinsights/modelFile';
 import { trainModel } from '../../src/ipinsights/train';
 import { TrainingSetBuilder } from '../../src/ipinsights/trainingSet';
-import type { Log } from '../../src/shared/log';
+import { silentLog, type Log } from '../../src/shared/log';
 import { entityForPrincipal } from '../../src/shared/principalEntity';
 import { DynamoRetrainingRecordReader } from '../../src/store/dynamoRetrainingRecordReader';
 import { DynamoRetrainingRecordWriter } from '../../src/store/dynamoRetrainingRecords';
@@ -318,6 +328,130 @@ describe('the retraining function', () => {
   it('names what is missing when the stack has no trail or model to retrain', () => {
     expect(() => handlerWith({ RETRAINING_CLOUDTRAIL: '', IPINSIGHTS_MODEL: '' })).toThrow(
       /RETRAINING_CLOUDTRAIL: missing.*\n?.*IPINSIGHTS_MODEL: missing/s,
+    );
+  });
+});
+
+describe('the retraining function of a stack that scores with a SageMaker endpoint', () => {
+  const athena = mockClient(AthenaClient);
+  const sageMaker = mockClient(SageMakerClient);
+  afterAll(() => {
+    athena.restore();
+    sageMaker.restore();
+  });
+  beforeEach(() => {
+    athena.reset();
+    sageMaker.reset();
+  });
+
+  const ENV = {
+    IPINSIGHTS_MODEL: '',
+    IPINSIGHTS_ENDPOINT: 'gd-chatops-ipinsights',
+    AWS_REGION: 'eu-west-1',
+    RETRAINING_ATHENA_DATABASE: 'security',
+    RETRAINING_ATHENA_TABLE: 'cloudtrail_org',
+    RETRAINING_ATHENA_WORKGROUP: 'guardduty-chatops',
+    RETRAINING_STAGING: 's3://gd-chatops-stagingbucket-0123abcd/retraining/',
+    RETRAINING_SAGEMAKER_ROLE:
+      'arn:aws:iam::123456789012:role/guardduty-chatops/gd-chatops-SageMakerRole-0123ABCD',
+  };
+
+  function endpointHandler(clock: () => Date) {
+    const config = loadConfig({
+      RETRAINING_CLOUDTRAIL: `s3://${TRAIL_BUCKET}/org/`,
+      ...Object.fromEntries(Object.entries(ENV).filter(([, v]) => v !== '')),
+    });
+    const reader = new DynamoRetrainingRecordReader(store.client, store.tables.health);
+    const parts = buildRetrainingParts(config, {
+      storage: new S3ObjectStorage(new S3Client({ region: 'eu-west-1' })),
+      records: new DynamoRetrainingRecordWriter(store.client, store.tables.health),
+      clock,
+      log: silentLog,
+      distributed: (region) => ({
+        queries: new AthenaQueries(new AthenaClient({ region })),
+        jobs: new SageMakerTrainingJobs(new SageMakerClient({ region })),
+        invoker: new SageMakerEndpointInvoker(new SageMakerRuntimeClient({ region })),
+        last: () => reader.last(),
+      }),
+    });
+    return createRetrainingHandler(() => Promise.resolve(parts), silentLog);
+  }
+
+  it('trains every window with Athena and SageMaker, resumed from the health table; the follow-up schedule only advances a run', async () => {
+    await new DynamoRetrainingRecordWriter(store.client, store.tables.health).save({
+      at: '2026-11-14T03:00:00.000Z',
+      outcome: 'published',
+      reason: 'last week',
+    });
+    let now = NOW;
+    const handle = endpointHandler(() => now);
+    // Nothing under way: the follow-up does nothing at all.
+    await expect(handle({ trigger: 'follow-up' })).resolves.toEqual({
+      kind: 'idle',
+      reason: 'no distributed retraining under way',
+    });
+    expect(athena.calls()).toEqual([]);
+    expect(s3.calls()).toEqual([]);
+
+    athena
+      .on(StartQueryExecutionCommand)
+      .resolvesOnce({ QueryExecutionId: 'q-train' })
+      .resolvesOnce({ QueryExecutionId: 'q-held-out' });
+    await handle({ trigger: 'schedule' });
+    // A small window too: there is no embedded model, no object of the trail is read.
+    expect(s3.commandCalls(GetObjectCommand)).toEqual([]);
+    expect(
+      athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.WorkGroup),
+    ).toEqual(['guardduty-chatops', 'guardduty-chatops']);
+    expect(
+      athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.ResultConfiguration,
+    ).toEqual({
+      OutputLocation: 's3://gd-chatops-stagingbucket-0123abcd/retraining/athena-results/',
+    });
+    expect(await lastRecord()).toMatchObject({
+      outcome: 'running',
+      objects: 21,
+      distributed: { phase: 'querying', trainQuery: 'q-train', heldOutQuery: 'q-held-out' },
+    });
+
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 10 } },
+    });
+    now = new Date(NOW.getTime() + 3_600_000);
+    await handle({ trigger: 'follow-up' });
+    expect(sageMaker.commandCalls(CreateTrainingJobCommand).map((c) => c.args[0].input)).toEqual([
+      expect.objectContaining({
+        TrainingJobName: 'guardduty-chatops-retraining-20261121-040000',
+        RoleArn: ENV.RETRAINING_SAGEMAKER_ROLE,
+        HyperParameters: expect.objectContaining({ num_entity_vectors: '200000' }) as unknown,
+        ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+        StoppingCondition: { MaxRuntimeInSeconds: 86_400 },
+      }),
+    ]);
+    expect(await lastRecord()).toMatchObject({
+      outcome: 'running',
+      window: { from: '2026-10-22', to: '2026-11-21' },
+      objects: 21,
+      distributed: { phase: 'training', jobName: 'guardduty-chatops-retraining-20261121-040000' },
+    });
+  });
+
+  it('names what an endpoint stack needs to retrain', () => {
+    expect(() =>
+      buildRetrainingParts(
+        loadConfig({
+          RETRAINING_CLOUDTRAIL: `s3://${TRAIL_BUCKET}/org/`,
+          IPINSIGHTS_ENDPOINT: 'gd-chatops-ipinsights',
+        }),
+        {
+          storage: new S3ObjectStorage(new S3Client({ region: 'eu-west-1' })),
+          records: new DynamoRetrainingRecordWriter(store.client, store.tables.health),
+          clock: () => NOW,
+          log: silentLog,
+        },
+      ),
+    ).toThrow(
+      /RETRAINING_ATHENA_DATABASE, RETRAINING_ATHENA_TABLE, RETRAINING_STAGING, RETRAINING_SAGEMAKER_ROLE: all needed/,
     );
   });
 });

@@ -238,4 +238,27 @@ describe('/guardduty status, with the scheduled retraining', () => {
       ':warning: *Retraining* 2026-11-25 03:00 UTC: did not train, CloudTrail 2026-10-26 to 2026-11-25: window too big for one function: 412000000 bytes &gt; 209715200; run train --sagemaker',
     );
   });
+
+  it('shows a distributed run under way: its step, its job, and what it waits for', async () => {
+    await writer().save({
+      at: '2026-11-25T05:00:02.000Z',
+      outcome: 'running',
+      reason:
+        'distributed retraining: SageMaker training job guardduty-chatops-retraining-20261125-040000 in progress',
+      window,
+      objects: 90_000,
+      bytes: 412_000_000,
+      distributed: {
+        phase: 'training',
+        run: '20261125T030000',
+        trainData: 's3://staging/retraining/runs/20261125T030000/train/',
+        heldOutData: 's3://staging/retraining/runs/20261125T030000/validation/',
+        scannedBytes: 7_000_000_000,
+        jobName: 'guardduty-chatops-retraining-20261125-040000',
+      },
+    });
+    expect((await lines())[1]).toBe(
+      ':hourglass_flowing_sand: *Retraining* 2026-11-25 05:00 UTC: distributed run under way, CloudTrail 2026-10-26 to 2026-11-25: distributed retraining: SageMaker training job guardduty-chatops-retraining-20261125-040000 in progress',
+    );
+  });
 });
