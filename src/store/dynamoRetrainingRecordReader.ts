@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetrainingRecord, RetrainingRecords } from '../ipinsights/retraining';
-import { withoutKeys } from './healthKeys';
+import { withoutKeys } from './itemKeys';
 import { RETRAINING_KEY, RETRAINING_SORT_KEY } from './dynamoRetrainingRecords';
 
 /** The last retraining's record, for `status` (the worker reads, never writes it). */

@@ -1,5 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SampleRequest } from '../health/ports';
+import { withoutKeys } from './itemKeys';
 
 /**
  * The health table's keys (`pk`, `sk`): each run's sample under `samples#REGION` / run id, each
@@ -14,10 +15,7 @@ export const STATE_SORT_KEY = 'state';
 /** Enough runs back to find a late or redelivered sample; runs are at least 15 minutes apart. */
 const RECENT_SAMPLES = 25;
 
-export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, expiration: _expiration, ...rest } = item;
-  return rest;
-}
+export { withoutKeys };
 
 /** A region's recent sample requests, newest first (run ids sort by time). */
 export async function recentSamples(

@@ -48,6 +48,13 @@ const scenarios: readonly Stack[] = [
     RetrainingTrailBucket: 'org-trail-bucket',
     IpInsightsModel: 's3://models-bucket/ipinsights/model.ipi',
   }),
+  // Retraining the endpoint's model with Athena and SageMaker.
+  stackOf(template, {
+    RetrainingTrailBucket: 'org-trail-bucket',
+    IpInsightsEndpoint: 'ip-insights',
+    RetrainingAthenaDatabase: 'security',
+    RetrainingAthenaTable: 'cloudtrail_org',
+  }),
 ];
 const functions = lambdaFunctions(base);
 

@@ -18,9 +18,12 @@ import {
 } from './support/iamSimulation';
 import {
   arnOf,
+  ATHENA_DATABASE,
+  ATHENA_TABLE,
   CANARY_OTHER_REGION,
   DETECTOR,
   REQUESTS,
+  RETRAINING_JOB,
   requestApplies,
   revocationPolicyArn,
   TRAIL_BUCKET,
@@ -38,6 +41,12 @@ import { COMPANION_ACTIONS } from './support/sdkCalls';
 
 const template = loadTemplate(join(ROOT, 'template.yaml'));
 const RETRAINS = { RetrainingTrailBucket: TRAIL_BUCKET, RetrainingTrailPrefix: TRAIL_PREFIX };
+const RETRAINS_ENDPOINT = {
+  ...RETRAINS,
+  IpInsightsEndpoint: 'ip-insights',
+  RetrainingAthenaDatabase: ATHENA_DATABASE,
+  RetrainingAthenaTable: ATHENA_TABLE,
+};
 const live = (overrides: Record<string, string> = {}, stackName?: string): Stack => ({
   ...stackOf(template, { DryRun: 'false', ...overrides }),
   ...(stackName === undefined ? {} : { stackName }),
@@ -57,6 +66,7 @@ const SCENARIOS: readonly [string, Stack][] = [
     'live, retraining the user’s model',
     live({ ...RETRAINS, IpInsightsModel: 's3://models-bucket/ipinsights/model.ipi' }),
   ],
+  ['live, retraining the endpoint with Athena and SageMaker', live(RETRAINS_ENDPOINT)],
   ['dry run (the default)', stackOf(template)],
 ];
 const SHORT_NAME = 'gd-chatops-prod-1';
@@ -608,5 +618,94 @@ describe('the revocation boundary', () => {
         boundary,
       ),
     ).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('the distributed retraining trains and swaps the stack’s endpoint, nothing else', () => {
+  test.each([
+    ['short stack name', live(RETRAINS_ENDPOINT, SHORT_NAME)],
+    ['long stack name', live(RETRAINS_ENDPOINT, LONG_NAME)],
+  ])('%s', async (scenario, stack) => {
+    const role = simulatedRole(stack, 'RetrainingRole');
+    const sageMaker = (resource: string) =>
+      `arn:aws:sagemaker:${stack.region}:${stack.accountId}:${resource}`;
+    const glue = (resource: string) =>
+      `arn:aws:glue:${stack.region}:${stack.accountId}:${resource}`;
+    const staging = valueOf(stack, 'RetrainingStagingBucket', 'Arn');
+    const sageMakerRole = valueOf(stack, 'SageMakerRole', 'Arn');
+    const denied: Request[] = [
+      // The stack's endpoint is swapped, never deleted; no other endpoint is touched.
+      { action: 'sagemaker:DeleteEndpoint', resource: sageMaker('endpoint/ip-insights') },
+      { action: 'sagemaker:UpdateEndpoint', resource: sageMaker('endpoint/fraud-model') },
+      { action: 'sagemaker:InvokeEndpoint', resource: sageMaker('endpoint/fraud-model') },
+      { action: 'sagemaker:DeleteEndpoint', resource: sageMaker('endpoint/fraud-model') },
+      { action: 'sagemaker:UpdateEndpoint', resource: sageMaker('endpoint-config/fraud-model') },
+      { action: 'sagemaker:CreateTrainingJob', resource: sageMaker('training-job/mine') },
+      {
+        action: 'sagemaker:StopTrainingJob',
+        resource: sageMaker(`training-job/${RETRAINING_JOB}`),
+      },
+      { action: 'sagemaker:DeleteModel', resource: sageMaker('model/fraud-model') },
+      { action: 'sagemaker:CreateModel', resource: sageMaker('model/mine') },
+      {
+        action: 'sagemaker:CreateNotebookInstance',
+        resource: sageMaker('notebook-instance/x'),
+      },
+      // Its SageMaker role goes to SageMaker only; no other role is passed.
+      {
+        action: 'iam:PassRole',
+        resource: sageMakerRole,
+        context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+      },
+      {
+        action: 'iam:PassRole',
+        resource: simulatedRole(stack, 'WorkerRole').arn,
+        context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+      },
+      {
+        action: 'iam:PassRole',
+        resource: arnOf.iam(stack, 'role/OrganizationAccountAccessRole'),
+        context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+      },
+      // Glue: the trail's table read, only the runs' tables created; nothing deleted or changed.
+      { action: 'glue:DeleteTable', resource: glue(`table/${ATHENA_DATABASE}/${ATHENA_TABLE}`) },
+      { action: 'glue:UpdateTable', resource: glue(`table/${ATHENA_DATABASE}/${ATHENA_TABLE}`) },
+      { action: 'glue:CreateTable', resource: glue(`table/${ATHENA_DATABASE}/cloudtrail_org2`) },
+      { action: 'glue:GetTable', resource: glue(`table/${ATHENA_DATABASE}/payroll`) },
+      { action: 'glue:GetTable', resource: glue('table/hr/employees') },
+      { action: 'glue:DeleteDatabase', resource: glue(`database/${ATHENA_DATABASE}`) },
+      // Athena in its workgroup only.
+      {
+        action: 'athena:StartQueryExecution',
+        resource: `arn:aws:athena:${stack.region}:${stack.accountId}:workgroup/finance`,
+      },
+      // S3: the trail is never written; staging under its prefix only.
+      {
+        action: 's3:PutObject',
+        resource: `arn:aws:s3:::${TRAIL_BUCKET}/${TRAIL_PREFIX}AWSLogs/123456789012/CloudTrail/x.json.gz`,
+      },
+      { action: 's3:DeleteObject', resource: `${staging}/retraining/runs/x/train/a.gz` },
+      { action: 's3:PutObject', resource: `${staging}/other/a.gz` },
+      { action: 's3:PutBucketPolicy', resource: staging },
+      { action: 's3:GetBucketLocation', resource: 'arn:aws:s3:::another-bucket' },
+      // Its one record: read and written, never another.
+      {
+        action: 'dynamodb:GetItem',
+        resource: arnOf.table(stack, 'HealthTable'),
+        context: { 'dynamodb:LeadingKeys': ['region#eu-west-1'] },
+      },
+    ];
+    const allowed: string[] = [];
+    for (const request of denied) {
+      const decision = await record(
+        stack,
+        role,
+        request,
+        'Denied',
+        `distributed retraining, ${scenario}`,
+      );
+      if (decision === 'Allowed') allowed.push(`${request.action} ${request.resource}`);
+    }
+    expect(allowed).toEqual([]);
   });
 });

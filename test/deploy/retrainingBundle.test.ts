@@ -58,7 +58,27 @@ const NO_SUCH_KEY = {
   body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
 };
 
+let athenaIds = 0;
 function answer(call: RecordedCall): Answer {
+  // Athena and SageMaker (JSON protocol) of a stack that retrains its endpoint.
+  if (call.target === 'AmazonAthena.StartQueryExecution') {
+    athenaIds++;
+    return { body: JSON.stringify({ QueryExecutionId: `q-${String(athenaIds)}` }) };
+  }
+  if (call.target === 'AmazonAthena.GetQueryExecution') {
+    return {
+      body: JSON.stringify({
+        QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 10 } },
+      }),
+    };
+  }
+  if (call.target === 'SageMaker.CreateTrainingJob') {
+    return {
+      body: JSON.stringify({
+        TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:123456789012:training-job/x',
+      }),
+    };
+  }
   const url = new URL(call.target, 'http://s3.local');
   const [, bucket = '', ...rest] = url.pathname.split('/');
   const key = decodeURIComponent(rest.join('/'));
@@ -178,6 +198,72 @@ describe('the retraining bundle with the template’s environment', () => {
     expect(await last()).toMatchObject({
       outcome: 'too-big',
       reason: `window too big for one function: ${String(TRAIL_BYTES)} bytes > ${String(TRAIL_BYTES - 1)}; run train --sagemaker`,
+    });
+  }, 120_000);
+
+  test('a stack that scores with an endpoint: the window goes to Athena, then SageMaker, resumed by the follow-up schedule', async () => {
+    const distributed = stackOf(loadTemplate(join(ROOT, 'template.yaml')), {
+      RetrainingTrailBucket: TRAIL_BUCKET,
+      RetrainingTrailPrefix: 'org/',
+      IpInsightsEndpoint: 'ip-insights',
+      RetrainingAthenaDatabase: 'security',
+      RetrainingAthenaTable: 'cloudtrail_org',
+    });
+    const endpointFn = lambdaFunctions(distributed).find(
+      (f) => f.logicalId === 'RetrainingFunction',
+    )!;
+    const env = {
+      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+      HEALTH_TABLE: store.tables.health,
+      AWS_ENDPOINT_URL_S3: fakes.url,
+    };
+    fakes.recorded.length = 0;
+    const first = await runColdStart(
+      build,
+      distributed,
+      endpointFn,
+      [
+        { event: { trigger: 'schedule' }, requestId: 'retraining-3' },
+        { event: { trigger: 'follow-up' }, requestId: 'retraining-4' },
+      ],
+      { endpoint: fakes.url, env },
+    );
+    expect(first.results).toEqual([
+      { kind: 'ran', record: expect.objectContaining({ outcome: 'running' }) as object },
+      { kind: 'ran', record: expect.objectContaining({ outcome: 'running' }) as object },
+    ]);
+    const json = (target: string) =>
+      fakes.recorded
+        .filter((c) => c.target === target)
+        .map((c) => JSON.parse(c.body) as Record<string, unknown>);
+    const staging = valueOf(distributed, 'RetrainingStagingBucket');
+    const starts = json('AmazonAthena.StartQueryExecution');
+    expect(starts.map((q) => [q.WorkGroup, q.ResultConfiguration])).toEqual([
+      ['primary', { OutputLocation: `s3://${staging}/retraining/athena-results/` }],
+      ['primary', { OutputLocation: `s3://${staging}/retraining/athena-results/` }],
+    ]);
+    expect(String(starts[0]?.QueryString)).toContain(`FROM "security"."cloudtrail_org"`);
+    // No object of the trail is read: Athena reads it.
+    expect(
+      fakes.recorded.filter((c) => c.method === 'GET' && !c.target.includes('list-type=2')),
+    ).toEqual([]);
+    const [job] = json('SageMaker.CreateTrainingJob');
+    expect(job).toMatchObject({
+      RoleArn: valueOf(distributed, 'SageMakerRole', 'Arn'),
+      AlgorithmSpecification: {
+        TrainingImage: '438346466558.dkr.ecr.eu-west-1.amazonaws.com/ipinsights:1',
+      },
+      ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1 },
+      InputDataConfig: [
+        expect.objectContaining({ ChannelName: 'train' }),
+        expect.objectContaining({ ChannelName: 'validation' }),
+      ],
+    });
+    const signed = fakes.recorded.find((c) => c.target === 'SageMaker.CreateTrainingJob');
+    expect(signed?.headers.authorization).toMatch(/\/eu-west-1\/sagemaker\/aws4_request/);
+    expect(await last()).toMatchObject({
+      outcome: 'running',
+      distributed: { phase: 'training' },
     });
   }, 120_000);
 });

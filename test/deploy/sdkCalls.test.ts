@@ -57,7 +57,7 @@ describe('AWS calls derived from SDK imports', () => {
       `import { waitUntilInstanceRunning } from '@aws-sdk/client-ec2';`,
       'cannot tell which IAM action waitUntilInstanceRunning from @aws-sdk/client-ec2 needs',
     ],
-    [`import { GetQueryResultsCommand } from '@aws-sdk/client-athena';`, 'unknown SDK package'],
+    [`import { PutRecordCommand } from '@aws-sdk/client-kinesis';`, 'unknown SDK package'],
     [`const m = () => import('@aws-sdk/client-iam');`, 'dynamic import of @aws-sdk/client-iam'],
   ])('an import it cannot map is an error, not a guess: %s', (source, message) => {
     expect(() => actions(source)).toThrow(UnmappedImportError);

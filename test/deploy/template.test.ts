@@ -618,6 +618,7 @@ describe('canary', () => {
 
 describe('retraining', () => {
   const TRAIL = { RetrainingTrailBucket: 'org-trail-bucket', RetrainingTrailPrefix: 'org/' };
+  const ATHENA = { RetrainingAthenaDatabase: 'security', RetrainingAthenaTable: 'cloudtrail_org' };
   const retraining = stackOf(template, TRAIL);
   const own = stackOf(template, {
     ...TRAIL,
@@ -773,13 +774,89 @@ describe('retraining', () => {
     expect(fn.properties).toMatchObject({ MemorySize: 1769, Timeout: 900 });
   });
 
-  test('retraining the model behind a SageMaker endpoint is refused before anything is deployed', () => {
-    const assertion = (template.Rules?.RetrainsEmbeddedModel as { Assertions: JsonObject[] })
-      .Assertions[0]!;
+  test('a trail with a SageMaker endpoint needs the trail’s Athena table, before anything is deployed', () => {
+    const rule = template.Rules?.RetrainsEndpointWithAthena as {
+      RuleCondition: JsonObject;
+      Assertions: JsonObject[];
+    };
+    const applies = (parameters: Record<string, string>) =>
+      evaluate(stackOf(template, parameters), rule.RuleCondition);
     const holds = (parameters: Record<string, string>) =>
-      evaluate(stackOf(template, parameters), assertion.Assert!);
-    expect(holds(TRAIL)).toBe(true);
-    expect(holds({ IpInsightsEndpoint: 'ip-insights' })).toBe(true);
+      evaluate(stackOf(template, parameters), rule.Assertions[0]!.Assert!);
+    expect(applies(TRAIL)).toBe(false);
+    expect(applies({ IpInsightsEndpoint: 'ip-insights' })).toBe(false);
+    expect(applies({ ...TRAIL, IpInsightsEndpoint: 'ip-insights' })).toBe(true);
     expect(holds({ ...TRAIL, IpInsightsEndpoint: 'ip-insights' })).toBe(false);
+    expect(holds({ ...TRAIL, ...ATHENA, IpInsightsEndpoint: 'ip-insights' })).toBe(true);
+  });
+
+  test('a trail with a SageMaker endpoint: the retraining trains it with Athena and SageMaker, advanced hourly', () => {
+    const distributed = stackOf(template, {
+      ...TRAIL,
+      ...ATHENA,
+      IpInsightsEndpoint: 'ip-insights',
+    });
+    const resources = resourcesOf(distributed);
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        'RetrainingStagingBucket',
+        'SageMakerRole',
+        'RetrainingSchedule',
+        'RetrainingFollowUpSchedule',
+      ]),
+    );
+    // No embedded model: nothing to publish it to, no function is told to read one.
+    expect(resources).not.toContain('ModelBucket');
+    for (const id of ['FindingsFunction', 'WorkerFunction', 'RetrainingFunction']) {
+      expect(loadConfig(env(distributed, id)).ipInsights).toEqual({
+        kind: 'endpoint',
+        endpointName: 'ip-insights',
+      });
+    }
+    const fn = loadConfig({ ...env(distributed, 'RetrainingFunction'), AWS_REGION: 'eu-west-1' });
+    expect(fn.retraining.distributed).toEqual({
+      region: 'eu-west-1',
+      database: 'security',
+      table: 'cloudtrail_org',
+      workGroup: 'primary',
+      staging: `s3://${valueOf(distributed, 'RetrainingStagingBucket')}/retraining/`,
+      roleArn: valueOf(distributed, 'SageMakerRole', 'Arn'),
+      trainingInstanceType: 'ml.m5.xlarge',
+      endpointInstanceType: 'ml.m5.large',
+      expectedEntities: 100_000,
+    });
+    expect(
+      evaluate(distributed, template.Resources.RetrainingFollowUpSchedule!.Properties!),
+    ).toMatchObject({
+      ScheduleExpression: 'rate(1 hour)',
+      Target: {
+        Arn: valueOf(distributed, 'RetrainingFunction', 'Arn'),
+        Input: '{"trigger":"follow-up"}',
+        RetryPolicy: { MaximumRetryAttempts: 0 },
+      },
+    });
+    // Only SageMaker in this account assumes its role.
+    expect(
+      evaluate(
+        distributed,
+        template.Resources.SageMakerRole!.Properties!.AssumeRolePolicyDocument!,
+      ),
+    ).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'sagemaker.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': distributed.accountId } },
+        },
+      ],
+    });
+    // The embedded retraining has none of it.
+    expect(resourcesOf(retraining)).not.toContain('SageMakerRole');
+    expect(resourcesOf(retraining)).not.toContain('RetrainingFollowUpSchedule');
+    expect(
+      loadConfig(env(retraining, 'RetrainingFunction')).retraining.distributed,
+    ).toBeUndefined();
   });
 });

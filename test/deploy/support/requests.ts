@@ -149,6 +149,129 @@ const publishedModel = (s: Stack) =>
   condition(s, 'HasModel') ? 'arn:aws:s3:::models-bucket/ipinsights/model.ipi' : stackModel(s);
 export const TRAIL_BUCKET = 'org-trail-bucket';
 export const TRAIL_PREFIX = 'org/';
+export const ATHENA_DATABASE = 'security';
+export const ATHENA_TABLE = 'cloudtrail_org';
+export const RETRAINING_JOB = 'guardduty-chatops-retraining-20261121-040000';
+
+const glue = (s: Stack, resource: string) => `arn:aws:glue:${s.region}:${s.accountId}:${resource}`;
+const sageMakerArn = (s: Stack, resource: string) =>
+  `arn:aws:sagemaker:${s.region}:${s.accountId}:${resource}`;
+const stagingBucket = (s: Stack) => valueOf(s, 'RetrainingStagingBucket', 'Arn');
+const RUN = 'retraining/runs/20261121T030000';
+
+/** The distributed retraining (a trail and an endpoint): Athena, Glue, S3 staging, SageMaker. */
+const distributedRetraining: FunctionRequest[] = (
+  [
+    {
+      action: 'dynamodb:GetItem',
+      resource: (s) => valueOf(s, 'HealthTable', 'Arn'),
+      context: leading('retraining'),
+      why: 'the last run’s record, to resume the step it left off at',
+    },
+    ...['athena:StartQueryExecution', 'athena:GetQueryExecution'].map((action) => ({
+      action,
+      resource: (s: Stack) => `arn:aws:athena:${s.region}:${s.accountId}:workgroup/primary`,
+      why: 'the window’s two CTAS queries (train, held-out slice), then their state',
+    })),
+    ...(['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'] as const).flatMap((action) =>
+      [
+        'catalog',
+        `database/${ATHENA_DATABASE}`,
+        ...(action === 'glue:GetDatabase' ? [] : [`table/${ATHENA_DATABASE}/${ATHENA_TABLE}`]),
+      ].map((resource) => ({
+        action,
+        resource: (s: Stack) => glue(s, resource),
+        why: 'Athena reads the trail’s table with the caller’s permissions',
+      })),
+    ),
+    ...[
+      'catalog',
+      `database/${ATHENA_DATABASE}`,
+      `table/${ATHENA_DATABASE}/guardduty_chatops_train_20261121t030000`,
+    ].map((resource) => ({
+      action: 'glue:CreateTable',
+      resource: (s: Stack) => glue(s, resource),
+      why: 'each CTAS creates the run’s table',
+    })),
+    {
+      action: 's3:GetBucketLocation',
+      resource: () => `arn:aws:s3:::${TRAIL_BUCKET}`,
+      why: 'Athena finds the trail bucket’s region',
+    },
+    {
+      action: 's3:GetBucketLocation',
+      resource: stagingBucket,
+      why: 'Athena finds the output bucket’s region',
+    },
+    {
+      action: 's3:PutObject',
+      resource: (s) => `${stagingBucket(s)}/${RUN}/train/day=2026-11-03/20261121_030000_a.gz`,
+      why: 'the CTAS writes the run’s tuples',
+    },
+    {
+      action: 's3:AbortMultipartUpload',
+      resource: (s) => `${stagingBucket(s)}/${RUN}/train/day=2026-11-03/20261121_030000_a.gz`,
+      why: 'Athena abandons a failed multipart write',
+    },
+    {
+      action: 's3:GetObject',
+      resource: (s) => `${stagingBucket(s)}/${RUN}/validation/day=2026-11-03/20261121_030000_b.gz`,
+      why: 'the held-out slice, sampled for the gate',
+    },
+    {
+      action: 's3:ListBucket',
+      resource: stagingBucket,
+      context: () => ({ 's3:prefix': `${RUN}/validation/` }),
+      why: 'the held-out slice’s objects',
+    },
+    ...['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob'].map((action) => ({
+      action,
+      resource: (s: Stack) => sageMakerArn(s, `training-job/${RETRAINING_JOB}`),
+      why: 'the run’s training job with train and validation channels, then its state',
+    })),
+    {
+      action: 'iam:PassRole',
+      resource: (s) => valueOf(s, 'SageMakerRole', 'Arn'),
+      context: () => ({ 'iam:PassedToService': 'sagemaker.amazonaws.com' }),
+      why: 'the job and the model run as the stack’s SageMaker role',
+    },
+    {
+      action: 'sagemaker:CreateModel',
+      resource: (s) => sageMakerArn(s, `model/${RETRAINING_JOB}`),
+      why: 'the trained model',
+    },
+    {
+      action: 'sagemaker:CreateEndpointConfig',
+      resource: (s) => sageMakerArn(s, `endpoint-config/${RETRAINING_JOB}`),
+      why: 'its endpoint configuration',
+    },
+    ...[
+      'sagemaker:CreateEndpoint',
+      'sagemaker:DescribeEndpoint',
+      'sagemaker:InvokeEndpoint',
+      'sagemaker:DeleteEndpoint',
+    ].map((action) => ({
+      action,
+      resource: (s: Stack) => sageMakerArn(s, `endpoint/${RETRAINING_JOB}`),
+      why: 'the candidate endpoint: created, waited for, scored by the gate, deleted',
+    })),
+    ...[
+      'sagemaker:DescribeEndpoint',
+      'sagemaker:InvokeEndpoint',
+      'sagemaker:UpdateEndpoint',
+      'sagemaker:CreateEndpoint',
+    ].map((action) => ({
+      action,
+      resource: (s: Stack) => sageMakerArn(s, 'endpoint/ip-insights'),
+      why: 'the stack’s endpoint: scored by the gate, updated (or created) when it passes',
+    })),
+    ...['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint'].map((action) => ({
+      action,
+      resource: (s: Stack) => sageMakerArn(s, `endpoint-config/${RETRAINING_JOB}`),
+      why: 'an endpoint created or updated with the run’s configuration',
+    })),
+  ] as FunctionRequest[]
+).map((request) => ({ ...request, when: 'RetrainsEndpoint' }));
 
 const scoring: FunctionRequest[] = [
   {
@@ -327,8 +450,9 @@ export const REQUESTS: Readonly<Record<string, readonly FunctionRequest[]>> = {
       action: `s3:${operation}`,
       resource: publishedModel,
       why: 'the published model measured by the gate; a new version when the gate passes',
-      when: 'Retrains',
+      when: 'RetrainsModel',
     })),
+    ...distributedRetraining,
     {
       action: 's3:ListBucket',
       resource: (s) => valueOf(s, 'ModelBucket', 'Arn'),

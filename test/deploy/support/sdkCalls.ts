@@ -20,6 +20,7 @@ export class UnmappedImportError extends Error {
 
 /** IAM service prefix of each SDK client package. */
 const SERVICE_PREFIX: Readonly<Record<string, string>> = {
+  '@aws-sdk/client-athena': 'athena',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-ec2': 'ec2',
@@ -29,6 +30,7 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   '@aws-sdk/client-lambda': 'lambda',
   '@aws-sdk/client-organizations': 'organizations',
   '@aws-sdk/client-s3': 's3',
+  '@aws-sdk/client-sagemaker': 'sagemaker',
   '@aws-sdk/client-sagemaker-runtime': 'sagemaker',
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-sqs': 'sqs',
@@ -215,4 +217,18 @@ export const COMPANION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'guardduty:UpdateThreatIntelSet': ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
   'guardduty:CreateIPSet': ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
   'guardduty:UpdateIPSet': ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+  // Athena runs a CTAS with the caller's permissions: it reads the source table's definition and
+  // partitions in Glue, creates the new table, finds the buckets' regions and writes the output
+  // (Athena User Guide: access to Glue and to Amazon S3).
+  'athena:StartQueryExecution': [
+    'glue:GetDatabase',
+    'glue:GetTable',
+    'glue:GetPartitions',
+    'glue:CreateTable',
+    's3:GetBucketLocation',
+    's3:AbortMultipartUpload',
+  ],
+  // A training job and a model run as the role they name: the caller must be allowed to pass it.
+  'sagemaker:CreateTrainingJob': ['iam:PassRole'],
+  'sagemaker:CreateModel': ['iam:PassRole'],
 };
