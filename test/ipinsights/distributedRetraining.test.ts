@@ -612,12 +612,10 @@ describe('the distributed gate', () => {
 
   it('a candidate endpoint that failed is recorded with SageMaker’s reason and deleted', async () => {
     await untilCandidate();
-    h.sageMaker
-      .on(DescribeEndpointCommand)
-      .resolves({
-        EndpointStatus: 'Failed',
-        FailureReason: 'insufficient capacity for ml.m5.large',
-      });
+    h.sageMaker.on(DescribeEndpointCommand).resolves({
+      EndpointStatus: 'Failed',
+      FailureReason: 'insufficient capacity for ml.m5.large',
+    });
     await expect(h.run(4)).resolves.toMatchObject({
       outcome: 'failed',
       reason: `distributed retraining: SageMaker training job ${JOB} completed (validation:discriminator_auc 0.990); candidate endpoint ${JOB} failed: insufficient capacity for ml.m5.large; the stack's endpoint is unchanged`,
