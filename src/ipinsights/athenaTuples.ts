@@ -40,6 +40,11 @@ export interface TuplesQueryOptions {
    * pair falls on the same side, so the held-out pairs are pairs the model never saw.
    */
   readonly slice?: 'train' | 'held-out';
+  /**
+   * Plain text instead of Athena's default gzip for TEXTFILE: a SageMaker channel without a
+   * CompressionType reads its objects as they are.
+   */
+  readonly uncompressed?: boolean;
 }
 
 /** 1 in 10 pairs is held out: xxhash64 of `entity,ip`, its low 10 bits below 103 (of 1,024). */
@@ -87,7 +92,7 @@ export function tuplesQuery(options: TuplesQueryOptions): string {
         ];
   return [
     `CREATE TABLE ${database}.${target}`,
-    `WITH (format = 'TEXTFILE', field_delimiter = ',', external_location = '${options.outputLocation}', partitioned_by = ARRAY['day'])`,
+    `WITH (format = 'TEXTFILE', field_delimiter = ',', ${options.uncompressed === true ? "write_compression = 'NONE', " : ''}external_location = '${options.outputLocation}', partitioned_by = ARRAY['day'])`,
     'AS SELECT',
     "  CASE WHEN useridentity.principalid LIKE 'AROA%:%'",
     "    THEN split_part(useridentity.principalid, ':', 1) ELSE useridentity.principalid END AS entity,",

@@ -315,6 +315,7 @@ function ctasRequest(
       from: window.from,
       to: window.to,
       slice,
+      uncompressed: true,
       ...(athena.partitionColumn === undefined ? {} : { partitionColumn: athena.partitionColumn }),
     }),
     database: athena.database,

@@ -63,7 +63,10 @@ const SETTINGS: DistributedSettings = {
 const JOB = 'guardduty-chatops-retraining-20261121-050000';
 const ARTIFACTS = `s3://gd-chatops-staging/retraining/runs/20261121T030000/model/${JOB}/output/model.tar.gz`;
 
-/** The held-out slice as Athena's CTAS writes it: gzip `entity,ip` text under a day partition. */
+/**
+ * The held-out slice as Athena's CTAS writes it: `entity,ip` text under day partitions, one
+ * object plain (as the retraining asks for) and one gzip (Athena's default): both are read.
+ */
 function heldOutSlice() {
   const lines: string[] = [];
   for (let e = 0; e < 40; e++) {
@@ -79,10 +82,7 @@ function heldOutSlice() {
         `${prefix}day=2026-11-03/20261121_030000_00001_abcde_a.gz`,
         gzipSync(`${lines.slice(0, 100).join('\n')}\n`),
       ],
-      [
-        `${prefix}day=2026-11-04/20261121_030000_00001_abcde_b.gz`,
-        gzipSync(`${lines.slice(100).join('\n')}\n`),
-      ],
+      [`${prefix}day=2026-11-04/20261121_030000_00001_abcde_b`, `${lines.slice(100).join('\n')}\n`],
     ]),
   );
 }
@@ -228,8 +228,9 @@ describe('distributed retraining', () => {
     const trainSql = train?.QueryString ?? '';
     const heldOutSql = heldOut?.QueryString ?? '';
     expect(trainSql).toContain('CREATE TABLE "security"."guardduty_chatops_train_20261121t030000"');
+    // Plain text: the training channels read the objects as they are.
     expect(trainSql).toContain(
-      "external_location = 's3://gd-chatops-staging/retraining/runs/20261121T030000/train/'",
+      "WITH (format = 'TEXTFILE', field_delimiter = ',', write_compression = 'NONE', external_location = 's3://gd-chatops-staging/retraining/runs/20261121T030000/train/', partitioned_by = ARRAY['day'])",
     );
     expect(trainSql).toContain(
       "WHERE eventtime >= '2026-10-22T00:00:00Z' AND eventtime < '2026-11-22T00:00:00Z'",
