@@ -1,6 +1,5 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { AthenaQueries } from '../aws/athenaQueries';
 import { S3ObjectStorage } from '../aws/s3ObjectStorage';
 import { SageMakerEndpointInvoker } from '../aws/sageMakerEndpoint';
@@ -220,7 +219,7 @@ export function retrainingFunction() {
         distributed: (region) => ({
           queries: AthenaQueries.inRegion(region),
           jobs: SageMakerTrainingJobs.inRegion(region),
-          invoker: new SageMakerEndpointInvoker(new SageMakerRuntimeClient({ region })),
+          invoker: SageMakerEndpointInvoker.inRegion(region),
           last: () => new DynamoRetrainingRecordReader(store.client, store.tables.health).last(),
         }),
       }),

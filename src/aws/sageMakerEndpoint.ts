@@ -5,6 +5,10 @@ import type { EndpointInvoker, EndpointRequest } from '../ipinsights/sageMakerSc
 export class SageMakerEndpointInvoker implements EndpointInvoker {
   constructor(private readonly client: SageMakerRuntimeClient = new SageMakerRuntimeClient({})) {}
 
+  static inRegion(region: string): SageMakerEndpointInvoker {
+    return new SageMakerEndpointInvoker(new SageMakerRuntimeClient({ region }));
+  }
+
   async invoke(request: EndpointRequest, signal: AbortSignal): Promise<string> {
     const response = await this.client.send(
       new InvokeEndpointCommand({
