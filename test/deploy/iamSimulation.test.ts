@@ -671,6 +671,10 @@ describe('the distributed retraining trains and swaps the stack’s endpoint, no
       { action: 'glue:DeleteTable', resource: glue(`table/${ATHENA_DATABASE}/${ATHENA_TABLE}`) },
       { action: 'glue:UpdateTable', resource: glue(`table/${ATHENA_DATABASE}/${ATHENA_TABLE}`) },
       { action: 'glue:CreateTable', resource: glue(`table/${ATHENA_DATABASE}/cloudtrail_org2`) },
+      {
+        action: 'glue:BatchCreatePartition',
+        resource: glue(`table/${ATHENA_DATABASE}/${ATHENA_TABLE}`),
+      },
       { action: 'glue:GetTable', resource: glue(`table/${ATHENA_DATABASE}/payroll`) },
       { action: 'glue:GetTable', resource: glue('table/hr/employees') },
       { action: 'glue:DeleteDatabase', resource: glue(`database/${ATHENA_DATABASE}`) },

@@ -188,11 +188,13 @@ const distributedRetraining: FunctionRequest[] = (
       'catalog',
       `database/${ATHENA_DATABASE}`,
       `table/${ATHENA_DATABASE}/guardduty_chatops_train_20261121t030000`,
-    ].map((resource) => ({
-      action: 'glue:CreateTable',
-      resource: (s: Stack) => glue(s, resource),
-      why: 'each CTAS creates the run’s table',
-    })),
+    ].flatMap((resource) =>
+      ['glue:CreateTable', 'glue:BatchCreatePartition'].map((action) => ({
+        action,
+        resource: (s: Stack) => glue(s, resource),
+        why: 'each CTAS creates the run’s table and registers its day partitions',
+      })),
+    ),
     {
       action: 's3:GetBucketLocation',
       resource: () => `arn:aws:s3:::${TRAIL_BUCKET}`,

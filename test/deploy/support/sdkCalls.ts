@@ -225,6 +225,7 @@ export const COMPANION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
     'glue:GetTable',
     'glue:GetPartitions',
     'glue:CreateTable',
+    'glue:BatchCreatePartition',
     's3:GetBucketLocation',
     's3:AbortMultipartUpload',
   ],
