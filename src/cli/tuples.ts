@@ -61,6 +61,8 @@ export function createTuplesCommand(deps: TuplesCommandDeps): CliCommand {
       outputLocation: out,
       from,
       to,
+      // `train --sagemaker --tuples` hands these files to a channel that names no compression.
+      uncompressed: true,
       ...(values['partition-column'] === undefined
         ? {}
         : { partitionColumn: values['partition-column'] }),

@@ -38,7 +38,7 @@ const ARGS = [
 
 const EXPECTED_QUERY = [
   'CREATE TABLE "security"."ipinsights_tuples_20261125"',
-  "WITH (format = 'TEXTFILE', field_delimiter = ',', external_location = 's3://org-tuples/2026-11/', partitioned_by = ARRAY['day'])",
+  "WITH (format = 'TEXTFILE', field_delimiter = ',', write_compression = 'NONE', external_location = 's3://org-tuples/2026-11/', partitioned_by = ARRAY['day'])",
   'AS SELECT',
   "  CASE WHEN useridentity.principalid LIKE 'AROA%:%'",
   "    THEN split_part(useridentity.principalid, ':', 1) ELSE useridentity.principalid END AS entity,",
