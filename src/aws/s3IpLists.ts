@@ -9,6 +9,7 @@ import type { ListName } from '../actions/lists/entries';
 import {
   changeList,
   listFileBody,
+  listObjectKey,
   parseListFile,
   type ListChange,
 } from '../actions/lists/listFile';
@@ -38,11 +39,6 @@ export interface S3IpListsOptions {
   /** Waits between attempts (injected so tests need no timers); jittered by `random`. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
-}
-
-/** The object of one list in one Region: `threat-list/us-east-1.txt`, `trusted-ips/…`. */
-export function listObjectKey(list: ListName, region: string): string {
-  return `${list === 'threat' ? 'threat-list' : 'trusted-ips'}/${region}.txt`;
 }
 
 /** 412: the object changed since it was read; 409: a concurrent write is still landing. */

@@ -6,6 +6,7 @@ import type { ListName } from '../actions/lists/entries';
 import {
   changeList,
   listFileBody,
+  listObjectKey,
   parseListFile,
   type ListChange,
 } from '../actions/lists/listFile';
@@ -16,9 +17,9 @@ import type {
   ListVersion,
 } from '../actions/ports/ipLists';
 
-/** The file of one list in one Region, as the bucket names its object: `threat-list/us-east-1.txt`. */
+/** The file of one list in one Region, named as the bucket names its object. */
 function listPath(dir: string, list: ListName, region: string): string {
-  return join(dir, list === 'threat' ? 'threat-list' : 'trusted-ips', `${region}.txt`);
+  return join(dir, ...listObjectKey(list, region).split('/'));
 }
 
 function etagOf(body: string): string {

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { startLocalS3, type LocalS3 } from '../../harness/localS3';
-import { ListQuotaError } from '../../src/actions/lists/listFile';
-import { ListContentionError, S3IpLists, listObjectKey } from '../../src/aws/s3IpLists';
+import { ListQuotaError, listObjectKey } from '../../src/actions/lists/listFile';
+import { ListContentionError, S3IpLists } from '../../src/aws/s3IpLists';
 
 const noWait = () => Promise.resolve();
 

@@ -25,6 +25,14 @@ export class ListQuotaError extends CodedError {
  * The list file as GuardDuty reads it (format TXT): one address or CIDR range per line. Lines
  * this bot cannot read (someone edited the object by hand) are kept as they are, never dropped.
  */
+/**
+ * Where one list of one Region lives, the same in every store: `threat-list/us-east-1.txt`,
+ * `trusted-ips/…` (the S3 key in the stack's bucket, the path under the demo's lists folder).
+ */
+export function listObjectKey(list: ListName, region: string): string {
+  return `${list === 'threat' ? 'threat-list' : 'trusted-ips'}/${region}.txt`;
+}
+
 export function parseListFile(body: string): string[] {
   return body
     .split(/\r?\n/)

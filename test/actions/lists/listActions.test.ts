@@ -12,7 +12,8 @@ import { startLocalS3, type LocalS3 } from '../../../harness/localS3';
 import { allAuditRecords } from '../../../harness/store';
 import type { ActionRequest } from '../../../src/actions/contract';
 import { listChain } from '../../../src/actions/lists/subjects';
-import { S3IpLists, listObjectKey } from '../../../src/aws/s3IpLists';
+import { listObjectKey } from '../../../src/actions/lists/listFile';
+import { S3IpLists } from '../../../src/aws/s3IpLists';
 import { ALICE, BOB, NOW, startRuntimeHarness, type RuntimeHarness } from '../../helpers/bot';
 
 /**

@@ -8,7 +8,8 @@ import {
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { fixtureFinding } from '../../../harness/fixtures';
 import { startLocalS3, type LocalS3 } from '../../../harness/localS3';
-import { S3IpLists, listObjectKey } from '../../../src/aws/s3IpLists';
+import { listObjectKey } from '../../../src/actions/lists/listFile';
+import { S3IpLists } from '../../../src/aws/s3IpLists';
 import { ALICE, BOB, startBotHarness, type BotHarness } from '../../helpers/bot';
 import { renderFindingDetails, type ScoreView } from '../../../src/bot/render/finding';
 import { actionIds, auditRecords, blocksOf, contextTexts } from './support';
